@@ -1,0 +1,108 @@
+"""Belgian identifiers (RULES.md, Identifiers): normalise what an export carries, check the checksum.
+
+Each `normalise_*` returns the canonical form (digits only, zero-padded; IBAN upper case
+without spaces) or raises `InvalidIdentifier` with a Dutch-free, English reason that the
+quarantine detail repeats. `*_is_valid` checks a canonical value.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
+
+
+class InvalidIdentifier(ValueError):
+    """A value that is not a valid INSZ, KBO or IBAN."""
+
+
+def _digits(value: object) -> str:
+    """Digits of a cell value; a float such as 85073003328.0 (a number cell) loses its '.0'."""
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise InvalidIdentifier(f"{value!r} is not a whole number")
+        value = int(value)
+    text = _NON_ALNUM.sub("", str(value).strip())
+    return text
+
+
+def insz_is_valid(insz: str) -> bool:
+    """True when an 11-digit INSZ has a valid checksum (born before or from 2000)."""
+    if len(insz) != 11 or not insz.isdigit():
+        return False
+    base, check = int(insz[:9]), int(insz[9:])
+    return 97 - base % 97 == check or 97 - int("2" + insz[:9]) % 97 == check
+
+
+def normalise_insz(value: object) -> str:
+    """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328 or 5073003328 (lost zero)."""
+    text = _digits(value)
+    if not text.isdigit():
+        raise InvalidIdentifier(f"{value!r} contains letters")
+    if len(text) > 11:
+        raise InvalidIdentifier(f"{value!r} has {len(text)} digits, an INSZ has 11")
+    text = text.zfill(11)
+    if not insz_is_valid(text):
+        raise InvalidIdentifier(f"{value!r}: checksum does not match")
+    return text
+
+
+def kbo_is_valid(kbo: str) -> bool:
+    """True when a 10-digit KBO number starts with 0 or 1 and has a valid checksum."""
+    if len(kbo) != 10 or not kbo.isdigit() or kbo[0] not in "01":
+        return False
+    return 97 - int(kbo[:8]) % 97 == int(kbo[8:])
+
+
+def normalise_kbo(value: object) -> str:
+    """Canonical 10-digit KBO from 'BE 0403.170.701', '403170701' or 403170701."""
+    text = _digits(value)
+    if text[:2].upper() == "BE":
+        text = text[2:]
+    if not text.isdigit():
+        raise InvalidIdentifier(f"{value!r} contains letters")
+    if len(text) > 10:
+        raise InvalidIdentifier(f"{value!r} has {len(text)} digits, a KBO number has 10")
+    text = text.zfill(10)
+    if not kbo_is_valid(text):
+        raise InvalidIdentifier(f"{value!r}: checksum does not match")
+    return text
+
+
+def iban_is_valid(iban: str) -> bool:
+    """True for a Belgian IBAN (BE + 14 digits) that passes the ISO 13616 mod-97 check."""
+    if len(iban) != 16 or not iban.startswith("BE") or not iban[2:].isdigit():
+        return False
+    rearranged = iban[4:] + "1114" + iban[2:4]  # B=11, E=14
+    return int(rearranged) % 97 == 1
+
+
+def normalise_iban(value: object) -> str:
+    """Canonical IBAN from 'BE68 5390 0754 7034' or 'be68-5390-0754-7034'."""
+    text = _digits(value).upper()
+    if not text.startswith("BE") and text.isdigit() and len(text) <= 14:
+        raise InvalidIdentifier(f"{value!r} has no country code BE")
+    if not iban_is_valid(text):
+        raise InvalidIdentifier(f"{value!r} is not a valid Belgian IBAN")
+    return text
+
+
+def make_insz(birth_yymmdd: str, serial: int, born_2000_or_later: bool) -> str:
+    """Build a valid INSZ from a birth date part and a 3-digit serial (for sample data and tests)."""
+    nine = f"{birth_yymmdd}{serial:03d}"
+    base = int(("2" if born_2000_or_later else "") + nine)
+    return f"{nine}{97 - base % 97:02d}"
+
+
+def make_kbo(eight_digits: int) -> str:
+    """Build a valid KBO number from its first 8 digits (for sample data and tests)."""
+    first = f"{eight_digits:08d}"
+    return f"{first}{97 - int(first) % 97:02d}"
+
+
+def make_iban(account12: str) -> str:
+    """Build a valid Belgian IBAN from 12 account digits, computing the 2 check digits."""
+    if len(account12) != 12 or not account12.isdigit():
+        raise ValueError("a Belgian account number has 12 digits")
+    check = 98 - int(account12 + "111400") % 97
+    return f"BE{check:02d}{account12}"

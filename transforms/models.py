@@ -1,0 +1,97 @@
+"""Build the SQL models: every `.sql` file under staging/, intermediate/ and marts/ becomes a
+table of the same name, built after the models it reads.
+
+A model is one SELECT statement (inputs as CTEs, named transformation CTEs,
+`select * from final`). Dependencies are found by the model names a file mentions, so a
+new model needs no registration. Macros shared by the models are defined here, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from transforms.rule_config import RuleConfig, load_into
+
+MODELS_DIR = Path(__file__).resolve().parent
+LAYERS = ("staging", "intermediate", "marts")
+NAME_PATTERN = {
+    "staging": re.compile(r"^stg_[a-z0-9]+__[a-z0-9_]+$"),
+    "intermediate": re.compile(r"^int_[a-z0-9_]+$"),
+    "marts": re.compile(r"^(fct|dim)_[a-z0-9_]+$"),
+}
+
+# Date helpers of RULES.md, "Date arithmetic". DuckDB's month interval clamps to the end of
+# the target month (2024-11-30 + 3 months = 2025-02-28), always from d itself.
+MACROS = (
+    "CREATE OR REPLACE MACRO add_months(d, k) AS CAST(d + to_months(CAST(k AS INTEGER)) AS DATE)",
+    "CREATE OR REPLACE MACRO school_year_of(d) AS "
+    "CASE WHEN month(d) >= 9 THEN year(d) || '-' || (year(d) + 1) "
+    "ELSE (year(d) - 1) || '-' || year(d) END",
+    "CREATE OR REPLACE MACRO school_year_start(y) AS CAST(left(y, 4) || '-09-01' AS DATE)",
+    "CREATE OR REPLACE MACRO school_year_end(y) AS CAST(right(y, 4) || '-08-31' AS DATE)",
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def discover(models_dir: Path = MODELS_DIR) -> list[Model]:
+    """Every model file, checked against the naming scheme of its layer."""
+    models = []
+    for layer in LAYERS:
+        for path in sorted((models_dir / layer).glob("*.sql")):
+            if not NAME_PATTERN[layer].match(path.stem):
+                raise ValueError(f"model {path} does not follow the naming scheme of {layer}/")
+            models.append(Model(path.stem, layer, path))
+    return models
+
+
+def build_order(models: list[Model]) -> list[Model]:
+    """Models sorted so that each comes after the models it mentions."""
+    by_name = {m.name: m for m in models}
+    words = re.compile(r"\b[a-z][a-z0-9_]*\b")
+    graph: dict[str, set[str]] = {}
+    for m in models:
+        sql = re.sub(r"--[^\n]*", "", m.sql.lower())
+        graph[m.name] = {w for w in set(words.findall(sql)) if w in by_name and w != m.name}
+    return [by_name[n] for n in TopologicalSorter(graph).static_order()]
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define the shared SQL macros."""
+    for macro in MACROS:
+        con.execute(macro)
+
+
+def build_models(
+    con: duckdb.DuckDBPyConnection,
+    config: RuleConfig,
+    as_of: date,
+    models_dir: Path = MODELS_DIR,
+) -> list[str]:
+    """Load the configuration and build every model as a table; returns the names in build order."""
+    load_into(con, config, as_of)
+    install_macros(con)
+    built = []
+    for model in build_order(discover(models_dir)):
+        sql = model.sql.strip().rstrip(";")
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {sql}")
+        except duckdb.Error as exc:
+            raise RuntimeError(f"model {model.layer}/{model.name}.sql failed: {exc}") from exc
+        built.append(model.name)
+    return built

@@ -1,0 +1,157 @@
+"""The four exports: their headers, the typed columns they load into, and their natural keys.
+
+This is the single description of the inputs (CONTRACTS.md) that the reader, the loader,
+the sample generator and the staging models share. Each column has the header an export
+carries, the snake_case name it gets in DuckDB, a kind that says how its value is parsed,
+and whether it is required (an empty value sends the row to quarantine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Kinds of values and the DuckDB type each one loads into.
+KIND_SQL_TYPE: dict[str, str] = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "datetime_date": "DATE",  # a date or date-time, reduced to its date
+    "decimal": "DECIMAL(12, 2)",
+    "integer": "INTEGER",
+    "bool": "BOOLEAN",  # yes/no forms; empty = no
+    "insz": "VARCHAR",  # 11 digits, checksum valid
+    "kbo": "VARCHAR",  # 10 digits, checksum valid
+    "iban": "VARCHAR",  # BE + 14 digits, mod-97 valid
+    "postcode": "INTEGER",  # 4 digits, 1000-9999
+    "agreement_type": "VARCHAR",  # OAO or SAO
+    "dimona_status": "VARCHAR",  # Actief or Geannuleerd
+    "premium_kind": "VARCHAR",  # stagebonus or premie
+    "school_year": "VARCHAR",  # 2022-2023
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # as the export spells it (CONTRACTS.md)
+    name: str  # column name in DuckDB
+    kind: str  # a key of KIND_SQL_TYPE
+    required: bool = True
+
+    @property
+    def sql_type(self) -> str:
+        return KIND_SQL_TYPE[self.kind]
+
+
+@dataclass(frozen=True)
+class Source:
+    folder: str  # folder under data/raw/
+    table: str  # append-only ingest table: every accepted row of every batch
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # natural key, as column names
+    # pairs (earlier, later) of date columns where later < earlier is END_BEFORE_START
+    date_order: tuple[tuple[str, str], ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+# Lineage columns every ingest table carries, in front of the typed columns.
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("batch_id", "INTEGER"),
+    ("file_name", "VARCHAR"),
+    ("sheet_name", "VARCHAR"),
+    ("row_number", "INTEGER"),
+)
+
+AGREEMENTS = Source(
+    folder="overeenkomsten",
+    table="ingest_overeenkomsten",
+    key=("agreement_id",),
+    date_order=(("start_date", "end_date"), ("start_date", "termination_date")),
+    columns=(
+        Column("Overeenkomst-ID", "agreement_id", "text"),
+        Column("Type overeenkomst", "agreement_type", "agreement_type"),
+        Column("Startdatum", "start_date", "date"),
+        Column("Einddatum", "end_date", "date"),
+        Column("Datum beëindiging", "termination_date", "date", required=False),
+        Column("Datum registratie", "registration_date", "date", required=False),
+        Column("Uren per week", "hours_per_week", "decimal"),
+        Column("Leervergoeding", "learning_allowance", "bool"),
+        Column("Toestemming premie", "premium_consent", "bool"),
+        Column("IBAN onderneming", "company_iban", "iban", required=False),
+        Column("INSZ lerende", "learner_insz", "insz"),
+        Column("Naam lerende", "learner_name", "text"),
+        Column("Geboortedatum lerende", "learner_birth_date", "date"),
+        Column("Ondernemingsnummer", "company_kbo", "kbo"),
+        Column("Naam onderneming", "company_name", "text"),
+        Column("Vestigingseenheidsnummer", "establishment_id", "text"),
+        Column("Postcode vestiging", "establishment_postcode", "postcode"),
+        Column("Gemeente vestiging", "establishment_municipality", "text"),
+        Column("Opleiding", "training", "text"),
+        Column("Opleidingsverstrekker", "training_provider", "text"),
+        Column("INSZ mentor", "mentor_insz", "insz"),
+        Column("Naam mentor", "mentor_name", "text"),
+        Column("Paritair comité", "joint_committee", "text"),
+    ),
+)
+
+DIMONA = Source(
+    folder="dimona",
+    table="ingest_dimona",
+    key=("dimona_id",),
+    date_order=(("start_date", "end_date"),),
+    columns=(
+        Column("Dimona-nummer", "dimona_id", "text"),
+        Column("Ondernemingsnummer", "company_kbo", "kbo"),
+        Column("RSZ-nummer", "rsz_number", "text", required=False),
+        Column("INSZ werknemer", "worker_insz", "insz"),
+        Column("Type werknemer", "worker_type", "text"),
+        Column("Begindatum", "start_date", "date"),
+        Column("Einddatum", "end_date", "date", required=False),
+        Column("Datum aangifte", "declared_on", "datetime_date"),
+        Column("Paritair comité", "joint_committee", "text"),
+        Column("Status", "status", "dimona_status"),
+    ),
+)
+
+RECOGNITIONS = Source(
+    folder="erkenningen",
+    table="ingest_erkenningen",
+    key=("recognition_id", "mentor_insz"),
+    columns=(
+        Column("Erkenningsnummer", "recognition_id", "text"),
+        Column("Ondernemingsnummer", "company_kbo", "kbo"),
+        Column("Vestigingseenheidsnummer", "establishment_id", "text"),
+        Column("Opleiding", "training", "text"),
+        Column("Datum erkenning", "recognition_date", "date"),
+        Column("INSZ mentor", "mentor_insz", "insz"),
+        Column("Naam mentor", "mentor_name", "text"),
+        Column("Geboortedatum mentor", "mentor_birth_date", "date"),
+        Column("Jaren ervaring", "years_experience", "integer"),
+        Column("Datum mentoropleiding", "mentor_training_date", "date", required=False),
+        Column("Vrijstelling mentoropleiding", "mentor_training_exempt", "bool"),
+    ),
+)
+
+PREMIUMS = Source(
+    folder="premies",
+    table="ingest_premies",
+    key=("school_year", "company_kbo", "learner_insz", "kind"),
+    columns=(
+        Column("Schooljaar", "school_year", "school_year"),
+        Column("Ondernemingsnummer", "company_kbo", "kbo"),
+        Column("INSZ lerende", "learner_insz", "insz"),
+        Column("Soort", "kind", "premium_kind"),
+        Column("Bedrag", "amount_eur", "decimal"),
+        Column("Datum uitbetaling", "paid_on", "date"),
+    ),
+)
+
+SOURCES: tuple[Source, ...] = (AGREEMENTS, DIMONA, RECOGNITIONS, PREMIUMS)
+SOURCES_BY_FOLDER: dict[str, Source] = {s.folder: s for s in SOURCES}
+
+
+def ingest_table_ddl(source: Source) -> str:
+    """CREATE TABLE statement of a source's append-only ingest table."""
+    cols = [f"{n} {t}" for n, t in LINEAGE_COLUMNS]
+    cols += [f"{c.name} {c.sql_type}" for c in source.columns]
+    return f"CREATE TABLE IF NOT EXISTS {source.table} (\n    " + ",\n    ".join(cols) + "\n)"
