@@ -8,7 +8,9 @@ opens a second writer.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -19,17 +21,17 @@ class DatabaseBusy(RuntimeError):
     """Another process holds the database file."""
 
 
-def connect(
-    path: Path, *, read_only: bool = False, timeout_s: float = 60.0
-) -> duckdb.DuckDBPyConnection:
-    """Open the database, waiting up to timeout_s while another process holds its lock."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+T = TypeVar("T")
+
+
+def retry_locked(action: Callable[[], T], path: Path, timeout_s: float) -> T:
+    """Run action (which opens the database file), retrying while another process holds
+    its lock; after timeout_s raise DatabaseBusy."""
     deadline = time.monotonic() + timeout_s
     delay = 0.1
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
+            return action()
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -40,8 +42,29 @@ def connect(
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+
+def connect(
+    path: Path, *, read_only: bool = False, timeout_s: float = 60.0
+) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting up to timeout_s while another process holds its lock."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        raise FileNotFoundError(f"no database at {path}: run `duaal run` first")
+    con = retry_locked(lambda: duckdb.connect(str(path), read_only=read_only), path, timeout_s)
     if not read_only:
         ensure_schema(con)
+    return con
+
+
+def attach_read_only(path: Path, *, timeout_s: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the file attached read-only as `src`."""
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}: run `duaal run` first")
+    con = duckdb.connect()
+    literal = str(path).replace("'", "''")
+    retry_locked(lambda: con.execute(f"ATTACH '{literal}' AS src (READ_ONLY)"), path, timeout_s)
     return con
 
 

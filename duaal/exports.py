@@ -1,0 +1,111 @@
+"""The CSV exports of CONTRACTS.md: decisions, findings and quarantine.
+
+UTF-8, comma-separated, a header row, sorted as the contract states. Decisions and
+findings come from the latest completed run; the quarantine lists every refused row.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+DECISION_EXPORT = (
+    "school_year",
+    "company_kbo",
+    "learner_insz",
+    "province",
+    "office",
+    "status",
+    "eligible",
+    "amount_eur",
+    "months_covered",
+    "premiums_before",
+    "reasons",
+)
+FINDING_EXPORT = (
+    "code",
+    "severity",
+    "agreement_id",
+    "company_kbo",
+    "learner_insz",
+    "mentor_insz",
+    "office",
+    "detail",
+)
+QUARANTINE_EXPORT = ("source", "file", "row_number", "reason", "detail")
+
+
+class NoRun(LookupError):
+    """The database holds no completed run to export from."""
+
+
+def latest_run_id(con: duckdb.DuckDBPyConnection) -> str:
+    """The id of the most recent completed run."""
+    row = con.execute(
+        "SELECT run_id FROM runs WHERE status = 'completed' "
+        "ORDER BY finished_at DESC, run_id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        raise NoRun("no completed run in the database: run `duaal run` first")
+    return row[0]
+
+
+def _write(out: Path, header: tuple[str, ...], rows: list[tuple]) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return len(rows)
+
+
+def export_decisions(
+    con: duckdb.DuckDBPyConnection, out: Path, school_year: str | None = None
+) -> int:
+    """Write the latest run's premium decisions; returns the number of rows."""
+    run_id = latest_run_id(con)
+    rows = con.execute(
+        """
+        SELECT school_year, company_kbo, learner_insz, province, office, status,
+               CASE WHEN eligible THEN 'true' ELSE 'false' END,
+               amount_eur,
+               printf('%.2f', months_covered),
+               premiums_before,
+               coalesce(reasons, '')
+        FROM run_decisions
+        WHERE run_id = ? AND (? IS NULL OR school_year = ?)
+        ORDER BY school_year, company_kbo, learner_insz
+        """,
+        [run_id, school_year, school_year],
+    ).fetchall()
+    return _write(out, DECISION_EXPORT, rows)
+
+
+def export_findings(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    """Write the latest run's compliance findings; returns the number of rows."""
+    run_id = latest_run_id(con)
+    rows = con.execute(
+        """
+        SELECT code, severity, agreement_id, company_kbo, learner_insz, mentor_insz,
+               office, detail
+        FROM run_findings
+        WHERE run_id = ?
+        ORDER BY code, agreement_id NULLS FIRST, mentor_insz NULLS FIRST, detail
+        """,
+        [run_id],
+    ).fetchall()
+    return _write(out, FINDING_EXPORT, rows)
+
+
+def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    """Write every quarantined row, once per reason; returns the number of rows."""
+    rows = con.execute(
+        """
+        SELECT source, file_name, row_number, reason, detail
+        FROM quarantine
+        ORDER BY source, file_name, row_number, reason, detail
+        """
+    ).fetchall()
+    return _write(out, QUARANTINE_EXPORT, rows)

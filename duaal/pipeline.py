@@ -1,0 +1,330 @@
+"""The stages of a run as plain functions: ingest, rules, validate, record, report.
+
+Tests, `duaal audit` and the Prefect flows (flows/) all call these. `execute` runs the
+stages in order; the flow passes a `stage` wrapper that turns each into a Prefect task,
+so the order of the stages is written once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from duaal import __version__
+from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS, connect
+from duaal.settings import Settings
+from transforms.models import build_models
+from transforms.rule_config import RuleConfig, load_rule_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+Progress = Callable[[str], None]
+
+DECISION_KEY = ("school_year", "company_kbo", "learner_insz")
+FINDING_ORDER = ("code", "agreement_id", "mentor_insz", "detail")
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the command line, the artifacts and the tests."""
+
+    run_id: str
+    as_of: date
+    status: str = "running"
+    files: list[Any] = field(default_factory=list)  # transforms.loading.FileOutcome
+    decisions: int = 0
+    eligible: int = 0
+    amount_per_office: dict[str, int] = field(default_factory=dict)
+    findings_by_severity: dict[str, int] = field(default_factory=dict)
+    quarantined_rows: int = 0
+    staging_warnings: list[str] = field(default_factory=list)
+    reports: list[Path] = field(default_factory=list)
+    docs_index: Path | None = None
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+def _identity(fn: F) -> F:
+    return fn
+
+
+def code_version() -> str:
+    """The package version and, in a git checkout, the commit (with '+dirty' when changed)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return __version__
+    return f"{__version__}+{commit}{'.dirty' if dirty else ''}"
+
+
+def new_run_id(now: datetime) -> str:
+    """A sortable, unique run id: R20261128T063000-1a2b3c."""
+    return f"R{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+# --- stages -------------------------------------------------------------------------------
+
+
+def open_database(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """Open the database for writing, waiting (bounded) while another run holds it."""
+    return connect(settings.db, timeout_s=settings.lock_timeout_s)
+
+
+def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Any]:
+    """Load every new export under the raw folder, one transaction per file."""
+    from transforms.loading import ingest
+
+    return ingest(con, settings.raw, settings.aliases)
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    config: RuleConfig,
+    as_of: date,
+    flow_run_id: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Record a new run and the batches it reads; returns its id."""
+    now = now or datetime.now()
+    run_id = new_run_id(now)
+    con.execute(
+        "INSERT INTO runs (run_id, flow_run_id, started_at, status, as_of, rule_config, "
+        "rule_config_hash, code_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+        [run_id, flow_run_id, now, as_of, config.text, config.sha256, code_version()],
+    )
+    con.execute(
+        "INSERT INTO run_batches SELECT ?, batch_id FROM load_batches ORDER BY batch_id",
+        [run_id],
+    )
+    return run_id
+
+
+def rules_stage(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -> list[str]:
+    """Build staging, intermediate and mart models in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        built = build_models(con, config, as_of)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return built
+
+
+def validate_stage(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> Any:
+    """Run the Great Expectations suites; a failed mart expectation fails the run."""
+    from expectations.validate import validate
+
+    outcome = validate(con, run_id, docs_dir)
+    outcome.raise_for_marts()
+    return outcome
+
+
+def digest_rows(rows: list[tuple]) -> str:
+    """SHA-256 of rows in a canonical text form (floats to 9 decimals, NULL as '\\N')."""
+    h = hashlib.sha256()
+    for row in rows:
+        cells = []
+        for v in row:
+            if v is None:
+                cells.append("\\N")
+            elif isinstance(v, float):
+                cells.append(f"{v:.9f}")
+            else:
+                cells.append(str(v))
+        h.update(("\x1f".join(cells) + "\n").encode("utf-8"))
+    return h.hexdigest()
+
+
+def output_digests(
+    con: duckdb.DuckDBPyConnection,
+    decisions: str,
+    findings: str,
+    run_filter: str = "",
+    params: list[Any] | None = None,
+) -> dict[str, str]:
+    """Digests of decisions, findings and the quarantine of the run's batches."""
+    dcols = ", ".join(n for n, _ in DECISION_COLUMNS)
+    fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
+    params = params or []
+    return {
+        "decisions": digest_rows(
+            con.execute(
+                f"SELECT {dcols} FROM {decisions} {run_filter} ORDER BY {', '.join(DECISION_KEY)}",
+                params,
+            ).fetchall()
+        ),
+        "findings": digest_rows(
+            con.execute(
+                f"SELECT {fcols} FROM {findings} {run_filter} "
+                f"ORDER BY {', '.join(FINDING_ORDER)} NULLS FIRST",
+                params,
+            ).fetchall()
+        ),
+    }
+
+
+def quarantine_digest(con: duckdb.DuckDBPyConnection, run_id: str, schema: str = "") -> str:
+    """Digest of the quarantined rows of the batches a run read."""
+    prefix = f"{schema}." if schema else ""
+    rows = con.execute(
+        f"""SELECT q.source, q.file_name, q.row_number, q.reason, q.detail
+        FROM {prefix}quarantine q JOIN {prefix}run_batches rb USING (batch_id)
+        WHERE rb.run_id = ? ORDER BY ALL""",
+        [run_id],
+    ).fetchall()
+    return digest_rows(rows)
+
+
+def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
+    """Keep the run's decisions and findings, with the digests an audit compares."""
+    dcols = ", ".join(n for n, _ in DECISION_COLUMNS)
+    fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            f"INSERT INTO run_decisions (run_id, {dcols}) SELECT ?, {dcols} "
+            "FROM fct_premium_decisions",
+            [run_id],
+        )
+        con.execute(
+            f"INSERT INTO run_findings (run_id, {fcols}) SELECT ?, {fcols} "
+            "FROM fct_compliance_findings",
+            [run_id],
+        )
+        digests = output_digests(con, "fct_premium_decisions", "fct_compliance_findings")
+        digests["quarantine"] = quarantine_digest(con, run_id)
+        counts = row_counts(con, run_id)
+        con.execute(
+            "UPDATE runs SET digest_decisions = ?, digest_findings = ?, digest_quarantine = ?, "
+            "row_counts = ? WHERE run_id = ?",
+            [digests["decisions"], digests["findings"], digests["quarantine"],
+             json.dumps(counts, sort_keys=True), run_id],
+        )
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return digests
+
+
+def row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """Rows in the staging tables and marts, and quarantined rows, as the run saw them."""
+    tables = (
+        "stg_werkplekduaal__agreements", "stg_dimona__periods",
+        "stg_werkplekduaal__recognitions", "stg_mtech__premiums_paid",
+        "fct_premium_decisions", "fct_compliance_findings",
+    )
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    counts["quarantine"] = con.execute(
+        "SELECT count(*) FROM quarantine JOIN run_batches USING (batch_id) WHERE run_id = ?",
+        [run_id],
+    ).fetchone()[0]
+    return counts
+
+
+def reports_stage(
+    con: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path, school_years: tuple[str, ...]
+) -> list[Path]:
+    """Write the Excel workbooks of the run."""
+    from duaal.workbooks import write_reports
+
+    return write_reports(con, run_id, reports_dir, school_years)
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, status: str, error: str | None = None
+) -> None:
+    """Mark a run completed or failed."""
+    con.execute(
+        "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?",
+        [status, datetime.now(), error, run_id],
+    )
+
+
+def summarise(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
+    """Fill the summary's figures from the run's recorded outputs."""
+    run_id = summary.run_id
+    summary.decisions, summary.eligible = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE eligible) FROM run_decisions WHERE run_id = ?",
+        [run_id],
+    ).fetchone()
+    summary.amount_per_office = dict(
+        con.execute(
+            "SELECT office, sum(amount_eur)::BIGINT FROM run_decisions WHERE run_id = ? "
+            "GROUP BY office ORDER BY office",
+            [run_id],
+        ).fetchall()
+    )
+    summary.findings_by_severity = dict(
+        con.execute(
+            "SELECT severity, count(*) FROM run_findings WHERE run_id = ? "
+            "GROUP BY severity ORDER BY severity",
+            [run_id],
+        ).fetchall()
+    )
+    summary.quarantined_rows = con.execute(
+        "SELECT count(*) FROM quarantine JOIN run_batches USING (batch_id) WHERE run_id = ?",
+        [run_id],
+    ).fetchone()[0]
+
+
+# --- the whole run ------------------------------------------------------------------------
+
+
+def execute(
+    settings: Settings,
+    *,
+    with_reports: bool = True,
+    stage: Callable[[F], F] = _identity,
+    progress: Progress = lambda message: None,
+    flow_run_id: str | None = None,
+) -> RunSummary:
+    """Run the pipeline: ingest, rules, validation, record, reports. Raises on failure,
+    after recording the failed run."""
+    config = load_rule_config(settings.rules)
+    con = stage(open_database)(settings)
+    try:
+        progress("ingest: reading exports from " + str(settings.raw))
+        files = stage(ingest_stage)(con, settings)
+        run_id = start_run(con, config, settings.as_of, flow_run_id)
+        summary = RunSummary(run_id=run_id, as_of=settings.as_of, files=files)
+        try:
+            progress("rules: building models")
+            stage(rules_stage)(con, config, settings.as_of)
+            progress("validate: running the expectation suites")
+            docs_dir = settings.reports / "datakwaliteit"
+            outcome = stage(validate_stage)(con, run_id, docs_dir)
+            summary.staging_warnings = list(outcome.failed_staging)
+            summary.docs_index = outcome.docs_index
+            summary.digests = stage(record_stage)(con, run_id)
+            if with_reports:
+                progress("reports: writing workbooks to " + str(settings.reports))
+                summary.reports = stage(reports_stage)(
+                    con, run_id, settings.reports, settings.school_years
+                )
+        except BaseException as exc:
+            finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
+            summary.status = "failed"
+            raise
+        finish_run(con, run_id, "completed")
+        summary.status = "completed"
+        summarise(con, summary)
+        return summary
+    finally:
+        con.close()

@@ -1,0 +1,44 @@
+"""What happens when a flow run fails: the run history says so, and a notification block
+(when one is configured) tells the analysts."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from duaal.db import DatabaseBusy, connect
+from duaal.settings import load_settings
+
+
+def record_failure(flow: Any, flow_run: Any, state: Any) -> None:
+    """on_failure hook: mark the flow run's duaal run failed, then notify."""
+    db = flow_run.parameters.get("db")
+    settings = load_settings(db=db)
+    message = f"duaal flow run {flow_run.name} failed: {state.message}"
+    try:
+        con = connect(settings.db, timeout_s=10)
+    except DatabaseBusy:
+        con = None
+    if con is not None:
+        try:
+            con.execute(
+                "UPDATE runs SET status = 'failed', error = coalesce(error, ?), "
+                "finished_at = coalesce(finished_at, now()) "
+                "WHERE flow_run_id = ? AND status <> 'completed'",
+                [message, str(flow_run.id)],
+            )
+        finally:
+            con.close()
+    notify(message)
+
+
+def notify(message: str) -> None:
+    """Send the message through the Prefect notification block named in
+    DUAAL_NOTIFY_BLOCK (e.g. 'slack-webhook/mtech-analysts'), when set."""
+    block_ref = os.environ.get("DUAAL_NOTIFY_BLOCK")
+    if not block_ref:
+        return
+    from prefect.blocks.core import Block
+
+    block = Block.load(block_ref)
+    block.notify(message, subject="duaal: run failed")

@@ -1,0 +1,51 @@
+"""The summary a run prints and publishes: plain text and markdown, no Prefect needed."""
+
+from __future__ import annotations
+
+from duaal.pipeline import RunSummary
+from duaal.settings import Settings
+
+
+def _euro(amount: int) -> str:
+    return f"EUR {amount:,}".replace(",", ".")
+
+
+def summary_lines(summary: RunSummary) -> list[str]:
+    """The figures of a run, one line each."""
+    loaded = [f for f in summary.files if f.status == "loaded"]
+    skipped = [f for f in summary.files if f.status == "skipped"]
+    refused = [f for f in summary.files if f.status == "refused"]
+    lines = [
+        f"run {summary.run_id}: {summary.status}, as_of {summary.as_of.isoformat()}",
+        f"files: {len(loaded)} loaded, {len(skipped)} skipped (loaded before), "
+        f"{len(refused)} refused; {summary.quarantined_rows} rows in quarantine",
+    ]
+    lines += [f"  refused {f.source}/{f.file_name}: {f.reason}" for f in refused]
+    lines.append(
+        f"decisions: {summary.decisions}, eligible: {summary.eligible}, "
+        f"total {_euro(sum(summary.amount_per_office.values()))}"
+    )
+    lines += [f"  {office}: {_euro(amount)}" for office, amount in summary.amount_per_office.items()]
+    findings = ", ".join(f"{n} {sev}" for sev, n in summary.findings_by_severity.items())
+    lines.append(f"findings: {findings or 'none'}")
+    lines += [f"  data quality warning: {w}" for w in summary.staging_warnings]
+    return lines
+
+
+def format_summary(summary: RunSummary, settings: Settings) -> str:
+    """The text `duaal run` prints at the end."""
+    lines = summary_lines(summary)
+    if summary.reports:
+        lines.append(f"reports: {len(summary.reports)} workbooks under {settings.reports}")
+    if summary.docs_index:
+        lines.append(f"data docs: {summary.docs_index}")
+    lines.append(f"database: {settings.db}")
+    return "\n".join(lines)
+
+
+def summary_markdown(summary: RunSummary) -> str:
+    """The run summary as a markdown artifact."""
+    lines = summary_lines(summary)
+    out = [f"# duaal run {summary.run_id}", ""]
+    out += [f"- {line.strip()}" for line in lines[1:]]
+    return "\n".join(out)
