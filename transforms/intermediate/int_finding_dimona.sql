@@ -1,0 +1,129 @@
+-- Dimona findings per agreement (RULES.md): DIMONA_MISSING, DIMONA_LATE, DIMONA_TYPE.
+-- A counted Dimona belongs to an agreement when it has the same company and learner and
+-- overlaps the agreement's [start, effective end].
+with agreements as (
+    select * from int_agreements
+),
+
+dimona as (
+    select * from int_dimona_counted
+),
+
+parameters as (
+    select * from cfg_parameters
+),
+
+overlapping as (
+    select
+        agreements.agreement_id,
+        dimona.dimona_id,
+        dimona.worker_type,
+        dimona.declared_on
+    from agreements
+    inner join dimona
+        on agreements.company_kbo = dimona.company_kbo
+        and agreements.learner_insz = dimona.worker_insz
+        and dimona.start_date <= agreements.effective_end_date
+        and dimona.open_end_date >= agreements.start_date
+),
+
+dimona_per_agreement as (
+    select
+        agreement_id,
+        min(declared_on) as first_declared_on,
+        string_agg(dimona_id, ', ' order by dimona_id) filter (where worker_type = 'OTH')
+            as oth_dimona_ids
+    from overlapping
+    group by agreement_id
+),
+
+judged as (
+    select
+        agreements.*,
+        dimona_per_agreement.agreement_id is not null as has_dimona,
+        dimona_per_agreement.first_declared_on,
+        dimona_per_agreement.oth_dimona_ids,
+        date_diff('day', agreements.start_date, parameters.as_of) as days_since_start,
+        date_diff('day', agreements.start_date, dimona_per_agreement.first_declared_on)
+            as days_late,
+        parameters.dimona_type_check_from
+    from agreements
+    cross join parameters
+    left join dimona_per_agreement
+        on agreements.agreement_id = dimona_per_agreement.agreement_id
+),
+
+-- only an agreement that has started needs its Dimona already
+missing as (
+    select
+        'DIMONA_MISSING' as code,
+        'error' as severity,
+        *,
+        'geen Dimona-aangifte (ALT, OTH of RTA) voor de overeenkomst van '
+        || strftime(start_date, '%d/%m/%Y') || ' tot '
+        || strftime(effective_end_date, '%d/%m/%Y') || '; gestart '
+        || case
+            when days_since_start = 0 then 'vandaag'
+            when days_since_start = 1 then '1 dag geleden'
+            else days_since_start || ' dagen geleden'
+        end as detail,
+        start_date as due_date
+    from judged
+    where not has_dimona and days_since_start >= 0
+),
+
+-- Dimona must be declared at the latest on the start date
+late as (
+    select
+        'DIMONA_LATE' as code,
+        'error' as severity,
+        *,
+        'Dimona aangegeven op ' || strftime(first_declared_on, '%d/%m/%Y') || ', '
+        || days_late || case when days_late = 1 then ' dag' else ' dagen' end
+        || ' na de start van ' || strftime(start_date, '%d/%m/%Y') as detail,
+        cast(null as date) as due_date
+    from judged
+    where has_dimona and first_declared_on > start_date
+),
+
+-- an OAO learner is declared as ALT (RTA in construction); OTH is the wrong type
+wrong_type as (
+    select
+        'DIMONA_TYPE' as code,
+        'warning' as severity,
+        *,
+        'Dimona van het type OTH (' || oth_dimona_ids || ') voor een OAO die start op '
+        || strftime(start_date, '%d/%m/%Y')
+        || '; verwacht ALT (of RTA in paritair comité 124)' as detail,
+        cast(null as date) as due_date
+    from judged
+    where agreement_type = 'OAO'
+        and start_date >= dimona_type_check_from
+        and oth_dimona_ids is not null
+),
+
+findings as (
+    select * from missing
+    union all by name
+    select * from late
+    union all by name
+    select * from wrong_type
+),
+
+final as (
+    select
+        code,
+        severity,
+        agreement_id,
+        company_kbo,
+        learner_insz,
+        mentor_insz,
+        province,
+        office,
+        detail,
+        due_date,
+        company_name
+    from findings
+)
+
+select * from final

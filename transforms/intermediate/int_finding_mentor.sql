@@ -1,0 +1,150 @@
+-- Mentor findings (RULES.md): MENTOR_UNKNOWN per agreement; MENTOR_TRAINING_OVERDUE,
+-- MENTOR_TRAINING_LATE, MENTOR_OVERLOAD and MENTOR_PROFILE per mentor, with no agreement,
+-- for every mentor in the register whether or not an agreement names them.
+with agreements as (
+    select * from int_agreements
+),
+
+mentors as (
+    select * from int_mentors
+),
+
+mentor_load as (
+    select * from int_mentor_load
+),
+
+parameters as (
+    select * from cfg_parameters
+),
+
+-- the mentor is matched by INSZ alone, whatever company the recognition names
+unknown as (
+    select
+        'MENTOR_UNKNOWN' as code,
+        'error' as severity,
+        agreements.*,
+        'mentor van de overeenkomst staat niet in het erkenningsregister' as detail,
+        cast(null as date) as due_date
+    from agreements
+    anti join mentors
+        on agreements.mentor_insz = mentors.mentor_insz
+),
+
+mentors_judged as (
+    select
+        mentors.*,
+        parameters.as_of,
+        parameters.mentor_training_months,
+        date_diff('day', mentors.training_deadline, parameters.as_of) as days_overdue,
+        date_diff('day', mentors.training_deadline, mentors.first_training_date)
+            as days_trained_late
+    from mentors
+    cross join parameters
+),
+
+-- past the deadline the recognition is withdrawn and the agreement stops
+training_overdue as (
+    select
+        'MENTOR_TRAINING_OVERDUE' as code,
+        'error' as severity,
+        *,
+        'geen mentoropleiding binnen ' || mentor_training_months
+        || ' maanden na de erkenning van ' || strftime(first_recognition_date, '%d/%m/%Y')
+        || '; deadline ' || strftime(training_deadline, '%d/%m/%Y') || ' is '
+        || days_overdue || case when days_overdue = 1 then ' dag' else ' dagen' end
+        || ' verstreken' as detail,
+        training_deadline as due_date
+    from mentors_judged
+    where first_training_date is null
+        and not is_exempt
+        and training_deadline < as_of
+),
+
+training_late as (
+    select
+        'MENTOR_TRAINING_LATE' as code,
+        'warning' as severity,
+        *,
+        'mentoropleiding gevolgd op ' || strftime(first_training_date, '%d/%m/%Y') || ', '
+        || days_trained_late || case when days_trained_late = 1 then ' dag' else ' dagen' end
+        || ' na de deadline van ' || strftime(training_deadline, '%d/%m/%Y')
+        || ' (erkenning van ' || strftime(first_recognition_date, '%d/%m/%Y') || ' + '
+        || mentor_training_months || ' maanden)' as detail,
+        cast(null as date) as due_date
+    from mentors_judged
+    where not is_exempt and first_training_date > training_deadline
+),
+
+profile as (
+    select
+        'MENTOR_PROFILE' as code,
+        'warning' as severity,
+        *,
+        profile_problems as detail,
+        cast(null as date) as due_date
+    from mentors_judged
+    where profile_problems is not null
+),
+
+-- mentors named by agreements, also those missing from the register: their load is a
+-- fact of the agreements themselves
+overload as (
+    select
+        'MENTOR_OVERLOAD' as code,
+        'error' as severity,
+        mentor_load.*,
+        'begeleidt ' || mentor_load.peak_agreements || ' overeenkomsten tegelijk (maximum '
+        || parameters.mentor_max_agreements || '), voor het eerst op '
+        || strftime(mentor_load.first_overload_date, '%d/%m/%Y') as detail,
+        cast(null as date) as due_date
+    from mentor_load
+    cross join parameters
+    where mentor_load.is_overloaded
+),
+
+agreement_findings as (
+    select
+        code,
+        severity,
+        agreement_id,
+        company_kbo,
+        learner_insz,
+        mentor_insz,
+        province,
+        office,
+        detail,
+        due_date,
+        company_name
+    from unknown
+),
+
+-- mentor findings name no agreement, company or learner
+mentor_findings as (
+    select * from training_overdue
+    union all by name
+    select * from training_late
+    union all by name
+    select * from profile
+    union all by name
+    select * from overload
+),
+
+final as (
+    select * from agreement_findings
+    union all
+    select
+        code,
+        severity,
+        cast(null as varchar) as agreement_id,
+        cast(null as varchar) as company_kbo,
+        cast(null as varchar) as learner_insz,
+        mentor_insz,
+        province,
+        office,
+        detail,
+        due_date,
+        cast(null as varchar) as company_name
+    from mentor_findings
+)
+
+select * from final

@@ -1,0 +1,97 @@
+-- One row per mentor in the recognition register (RULES.md, Compliance findings): a mentor
+-- with several recognitions is judged on the earliest recognition date and the earliest
+-- training date, and is exempt when any recognition says so.
+with recognitions as (
+    select * from stg_werkplekduaal__recognitions
+),
+
+mentor_load as (
+    select * from int_mentor_load
+),
+
+parameters as (
+    select * from cfg_parameters
+),
+
+-- the profile is checked per recognition: age in whole years on its own date
+recognition_profiles as (
+    select
+        recognitions.recognition_id,
+        recognitions.mentor_insz,
+        recognitions.recognition_date,
+        recognitions.years_experience,
+        date_sub('year', recognitions.mentor_birth_date, recognitions.recognition_date)
+            as age_at_recognition,
+        parameters.mentor_min_age,
+        parameters.mentor_min_experience_years
+    from recognitions
+    cross join parameters
+),
+
+profile_problems as (
+    select
+        *,
+        concat_ws(
+            ', ',
+            case
+                when age_at_recognition < mentor_min_age
+                    then 'mentor ' || age_at_recognition || ' jaar oud (minimum '
+                        || mentor_min_age || ')'
+            end,
+            case
+                when years_experience < mentor_min_experience_years
+                    then years_experience || ' jaar ervaring (minimum '
+                        || mentor_min_experience_years || ')'
+            end
+        ) as problem
+    from recognition_profiles
+),
+
+profile_details as (
+    select
+        mentor_insz,
+        string_agg(
+            'erkenning ' || recognition_id || ' van '
+            || strftime(recognition_date, '%d/%m/%Y') || ': ' || problem,
+            '; '
+            order by recognition_date, recognition_id
+        ) as profile_problems
+    from profile_problems
+    where problem <> ''
+    group by mentor_insz
+),
+
+mentors as (
+    select
+        mentor_insz,
+        first(mentor_name order by recognition_date, recognition_id) as mentor_name,
+        count(*) as recognition_count,
+        min(recognition_date) as first_recognition_date,
+        min(mentor_training_date) as first_training_date,
+        bool_or(mentor_training_exempt) as is_exempt
+    from recognitions
+    group by mentor_insz
+),
+
+final as (
+    select
+        mentors.mentor_insz,
+        mentors.mentor_name,
+        mentors.recognition_count,
+        mentors.first_recognition_date,
+        mentors.first_training_date,
+        mentors.is_exempt,
+        add_months(mentors.first_recognition_date, parameters.mentor_training_months)
+            as training_deadline,
+        profile_details.profile_problems,
+        mentor_load.province,
+        mentor_load.office
+    from mentors
+    cross join parameters
+    left join profile_details
+        on mentors.mentor_insz = profile_details.mentor_insz
+    left join mentor_load
+        on mentors.mentor_insz = mentor_load.mentor_insz
+)
+
+select * from final
