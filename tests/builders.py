@@ -23,7 +23,7 @@ from transforms.sources import AGREEMENTS, DIMONA, PREMIUMS, RECOGNITIONS, Sourc
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "transforms" / "rules.toml"
 
-COMPANY = make_kbo(40317070)  # a valid KBO number
+COMPANY = make_kbo(4031707)  # 0403170701, a valid KBO number
 OTHER_COMPANY = make_kbo(12345678)
 LEARNER = make_insz("060512", 123, born_2000_or_later=True)
 OTHER_LEARNER = make_insz("070203", 45, born_2000_or_later=True)

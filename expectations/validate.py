@@ -1,0 +1,439 @@
+"""Validate the staging tables and the marts: Great Expectations suites plus row-level rules.
+
+Each `expectations/<table>.json` names a table, its layer and two kinds of checks:
+`expectations` (Great Expectations 1.x, run on a pandas DataFrame read from DuckDB, because
+GX 1.x has no DuckDB data source) and `rules` (SQL queries run in DuckDB that return the
+offending rows, for what GX cannot express on pandas). Every check gives one row in
+`validation_results`. A failure on a mart stops the run (`raise_for_marts`); a failure on a
+staging table is reported and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
+from expectations.dictionary import column_info
+from transforms.identifiers import iban_is_valid, insz_is_valid, kbo_is_valid
+from transforms.sources import AGREEMENTS, DIMONA, LINEAGE_COLUMNS, PREMIUMS, RECOGNITIONS
+
+SUITES_DIR = Path(__file__).resolve().parent
+MAX_EXAMPLES = 10
+DOCS_SITE = "duaal"
+
+# The columns each guarded table must have, in the contracts' order.
+_LINEAGE = [name for name, _ in LINEAGE_COLUMNS]
+CONTRACT_COLUMNS: dict[str, list[str]] = {
+    "stg_werkplekduaal__agreements": _LINEAGE + [c.name for c in AGREEMENTS.columns],
+    "stg_dimona__periods": _LINEAGE + [c.name for c in DIMONA.columns],
+    "stg_werkplekduaal__recognitions": _LINEAGE + [c.name for c in RECOGNITIONS.columns],
+    "stg_mtech__premiums_paid": _LINEAGE + [c.name for c in PREMIUMS.columns],
+    "fct_premium_decisions": [name for name, _ in DECISION_COLUMNS],
+    "fct_compliance_findings": [name for name, _ in FINDING_COLUMNS],
+}
+
+# Checksum functions the rule queries call; the logic stays in transforms/identifiers.py.
+IDENTIFIER_FUNCTIONS = {
+    "duaal_insz_valid": insz_is_valid,
+    "duaal_kbo_valid": kbo_is_valid,
+    "duaal_iban_valid": iban_is_valid,
+}
+
+
+class ValidationFailed(RuntimeError):
+    """A mart failed its validation: the run must not publish it."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    column: str
+    notes: str
+    sql: str  # returns the offending rows
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    table: str
+    layer: str  # staging | mart
+    notes: str
+    expectations: tuple[dict[str, Any], ...]
+    rules: tuple[Rule, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns the expectations read, in the order they first appear."""
+        names = [name for exp in self.expectations for name in kwargs_columns(exp["kwargs"])]
+        return list(dict.fromkeys(names))
+
+
+def kwargs_columns(kwargs: dict[str, Any]) -> list[str]:
+    """The columns an expectation's kwargs name (single, pair or compound)."""
+    names = [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B")]
+    return [n for n in names if n] + list(kwargs.get("column_list", []))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    suite: str
+    table_name: str
+    layer: str
+    expectation: str  # GX expectation type, or 'rule:<name>'
+    column_name: str | None
+    kwargs: dict[str, Any]
+    success: bool
+    element_count: int | None
+    unexpected_count: int | None
+    unexpected_examples: list[Any] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for a person: which check failed on which table, how often, examples."""
+        check = f"{self.expectation}({self.column_name})" if self.column_name else self.expectation
+        if self.unexpected_count is None or self.element_count is None:
+            return f"{self.table_name}: {check} failed: {self.unexpected_examples}"
+        return (
+            f"{self.table_name}: {check} failed for {self.unexpected_count} of "
+            f"{self.element_count} rows, e.g. {self.unexpected_examples}"
+        )
+
+
+@dataclass
+class ValidationOutcome:
+    results: int
+    failed_staging: list[str]
+    failed_marts: list[str]
+    docs_index: Path
+
+    @property
+    def ok_for_marts(self) -> bool:
+        """True when every check on a mart passed."""
+        return not self.failed_marts
+
+    def raise_for_marts(self) -> None:
+        """Raise ValidationFailed listing every failed mart check."""
+        if self.failed_marts:
+            lines = "\n".join(f"- {failure}" for failure in self.failed_marts)
+            raise ValidationFailed(
+                f"{len(self.failed_marts)} validation check(s) failed on the marts; "
+                f"the run stops (details in {self.docs_index}):\n{lines}"
+            )
+
+
+def load_suites(suites_dir: Path = SUITES_DIR) -> list[Suite]:
+    """Every suite file, staging tables first."""
+    suites = []
+    for path in sorted(suites_dir.glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw["name"] != path.stem or raw["layer"] not in ("staging", "mart"):
+            raise ValueError(f"suite {path}: name must be the file name, layer staging or mart")
+        suites.append(
+            Suite(
+                name=raw["name"],
+                table=raw["table"],
+                layer=raw["layer"],
+                notes=raw.get("notes", ""),
+                expectations=tuple(raw["expectations"]),
+                rules=tuple(Rule(**rule) for rule in raw.get("rules", [])),
+            )
+        )
+    return sorted(suites, key=lambda s: (s.layer != "staging", s.name))
+
+
+def suite_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
+    """Values the suites take from the run's rule configuration (the cfg_* tables)."""
+    try:
+        amounts = con.execute(
+            "select distinct amount from (select 0 as amount union all "
+            "select paid_eur from cfg_amounts union all select unpaid_eur from cfg_amounts) "
+            "order by amount"
+        ).fetchall()
+        geography = con.execute("select province, office from cfg_geography").fetchall()
+        years = con.execute("select school_year from cfg_school_years order by 1").fetchall()
+    except duckdb.CatalogException as exc:
+        raise RuntimeError(
+            "validation needs the rule configuration tables (cfg_*): "
+            "load them with transforms.rule_config.load_into first"
+        ) from exc
+    return {
+        "amounts_eur": [a for (a,) in amounts],
+        "provinces": sorted({p for p, _ in geography}),
+        "offices": sorted({o for _, o in geography}),
+        "school_years": [y for (y,) in years],
+    }
+
+
+@contextmanager
+def identifier_functions(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Register the checksum functions for the rule queries, and remove them afterwards."""
+    for name, func in IDENTIFIER_FUNCTIONS.items():
+        with suppress(duckdb.Error):  # left over by an interrupted run
+            con.remove_function(name)
+        con.create_function(name, func, ["VARCHAR"], "BOOLEAN")
+    try:
+        yield
+    finally:
+        for name in IDENTIFIER_FUNCTIONS:
+            con.remove_function(name)
+
+
+def check_contract_columns(con: duckdb.DuckDBPyConnection, suite: Suite) -> CheckResult:
+    """The table exists with exactly the columns of its contract."""
+    expected = CONTRACT_COLUMNS[suite.table]
+    actual = [
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_name = ? and table_schema = current_schema() order by ordinal_position",
+            [suite.table],
+        ).fetchall()
+    ]
+    problems = [f"missing: {c}" for c in expected if c not in actual]
+    problems += [f"unexpected: {c}" for c in actual if c not in expected]
+    if not actual:
+        problems = [f"table {suite.table} does not exist"]
+    return CheckResult(
+        suite=suite.name,
+        table_name=suite.table,
+        layer=suite.layer,
+        expectation="rule:columns_match_contract",
+        column_name=None,
+        kwargs={"columns": expected},
+        success=not problems,
+        element_count=None,  # columns, not rows: the message lists them instead
+        unexpected_count=len(problems),
+        unexpected_examples=problems[:MAX_EXAMPLES],
+    )
+
+
+def run_rule(con: duckdb.DuckDBPyConnection, suite: Suite, rule: Rule, rows: int) -> CheckResult:
+    """Run one rule query in DuckDB: its offending rows make it fail."""
+    examples: list[Any] = []
+    try:
+        offending = con.execute(f"select count(*) from ({rule.sql})").fetchall()[0][0]
+        if offending:
+            cursor = con.execute(f"select * from ({rule.sql}) limit {MAX_EXAMPLES}")
+            names = [d[0] for d in cursor.description]
+            examples = [dict(zip(names, map(_plain, r), strict=True)) for r in cursor.fetchall()]
+    except duckdb.Error as exc:
+        # a broken rule is a failed check with its reason, not a crash of the whole validation
+        offending, examples = None, [f"query failed: {exc}"]
+    return CheckResult(
+        suite=suite.name,
+        table_name=suite.table,
+        layer=suite.layer,
+        expectation=f"rule:{rule.name}",
+        column_name=rule.column,
+        kwargs={"sql": rule.sql},
+        success=offending == 0,
+        element_count=rows,
+        unexpected_count=offending,
+        unexpected_examples=examples,
+    )
+
+
+def read_table(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
+    """The columns the suite's expectations need, as a pandas DataFrame."""
+    columns = ", ".join(f'"{c}"' for c in suite.columns)
+    # DATE arrives as datetime64 and DECIMAL as float64: both types GX compares natively.
+    return con.execute(f"select {columns} from {suite.table}").df()
+
+
+def _expectation_notes(suite: Suite, expectation: dict[str, Any]) -> str:
+    """The expectation's note followed by the meaning of its columns from the data dictionary."""
+    described = []
+    for name in kwargs_columns(expectation["kwargs"]):
+        info = column_info(suite.table, name)
+        described.append(f"{info.label} ({name}): {info.meaning}")
+    return " ".join([expectation.get("meta", {}).get("notes", ""), *described]).strip()
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON can hold it: numpy scalars unwrapped, dates in ISO form, NaN as null."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value).to_pydatetime()
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _gx_result(suite: Suite, result: Any) -> CheckResult:
+    """One GX expectation result as a CheckResult."""
+    config = result.expectation_config
+    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+    columns = kwargs_columns(kwargs)
+    details = result.result or {}
+    examples = _plain(list(details.get("partial_unexpected_list") or [])[:MAX_EXAMPLES])
+    exception = result.exception_info or {}
+    if exception.get("raised_exception"):
+        examples = [str(exception.get("exception_message"))]
+    return CheckResult(
+        suite=suite.name,
+        table_name=suite.table,
+        layer=suite.layer,
+        expectation=config.type,
+        column_name=",".join(columns) or None,
+        kwargs=_plain(kwargs),
+        success=bool(result.success),
+        element_count=details.get("element_count"),
+        unexpected_count=details.get("unexpected_count"),
+        unexpected_examples=examples,
+    )
+
+
+class _GxRunner:
+    """One ephemeral GX context that validates DataFrames and builds the Data Docs site."""
+
+    def __init__(self, docs_dir: Path, run_id: str) -> None:
+        # no usage statistics leave the machine of a run that handles personal data
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        # GX costs seconds to import: only the validation step pays for it.
+        import great_expectations as gx
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.enable_analytics(False)
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.context.add_data_docs_site(
+            DOCS_SITE,
+            {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+            },
+        )
+        self.datasource = self.context.data_sources.add_pandas("duaal")
+        self.run_identifier = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
+
+    def validate(
+        self, suite: Suite, frame: pd.DataFrame, parameters: dict[str, Any]
+    ) -> list[CheckResult]:
+        """Run a suite's expectations on a DataFrame."""
+        from great_expectations.expectations.expectation_configuration import (
+            ExpectationConfiguration,
+        )
+
+        gx_suite = self.gx.ExpectationSuite(
+            name=suite.name, notes=suite.notes, meta={"layer": suite.layer}
+        )
+        for exp in suite.expectations:
+            gx_suite.add_expectation_configuration(
+                ExpectationConfiguration(
+                    type=exp["type"],
+                    kwargs=exp["kwargs"],
+                    meta=exp.get("meta", {}),
+                    notes=_expectation_notes(suite, exp),
+                )
+            )
+        gx_suite = self.context.suites.add(gx_suite)
+        asset = self.datasource.add_dataframe_asset(suite.table)
+        batch = asset.add_batch_definition_whole_dataframe("whole_table")
+        definition = self.context.validation_definitions.add(
+            self.gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
+        )
+        outcome = definition.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=parameters,
+            result_format={"result_format": "BASIC", "partial_unexpected_count": MAX_EXAMPLES},
+            run_id=self.run_identifier,
+        )
+        return [_gx_result(suite, result) for result in outcome.results]
+
+    def build_docs(self, docs_dir: Path) -> Path:
+        """Build the Data Docs HTML site; earlier runs' pages are removed first."""
+        for old in ("validations", "expectations"):
+            shutil.rmtree(docs_dir / old, ignore_errors=True)
+        self.context.build_data_docs(site_names=[DOCS_SITE])
+        return docs_dir / "index.html"
+
+
+def store_results(con: duckdb.DuckDBPyConnection, run_id: str, results: list[CheckResult]) -> None:
+    """Replace the run's rows in validation_results with these results."""
+    con.execute("delete from validation_results where run_id = ?", [run_id])
+    con.executemany(
+        "insert into validation_results (run_id, suite, table_name, layer, expectation, "
+        "column_name, kwargs, success, element_count, unexpected_count, unexpected_examples) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run_id,
+                r.suite,
+                r.table_name,
+                r.layer,
+                r.expectation,
+                r.column_name,
+                json.dumps(r.kwargs, ensure_ascii=False, default=str),
+                r.success,
+                r.element_count,
+                r.unexpected_count,
+                json.dumps(r.unexpected_examples[:MAX_EXAMPLES], ensure_ascii=False, default=str),
+            )
+            for r in results
+        ],
+    )
+
+
+def validate_suite(
+    con: duckdb.DuckDBPyConnection, suite: Suite, runner: _GxRunner, parameters: dict[str, Any]
+) -> list[CheckResult]:
+    """The contract check, the GX expectations and the rule queries of one suite."""
+    contract = check_contract_columns(con, suite)
+    if not contract.success and any(
+        p.startswith(("missing", "table")) for p in contract.unexpected_examples
+    ):
+        return [contract]  # the other checks would only repeat that columns are missing
+    results = [contract, *runner.validate(suite, read_table(con, suite), parameters)]
+    rows = con.execute(f"select count(*) from {suite.table}").fetchall()[0][0]
+    results += [run_rule(con, suite, rule, rows) for rule in suite.rules]
+    return results
+
+
+def validate(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> ValidationOutcome:
+    """Validate every suite's table, store one row per check, and build the Data Docs site."""
+    suites = load_suites()
+    parameters = suite_parameters(con)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    runner = _GxRunner(docs_dir, run_id)
+    results: list[CheckResult] = []
+    with identifier_functions(con):
+        for suite in suites:
+            results += validate_suite(con, suite, runner, parameters)
+    store_results(con, run_id, results)
+    failed = [r for r in results if not r.success]
+    return ValidationOutcome(
+        results=len(results),
+        failed_staging=[r.describe() for r in failed if r.layer == "staging"],
+        failed_marts=[r.describe() for r in failed if r.layer == "mart"],
+        docs_index=runner.build_docs(docs_dir),
+    )
