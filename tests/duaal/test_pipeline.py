@@ -1,0 +1,150 @@
+"""The whole run without Prefect on a small generated sample: history, exports, audit."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from duaal import exports
+from duaal.audit import audit
+from duaal.cli import main
+from duaal.db import DatabaseBusy, connect
+from duaal.generate import generate
+from duaal.pipeline import execute
+from duaal.settings import load_settings
+
+AS_OF = date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """One run of the pipeline (reports included) on 300 generated agreements."""
+    base = tmp_path_factory.mktemp("run")
+    generate(base / "raw", agreements=300, seed=7, as_of=AS_OF)
+    settings = load_settings(raw=base / "raw", db=base / "duaal.duckdb",
+                             reports=base / "reports", as_of=AS_OF)
+    summary = execute(settings)
+    return settings, summary
+
+
+def test_run_completes_and_is_recorded(sample_run):
+    settings, summary = sample_run
+    assert summary.status == "completed"
+    assert summary.decisions > 0 and 0 < summary.eligible < summary.decisions
+    con = connect(settings.db, read_only=True)
+    run = con.execute(
+        "SELECT status, as_of, rule_config_hash, digest_decisions, row_counts, code_version "
+        "FROM runs WHERE run_id = ?", [summary.run_id]
+    ).fetchone()
+    assert run[0] == "completed" and run[1] == AS_OF
+    assert len(run[2]) == 64 and run[3] == summary.digests["decisions"]
+    assert '"fct_premium_decisions": %d' % summary.decisions in run[4]
+    batches = con.execute(
+        "SELECT count(*) FROM run_batches WHERE run_id = ?", [summary.run_id]
+    ).fetchone()[0]
+    assert batches == len([f for f in summary.files if f.status != "skipped"])
+    stored = con.execute(
+        "SELECT count(*) FROM run_decisions WHERE run_id = ?", [summary.run_id]
+    ).fetchone()[0]
+    assert stored == summary.decisions
+
+
+def test_every_file_balances(sample_run):
+    settings, summary = sample_run
+    for f in summary.files:
+        assert f.status == "loaded", f"{f.source}/{f.file_name}: {f.reason}"
+        assert f.rows_read == f.rows_accepted + f.rows_quarantined + f.rows_blank
+
+
+def test_reports_and_data_docs_are_written(sample_run):
+    settings, summary = sample_run
+    names = {p.name for p in summary.reports}
+    assert "premies_2025-2026.xlsx" in names and "federatie_2025-2026.xlsx" in names
+    assert summary.docs_index and summary.docs_index.is_file()
+
+
+def test_exports_follow_the_contract(sample_run, tmp_path):
+    settings, summary = sample_run
+    con = connect(settings.db, read_only=True)
+    out = tmp_path / "decisions.csv"
+    n = exports.export_decisions(con, out, "2024-2025")
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0] == list(exports.DECISION_EXPORT)
+    assert len(rows) == n + 1 and n > 0
+    assert all(r[0] == "2024-2025" for r in rows[1:])
+    keys = [(r[0], r[1], r[2]) for r in rows[1:]]
+    assert keys == sorted(keys), "decisions sorted by school_year, company_kbo, learner_insz"
+    for r in rows[1:]:
+        assert r[6] in ("true", "false")
+        assert (r[10] == "") == (r[6] == "true"), "reasons empty exactly when eligible"
+        assert len(r[8].split(".")[1]) == 2, "months with 2 decimals"
+
+    out = tmp_path / "quarantine.csv"
+    exports.export_quarantine(con, out)
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0] == ["source", "file", "row_number", "reason", "detail"]
+    assert len(rows) > 1
+
+
+def test_second_run_skips_loaded_files_and_gives_the_same_digests(sample_run):
+    settings, first = sample_run
+    second = execute(settings, with_reports=False)
+    assert {f.status for f in second.files} == {"skipped"}
+    assert second.digests == first.digests
+
+
+def test_audit_identical_then_tampered(sample_run, tmp_path, capsys):
+    settings, summary = sample_run
+    result = audit(settings.db, summary.run_id)
+    assert result.identical, (result.decision_differences, result.validation_differences)
+
+    tampered = tmp_path / "tampered.duckdb"
+    shutil.copy(settings.db, tampered)
+    con = duckdb.connect(str(tampered))
+    victim = con.execute(
+        "SELECT school_year, company_kbo, learner_insz FROM run_decisions "
+        "WHERE run_id = ? AND eligible ORDER BY ALL LIMIT 1", [summary.run_id]
+    ).fetchone()
+    con.execute(
+        "UPDATE run_decisions SET amount_eur = amount_eur + 400 WHERE run_id = ? "
+        "AND school_year = ? AND company_kbo = ? AND learner_insz = ?",
+        [summary.run_id, *victim],
+    )
+    con.close()
+    code = main(["audit", summary.run_id, "--db", str(tampered)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{victim[0]} company {victim[1]} learner {victim[2]}: amount_eur" in out
+
+
+def test_audit_of_unknown_run_is_refused(sample_run, capsys):
+    settings, _ = sample_run
+    assert main(["audit", "R-nope", "--db", str(settings.db)]) == 1
+    assert "no run 'R-nope'" in capsys.readouterr().err
+
+
+def test_busy_database_is_reported_not_corrupted(sample_run):
+    settings, summary = sample_run
+    # another process holds the file for writing (within one process DuckDB shares it)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(60)", str(settings.db)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        busy = settings.with_overrides(lock_timeout_s=0.5)
+        with pytest.raises(DatabaseBusy, match="is in use by another duaal run"):
+            execute(busy, with_reports=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert audit(settings.db, summary.run_id, validate=False).identical

@@ -1,0 +1,94 @@
+"""The Prefect flow, on one shared test harness: a completed run with its artifacts, and a
+failed run written to the history by the on_failure hook."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import duckdb
+import pytest
+
+from duaal.generate import generate
+
+pytestmark = pytest.mark.prefect
+
+AS_OF = date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory):
+    out = tmp_path_factory.mktemp("raw")
+    generate(out, agreements=120, seed=3, as_of=AS_OF)
+    return out
+
+
+def _artifacts(client, flow_run_id: UUID) -> dict[str, list]:
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    found = client.read_artifacts(
+        artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+    )
+    by_type: dict[str, list] = {}
+    for a in found:
+        by_type.setdefault(a.type, []).append(a)
+    return by_type
+
+
+def test_flow_run_completes_with_artifacts(prefect_harness, raw, tmp_path):
+    from prefect.client.orchestration import get_client
+
+    from flows.pipeline import pipeline_flow
+
+    db = tmp_path / "duaal.duckdb"
+    result = pipeline_flow(raw=raw, db=db, reports=tmp_path / "reports", as_of=AS_OF)
+    summary = result["summary"]
+    con = duckdb.connect(str(db), read_only=True)
+    flow_run_id, status = con.execute(
+        "SELECT flow_run_id, status FROM runs WHERE run_id = ?", [summary.run_id]
+    ).fetchone()
+    con.close()
+    assert status == "completed"
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(UUID(flow_run_id))
+        assert run.state.is_completed()
+        artifacts = _artifacts(client, run.id)
+    # Prefect stores link artifacts as markdown: [text](url)
+    texts = [a.data for a in artifacts["markdown"]]
+    assert any(f"duaal run {summary.run_id}" in t for t in texts), "the summary artifact"
+    assert any("datakwaliteit/index.html)" in t for t in texts), "a link to the Data Docs"
+    assert any(".xlsx)" in t for t in texts), "links to the workbooks"
+    table = artifacts["table"][0].data
+    assert "amount_eur" in table and "Antwerpen" in table
+
+
+def test_failed_flow_is_written_to_the_history(prefect_harness, raw, tmp_path, monkeypatch):
+    import duaal.pipeline
+    from flows.pipeline import pipeline_flow
+
+    def broken_rules(*args, **kwargs):
+        raise RuntimeError("model marts/fct_premium_decisions.sql failed: boom")
+
+    monkeypatch.setattr(duaal.pipeline, "rules_stage", broken_rules)
+    db = tmp_path / "duaal.duckdb"
+    state = pipeline_flow(raw=raw, db=db, reports=tmp_path / "reports", as_of=AS_OF,
+                          return_state=True)
+    assert state.is_failed()
+    con = duckdb.connect(str(db), read_only=True)
+    status, error = con.execute("SELECT status, error FROM runs").fetchone()
+    con.close()
+    assert status == "failed"
+    assert "boom" in error
+
+
+def test_deployments_carry_the_cron_schedules():
+    from duaal.settings import load_settings
+    from flows.deployments import build_deployments
+
+    ingest, reports = build_deployments(load_settings())
+    assert ingest.name == "duaal-ingest-validate"
+    assert ingest.schedules[0].schedule.cron == "0 6 * * 1-5"
+    assert ingest.schedules[0].schedule.timezone == "Europe/Brussels"
+    assert ingest.parameters["with_reports"] is False
+    assert reports.schedules[0].schedule.cron == "0 7 1 * *"
+    assert reports.parameters["with_reports"] is True
