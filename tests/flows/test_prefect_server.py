@@ -1,0 +1,127 @@
+"""Integration: a real Prefect server on loopback, `duaal run` against it, `duaal serve`
+registering the scheduled deployments; checked through the Prefect client."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from duaal.generate import generate
+
+pytestmark = pytest.mark.prefect
+
+BIN = Path(sys.executable).parent
+AS_OF = date(2026, 11, 28)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"prefect server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"prefect server at {url} not healthy after {timeout_s} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A Prefect server on 127.0.0.1 with its own home; yields (api_url, env)."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    log = (home / "server.log").open("w")
+    proc = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_healthy(api, proc)
+        yield api, {**env, "PREFECT_API_URL": api}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_run_against_the_server_completes_with_artifacts(server, tmp_path):
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    api, env = server
+    generate(tmp_path / "raw", agreements=80, seed=5, as_of=AS_OF)
+    out = subprocess.run(
+        [str(BIN / "duaal"), "run", "--raw", str(tmp_path / "raw"), "--db",
+         str(tmp_path / "duaal.duckdb"), "--reports", str(tmp_path / "reports"),
+         "--as-of", AS_OF.isoformat()],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "decisions:" in out.stdout and "reports:" in out.stdout
+
+    with SyncPrefectClient(api) as client:
+        runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["duaal-pipeline"]))
+        )
+        assert len(runs) == 1 and runs[0].state.is_completed()
+        artifacts = client.read_artifacts()
+    mine = [a for a in artifacts if a.flow_run_id == runs[0].id]
+    keys = {a.key for a in mine if a.key}
+    assert {"duaal-summary", "duaal-amounts-per-office"} <= keys
+
+
+def test_serve_registers_the_scheduled_deployments(server, tmp_path):
+    from prefect.client.orchestration import SyncPrefectClient
+
+    api, env = server
+    proc = subprocess.Popen(
+        [str(BIN / "duaal"), "serve", "--db", str(tmp_path / "duaal.duckdb")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        deployments = []
+        with SyncPrefectClient(api) as client:
+            while time.monotonic() < deadline and len(deployments) < 2:
+                assert proc.poll() is None, "duaal serve exited early"
+                deployments = client.read_deployments()
+                time.sleep(1)
+            schedules = {
+                d.name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules]
+                for d in deployments
+            }
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert schedules == {
+        "duaal-ingest-validate": [("0 6 * * 1-5", "Europe/Brussels")],
+        "duaal-monthly-reports": [("0 7 1 * *", "Europe/Brussels")],
+    }
