@@ -1,0 +1,115 @@
+"""INSZ, KBO and IBAN: the canonical form of every export spelling, and the checksums."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.identifiers import (
+    InvalidIdentifier,
+    iban_is_valid,
+    insz_is_valid,
+    kbo_is_valid,
+    make_iban,
+    make_insz,
+    make_kbo,
+    normalise_iban,
+    normalise_insz,
+    normalise_kbo,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("85.07.30-033.28", "85073003328"),  # born before 2000
+        ("85073003328", "85073003328"),
+        (85073003328, "85073003328"),
+        (85073003328.0, "85073003328"),
+        ("06.05.12-123.95", "06051212395"),  # born in 2006: checksum with a 2 in front
+        (6051212395, "06051212395"),  # a number cell that lost its leading zero
+        (" 06 05 12 123 95 ", "06051212395"),
+    ],
+)
+def test_insz_forms(value: object, expected: str) -> None:
+    assert normalise_insz(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("85073003329", "'85073003329': checksum does not match"),
+        ("850730033281", "'850730033281' has 12 digits, an INSZ has 11"),
+        ("8507300332A", "'8507300332A' contains letters"),
+        (8507300332.5, "8507300332.5 is not a whole number"),
+    ],
+)
+def test_insz_invalid(value: object, message: str) -> None:
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_insz(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0403.170.701", "0403170701"),
+        ("BE 0403.170.701", "0403170701"),
+        ("be0403170701", "0403170701"),
+        ("403170701", "0403170701"),  # an old 9-digit number
+        (403170701, "0403170701"),
+        (1234567894.0, "1234567894"),
+    ],
+)
+def test_kbo_forms(value: object, expected: str) -> None:
+    assert normalise_kbo(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0403.170.702", "'0403.170.702': checksum does not match"),
+        ("2403170776", "'2403170776': checksum does not match"),  # must start with 0 or 1
+        ("04031707011", "'04031707011' has 11 digits, a KBO number has 10"),
+        ("NL0403170701", "'NL0403170701' contains letters"),
+    ],
+)
+def test_kbo_invalid(value: object, message: str) -> None:
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_kbo(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    "value", ["BE68 5390 0754 7034", "be68-5390-0754-7034", "BE68539007547034"]
+)
+def test_iban_forms(value: str) -> None:
+    assert normalise_iban(value) == "BE68539007547034"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("BE68 5390 0754 7035", "'BE68 5390 0754 7035' is not a valid Belgian IBAN"),
+        ("68539007547034", "'68539007547034' has no country code BE"),
+        ("NL91ABNA0417164300", "'NL91ABNA0417164300' is not a valid Belgian IBAN"),
+    ],
+)
+def test_iban_invalid(value: str, message: str) -> None:
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_iban(value)
+    assert str(caught.value) == message
+
+
+def test_made_identifiers_are_valid() -> None:
+    assert make_insz("850730", 33, born_2000_or_later=False) == "85073003328"
+    assert make_insz("060512", 123, born_2000_or_later=True) == "06051212395"
+    assert make_kbo(4031707) == "0403170701"
+    assert make_iban("539007547034") == "BE68539007547034"
+    assert insz_is_valid("06051212395") and kbo_is_valid("0403170701")
+    assert iban_is_valid("BE68539007547034")
+
+
+def test_insz_of_2000_or_later_is_not_valid_without_the_2() -> None:
+    insz = make_insz("060512", 123, born_2000_or_later=True)
+    assert 97 - int(insz[:9]) % 97 != int(insz[9:]), "the old checksum must not match here"
+    assert insz_is_valid(insz)

@@ -1,0 +1,260 @@
+"""Load the exports under data/raw/ into DuckDB: one batch per file, one transaction per file.
+
+Files are taken per source folder (sources.SOURCES order) in name order. A file whose
+SHA-256 was loaded before is skipped and not recorded again. A file the reader refuses is
+recorded as a 'refused' batch with its reason; the other files go on. Everything a file
+writes (its batch row, its accepted rows, its quarantine) is committed together or not at
+all, so a failure or a kill in the middle of a file leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import count
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from duaal.db import ensure_schema
+from transforms.reading import (
+    CSV_SUFFIXES,
+    SPREADSHEET_SUFFIXES,
+    FileRefused,
+    ReadResult,
+    load_aliases,
+    read_file,
+)
+from transforms.sources import SOURCES, Source
+
+__all__ = ["FileOutcome", "ingest", "load_aliases"]
+
+_view_ids = count(1)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file: loaded, skipped (seen before) or refused, with counts."""
+
+    source: str  # folder name
+    file_name: str
+    status: str  # loaded | skipped | refused
+    reason: str | None
+    batch_id: int | None  # the new batch; for 'skipped' the batch that loaded it before
+    sheet_name: str | None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    rows_blank: int = 0
+
+
+def export_files(folder: Path) -> list[Path]:
+    """The files of a source folder in name order, without hidden files and ~$ lock files."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))),
+        key=lambda p: p.name,
+    )
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    aliases_path: Path | None = None,
+    *,
+    now: datetime | None = None,
+) -> list[FileOutcome]:
+    """Load every new export file under raw_dir/<source folder>/ and say what became of each."""
+    ensure_schema(con)
+    aliases = load_aliases(aliases_path)
+    outcomes = []
+    for source in SOURCES:
+        for path in export_files(raw_dir / source.folder):
+            loaded_at = now or datetime.now()
+            outcomes.append(
+                ingest_file(con, source, path, aliases.get(source.folder, {}), loaded_at)
+            )
+    return outcomes
+
+
+def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, datetime] | None:
+    """The batch that loaded a file with these bytes before, if any."""
+    return con.execute(
+        "SELECT batch_id, loaded_at FROM load_batches WHERE sha256 = ? AND status = 'loaded' "
+        "ORDER BY batch_id LIMIT 1",
+        [sha256],
+    ).fetchone()
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    path: Path,
+    aliases: dict[str, list[str]],
+    loaded_at: datetime,
+) -> FileOutcome:
+    """Load one file of a source in its own transaction (or skip or refuse it)."""
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    previous = _previous_load(con, sha256)
+    if previous is not None:
+        batch_id, when = previous
+        return FileOutcome(
+            source.folder,
+            path.name,
+            "skipped",
+            f"loaded before as batch {batch_id} on {when:%Y-%m-%d %H:%M}; not recorded again",
+            batch_id,
+            None,
+        )
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES + CSV_SUFFIXES:
+        reason = f"{path.name}: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)"
+        return _refuse(con, source, path, sha256, reason, loaded_at)
+    try:
+        result = read_file(path, source, aliases, data=data)
+    except FileRefused as exc:
+        return _refuse(con, source, path, sha256, str(exc), loaded_at)
+    return _load(con, source, path, sha256, result, loaded_at)
+
+
+def _insert_batch(
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    source: Source,
+    path: Path,
+    sha256: str,
+    status: str,
+    reason: str | None,
+    result: ReadResult | None,
+    loaded_at: datetime,
+) -> None:
+    """One load_batches row; a refused file has no sheet and zero counts."""
+    counts = (
+        (result.rows_read, result.rows_accepted, result.rows_quarantined, result.rows_blank)
+        if result is not None
+        else (0, 0, 0, 0)
+    )
+    con.execute(
+        "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
+        "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            batch_id,
+            source.folder,
+            path.name,
+            str(path),
+            sha256,
+            result.sheet_name if result is not None else None,
+            status,
+            reason,
+            *counts,
+            loaded_at,
+        ],
+    )
+
+
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, source: Source, batch_id: int, path: Path, result: ReadResult
+) -> None:
+    """The accepted rows into the source's ingest table, with their lineage."""
+    view = f"_accepted_{next(_view_ids)}"
+    con.register(view, result.table)
+    try:
+        names = ", ".join(c.name for c in source.columns)
+        con.execute(
+            f"INSERT INTO {source.table} (batch_id, file_name, sheet_name, row_number, {names}) "
+            f"SELECT ?, ?, ?, row_number, {names} FROM {view}",
+            [batch_id, path.name, result.sheet_name],
+        )
+    finally:
+        con.unregister(view)
+
+
+def _insert_quarantine(
+    con: duckdb.DuckDBPyConnection, source: Source, batch_id: int, path: Path, result: ReadResult
+) -> None:
+    """One quarantine row per problem of a row."""
+    if not result.quarantine:
+        return
+    entries = result.quarantine
+    table = pa.table(
+        {
+            "row_number": pa.array([e.row_number for e in entries], pa.int32()),
+            "reason": [e.reason for e in entries],
+            "detail": [e.detail for e in entries],
+            "raw_values": [e.raw_values for e in entries],
+        }
+    )
+    view = f"_quarantine_{next(_view_ids)}"
+    con.register(view, table)
+    try:
+        con.execute(
+            "INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, "
+            f"reason, detail, raw_values) SELECT ?, ?, ?, ?, row_number, reason, detail, "
+            f"raw_values FROM {view}",
+            [batch_id, source.folder, path.name, result.sheet_name],
+        )
+    finally:
+        con.unregister(view)
+
+
+def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    """A new batch id from the sequence."""
+    return con.execute("SELECT nextval('batch_id_seq')").fetchone()[0]
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    path: Path,
+    sha256: str,
+    result: ReadResult,
+    loaded_at: datetime,
+) -> FileOutcome:
+    """Record the batch, its rows and its quarantine in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        batch_id = _next_batch_id(con)
+        _insert_batch(con, batch_id, source, path, sha256, "loaded", None, result, loaded_at)
+        _insert_rows(con, source, batch_id, path, result)
+        _insert_quarantine(con, source, batch_id, path, result)
+        con.execute("COMMIT")
+    except BaseException:
+        # a half-loaded file must leave no trace: batch, rows and quarantine go together
+        con.execute("ROLLBACK")
+        raise
+    return FileOutcome(
+        source.folder,
+        path.name,
+        "loaded",
+        None,
+        batch_id,
+        result.sheet_name,
+        result.rows_read,
+        result.rows_accepted,
+        result.rows_quarantined,
+        result.rows_blank,
+    )
+
+
+def _refuse(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    path: Path,
+    sha256: str,
+    reason: str,
+    loaded_at: datetime,
+) -> FileOutcome:
+    """Record a refused file as a batch with its reason and zero counts."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        batch_id = _next_batch_id(con)
+        _insert_batch(con, batch_id, source, path, sha256, "refused", reason, None, loaded_at)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return FileOutcome(source.folder, path.name, "refused", reason, batch_id, None)

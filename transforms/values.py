@@ -1,0 +1,281 @@
+"""Cell values as exports carry them, parsed into the typed value of a column kind.
+
+Every `parse_*` takes one non-empty cell value (a str from a CSV; a str, float, int, bool,
+date or datetime from a workbook) and returns the typed value, or raises `ValueProblem`
+with the quarantine reason code (CONTRACTS.md, Quarantine) and an English message that
+shows the value. Emptiness is the reader's business: see `is_empty` and `EMPTY_VALUE`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from transforms.identifiers import InvalidIdentifier, normalise_iban, normalise_insz, normalise_kbo
+
+MISSING_VALUE = "MISSING_VALUE"
+INVALID_DATE = "INVALID_DATE"
+INVALID_INSZ = "INVALID_INSZ"
+INVALID_KBO = "INVALID_KBO"
+INVALID_IBAN = "INVALID_IBAN"
+INVALID_POSTCODE = "INVALID_POSTCODE"
+INVALID_VALUE = "INVALID_VALUE"
+END_BEFORE_START = "END_BEFORE_START"
+DUPLICATE_KEY = "DUPLICATE_KEY"
+
+
+class ValueProblem(ValueError):
+    """A cell value that does not fit its column: carries the quarantine reason code."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def is_empty(value: object) -> bool:
+    """True for a missing cell: None, an empty or all-blank string, or NaN."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and value != value
+
+
+def show(value: object) -> str:
+    """A cell value as a quarantine detail shows it: strings quoted, numbers without '.0'."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def parse_text(value: object) -> str:
+    """Text stripped; a number cell read as text loses its '.0' (111.0 -> '111')."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# Excel's 1900 date system: serial 1 is 1900-01-01, and serial 60 is the 29 February 1900
+# that Lotus invented; from serial 61 on, day 0 is 1899-12-30.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_MAX_SERIAL = 2_958_465  # 9999-12-31
+_TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+
+
+def excel_serial_to_date(serial: float) -> date:
+    """The date of an Excel serial number (1900 system); a fraction (time of day) is dropped."""
+    days = int(serial)
+    if serial < 1 or days > _MAX_SERIAL or days == 60:
+        raise ValueProblem(INVALID_DATE, f"{show(serial)} is not an Excel date serial number")
+    if days < 60:
+        return date(1899, 12, 31) + timedelta(days=days)
+    return _EXCEL_EPOCH + timedelta(days=days)
+
+
+def parse_date(value: object) -> date:
+    """A date from an Excel date/datetime, a serial number or dd/mm/yyyy, yyyy-mm-dd, ... text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise ValueProblem(INVALID_DATE, f"{show(value)} is not a date")
+    if isinstance(value, int | float):
+        return excel_serial_to_date(value)
+    text = str(value).strip()
+    match = _DMY.fullmatch(text)
+    if match:
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+    else:
+        match = _YMD.fullmatch(text)
+        if not match:
+            raise ValueProblem(INVALID_DATE, f"{show(value)} is not a date")
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueProblem(INVALID_DATE, f"{show(value)} is not an existing date") from None
+
+
+_TRUE = frozenset({"ja", "j", "yes", "true", "1"})
+_FALSE = frozenset({"nee", "n", "no", "false", "0"})
+
+
+def parse_bool(value: object) -> bool:
+    """Yes/no from Ja/Nee, J/N, yes/no, true/false, 1/0 (any case) or a boolean cell."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return value == 1
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueProblem(INVALID_VALUE, f"{show(value)} is not yes or no (Ja/Nee)")
+
+
+_CENT = Decimal("0.01")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_DECIMAL_LIMIT = Decimal(10) ** 10  # DECIMAL(12, 2)
+
+
+def parse_decimal(value: object) -> Decimal:
+    """A decimal from a number cell or text '38', '38.5', '38,5', '1.234,50', rounded to cents."""
+    if isinstance(value, bool):
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").lstrip("€")
+        if "," in text and "." in text:
+            # the separator that comes last is the decimal one, the other groups thousands
+            thousands = "." if text.rfind(",") > text.rfind(".") else ","
+            text = text.replace(thousands, "")
+        text = text.replace(",", ".")
+        if not _NUMBER.fullmatch(text):
+            raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number")
+        number = Decimal(text)
+    try:
+        rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number") from None
+    if abs(rounded) >= _DECIMAL_LIMIT:
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is too large")
+    return rounded
+
+
+_INTEGER = re.compile(r"[+-]?\d+(?:\.0+)?")
+_INT32 = 2**31
+
+
+def parse_integer(value: object) -> int:
+    """A whole number from a number cell or text such as '7' (or '7.0')."""
+    if isinstance(value, bool):
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a whole number")
+        number = int(value)
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not _INTEGER.fullmatch(text):
+            raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a whole number")
+        number = int(text.split(".")[0])
+    if not -_INT32 <= number < _INT32:
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is too large")
+    return number
+
+
+def parse_postcode(value: object) -> int:
+    """A Belgian postcode: 4 digits, 1000-9999, as a number cell or text."""
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        number = int(value) if value.is_integer() else None
+    else:
+        text = str(value).strip()
+        number = int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
+    if number is None or not 1000 <= number <= 9999:
+        raise ValueProblem(INVALID_POSTCODE, f"{show(value)} is not a postcode (4 digits)")
+    return number
+
+
+def _identifier(
+    normalise: Callable[[object], str], reason: str, what: str
+) -> Callable[[object], str]:
+    """A parser that normalises an identifier and turns its failure into a ValueProblem."""
+
+    def parse(value: object) -> str:
+        if isinstance(value, bool):
+            raise ValueProblem(reason, f"{show(value)} is not {what}")
+        try:
+            return normalise(value)
+        except InvalidIdentifier as exc:
+            raise ValueProblem(reason, f"not {what}: {exc}") from None
+
+    parse.__doc__ = f"A canonical {what} (see transforms.identifiers)."
+    return parse
+
+
+parse_insz = _identifier(normalise_insz, INVALID_INSZ, "a valid INSZ")
+parse_kbo = _identifier(normalise_kbo, INVALID_KBO, "a valid KBO number")
+parse_iban = _identifier(normalise_iban, INVALID_IBAN, "a valid Belgian IBAN")
+
+
+def _choice(allowed: dict[str, str], what: str) -> Callable[[object], str]:
+    """A parser that accepts the keys of `allowed` in any case and returns their value."""
+
+    def parse(value: object) -> str:
+        text = parse_text(value).lower()
+        if text in allowed:
+            return allowed[text]
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not {what}")
+
+    parse.__doc__ = f"One of {', '.join(allowed.values())} (any case)."
+    return parse
+
+
+parse_agreement_type = _choice({"oao": "OAO", "sao": "SAO"}, "OAO or SAO")
+parse_dimona_status = _choice(
+    {"actief": "Actief", "geannuleerd": "Geannuleerd"}, "Actief or Geannuleerd"
+)
+parse_premium_kind = _choice(
+    {"stagebonus": "stagebonus", "premie": "premie"}, "stagebonus or premie"
+)
+
+_SCHOOL_YEAR = re.compile(r"(\d{4})\s*-\s*(\d{4})")
+
+
+def parse_school_year(value: object) -> str:
+    """A school year '2022-2023': two years, the second the first plus one."""
+    match = _SCHOOL_YEAR.fullmatch(parse_text(value))
+    if not match or int(match[2]) != int(match[1]) + 1:
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a school year such as 2024-2025")
+    return f"{match[1]}-{match[2]}"
+
+
+# One parser per kind of sources.KIND_SQL_TYPE.
+PARSERS: dict[str, Callable[[object], object]] = {
+    "text": parse_text,
+    "date": parse_date,
+    "datetime_date": parse_date,
+    "decimal": parse_decimal,
+    "integer": parse_integer,
+    "bool": parse_bool,
+    "insz": parse_insz,
+    "kbo": parse_kbo,
+    "iban": parse_iban,
+    "postcode": parse_postcode,
+    "agreement_type": parse_agreement_type,
+    "dimona_status": parse_dimona_status,
+    "premium_kind": parse_premium_kind,
+    "school_year": parse_school_year,
+}
+
+# What an empty cell means for a kind when it is not a missing value (yes/no: empty = no).
+EMPTY_VALUE: dict[str, object] = {"bool": False}
