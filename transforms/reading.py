@@ -92,7 +92,7 @@ class _Header:
 
     row_index: int
     positions: dict[str, int]  # column name -> cell index
-    missing: tuple[str, ...]  # contract headers not found
+    missing: tuple[str, ...]  # required contract headers not found
     doubled: tuple[str, ...]  # contract headers found in more than one cell
     labels: dict[int, str]  # cell index -> header text as the file spells it
 
@@ -172,7 +172,8 @@ def _match_header(row: list[object], row_index: int, source: Source, lookup: dic
     return _Header(
         row_index=row_index,
         positions={name: cells[0] for name, cells in found.items()},
-        missing=tuple(c.header for c in source.columns if c.name not in found),
+        # an optional column may be absent from an export variant: its values are empty
+        missing=tuple(c.header for c in source.columns if c.required and c.name not in found),
         doubled=tuple(c.header for c in source.columns if len(found.get(c.name, ())) > 1),
         labels=labels,
     )
@@ -481,11 +482,17 @@ def _parse_grid(source: Source, grid: _Grid) -> ReadResult:
         row_numbers.append(number)
     blank = len(below) - len(data_rows)
 
-    positions = [header.positions[c.name] for c in source.columns]
-    labels = {c.name: header.labels[header.positions[c.name]] for c in source.columns}
+    positions = [header.positions.get(c.name) for c in source.columns]
+    labels = {
+        c.name: c.header if p is None else header.labels[p]
+        for c, p in zip(source.columns, positions, strict=True)
+    }
     values: dict[str, list[object]] = {}
     failed: set[str] = set()
     for column, position in zip(source.columns, positions, strict=True):
+        if position is None:  # an optional column this export does not carry
+            values[column.name] = [None] * len(data_rows)
+            continue
         # one C-level pass per column; zip(*rows) over 200,000 rows is far slower
         cells = list(map(itemgetter(position), data_rows))
         values[column.name], column_failed = _parse_column(column, labels[column.name], cells)

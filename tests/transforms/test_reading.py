@@ -513,3 +513,15 @@ def test_the_count_invariant_is_enforced(tmp_path: Path, monkeypatch: pytest.Mon
     path = write_xlsx(tmp_path / "d.xlsx", [DIMONA_HEADERS, dimona_row()])
     with pytest.raises(reading.ReadInvariantError, match="rows read 1 != accepted 0"):
         read_file(path, DIMONA, {})
+
+
+def test_optional_columns_may_be_absent(tmp_path: Path) -> None:
+    optional = {"RSZ-nummer", "Einddatum"}
+    headers = [h for h in DIMONA_HEADERS if h not in optional]
+    keep = [i for i, h in enumerate(DIMONA_HEADERS) if h not in optional]
+    row = dimona_row(end_date="")
+    rows = [headers, [row[i] for i in keep]]
+    result = read_file(write_xlsx(tmp_path / "dimona.xlsx", rows), DIMONA, {})
+    assert counts(result) == (1, 1, 0, 0)
+    assert column(result, "rsz_number") == [None]
+    assert column(result, "end_date") == [None]
