@@ -1,0 +1,201 @@
+"""conformiteit_<Y>.xlsx: compliance findings for the auditors and the offices.
+
+Findings are judged at the run's as_of, not per school year, so every year's workbook
+carries all of them. Sheets: Overzicht (rule x office), one detail sheet per severity,
+Actielijst (what can still be fixed, most urgent first), Afgekeurde rijen, Toelichting.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from duaal.workbooks.data import Row, RunInfo
+from duaal.workbooks.labels import (
+    ACTIONS,
+    FINDING_LABELS,
+    NO_OFFICE,
+    SEVERITY_ORDER,
+    SOURCE_LABELS,
+    finding_label,
+    ordered_offices,
+    quarantine_label,
+    severity_label,
+)
+from duaal.workbooks.style import Block, Column, add_sheet, new_workbook, save_workbook
+from duaal.workbooks.toelichting import SHEET as TOELICHTING
+from duaal.workbooks.toelichting import toelichting_blocks
+
+OVERVIEW = "Overzicht"
+ACTION_LIST = "Actielijst"
+QUARANTINE = "Afgekeurde rijen"
+SEVERITY_SHEETS: dict[str, str] = {
+    "error": "Fouten",
+    "warning": "Waarschuwingen",
+    "info": "Info",
+}
+
+DETAIL_COLUMNS = (
+    Column("Regel"),
+    Column("Code"),
+    Column("Kantoor"),
+    Column("Provincie"),
+    Column("Onderneming"),
+    Column("Ondernemingsnummer"),
+    Column("Overeenkomst"),
+    Column("INSZ lerende"),
+    Column("INSZ mentor"),
+    Column("Detail"),
+    Column("Uiterste datum", "date"),
+)
+ACTION_COLUMNS = (
+    Column("Uiterste datum", "date"),
+    Column("Dagen resterend", "int"),
+    Column("Regel"),
+    Column("Ernst"),
+    Column("Actie"),
+    Column("Kantoor"),
+    Column("Onderneming"),
+    Column("Ondernemingsnummer"),
+    Column("Overeenkomst"),
+    Column("INSZ lerende"),
+    Column("INSZ mentor"),
+    Column("Detail"),
+)
+QUARANTINE_COLUMNS = (
+    Column("Bron"),
+    Column("Bestand"),
+    Column("Blad"),
+    Column("Rij", "int"),
+    Column("Reden"),
+    Column("Redencode"),
+    Column("Detail"),
+)
+
+
+def _office(f: Row) -> str:
+    """The office a finding is counted under."""
+    return f["office"] or NO_OFFICE
+
+
+def _severity_rank(severity: str) -> int:
+    """error first, then warning, info, anything else."""
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def overview_block(findings: Sequence[Row]) -> Block:
+    """Counts of findings per rule (with its severity) and office, with totals."""
+    offices = ordered_offices({f["office"] for f in findings})
+    counts = Counter((f["code"], f["severity"], _office(f)) for f in findings)
+    rules = sorted(
+        {(f["code"], f["severity"]) for f in findings}, key=lambda r: (_severity_rank(r[1]), r[0])
+    )
+    rows = []
+    for code, severity in rules:
+        per_office = [counts[(code, severity, o)] for o in offices]
+        rows.append(
+            [finding_label(code), code, severity_label(severity), *per_office, sum(per_office)]
+        )
+    columns = [Column("Regel"), Column("Code"), Column("Ernst")]
+    columns += [Column(o, "int") for o in offices] + [Column("Totaal", "int")]
+    totals = ["Totaal", None, None, *(sum(r[i] for r in rows) for i in range(3, len(columns)))]
+    return Block(columns, rows, totals=totals)
+
+
+def detail_row(f: Row) -> tuple[object, ...]:
+    """One finding as the detail sheets show it."""
+    return (
+        finding_label(f["code"]),
+        f["code"],
+        _office(f),
+        f["province"],
+        f["company_name"],
+        f["company_kbo"],
+        f["agreement_id"],
+        f["learner_insz"],
+        f["mentor_insz"],
+        f["detail"],
+        f["due_date"],
+    )
+
+
+def action_findings(findings: Sequence[Row], as_of: date, due_days: int) -> list[Row]:
+    """Findings that can still be fixed, most urgent (earliest due date) first."""
+    horizon = as_of + timedelta(days=due_days)
+    chosen = [
+        f
+        for f in findings
+        if f["code"] in ACTIONS
+        and not (f["code"] == "REGISTRATION_DUE" and f["due_date"] and f["due_date"] > horizon)
+    ]
+    order = list(ACTIONS)
+    return sorted(
+        chosen,
+        key=lambda f: (
+            f["due_date"] is None,
+            f["due_date"] or as_of,
+            order.index(f["code"]),
+            f["agreement_id"] or "",
+            f["mentor_insz"] or "",
+            f["company_kbo"] or "",
+            f["learner_insz"] or "",
+        ),
+    )
+
+
+def action_row(f: Row, as_of: date) -> tuple[object, ...]:
+    """One action: when, how many days are left (negative: overdue), what to do, for whom."""
+    return (
+        f["due_date"],
+        (f["due_date"] - as_of).days if f["due_date"] else None,
+        finding_label(f["code"]),
+        severity_label(f["severity"]),
+        ACTIONS[f["code"]],
+        _office(f),
+        f["company_name"],
+        f["company_kbo"],
+        f["agreement_id"],
+        f["learner_insz"],
+        f["mentor_insz"],
+        f["detail"],
+    )
+
+
+def quarantine_row(q: Row) -> tuple[object, ...]:
+    """One refused input row."""
+    return (
+        SOURCE_LABELS.get(q["source"], q["source"]),
+        q["file_name"],
+        q["sheet_name"],
+        q["row_number"],
+        quarantine_label(q["reason"]),
+        q["reason"],
+        q["detail"],
+    )
+
+
+def write_conformiteit(
+    path: Path,
+    run: RunInfo,
+    school_year: str,
+    findings: Sequence[Row],
+    quarantine: Sequence[Row],
+    files: Sequence[Row],
+) -> Path:
+    """Write the compliance workbook."""
+    wb = new_workbook()
+    add_sheet(wb, OVERVIEW, [overview_block(findings)])
+    for severity, title in SEVERITY_SHEETS.items():
+        rows = [detail_row(f) for f in findings if f["severity"] == severity]
+        add_sheet(wb, title, [Block(DETAIL_COLUMNS, rows, table=title)])
+    due_days = int(run.config.compliance["registration_due_days"])
+    actions = [action_row(f, run.as_of) for f in action_findings(findings, run.as_of, due_days)]
+    add_sheet(wb, ACTION_LIST, [Block(ACTION_COLUMNS, actions, table="Actielijst")])
+    rows = [quarantine_row(q) for q in quarantine]
+    add_sheet(wb, QUARANTINE, [Block(QUARANTINE_COLUMNS, rows, table="AfgekeurdeRijen")])
+    codes = [(c, label) for c, label in FINDING_LABELS.items()]
+    blocks = toelichting_blocks(run, school_year, files=files, codes=codes, codes_heading="Regels")
+    add_sheet(wb, TOELICHTING, blocks)
+    return save_workbook(wb, path, run.started_at)

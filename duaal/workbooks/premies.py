@@ -1,0 +1,256 @@
+"""premies_<Y>.xlsx and premies_<Y>_<office>.xlsx: the premium decisions for mtech+ and its offices.
+
+Sheets: Overzicht (per office, with a bar chart of the amount), one sheet per office with
+every decision, Niet-subsidiabel, Brussel (Actiris) and Toelichting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from duaal.workbooks.data import Row, RunInfo
+from duaal.workbooks.labels import (
+    NO_OFFICE,
+    REASON_LABELS,
+    STATUS_LABELS,
+    reason_label,
+    reasons_text,
+    split_codes,
+)
+from duaal.workbooks.style import (
+    Block,
+    Column,
+    add_bar_chart,
+    add_sheet,
+    new_workbook,
+    save_workbook,
+)
+from duaal.workbooks.toelichting import SHEET as TOELICHTING
+from duaal.workbooks.toelichting import toelichting_blocks
+
+OVERVIEW = "Overzicht"
+REFUSALS = "Niet-subsidiabel"
+BRUSSELS = "Brussel (Actiris)"
+
+DECISION_COLUMNS = (
+    Column("Onderneming"),
+    Column("Ondernemingsnummer"),
+    Column("Vestiging"),
+    Column("Postcode", "int"),
+    Column("Gemeente"),
+    Column("Lerende"),
+    Column("INSZ lerende"),
+    Column("Opleiding"),
+    Column("Type overeenkomst"),
+    Column("Overeenkomsten"),
+    Column("Maanden gedekt", "months"),
+    Column("Eerdere premies", "int"),
+    Column("Bedrag", "eur"),
+    Column("Status"),
+    Column("Subsidiabel"),
+    Column("Redenen"),
+    Column("Uitleg"),
+)
+REFUSAL_COLUMNS = (
+    Column("Kantoor"),
+    Column("Onderneming"),
+    Column("Ondernemingsnummer"),
+    Column("Lerende"),
+    Column("INSZ lerende"),
+    Column("Opleiding"),
+    Column("Type overeenkomst"),
+    Column("Maanden gedekt", "months"),
+    Column("Eerdere premies", "int"),
+    Column("Status"),
+    Column("Redenen"),
+    Column("Redencodes"),
+    Column("Uitleg"),
+)
+BRUSSELS_COLUMNS = (
+    Column("Onderneming"),
+    Column("Ondernemingsnummer"),
+    Column("Vestiging"),
+    Column("Postcode", "int"),
+    Column("Gemeente"),
+    Column("Mentor"),
+    Column("INSZ mentor"),
+    Column("Aantal lerenden", "int"),
+    Column("Overeenkomsten"),
+    Column("Actiris-mentorpremie mogelijk"),
+    Column("Actiris-mentorpremie", "eur"),
+)
+
+
+def yes_no(flag: bool | None) -> str:
+    """Ja / Nee."""
+    return "Ja" if flag else "Nee"
+
+
+def office_of(decision: Row) -> str:
+    """The office a decision is reported under."""
+    return decision["office"] or NO_OFFICE
+
+
+def sheet_title(name: str) -> str:
+    """A valid sheet name: no []:*?/\\ and at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
+
+
+def decision_row(d: Row) -> tuple[object, ...]:
+    """One decision as the office sheet shows it."""
+    return (
+        d["company_name"],
+        d["company_kbo"],
+        d["establishment_id"],
+        d["establishment_postcode"],
+        d["establishment_municipality"],
+        d["learner_name"],
+        d["learner_insz"],
+        d["training"],
+        (d["agreement_types"] or "").replace(";", ", "),
+        (d["agreement_ids"] or "").replace(";", ", "),
+        d["months_covered"],
+        d["premiums_before"],
+        d["amount_eur"],
+        STATUS_LABELS.get(d["status"], d["status"]),
+        yes_no(d["eligible"]),
+        reasons_text(d["reasons"]),
+        d["explanation"],
+    )
+
+
+def refusal_row(d: Row) -> tuple[object, ...]:
+    """One refused decision with its reasons in plain Dutch."""
+    return (
+        office_of(d),
+        d["company_name"],
+        d["company_kbo"],
+        d["learner_name"],
+        d["learner_insz"],
+        d["training"],
+        (d["agreement_types"] or "").replace(";", ", "),
+        d["months_covered"],
+        d["premiums_before"],
+        STATUS_LABELS.get(d["status"], d["status"]),
+        reasons_text(d["reasons"]),
+        d["reasons"],
+        d["explanation"],
+    )
+
+
+def reason_codes(decisions: Sequence[Row]) -> list[str]:
+    """Every reason of the rule book in its order, then any other code found (sorted)."""
+    found = {c for d in decisions for c in split_codes(d["reasons"])}
+    return [*REASON_LABELS, *sorted(found - set(REASON_LABELS))]
+
+
+def year_amounts(run: RunInfo, school_year: str) -> tuple[int, int]:
+    """The unpaid and paid premium amounts of the school year (EUR)."""
+    for a in run.config.premium["amounts"]:
+        if a["school_year"] == school_year:
+            return int(a["unpaid_eur"]), int(a["paid_eur"])
+    raise ValueError(f"the run's rule configuration has no amounts for {school_year}")
+
+
+def overview_columns(codes: Sequence[str], amounts: tuple[int, int]) -> list[Column]:
+    """Overzicht headers: counts, amounts, then one count per refusal reason."""
+    unpaid, paid = (f"{a:,}".replace(",", ".") for a in amounts)
+    return [
+        Column("Kantoor"),
+        Column("Lerenden beslist", "int"),
+        Column("Subsidiabel", "int"),
+        Column(f"Premies van € {unpaid}", "int"),
+        Column(f"Premies van € {paid}", "int"),
+        Column("Totaal bedrag", "eur"),
+        Column("Niet subsidiabel", "int"),
+        *(Column(f"Niet subsidiabel: {reason_label(c)}", "int") for c in codes),
+    ]
+
+
+def overview_row(
+    office: str, decisions: Sequence[Row], codes: Sequence[str], amounts: tuple[int, int]
+) -> list[object]:
+    """Counts and amounts of one office."""
+    eligible = [d for d in decisions if d["eligible"]]
+    reasons = [c for d in decisions if not d["eligible"] for c in split_codes(d["reasons"])]
+    return [
+        office,
+        len(decisions),
+        len(eligible),
+        sum(1 for d in eligible if d["amount_eur"] == amounts[0]),
+        sum(1 for d in eligible if d["amount_eur"] == amounts[1]),
+        sum(d["amount_eur"] or 0 for d in eligible),
+        len(decisions) - len(eligible),
+        *(reasons.count(c) for c in codes),
+    ]
+
+
+def overview_block(
+    offices: Sequence[str], decisions: Sequence[Row], run: RunInfo, school_year: str
+) -> Block:
+    """One row per office and a total row."""
+    codes, amounts = reason_codes(decisions), year_amounts(run, school_year)
+    rows = [
+        overview_row(o, [d for d in decisions if office_of(d) == o], codes, amounts)
+        for o in offices
+    ]
+    totals = ["Totaal", *(sum(r[i] for r in rows) for i in range(1, len(rows[0])))]
+    return Block(overview_columns(codes, amounts), rows, totals=totals)
+
+
+def brussels_row(m: Row, premium_eur: int, max_learners: int) -> tuple[object, ...]:
+    """One Brussels establishment and mentor, with the Actiris premium it may ask."""
+    fits = 1 <= m["learners"] <= max_learners
+    return (
+        m["company_name"],
+        m["company_kbo"],
+        m["establishment_id"],
+        m["establishment_postcode"],
+        m["establishment_municipality"],
+        m["mentor_name"],
+        m["mentor_insz"],
+        m["learners"],
+        (m["agreement_ids"] or "").replace(";", ", "),
+        yes_no(fits),
+        premium_eur if fits else 0,
+    )
+
+
+def brussels_offices(run: RunInfo) -> set[str]:
+    """The offices that cover Brussels, from the run's geography."""
+    return {g["office"] for g in run.config.values["geography"] if g["province"] == "Brussel"}
+
+
+def write_premies(
+    path: Path,
+    run: RunInfo,
+    school_year: str,
+    offices: Sequence[str],
+    decisions: Sequence[Row],
+    brussels: Sequence[Row],
+    files: Sequence[Row],
+) -> Path:
+    """Write a premium workbook for the given offices (all six, or one)."""
+    wb = new_workbook()
+    overview = overview_block(offices, decisions, run, school_year)
+    ws, placed = add_sheet(wb, OVERVIEW, [overview])
+    title = f"Premiebedrag per kantoor, {school_year}"
+    add_bar_chart(ws, title, value_col=6, placed=placed[0])
+    for i, office in enumerate(offices, start=1):
+        rows = [decision_row(d) for d in decisions if office_of(d) == office]
+        add_sheet(wb, sheet_title(office), [Block(DECISION_COLUMNS, rows, table=f"Kantoor{i}")])
+    refusals = [refusal_row(d) for d in decisions if not d["eligible"]]
+    add_sheet(wb, REFUSALS, [Block(REFUSAL_COLUMNS, refusals, table="NietSubsidiabel")])
+    if brussels_offices(run) & set(offices):
+        c = run.config.compliance
+        premium, most = int(c["actiris_mentor_premium_eur"]), int(c["actiris_max_learners"])
+        rows = [brussels_row(m, premium, most) for m in brussels if m["office"] in offices]
+        add_sheet(wb, BRUSSELS, [Block(BRUSSELS_COLUMNS, rows, table="Actiris")])
+    codes = [(c, reason_label(c)) for c in reason_codes(decisions)]
+    blocks = toelichting_blocks(
+        run, school_year, files=files, codes=codes, codes_heading="Redenen van weigering"
+    )
+    add_sheet(wb, TOELICHTING, blocks)
+    return save_workbook(wb, path, run.started_at)
