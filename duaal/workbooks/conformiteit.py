@@ -2,7 +2,8 @@
 
 Findings are judged at the run's as_of, not per school year, so every year's workbook
 carries all of them. Sheets: Overzicht (rule x office), one detail sheet per severity,
-Actielijst (what can still be fixed, most urgent first), Afgekeurde rijen, Toelichting.
+Actielijst (what can still be fixed, most urgent first), Afgekeurde rijen, Geweigerde
+bestanden, Toelichting.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from duaal.workbooks.toelichting import toelichting_blocks
 OVERVIEW = "Overzicht"
 ACTION_LIST = "Actielijst"
 QUARANTINE = "Afgekeurde rijen"
+REFUSED_FILES = "Geweigerde bestanden"
 SEVERITY_SHEETS: dict[str, str] = {
     "error": "Fouten",
     "warning": "Waarschuwingen",
@@ -163,6 +165,19 @@ def action_row(f: Row, as_of: date) -> tuple[object, ...]:
     )
 
 
+REFUSED_FILE_COLUMNS = (
+    Column("Bron"),
+    Column("Bestand"),
+    Column("SHA-256"),
+    Column("Reden"),
+)
+
+
+def refused_file_row(f: Row) -> tuple[object, ...]:
+    """One input file the reader refused as a whole."""
+    return (SOURCE_LABELS.get(f["source"], f["source"]), f["file_name"], f["sha256"], f["reason"])
+
+
 def quarantine_row(q: Row) -> tuple[object, ...]:
     """One refused input row."""
     return (
@@ -195,6 +210,9 @@ def write_conformiteit(
     add_sheet(wb, ACTION_LIST, [Block(ACTION_COLUMNS, actions, table="Actielijst")])
     rows = [quarantine_row(q) for q in quarantine]
     add_sheet(wb, QUARANTINE, [Block(QUARANTINE_COLUMNS, rows, table="AfgekeurdeRijen")])
+    # a refused file loses every row it held: the analyst must see it beside the rows
+    refused = [refused_file_row(f) for f in files if f["status"] == "refused"]
+    add_sheet(wb, REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)])
     codes = [(c, label) for c, label in FINDING_LABELS.items()]
     blocks = toelichting_blocks(run, school_year, files=files, codes=codes, codes_heading="Regels")
     add_sheet(wb, TOELICHTING, blocks)

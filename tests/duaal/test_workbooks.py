@@ -261,6 +261,12 @@ def con() -> duckdb.DuckDBPyConnection:
         )
         db.execute("INSERT INTO run_batches VALUES (?, ?)", [RUN, batch_id])
     db.execute(
+        "INSERT INTO load_batches VALUES (3, 'dimona', 'kapot.xlsx', 'data/raw/dimona/kapot.xlsx', "
+        "?, NULL, 'refused', 'kapot.xlsx: not a readable .xlsx workbook', 0, 0, 0, 0, ?)",
+        [SHA, STARTED],
+    )
+    db.execute("INSERT INTO run_batches VALUES (?, 3)", [RUN])
+    db.execute(
         "INSERT INTO quarantine VALUES (1, 'overeenkomsten', 'overeenkomsten_2025.xlsx', "
         "'Blad1', 7, 'INVALID_INSZ', 'INSZ lerende: 12345 is geen geldig INSZ-nummer', NULL)"
     )
@@ -517,7 +523,12 @@ def test_conformiteit(reports):
         "Info",
         "Actielijst",
         "Afgekeurde rijen",
+        "Geweigerde bestanden",
         "Toelichting",
+    ]
+    assert values(path, "Geweigerde bestanden") == [
+        ("Bron", "Bestand", "SHA-256", "Reden"),
+        ("Dimona", "kapot.xlsx", SHA, "kapot.xlsx: not a readable .xlsx workbook"),
     ]
     rows = values(path, "Overzicht")
     assert rows[0] == (
