@@ -12,6 +12,7 @@ dates, companies and codes many times; this keeps a 200,000-row sheet within sec
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -34,6 +35,7 @@ from transforms.values import (
     DUPLICATE_KEY,
     EMPTY_VALUE,
     END_BEFORE_START,
+    MAX_TEXT_LENGTH,
     MISSING_VALUE,
     PARSERS,
     ValueProblem,
@@ -215,8 +217,16 @@ def _refuse_incomplete(name: str, source: Source, best: _Header | None, where: s
     )
 
 
+# A password-protected .xlsx is an OLE compound file holding an "EncryptionInfo" stream;
+# calamine reports it as a PasswordError when opened by path, but not from bytes.
+_COMPOUND_FILE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
 def _read_workbook(path: Path, data: bytes | None, source: Source, lookup: dict) -> _Grid:
     """The first sheet of an .xlsx/.xlsm that holds the headers, read with calamine."""
+    if data is not None and data.startswith(_COMPOUND_FILE_MAGIC) and _ENCRYPTION_INFO in data:
+        raise FileRefused(f"{path.name}: the workbook is protected by a password")
     try:
         if data is None:
             workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -245,7 +255,17 @@ def _read_workbook(path: Path, data: bytes | None, source: Source, lookup: dict)
 
 
 def _decode(path: Path, data: bytes) -> str:
-    """CSV text: UTF-8 with or without BOM, else Windows-1252."""
+    """CSV text: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252."""
+    # Excel's "Unicode" text is UTF-16 with a BOM; a UTF-32 BOM starts with the same bytes
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(
+        codecs.BOM_UTF32_LE
+    ):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FileRefused(
+                f"{path.name}: text starts with a UTF-16 byte-order mark but is not UTF-16"
+            ) from None
     if b"\x00" in data:
         raise FileRefused(f"{path.name}: not a text (CSV) file: it contains NUL bytes")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -356,11 +376,13 @@ def _parse_column(column: Column, label: str, cells: list[object]) -> tuple[list
             return _Problem(exc.reason, f"{label}: {exc}")
 
     if column.kind == "text" and set(map(type, cells)) <= {str}:
-        # the common case of a text column: stripping is all parsing does (C speed)
+        # the common case of a text column: stripping is all parsing does (C speed);
+        # a text over the length limit takes the full path below, which refuses it
         stripped = list(map(str.strip, cells))
-        if "" not in stripped:
-            return stripped, False
-        return [empty if v == "" else v for v in stripped], empty.__class__ is _Problem
+        if max(map(len, stripped), default=0) <= MAX_TEXT_LENGTH:
+            if "" not in stripped:
+                return stripped, False
+            return [empty if v == "" else v for v in stripped], empty.__class__ is _Problem
     # exports repeat values (dates, companies, codes): parse each distinct value once
     distinct = dict.fromkeys(cells)
     if 0 in distinct or 1 in distinct:

@@ -43,9 +43,16 @@ def is_empty(value: object) -> bool:
     return isinstance(value, float) and value != value
 
 
+# A quarantine detail quotes at most this many characters of a text value: a 10 MB cell
+# must not become a 10 MB detail (the whole row stays in raw_values).
+SHOWN_TEXT_LIMIT = 60
+
+
 def show(value: object) -> str:
     """A cell value as a quarantine detail shows it: strings quoted, numbers without '.0'."""
     if isinstance(value, str):
+        if len(value) > SHOWN_TEXT_LIMIT:
+            return f"{value[:SHOWN_TEXT_LIMIT]!r}... ({len(value)} characters)"
         return repr(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -56,10 +63,19 @@ def show(value: object) -> str:
     return str(value)
 
 
+# No field of an export is longer than this; a longer text is a broken export or an attack.
+MAX_TEXT_LENGTH = 1000
+
+
 def parse_text(value: object) -> str:
     """Text stripped; a number cell read as text loses its '.0' (111.0 -> '111')."""
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        if len(text) > MAX_TEXT_LENGTH:
+            raise ValueProblem(
+                INVALID_VALUE, f"{show(text)} is longer than {MAX_TEXT_LENGTH} characters"
+            )
+        return text
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -115,6 +131,25 @@ def parse_date(value: object) -> date:
         raise ValueProblem(INVALID_DATE, f"{show(value)} is not an existing date") from None
 
 
+# Dates outside this window are typos, not facts: 1900 is what an Excel serial of 0 or 1
+# becomes, 2200 a slip of the finger. Both bounds are valid dates themselves.
+EARLIEST_PLAUSIBLE_DATE = date(1920, 1, 1)
+LATEST_PLAUSIBLE_DATE = date(2100, 12, 31)
+
+
+def parse_plausible_date(value: object) -> date:
+    """A date as parse_date reads it, refused when it lies outside the plausible window."""
+    day = parse_date(value)
+    if not EARLIEST_PLAUSIBLE_DATE <= day <= LATEST_PLAUSIBLE_DATE:
+        raise ValueProblem(
+            INVALID_DATE,
+            f"{show(value)} lies outside the plausible dates "
+            f"{EARLIEST_PLAUSIBLE_DATE.isoformat()} to {LATEST_PLAUSIBLE_DATE.isoformat()} "
+            "(a typo?)",
+        )
+    return day
+
+
 _TRUE = frozenset({"ja", "j", "yes", "true", "1"})
 _FALSE = frozenset({"nee", "n", "no", "false", "0"})
 
@@ -162,6 +197,9 @@ def parse_decimal(value: object) -> Decimal:
         raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number") from None
     if abs(rounded) >= _DECIMAL_LIMIT:
         raise ValueProblem(INVALID_VALUE, f"{show(value)} is too large")
+    # hours a week and amounts paid are never below zero
+    if rounded < 0:
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is negative")
     return rounded
 
 
@@ -262,8 +300,8 @@ def parse_school_year(value: object) -> str:
 # One parser per kind of sources.KIND_SQL_TYPE.
 PARSERS: dict[str, Callable[[object], object]] = {
     "text": parse_text,
-    "date": parse_date,
-    "datetime_date": parse_date,
+    "date": parse_plausible_date,
+    "datetime_date": parse_plausible_date,
     "decimal": parse_decimal,
     "integer": parse_integer,
     "bool": parse_bool,
