@@ -1,0 +1,103 @@
+-- Every active agreement per school year to decide, with the four premium conditions of
+-- RULES.md ("Premium decision") and whether it belongs to the coverage basis of its pair.
+-- An agreement is active in Y when [start, effective end] overlaps Y.
+with agreements as (
+    select * from int_agreements
+),
+
+school_years as (
+    select * from cfg_school_years
+),
+
+parameters as (
+    select * from cfg_parameters
+),
+
+recognitions as (
+    select * from stg_werkplekduaal__recognitions
+),
+
+-- a mentor is matched by INSZ alone, whatever company the recognition names; several
+-- recognitions: the earliest training date, exempt when any recognition says so
+mentors as (
+    select
+        mentor_insz,
+        min(mentor_training_date) as mentor_training_date,
+        bool_or(coalesce(mentor_training_exempt, false)) as mentor_training_exempt
+    from recognitions
+    group by mentor_insz
+),
+
+active as (
+    select
+        school_years.school_year,
+        school_years.year_start,
+        school_years.year_end,
+        agreements.*
+    from agreements
+    inner join school_years
+        on agreements.start_date <= school_years.year_end
+        and agreements.effective_end_date >= school_years.year_start
+),
+
+conditions as (
+    select
+        active.*,
+        add_months(active.start_date, parameters.registration_deadline_months)
+            as registration_deadline,
+        mentors.mentor_insz is not null as mentor_known,
+        mentors.mentor_training_date,
+        coalesce(mentors.mentor_training_exempt, false) as mentor_training_exempt
+    from active
+    cross join parameters
+    left join mentors
+        on active.mentor_insz = mentors.mentor_insz
+),
+
+judged as (
+    select
+        *,
+        -- without a registration date an agreement is never on time, even before its deadline
+        coalesce(registration_date <= registration_deadline, false) as registered_on_time,
+        coalesce(registration_date > registration_deadline, false) as registered_late,
+        -- the premium needs both the consent and a bank account to pay it into
+        coalesce(premium_consent, false)
+            and coalesce(trim(company_iban), '') <> '' as consent_with_iban,
+        -- trained by 31 August of Y, or exempt; an unknown mentor is not trained
+        mentor_training_exempt
+            or coalesce(mentor_training_date <= year_end, false) as mentor_trained
+    from conditions
+),
+
+qualified as (
+    select
+        *,
+        registered_on_time and in_flanders and consent_with_iban and mentor_trained as qualifies,
+        -- in Dutch, for the analyst and the explanation: which conditions this agreement misses
+        array_to_string(
+            list_filter(
+                [
+                    case when not registered_on_time then 'niet tijdig geregistreerd' end,
+                    case when not in_flanders then 'buiten Vlaanderen' end,
+                    case when not consent_with_iban then 'geen toestemming met IBAN' end,
+                    case when not mentor_trained then 'mentor niet opgeleid' end
+                ],
+                lambda condition: condition is not null
+            ),
+            ', '
+        ) as unmet_conditions
+    from judged
+),
+
+final as (
+    select
+        *,
+        -- the basis is the qualifying agreements, or all active ones when none qualifies,
+        -- so that a refusal still says how many months there were
+        qualifies or not bool_or(qualifies) over (
+            partition by school_year, company_kbo, learner_insz
+        ) as in_basis
+    from qualified
+)
+
+select * from final

@@ -1,0 +1,232 @@
+-- Premium decisions: one row per pair (company, learner) and school year to decide, with
+-- every reason of a refusal in the order of RULES.md and one Dutch sentence that explains
+-- the decision with its numbers. Columns as duaal.db.DECISION_COLUMNS.
+with pairs as (
+    select * from int_pair_school_years
+),
+
+covered as (
+    select * from int_covered_months
+),
+
+premiums_before as (
+    select * from int_premiums_before
+),
+
+amounts as (
+    select * from cfg_amounts
+),
+
+parameters as (
+    select * from cfg_parameters
+),
+
+combined as (
+    select
+        pairs.*,
+        covered.covered_units,
+        covered.months_covered,
+        covered.meets_minimum,
+        premiums_before.premiums_before,
+        premiums_before.cap_reached,
+        amounts.paid_eur,
+        amounts.unpaid_eur,
+        parameters.as_of,
+        parameters.min_months_covered,
+        parameters.max_premiums
+    from pairs
+    inner join covered using (school_year, company_kbo, learner_insz)
+    inner join premiums_before using (school_year, company_kbo, learner_insz)
+    cross join parameters
+    left join amounts using (school_year)
+),
+
+-- each reason of RULES.md as a flag; the four conditions are judged on all active agreements
+reason_flags as (
+    select
+        *,
+        not any_registered_on_time and not any_registration_date as registration_missing,
+        not any_registered_on_time and any_registered_late as registration_late,
+        not any_in_flanders as outside_flanders,
+        not any_consent_with_iban as no_consent,
+        not any_mentor_trained as mentor_not_trained,
+        -- each condition holds for some agreement, but no agreement meets all four
+        any_registered_on_time
+            and any_in_flanders
+            and any_consent_with_iban
+            and any_mentor_trained
+            and not any_qualifying as no_qualifying_agreement,
+        covered_units = 0 as no_dimona,
+        covered_units > 0 and not meets_minimum as under_minimum,
+        any_qualifying and meets_minimum and not cap_reached as eligible,
+        school_year_end(school_year) <= as_of as is_final
+    from combined
+),
+
+-- numbers and dates as a Dutch reader writes them: decimal comma, dd/mm/yyyy
+formatted as (
+    select
+        *,
+        replace(printf('%.2f', months_covered), '.', ',') as months_text,
+        case
+            when min_months_covered = trunc(min_months_covered)
+                then cast(cast(min_months_covered as bigint) as varchar)
+            else replace(cast(min_months_covered as varchar), '.', ',')
+        end as minimum_text,
+        strftime(registration_deadline, '%d/%m/%Y') as deadline_text,
+        strftime(year_end, '%d/%m/%Y') as year_end_text,
+        replace(agreement_ids, ';', ', ') as agreement_list
+    from reason_flags
+),
+
+reasons as (
+    select
+        *,
+        list_filter(
+            [
+                case when registration_missing then 'REGISTRATION_MISSING' end,
+                case when registration_late then 'REGISTRATION_LATE' end,
+                case when outside_flanders then 'OUTSIDE_FLANDERS' end,
+                case when no_consent then 'NO_CONSENT' end,
+                case when mentor_not_trained then 'MENTOR_NOT_TRAINED' end,
+                case when no_qualifying_agreement then 'NO_QUALIFYING_AGREEMENT' end,
+                case when no_dimona then 'NO_DIMONA' end,
+                case when under_minimum then 'UNDER_4_MONTHS' end,
+                case when cap_reached then 'CAP_REACHED' end
+            ],
+            lambda code: code is not null
+        ) as reason_codes,
+        -- the same reasons in plain Dutch; with one agreement the sentence names its details
+        list_filter(
+            [
+                case when registration_missing then
+                    case
+                        when active_agreements > 1
+                            then 'geen van de ' || active_agreements || ' overeenkomsten werd geregistreerd'
+                        -- a provisional year: the deadline may still be ahead, so say so
+                        when registration_deadline >= as_of
+                            then 'de overeenkomst is nog niet geregistreerd (deadline '
+                                || deadline_text || ')'
+                        else 'de overeenkomst werd niet geregistreerd (deadline ' || deadline_text || ')'
+                    end
+                end,
+                case when registration_late then
+                    case when active_agreements = 1
+                        then 'de overeenkomst werd te laat geregistreerd (deadline ' || deadline_text || ')'
+                        else 'geen van de ' || active_agreements || ' overeenkomsten werd tijdig geregistreerd'
+                    end
+                end,
+                case when outside_flanders then
+                    case
+                        when active_agreements > 1
+                            then 'geen van de vestigingen ligt in het Vlaamse Gewest'
+                        when in_brussels
+                            then 'de vestiging ligt in het Brussels Hoofdstedelijk Gewest'
+                                || ' (geen Vlaamse premie; mogelijk de mentorpremie van Actiris)'
+                        else 'de vestiging ligt buiten het Vlaamse Gewest'
+                            || coalesce(' (provincie ' || province || ')', ' (onbekende postcode)')
+                    end
+                end,
+                case when no_consent then
+                    case when any_consent
+                        then 'er is toestemming voor de premie maar geen IBAN van de onderneming'
+                        else 'de onderneming gaf geen toestemming voor de premie'
+                    end
+                end,
+                case when mentor_not_trained then
+                    case
+                        when active_agreements > 1
+                            then 'geen van de mentoren had op ' || year_end_text
+                                || ' een mentoropleiding of vrijstelling'
+                        when not any_mentor_known
+                            then 'de mentor staat niet in het register van erkenningen'
+                        when mentor_training_date is not null
+                            then 'de mentor volgde de mentoropleiding pas op '
+                                || strftime(mentor_training_date, '%d/%m/%Y')
+                                || ' (uiterlijk ' || year_end_text || ')'
+                        else 'de mentor had op ' || year_end_text
+                            || ' geen mentoropleiding gevolgd en geen vrijstelling'
+                    end
+                end,
+                case when no_qualifying_agreement then
+                    'geen enkele overeenkomst voldoet aan de vier voorwaarden samen ('
+                    || unmet_conditions || ')'
+                end,
+                case when no_dimona then
+                    'er is geen Dimona-periode die als opleiding telt binnen '
+                    || case when basis_agreements = 1 then 'de overeenkomst' else 'de overeenkomsten' end
+                    || ' in ' || school_year
+                end,
+                case when under_minimum then
+                    'slechts ' || months_text || ' maanden opleiding volgens Dimona (minimum '
+                    || minimum_text || ')'
+                end,
+                case when cap_reached then
+                    'het maximum van ' || max_premiums || ' premies is bereikt (eerdere premies: '
+                    || premiums_before || ')'
+                end
+            ],
+            lambda phrase: phrase is not null
+        ) as reason_phrases
+    from formatted
+),
+
+explained as (
+    select
+        *,
+        case
+            when eligible then
+                'Premie van EUR ' || case when paid_learner then paid_eur else unpaid_eur end
+                || case when is_final then ' toegekend' else ' voorlopig toegekend' end
+                || ' voor ' || school_year || ': ' || months_text
+                || ' maanden opleiding volgens Dimona bij '
+                || case
+                    when basis_agreements = 1 then 'een tijdig geregistreerde overeenkomst ('
+                    else 'tijdig geregistreerde overeenkomsten ('
+                end
+                || agreement_list || '), eerdere premies: ' || premiums_before || '.'
+            else
+                case when is_final then 'Geen premie' else 'Voorlopig geen premie' end
+                || ' voor ' || school_year || ': '
+                || case
+                    when len(reason_phrases) = 1 then reason_phrases[1]
+                    else array_to_string(reason_phrases[1:len(reason_phrases) - 1], ', ')
+                        || ' en ' || reason_phrases[len(reason_phrases)]
+                end
+                || '.'
+        end as explanation
+    from reasons
+),
+
+final as (
+    select
+        school_year,
+        company_kbo,
+        learner_insz,
+        province,
+        office,
+        case when is_final then 'final' else 'provisional' end as status,
+        eligible,
+        cast(
+            case
+                when not eligible then 0
+                when paid_learner then paid_eur
+                else unpaid_eur
+            end as integer
+        ) as amount_eur,
+        cast(months_covered as double) as months_covered,
+        cast(premiums_before as integer) as premiums_before,
+        case when eligible then '' else array_to_string(reason_codes, ';') end as reasons,
+        explanation,
+        company_name,
+        establishment_id,
+        cast(establishment_postcode as integer) as establishment_postcode,
+        establishment_municipality,
+        learner_name,
+        training,
+        agreement_types,
+        agreement_ids
+    from explained
+)
+
+select * from final
