@@ -46,16 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--reports", type=Path, help="report folder (default reports)")
             p.add_argument("--as-of", type=_date, help="reference date (default today)")
             p.add_argument(
-                "--school-year", type=_school_year, action="append", dest="school_years",
+                "--school-year",
+                type=_school_year,
+                action="append",
+                dest="school_years",
                 help="report only this school year (repeatable)",
             )
             p.add_argument("--rules", type=Path, help="rule configuration file")
 
     run = sub.add_parser("run", help="the whole pipeline as one Prefect flow run")
     paths(run, run=True)
-    run.add_argument(
-        "--no-reports", action="store_true", help="ingest, rules and validation only"
-    )
+    run.add_argument("--no-reports", action="store_true", help="ingest, rules and validation only")
 
     demo = sub.add_parser("demo", help="generate sample exports when data/raw is empty, then run")
     paths(demo, run=True)
@@ -134,8 +135,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from duaal.generate import generate
 
     written = generate(
-        args.out, agreements=args.agreements, seed=args.seed,
-        as_of=args.as_of or date.today(), dimona_rows=args.dimona_rows,
+        args.out,
+        agreements=args.agreements,
+        seed=args.seed,
+        as_of=args.as_of or date.today(),
+        dimona_rows=args.dimona_rows,
     )
     for source, files in written.items():
         for path in files:
@@ -209,12 +213,24 @@ def cmd_runs(args: argparse.Namespace) -> int:
         ).fetchall()
     finally:
         con.close()
-    header = ("run_id", "status", "started", "finished", "as_of", "decisions", "findings",
-              "rules", "error")
+    header = (
+        "run_id",
+        "status",
+        "started",
+        "finished",
+        "as_of",
+        "decisions",
+        "findings",
+        "rules",
+        "error",
+    )
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
     for row in (header, *rows):
-        print("  ".join(str(v if v is not None else "").ljust(w) for v, w in zip(row, widths,
-                                                                                strict=True)))
+        print(
+            "  ".join(
+                str(v if v is not None else "").ljust(w) for v, w in zip(row, widths, strict=True)
+            )
+        )
     return EXIT_OK
 
 

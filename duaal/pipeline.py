@@ -61,11 +61,17 @@ def code_version() -> str:
     try:
         commit = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return __version__
@@ -213,8 +219,13 @@ def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
         con.execute(
             "UPDATE runs SET digest_decisions = ?, digest_findings = ?, digest_quarantine = ?, "
             "row_counts = ? WHERE run_id = ?",
-            [digests["decisions"], digests["findings"], digests["quarantine"],
-             json.dumps(counts, sort_keys=True), run_id],
+            [
+                digests["decisions"],
+                digests["findings"],
+                digests["quarantine"],
+                json.dumps(counts, sort_keys=True),
+                run_id,
+            ],
         )
     except BaseException:
         con.execute("ROLLBACK")
@@ -226,9 +237,12 @@ def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
 def row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     """Rows in the staging tables and marts, and quarantined rows, as the run saw them."""
     tables = (
-        "stg_werkplekduaal__agreements", "stg_dimona__periods",
-        "stg_werkplekduaal__recognitions", "stg_mtech__premiums_paid",
-        "fct_premium_decisions", "fct_compliance_findings",
+        "stg_werkplekduaal__agreements",
+        "stg_dimona__periods",
+        "stg_werkplekduaal__recognitions",
+        "stg_mtech__premiums_paid",
+        "fct_premium_decisions",
+        "fct_compliance_findings",
     )
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     counts["quarantine"] = con.execute(

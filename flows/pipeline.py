@@ -36,7 +36,11 @@ def as_task(fn: Any) -> Any:
     name = fn.__name__.removesuffix("_stage")
     if fn is open_database:
         return task(
-            fn, name=name, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30,
+            fn,
+            name=name,
+            cache_policy=NO_CACHE,
+            retries=2,
+            retry_delay_seconds=30,
             retry_condition_fn=_retry_when_busy,
         )
     return task(fn, name=name, cache_policy=NO_CACHE)
@@ -44,18 +48,22 @@ def as_task(fn: Any) -> Any:
 
 def publish(summary: RunSummary) -> None:
     """Artifacts of a run: a summary, the amounts per office, links to the outputs."""
-    create_markdown_artifact(summary_markdown(summary), key="duaal-summary",
-                             description="duaal run summary")
+    create_markdown_artifact(
+        summary_markdown(summary), key="duaal-summary", description="duaal run summary"
+    )
     create_table_artifact(
         [{"office": o, "amount_eur": a} for o, a in summary.amount_per_office.items()],
-        key="duaal-amounts-per-office", description="premium amounts per office",
+        key="duaal-amounts-per-office",
+        description="premium amounts per office",
     )
     for path in summary.reports:
-        create_link_artifact(path.resolve().as_uri(), link_text=path.name,
-                             description="workbook")
+        create_link_artifact(path.resolve().as_uri(), link_text=path.name, description="workbook")
     if summary.docs_index:
-        create_link_artifact(summary.docs_index.resolve().as_uri(), link_text="Data Docs",
-                             description="data quality report")
+        create_link_artifact(
+            summary.docs_index.resolve().as_uri(),
+            link_text="Data Docs",
+            description="data quality report",
+        )
 
 
 @flow(name="duaal-pipeline", on_failure=[record_failure], log_prints=True)
@@ -68,10 +76,16 @@ def pipeline_flow(
     with_reports: bool = True,
 ) -> dict[str, Any]:
     """Ingest, rules, validation and (optionally) reports, as one flow run."""
-    settings = load_settings(raw=raw, db=db, reports=reports, as_of=as_of,
-                             school_years=school_years)
-    summary = execute(settings, with_reports=with_reports, stage=as_task, progress=print,
-                      flow_run_id=str(flow_run.get_id()))
+    settings = load_settings(
+        raw=raw, db=db, reports=reports, as_of=as_of, school_years=school_years
+    )
+    summary = execute(
+        settings,
+        with_reports=with_reports,
+        stage=as_task,
+        progress=print,
+        flow_run_id=str(flow_run.get_id()),
+    )
     publish(summary)
     return {"run_id": summary.run_id, "summary": summary}
 
@@ -79,7 +93,11 @@ def pipeline_flow(
 def run_pipeline_flow(settings: Settings, with_reports: bool = True) -> RunSummary:
     """Run the flow for these settings (ephemeral API, or PREFECT_API_URL when set)."""
     result = pipeline_flow(
-        raw=settings.raw, db=settings.db, reports=settings.reports, as_of=settings.as_of,
-        school_years=list(settings.school_years), with_reports=with_reports,
+        raw=settings.raw,
+        db=settings.db,
+        reports=settings.reports,
+        as_of=settings.as_of,
+        school_years=list(settings.school_years),
+        with_reports=with_reports,
     )
     return result["summary"]

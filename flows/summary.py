@@ -25,7 +25,9 @@ def summary_lines(summary: RunSummary) -> list[str]:
         f"decisions: {summary.decisions}, eligible: {summary.eligible}, "
         f"total {_euro(sum(summary.amount_per_office.values()))}"
     )
-    lines += [f"  {office}: {_euro(amount)}" for office, amount in summary.amount_per_office.items()]
+    lines += [
+        f"  {office}: {_euro(amount)}" for office, amount in summary.amount_per_office.items()
+    ]
     findings = ", ".join(f"{n} {sev}" for sev, n in summary.findings_by_severity.items())
     lines.append(f"findings: {findings or 'none'}")
     lines += [f"  data quality warning: {w}" for w in summary.staging_warnings]

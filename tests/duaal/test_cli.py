@@ -43,7 +43,15 @@ def test_bad_arguments_are_named(argv, message, capsys):
 
 
 def test_export_without_database_says_so(tmp_path, capsys):
-    code = main(["export", "decisions", "--out", str(tmp_path / "d.csv"),
-                 "--db", str(tmp_path / "none.duckdb")])
+    code = main(
+        [
+            "export",
+            "decisions",
+            "--out",
+            str(tmp_path / "d.csv"),
+            "--db",
+            str(tmp_path / "none.duckdb"),
+        ]
+    )
     assert code == 1
     assert "no database at" in capsys.readouterr().err

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -28,8 +27,9 @@ def sample_run(tmp_path_factory):
     """One run of the pipeline (reports included) on 300 generated agreements."""
     base = tmp_path_factory.mktemp("run")
     generate(base / "raw", agreements=300, seed=7, as_of=AS_OF)
-    settings = load_settings(raw=base / "raw", db=base / "duaal.duckdb",
-                             reports=base / "reports", as_of=AS_OF)
+    settings = load_settings(
+        raw=base / "raw", db=base / "duaal.duckdb", reports=base / "reports", as_of=AS_OF
+    )
     summary = execute(settings)
     return settings, summary
 
@@ -41,11 +41,12 @@ def test_run_completes_and_is_recorded(sample_run):
     con = connect(settings.db, read_only=True)
     run = con.execute(
         "SELECT status, as_of, rule_config_hash, digest_decisions, row_counts, code_version "
-        "FROM runs WHERE run_id = ?", [summary.run_id]
+        "FROM runs WHERE run_id = ?",
+        [summary.run_id],
     ).fetchone()
     assert run[0] == "completed" and run[1] == AS_OF
     assert len(run[2]) == 64 and run[3] == summary.digests["decisions"]
-    assert '"fct_premium_decisions": %d' % summary.decisions in run[4]
+    assert f'"fct_premium_decisions": {summary.decisions}' in run[4]
     batches = con.execute(
         "SELECT count(*) FROM run_batches WHERE run_id = ?", [summary.run_id]
     ).fetchone()[0]
@@ -110,7 +111,8 @@ def test_audit_identical_then_tampered(sample_run, tmp_path, capsys):
     con = duckdb.connect(str(tampered))
     victim = con.execute(
         "SELECT school_year, company_kbo, learner_insz FROM run_decisions "
-        "WHERE run_id = ? AND eligible ORDER BY ALL LIMIT 1", [summary.run_id]
+        "WHERE run_id = ? AND eligible ORDER BY ALL LIMIT 1",
+        [summary.run_id],
     ).fetchone()
     con.execute(
         "UPDATE run_decisions SET amount_eur = amount_eur + 400 WHERE run_id = ? "
@@ -134,10 +136,15 @@ def test_busy_database_is_reported_not_corrupted(sample_run):
     settings, summary = sample_run
     # another process holds the file for writing (within one process DuckDB shares it)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-         "time.sleep(60)", str(settings.db)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+            "time.sleep(60)",
+            str(settings.db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"

@@ -32,7 +32,11 @@ def test_file_then_environment_then_flags_override(home: Path, monkeypatch):
         'db = "from-file.duckdb"\nraw = "/exports"\nas_of = "2025-01-31"\n', encoding="utf-8"
     )
     s = load_settings()
-    assert (s.db, s.raw, s.as_of) == (home / "from-file.duckdb", Path("/exports"), date(2025, 1, 31))
+    assert (s.db, s.raw, s.as_of) == (
+        home / "from-file.duckdb",
+        Path("/exports"),
+        date(2025, 1, 31),
+    )
 
     monkeypatch.setenv("DUAAL_DB", "from-env.duckdb")
     monkeypatch.setenv("DUAAL_SCHOOL_YEARS", "2023-2024,2024-2025")

@@ -71,8 +71,9 @@ def test_failed_flow_is_written_to_the_history(prefect_harness, raw, tmp_path, m
 
     monkeypatch.setattr(duaal.pipeline, "rules_stage", broken_rules)
     db = tmp_path / "duaal.duckdb"
-    state = pipeline_flow(raw=raw, db=db, reports=tmp_path / "reports", as_of=AS_OF,
-                          return_state=True)
+    state = pipeline_flow(
+        raw=raw, db=db, reports=tmp_path / "reports", as_of=AS_OF, return_state=True
+    )
     assert state.is_failed()
     con = duckdb.connect(str(db), read_only=True)
     status, error = con.execute("SELECT status, error FROM runs").fetchone()

@@ -49,13 +49,19 @@ def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("prefect-home")
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+    }
     env.pop("PREFECT_API_URL", None)
     log = (home / "server.log").open("w")
     proc = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_healthy(api, proc)
@@ -76,10 +82,22 @@ def test_run_against_the_server_completes_with_artifacts(server, tmp_path):
     api, env = server
     generate(tmp_path / "raw", agreements=80, seed=5, as_of=AS_OF)
     out = subprocess.run(
-        [str(BIN / "duaal"), "run", "--raw", str(tmp_path / "raw"), "--db",
-         str(tmp_path / "duaal.duckdb"), "--reports", str(tmp_path / "reports"),
-         "--as-of", AS_OF.isoformat()],
-        env=env, capture_output=True, text=True, timeout=300,
+        [
+            str(BIN / "duaal"),
+            "run",
+            "--raw",
+            str(tmp_path / "raw"),
+            "--db",
+            str(tmp_path / "duaal.duckdb"),
+            "--reports",
+            str(tmp_path / "reports"),
+            "--as-of",
+            AS_OF.isoformat(),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0, out.stderr[-3000:]
     assert "decisions:" in out.stdout and "reports:" in out.stdout
@@ -101,7 +119,9 @@ def test_serve_registers_the_scheduled_deployments(server, tmp_path):
     api, env = server
     proc = subprocess.Popen(
         [str(BIN / "duaal"), "serve", "--db", str(tmp_path / "duaal.duckdb")],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 90
