@@ -38,6 +38,7 @@ class Settings:
     ingest_cron: str = "0 6 * * 1-5"  # ingest and validation, every working day at 06:00
     reports_cron: str = "0 7 1 * *"  # full reports, first day of each month at 07:00
     lock_timeout_s: float = 60.0  # how long a run waits for a database another run holds
+    notify_block: str = ""  # Prefect notification block told of failed runs, e.g. "slack-webhook/x"
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with the given fields replaced; None values are ignored."""

@@ -11,6 +11,7 @@ staging table is reported and the run goes on.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import shutil
@@ -317,6 +318,8 @@ class _GxRunner:
         from great_expectations.core.run_identifier import RunIdentifier
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        # its INFO lines (temporary folders it creates) are noise on an analyst's terminal
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         self.gx = gx
         self.context = gx.get_context(mode="ephemeral")
         self.context.enable_analytics(False)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from duaal.db import DatabaseBusy, connect
@@ -29,13 +28,12 @@ def record_failure(flow: Any, flow_run: Any, state: Any) -> None:
             )
         finally:
             con.close()
-    notify(message)
+    notify(message, settings.notify_block)
 
 
-def notify(message: str) -> None:
-    """Send the message through the Prefect notification block named in
-    DUAAL_NOTIFY_BLOCK (e.g. 'slack-webhook/mtech-analysts'), when set."""
-    block_ref = os.environ.get("DUAAL_NOTIFY_BLOCK")
+def notify(message: str, block_ref: str) -> None:
+    """Send the message through the Prefect notification block named by the setting
+    `notify_block` (e.g. 'slack-webhook/mtech-analysts'), when one is configured."""
     if not block_ref:
         return
     from prefect.blocks.core import Block

@@ -3,11 +3,12 @@ duaal/pipeline.py, made a task here; the order of the stages is `pipeline.execut
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -46,6 +47,13 @@ def as_task(fn: Any) -> Any:
     return task(fn, name=name, cache_policy=NO_CACHE)
 
 
+def progress(message: str) -> None:
+    """A progress line on the terminal and in the flow run's log."""
+    sys.stdout.write(f"duaal: {message}\n")
+    sys.stdout.flush()
+    get_run_logger().info(message)
+
+
 def publish(summary: RunSummary) -> None:
     """Artifacts of a run: a summary, the amounts per office, links to the outputs."""
     create_markdown_artifact(
@@ -66,7 +74,7 @@ def publish(summary: RunSummary) -> None:
         )
 
 
-@flow(name="duaal-pipeline", on_failure=[record_failure], log_prints=True)
+@flow(name="duaal-pipeline", on_failure=[record_failure])
 def pipeline_flow(
     raw: Path,
     db: Path,
@@ -83,7 +91,7 @@ def pipeline_flow(
         settings,
         with_reports=with_reports,
         stage=as_task,
-        progress=print,
+        progress=progress,
         flow_run_id=str(flow_run.get_id()),
     )
     publish(summary)

@@ -4,6 +4,7 @@ failed run written to the history by the on_failure hook."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from uuid import UUID
 
 import duckdb
@@ -62,9 +63,25 @@ def test_flow_run_completes_with_artifacts(prefect_harness, raw, tmp_path):
     assert "amount_eur" in table and "Antwerpen" in table
 
 
-def test_failed_flow_is_written_to_the_history(prefect_harness, raw, tmp_path, monkeypatch):
+def test_failed_flow_is_written_to_the_history_and_notified(
+    prefect_harness, raw, tmp_path, monkeypatch
+):
+    from prefect.blocks.notifications import NotificationBlock
+
     import duaal.pipeline
     from flows.pipeline import pipeline_flow
+
+    class RecordingNotification(NotificationBlock):
+        """A notification block that writes what it is told to a file."""
+
+        path: str
+
+        def notify(self, body: str, subject: str | None = None) -> None:
+            Path(self.path).write_text(f"{subject}\n{body}", encoding="utf-8")
+
+    told = tmp_path / "notified.txt"
+    RecordingNotification(path=str(told)).save("duaal-analysts", overwrite=True)
+    monkeypatch.setenv("DUAAL_NOTIFY_BLOCK", "recordingnotification/duaal-analysts")
 
     def broken_rules(*args, **kwargs):
         raise RuntimeError("model marts/fct_premium_decisions.sql failed: boom")
@@ -80,6 +97,9 @@ def test_failed_flow_is_written_to_the_history(prefect_harness, raw, tmp_path, m
     con.close()
     assert status == "failed"
     assert "boom" in error
+    subject, body = told.read_text(encoding="utf-8").split("\n", 1)
+    assert subject == "duaal: run failed"
+    assert "boom" in body
 
 
 def test_deployments_carry_the_cron_schedules():
