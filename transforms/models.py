@@ -35,6 +35,9 @@ MACROS = (
     "ELSE (year(d) - 1) || '-' || year(d) END",
     "CREATE OR REPLACE MACRO school_year_start(y) AS CAST(left(y, 4) || '-09-01' AS DATE)",
     "CREATE OR REPLACE MACRO school_year_end(y) AS CAST(right(y, 4) || '-08-31' AS DATE)",
+    # Dutch text of the details and explanations: 01/12/2024, '1 dag', '12 dagen'
+    "CREATE OR REPLACE MACRO date_nl(d) AS strftime(d, '%d/%m/%Y')",
+    "CREATE OR REPLACE MACRO days_nl(n) AS n || CASE WHEN n = 1 THEN ' dag' ELSE ' dagen' END",
 )
 
 
@@ -60,14 +63,31 @@ def discover(models_dir: Path = MODELS_DIR) -> list[Model]:
     return models
 
 
-def build_order(models: list[Model]) -> list[Model]:
-    """Models sorted so that each comes after the models it mentions."""
-    by_name = {m.name: m for m in models}
+def dependencies(models: list[Model]) -> dict[str, set[str]]:
+    """For each model, the models its SQL mentions (comments aside)."""
+    by_name = {m.name for m in models}
     words = re.compile(r"\b[a-z][a-z0-9_]*\b")
     graph: dict[str, set[str]] = {}
     for m in models:
         sql = re.sub(r"--[^\n]*", "", m.sql.lower())
         graph[m.name] = {w for w in set(words.findall(sql)) if w in by_name and w != m.name}
+    return graph
+
+
+def build_order(models: list[Model], targets: tuple[str, ...] = ()) -> list[Model]:
+    """Models sorted so that each comes after the models it mentions; with targets, only
+    those and the models they read."""
+    by_name = {m.name: m for m in models}
+    graph = dependencies(models)
+    if targets:
+        needed: set[str] = set()
+        todo = list(targets)
+        while todo:
+            name = todo.pop()
+            if name not in needed:
+                needed.add(name)
+                todo += graph[name]
+        graph = {n: deps for n, deps in graph.items() if n in needed}
     return [by_name[n] for n in TopologicalSorter(graph).static_order()]
 
 
@@ -82,12 +102,14 @@ def build_models(
     config: RuleConfig,
     as_of: date,
     models_dir: Path = MODELS_DIR,
+    targets: tuple[str, ...] = (),
 ) -> list[str]:
-    """Load the configuration and build every model as a table; returns the names in build order."""
+    """Load the configuration and build every model (or only the targets and what they
+    read) as a table; returns the names in build order."""
     load_into(con, config, as_of)
     install_macros(con)
     built = []
-    for model in build_order(discover(models_dir)):
+    for model in build_order(discover(models_dir), targets):
         sql = model.sql.strip().rstrip(";")
         try:
             con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {sql}")

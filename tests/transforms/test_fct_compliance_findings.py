@@ -8,7 +8,6 @@ test changes one thing and expects exactly the findings that change causes.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import duckdb
@@ -29,35 +28,14 @@ from tests.builders import (
     rules_db,
 )
 from transforms.identifiers import make_insz
-from transforms.models import build_order, discover, install_macros
-from transforms.rule_config import load_into
+from transforms.models import build_models
 
 MART = "fct_compliance_findings"
 
 
-def _upstream(target: str) -> set[str]:
-    """The target model and every model it reads, directly or not."""
-    models = {m.name: m for m in discover()}
-    words = re.compile(r"\b[a-z][a-z0-9_]*\b")
-    needed, todo = set(), [target]
-    while todo:
-        name = todo.pop()
-        if name in needed:
-            continue
-        needed.add(name)
-        sql = re.sub(r"--[^\n]*", "", models[name].sql.lower())
-        todo += [w for w in set(words.findall(sql)) if w in models]
-    return needed
-
-
 def build_findings(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     """Build the findings mart and what it reads (not the premium models built beside it)."""
-    load_into(con, rule_config(), as_of)
-    install_macros(con)
-    needed = _upstream(MART)
-    for model in build_order(discover()):
-        if model.name in needed:
-            con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql.strip().rstrip(';')}")
+    build_models(con, rule_config(), as_of, targets=(MART,))
 
 
 def findings(con: duckdb.DuckDBPyConnection, as_of: date, *codes: str) -> list[tuple]:

@@ -3,7 +3,6 @@ boundary of every rule of RULES.md ("Premium decision")."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import duckdb
@@ -21,35 +20,14 @@ from tests.builders import (
     rule_config,
     rules_db,
 )
-from transforms.models import Model, build_order, discover, install_macros
-from transforms.rule_config import load_into
+from transforms.models import build_models
 
 AFTER_2024_2025 = date(2025, 9, 1)  # decides 2023-2024 .. 2025-2026, 2024-2025 is final
 
 
-def _upstream(models: list[Model], target: str) -> set[str]:
-    """The names of target and of every model it reads, directly or not."""
-    by_name = {m.name: m for m in models}
-    needed, todo = set(), [target]
-    while todo:
-        name = todo.pop()
-        if name in needed:
-            continue
-        needed.add(name)
-        sql = re.sub(r"--[^\n]*", "", by_name[name].sql.lower())
-        todo += [n for n in by_name if n != name and re.search(rf"\b{n}\b", sql)]
-    return needed
-
-
 def build_decisions(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     """Build only the models the decisions read, so the compliance models stay out of these tests."""
-    load_into(con, rule_config(), as_of)
-    install_macros(con)
-    models = build_order(discover())
-    needed = _upstream(models, "fct_premium_decisions")
-    for model in models:
-        if model.name in needed:
-            con.execute(f"CREATE OR REPLACE TABLE {model.name} AS {model.sql.strip().rstrip(';')}")
+    build_models(con, rule_config(), as_of, targets=("fct_premium_decisions",))
 
 
 def decisions(con: duckdb.DuckDBPyConnection, as_of: date = AFTER_2024_2025) -> list[tuple]:

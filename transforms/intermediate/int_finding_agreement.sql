@@ -68,11 +68,11 @@ too_long as (
         'AGREEMENT_TOO_LONG' as code,
         'warning' as severity,
         *,
-        'looptijd van ' || strftime(start_date, '%d/%m/%Y') || ' tot '
-        || strftime(effective_end_date, '%d/%m/%Y') || ' is '
-        || days_too_long || case when days_too_long = 1 then ' dag' else ' dagen' end
+        'looptijd van ' || date_nl(start_date) || ' tot '
+        || date_nl(effective_end_date) || ' is '
+        || days_nl(days_too_long)
         || ' langer dan ' || max_agreement_months || ' maanden (uiterlijk tot '
-        || strftime(latest_end_date, '%d/%m/%Y') || ')' as detail,
+        || date_nl(latest_end_date) || ')' as detail,
         cast(null as date) as due_date
     from lengths
     where days_too_long > 0

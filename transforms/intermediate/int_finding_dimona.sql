@@ -60,8 +60,8 @@ missing as (
         'error' as severity,
         *,
         'geen Dimona-aangifte (ALT, OTH of RTA) voor de overeenkomst van '
-        || strftime(start_date, '%d/%m/%Y') || ' tot '
-        || strftime(effective_end_date, '%d/%m/%Y') || '; gestart '
+        || date_nl(start_date) || ' tot '
+        || date_nl(effective_end_date) || '; gestart '
         || case
             when days_since_start = 0 then 'vandaag'
             when days_since_start = 1 then '1 dag geleden'
@@ -78,9 +78,9 @@ late as (
         'DIMONA_LATE' as code,
         'error' as severity,
         *,
-        'Dimona aangegeven op ' || strftime(first_declared_on, '%d/%m/%Y') || ', '
-        || days_late || case when days_late = 1 then ' dag' else ' dagen' end
-        || ' na de start van ' || strftime(start_date, '%d/%m/%Y') as detail,
+        'Dimona aangegeven op ' || date_nl(first_declared_on) || ', '
+        || days_nl(days_late)
+        || ' na de start van ' || date_nl(start_date) as detail,
         cast(null as date) as due_date
     from judged
     where has_dimona and first_declared_on > start_date
@@ -93,7 +93,7 @@ wrong_type as (
         'warning' as severity,
         *,
         'Dimona van het type OTH (' || oth_dimona_ids || ') voor een OAO die start op '
-        || strftime(start_date, '%d/%m/%Y')
+        || date_nl(start_date)
         || '; verwacht ALT (of RTA in paritair comité 124)' as detail,
         cast(null as date) as due_date
     from judged

@@ -49,9 +49,9 @@ training_overdue as (
         'error' as severity,
         *,
         'geen mentoropleiding binnen ' || mentor_training_months
-        || ' maanden na de erkenning van ' || strftime(first_recognition_date, '%d/%m/%Y')
-        || '; deadline ' || strftime(training_deadline, '%d/%m/%Y') || ' is '
-        || days_overdue || case when days_overdue = 1 then ' dag' else ' dagen' end
+        || ' maanden na de erkenning van ' || date_nl(first_recognition_date)
+        || '; deadline ' || date_nl(training_deadline) || ' is '
+        || days_nl(days_overdue)
         || ' verstreken' as detail,
         training_deadline as due_date
     from mentors_judged
@@ -65,10 +65,10 @@ training_late as (
         'MENTOR_TRAINING_LATE' as code,
         'warning' as severity,
         *,
-        'mentoropleiding gevolgd op ' || strftime(first_training_date, '%d/%m/%Y') || ', '
-        || days_trained_late || case when days_trained_late = 1 then ' dag' else ' dagen' end
-        || ' na de deadline van ' || strftime(training_deadline, '%d/%m/%Y')
-        || ' (erkenning van ' || strftime(first_recognition_date, '%d/%m/%Y') || ' + '
+        'mentoropleiding gevolgd op ' || date_nl(first_training_date) || ', '
+        || days_nl(days_trained_late)
+        || ' na de deadline van ' || date_nl(training_deadline)
+        || ' (erkenning van ' || date_nl(first_recognition_date) || ' + '
         || mentor_training_months || ' maanden)' as detail,
         cast(null as date) as due_date
     from mentors_judged
@@ -95,7 +95,7 @@ overload as (
         mentor_load.*,
         'begeleidt ' || mentor_load.peak_agreements || ' overeenkomsten tegelijk (maximum '
         || parameters.mentor_max_agreements || '), voor het eerst op '
-        || strftime(mentor_load.first_overload_date, '%d/%m/%Y') as detail,
+        || date_nl(mentor_load.first_overload_date) as detail,
         cast(null as date) as due_date
     from mentor_load
     cross join parameters

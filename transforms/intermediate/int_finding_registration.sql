@@ -33,9 +33,8 @@ late as (
         'REGISTRATION_LATE' as code,
         'warning' as severity,
         *,
-        'geregistreerd ' || days_registered_late
-        || case when days_registered_late = 1 then ' dag' else ' dagen' end
-        || ' na de deadline van ' || strftime(registration_deadline, '%d/%m/%Y') as detail,
+        'geregistreerd ' || days_nl(days_registered_late)
+        || ' na de deadline van ' || date_nl(registration_deadline) as detail,
         cast(null as date) as due_date
     from judged
     where registration_date > registration_deadline
@@ -47,9 +46,8 @@ missing as (
         'REGISTRATION_MISSING' as code,
         'warning' as severity,
         *,
-        'niet geregistreerd; deadline ' || strftime(registration_deadline, '%d/%m/%Y')
-        || ' is ' || -days_to_deadline
-        || case when days_to_deadline = -1 then ' dag' else ' dagen' end
+        'niet geregistreerd; deadline ' || date_nl(registration_deadline)
+        || ' is ' || days_nl(-days_to_deadline)
         || ' verstreken' as detail,
         cast(null as date) as due_date
     from judged
@@ -62,7 +60,7 @@ due as (
         'REGISTRATION_DUE' as code,
         'info' as severity,
         *,
-        'nog niet geregistreerd; deadline ' || strftime(registration_deadline, '%d/%m/%Y')
+        'nog niet geregistreerd; deadline ' || date_nl(registration_deadline)
         || ', '
         || case
             when days_to_deadline = 0 then 'vandaag'

@@ -52,7 +52,7 @@ profile_details as (
         mentor_insz,
         string_agg(
             'erkenning ' || recognition_id || ' van '
-            || strftime(recognition_date, '%d/%m/%Y') || ': ' || problem,
+            || date_nl(recognition_date) || ': ' || problem,
             '; '
             order by recognition_date, recognition_id
         ) as profile_problems

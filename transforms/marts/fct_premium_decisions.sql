@@ -73,8 +73,8 @@ formatted as (
                 then cast(cast(min_months_covered as bigint) as varchar)
             else replace(cast(min_months_covered as varchar), '.', ',')
         end as minimum_text,
-        strftime(registration_deadline, '%d/%m/%Y') as deadline_text,
-        strftime(year_end, '%d/%m/%Y') as year_end_text,
+        date_nl(registration_deadline) as deadline_text,
+        date_nl(year_end) as year_end_text,
         replace(agreement_ids, ';', ', ') as agreement_list
     from reason_flags
 ),
@@ -142,7 +142,7 @@ reasons as (
                             then 'de mentor staat niet in het register van erkenningen'
                         when mentor_training_date is not null
                             then 'de mentor volgde de mentoropleiding pas op '
-                                || strftime(mentor_training_date, '%d/%m/%Y')
+                                || date_nl(mentor_training_date)
                                 || ' (uiterlijk ' || year_end_text || ')'
                         else 'de mentor had op ' || year_end_text
                             || ' geen mentoropleiding gevolgd en geen vrijstelling'
