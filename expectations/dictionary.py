@@ -1,7 +1,8 @@
 """The data dictionary (expectations/data_dictionary.toml): Dutch label and meaning per column.
 
-The validation suites show the meaning beside their expectations and the report builders
-take their column labels from here, so every column is described once.
+The validation suites show the meaning beside their expectations and the workbooks'
+Toelichting sheets list the marts' columns with their meaning from here, so every column
+is described once.
 """
 
 from __future__ import annotations

@@ -214,6 +214,13 @@ def write_conformiteit(
     refused = [refused_file_row(f) for f in files if f["status"] == "refused"]
     add_sheet(wb, REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)])
     codes = [(c, label) for c, label in FINDING_LABELS.items()]
-    blocks = toelichting_blocks(run, school_year, files=files, codes=codes, codes_heading="Regels")
+    blocks = toelichting_blocks(
+        run,
+        school_year,
+        files=files,
+        codes=codes,
+        codes_heading="Regels",
+        glossary="fct_compliance_findings",
+    )
     add_sheet(wb, TOELICHTING, blocks)
     return save_workbook(wb, path, run.started_at)

@@ -250,7 +250,12 @@ def write_premies(
         add_sheet(wb, BRUSSELS, [Block(BRUSSELS_COLUMNS, rows, table="Actiris")])
     codes = [(c, reason_label(c)) for c in reason_codes(decisions)]
     blocks = toelichting_blocks(
-        run, school_year, files=files, codes=codes, codes_heading="Redenen van weigering"
+        run,
+        school_year,
+        files=files,
+        codes=codes,
+        codes_heading="Redenen van weigering",
+        glossary="fct_premium_decisions",
     )
     add_sheet(wb, TOELICHTING, blocks)
     return save_workbook(wb, path, run.started_at)

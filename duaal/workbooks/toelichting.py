@@ -12,6 +12,7 @@ from datetime import date
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import SOURCE_LABELS
 from duaal.workbooks.style import Block, Column, Typed
+from expectations.dictionary import load_data_dictionary
 
 SHEET = "Toelichting"
 BATCH_STATUS = {"loaded": "ingelezen", "refused": "geweigerd"}
@@ -112,8 +113,10 @@ def toelichting_blocks(
     codes_heading: str = "Codes",
     notes: Sequence[tuple[str, str]] = (),
     with_hash: bool = True,
+    glossary: str | None = None,
 ) -> list[Block]:
-    """Run and parameters, then notes, then input files (when given), then a code list."""
+    """Run and parameters, then notes, then input files (when given), then a code list,
+    then (when a table is named) the meaning of its columns from the data dictionary."""
     facts = [*run_rows(run, school_year, with_hash), *parameter_rows(run, school_year), *notes]
     blocks = [Block(KEY_VALUE, facts, table="Toelichting")]
     if files is not None:
@@ -128,4 +131,18 @@ def toelichting_blocks(
                 (Column("Code"), Column("Betekenis")), codes, table="Codes", heading=codes_heading
             )
         )
+    if glossary:
+        blocks.append(
+            Block(
+                (Column("Gegeven"), Column("Betekenis")),
+                glossary_rows(glossary),
+                table="Begrippen",
+                heading="Begrippen",
+            )
+        )
     return blocks
+
+
+def glossary_rows(table: str) -> list[tuple[str, str]]:
+    """Label and meaning of every column of a mart, as the data dictionary describes them."""
+    return [(info.label, info.meaning) for info in load_data_dictionary()[table].values()]

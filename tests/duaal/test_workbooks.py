@@ -496,7 +496,11 @@ def test_toelichting_names_run_parameters_and_files(reports):
     )
     ws = load_workbook(path)["Toelichting"]
     assert ws["B4"].value == datetime(2025, 9, 1) and ws["B4"].number_format == DATE_FORMAT
-    assert set(ws.tables) == {"Toelichting", "Invoerbestanden", "Codes"}
+    assert set(ws.tables) == {"Toelichting", "Invoerbestanden", "Codes", "Begrippen"}
+    assert (
+        "Gedekte maanden",
+        "Maanden met Dimona binnen de basisovereenkomsten en het schooljaar (0 tot 12).",
+    ) in [r[:2] for r in rows[header:]], "the meaning of a column comes from the data dictionary"
 
 
 def test_office_workbook_holds_one_office(reports):
