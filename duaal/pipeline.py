@@ -94,7 +94,14 @@ def open_database(settings: Settings) -> duckdb.DuckDBPyConnection:
 def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Any]:
     """Load every new export under the raw folder, one transaction per file."""
     from transforms.loading import ingest
+    from transforms.sources import SOURCES
 
+    if not settings.raw.is_dir():
+        folders = ", ".join(f"{s.folder}/" for s in SOURCES)
+        raise FileNotFoundError(
+            f"no export folder at {settings.raw}: put the exports there, one folder per "
+            f"source ({folders})"
+        )
     return ingest(con, settings.raw, settings.aliases)
 
 

@@ -55,3 +55,14 @@ def test_export_without_database_says_so(tmp_path, capsys):
     )
     assert code == 1
     assert "no database at" in capsys.readouterr().err
+
+
+def test_run_without_export_folder_says_so(tmp_path, capsys):
+    from duaal.pipeline import execute
+    from duaal.settings import load_settings
+
+    settings = load_settings(
+        raw=tmp_path / "nowhere", db=tmp_path / "duaal.duckdb", reports=tmp_path / "reports"
+    )
+    with pytest.raises(FileNotFoundError, match="no export folder at .*nowhere: put the exports"):
+        execute(settings)
