@@ -9,7 +9,13 @@ all, so a failure or a kill in the middle of a file leaves the database as it wa
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
@@ -32,6 +38,14 @@ from transforms.sources import SOURCES, Source
 __all__ = ["FileOutcome", "ingest", "load_aliases"]
 
 _view_ids = count(1)
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
+READ_WORKERS = 2  # processes reading and parsing the next files while one is loaded
+# a file larger than this is read in the loading process, alone: reading a sheet of a
+# million rows takes over a gigabyte, and two of those at once would not fit in 2 GB
+PREFETCH_MAX_BYTES = 16 << 20
+
+Reader = Callable[[Path, Source, dict[str, list[str]], bytes], ReadResult]
 
 
 @dataclass(frozen=True)
@@ -66,18 +80,151 @@ def ingest(
     aliases_path: Path | None = None,
     *,
     now: datetime | None = None,
+    workers: int | None = None,
+    when_forked: Callable[[], object] | None = None,
 ) -> list[FileOutcome]:
-    """Load every new export file under raw_dir/<source folder>/ and say what became of each."""
+    """Load every new export file under raw_dir/<source folder>/ and say what became of each.
+
+    workers: processes reading files ahead (None: one per CPU, at most READ_WORKERS; 0 or 1:
+    every file is read in this process). Files are loaded one by one, in order, either way.
+    when_forked: called once no more processes will be forked (to start threads safely).
+    """
     ensure_schema(con)
     aliases = load_aliases(aliases_path)
+    files = [(s, p) for s in SOURCES for p in export_files(raw_dir / s.folder)]
     outcomes = []
-    for source in SOURCES:
-        for path in export_files(raw_dir / source.folder):
+    with _ReadAhead(con, files, aliases, _read_workers(workers)) as ahead:
+        if when_forked is not None:
+            when_forked()
+        for source, path in files:
             loaded_at = now or datetime.now()
             outcomes.append(
-                ingest_file(con, source, path, aliases.get(source.folder, {}), loaded_at)
+                ingest_file(
+                    con, source, path, aliases.get(source.folder, {}), loaded_at, ahead.read
+                )
             )
+            ahead.forget(path)
     return outcomes
+
+
+def _read_workers(workers: int | None) -> int:
+    """Processes to read ahead with: 0 without fork or with a single CPU."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    if workers is None:
+        workers = min(READ_WORKERS, len(os.sched_getaffinity(0)))
+    return workers if workers > 1 else 0
+
+
+def die_with_parent() -> None:
+    """In a worker process (Linux): be killed with the parent, so a killed run leaves none."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # elsewhere the worker ends when it next finds its parent's queue closed
+
+
+def _read_ahead(
+    path: Path, source: Source, aliases: dict[str, list[str]]
+) -> tuple[str, ReadResult | FileRefused]:
+    """In a worker: a file's SHA-256 and what the reader makes of its bytes."""
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        return sha256, read_file(path, source, aliases, data=data)
+    except FileRefused as exc:
+        return sha256, exc
+
+
+class _ReadAhead:
+    """Reads and parses the next files in worker processes while this one loads.
+
+    Only what `ingest_file` would read anyway is read ahead: a readable suffix, not too
+    large, and bytes not loaded before. At most `workers` files are in flight. A result is
+    used only for the very bytes `ingest_file` hashed; otherwise the file is read again here.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        files: list[tuple[Source, Path]],
+        aliases: dict[str, dict[str, list[str]]],
+        workers: int,
+    ) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[Path, Future] = {}
+        self.queue: list[tuple[Source, Path]] = []
+        self.aliases = aliases
+        self.workers = workers
+        if workers < 2:
+            return
+        loaded = {
+            sha
+            for (sha,) in con.execute(
+                "SELECT sha256 FROM load_batches WHERE status = 'loaded'"
+            ).fetchall()
+        }
+        queued: set[str] = set()
+        for source, path in files:
+            if path.suffix.lower() not in SPREADSHEET_SUFFIXES + CSV_SUFFIXES:
+                continue
+            try:
+                if path.stat().st_size > PREFETCH_MAX_BYTES:
+                    continue
+                # a re-run finds every file loaded before: hashing is cheap, reading is not
+                sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+                if sha256 in loaded:
+                    continue
+            except OSError:
+                continue
+            # the same bytes twice: the second file is skipped once the first is loaded
+            if sha256 not in queued:
+                queued.add(sha256)
+                self.queue.append((source, path))
+        if len(self.queue) > 1:
+            self.pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=die_with_parent,
+            )
+            self._fill()
+
+    def _fill(self) -> None:
+        """Keep up to `workers` files in flight."""
+        while self.pool is not None and self.queue and len(self.futures) < self.workers:
+            source, path = self.queue.pop(0)
+            aliases = self.aliases.get(source.folder, {})
+            self.futures[path] = self.pool.submit(_read_ahead, path, source, aliases)
+
+    def read(
+        self, path: Path, source: Source, aliases: dict[str, list[str]], data: bytes
+    ) -> ReadResult:
+        """The file's read result: from a worker if it read these bytes, else read here."""
+        future = self.futures.pop(path, None)
+        if future is None:
+            return read_file(path, source, aliases, data=data)
+        sha256, result = future.result()
+        self._fill()
+        if sha256 != hashlib.sha256(data).hexdigest():
+            return read_file(path, source, aliases, data=data)
+        if isinstance(result, FileRefused):
+            raise result
+        return result
+
+    def forget(self, path: Path) -> None:
+        """Drop what was read ahead for a file that is done (skipped: never asked for)."""
+        future = self.futures.pop(path, None)
+        if future is not None:
+            future.cancel()
+        self._fill()
+
+    def __enter__(self) -> _ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, datetime] | None:
@@ -95,8 +242,12 @@ def ingest_file(
     path: Path,
     aliases: dict[str, list[str]],
     loaded_at: datetime,
+    read: Reader | None = None,
 ) -> FileOutcome:
-    """Load one file of a source in its own transaction (or skip or refuse it)."""
+    """Load one file of a source in its own transaction (or skip or refuse it).
+
+    read: how to read the file's bytes (default `read_file`; `ingest` passes its read-ahead).
+    """
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
     previous = _previous_load(con, sha256)
@@ -114,7 +265,10 @@ def ingest_file(
         reason = f"{path.name}: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)"
         return _refuse(con, source, path, sha256, reason, loaded_at)
     try:
-        result = read_file(path, source, aliases, data=data)
+        if read is None:
+            result = read_file(path, source, aliases, data=data)
+        else:
+            result = read(path, source, aliases, data)
     except FileRefused as exc:
         return _refuse(con, source, path, sha256, str(exc), loaded_at)
     return _load(con, source, path, sha256, result, loaded_at)

@@ -12,7 +12,8 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -135,8 +136,14 @@ class _RowWriter:
         ws._values_to_row = lambda values, row_idx: values
         ws._writer.write_row = self.write_row
         self.rows_file: Path | None = None
-        self._rows_out = None
-        self._cells: dict[str, str] = {}  # text value -> its <is> element (values repeat)
+        self._rows_out: IO[str] | None = None
+        self._keep = False  # the rows file belongs to a sheet cache, which removes it
+        self._source: _RowWriter | None = None  # the writer whose rows this sheet repeats
+        cache = _CACHE[-1] if _CACHE else None
+        # text value -> its <is> element (values repeat, also across the sheets of a cache)
+        self._cells: dict[str, str] = cache.cells if cache else {}
+        self._dates: dict[date, str] = cache.dates if cache else {}
+        self._attrs: dict[tuple[tuple[str, ...], str, int], list[str]] = {}
         _ROW_FILES[ws._writer.out] = self
 
     def _style_id(self, fmt: str | None, font: Font | None) -> str:
@@ -148,66 +155,136 @@ class _RowWriter:
             cell.font = font
         return str(cell.style_id)
 
-    def append(self, values: Sequence[object], kinds: Sequence[str], style: str = "") -> None:
-        """Queue one row: style '' (by kind), 'bold' or 'header'."""
-        self.ws.append(
-            [(v, kinds[i] if i < len(kinds) else "text", style) for i, v in enumerate(values)]
+    def style_key(self) -> tuple[object, ...]:
+        """What the XML of a row depends on besides its values: style indexes and epoch."""
+        return (
+            tuple(sorted(self.styles.items())),
+            tuple(sorted(self.bold.items())),
+            self.header,
+            self.epoch,
         )
 
-    def write_row(self, xf: object, row: Sequence[tuple[object, str, str]], row_idx: int) -> None:
-        """Serialise one row of (value, kind, style) as <row><c .../>...</row>."""
-        if self._rows_out is None:
+    def append(self, values: Sequence[object], kinds: Sequence[str], style: str = "") -> None:
+        """Queue one row: style '' (by kind), 'bold' or 'header'."""
+        self.ws.append((values, kinds, style))
+
+    def keep(self) -> None:
+        """Leave the rows file to the sheet cache: a later sheet may repeat it."""
+        self._keep = True
+
+    def repeat(self, source: _RowWriter) -> None:
+        """Write the rows another sheet of the same cache wrote, instead of new ones."""
+        self._source = source
+        self.ws.append((_REPEAT, (), ""))
+
+    def _cell_attrs(self, kinds: Sequence[str], style: str, n: int) -> list[str]:
+        """The style attribute of every column of a row (' s="3"' or '')."""
+        key = (tuple(kinds), style, n)
+        attrs = self._attrs.get(key)
+        if attrs is None:
+            ids = [self._style_for(kinds[i] if i < len(kinds) else "text", style) for i in range(n)]
+            attrs = self._attrs[key] = [f' s="{s}"' if s else "" for s in ids]
+        return attrs
+
+    def _open_rows(self, xf: object) -> None:
+        """Put the marker in the sheet's XML and open the file the rows go to."""
+        xf.write(Comment(_ROWS_MARK))
+        fd, name = tempfile.mkstemp(prefix="duaal-rows-", suffix=".xml")
+        self.rows_file = Path(name)
+        # ASCII with character references, as lxml's xmlfile writes the rest of the sheet
+        self._rows_out = os.fdopen(
+            fd, "w", encoding="ascii", errors="xmlcharrefreplace", newline=""
+        )
+
+    def write_row(
+        self, xf: object, row: tuple[Sequence[object], Sequence[str], str], row_idx: int
+    ) -> None:
+        """Serialise one row of values as <row><c .../>...</row>."""
+        values, kinds, style = row
+        if values is _REPEAT:
             xf.write(Comment(_ROWS_MARK))
-            fd, name = tempfile.mkstemp(prefix="duaal-rows-", suffix=".xml")
-            self.rows_file = Path(name)
-            # ASCII with character references, as lxml's xmlfile writes the rest of the sheet
-            self._rows_out = os.fdopen(
-                fd, "w", encoding="ascii", errors="xmlcharrefreplace", newline=""
-            )
-        parts = [f'<row r="{row_idx}">']
-        cells = self._cells
-        for col, (value, kind, style) in enumerate(row):
-            if isinstance(value, Typed):
-                value, kind = value.value, value.kind
-            if value is None:
-                continue
-            style_id = self._style_for(kind, style)
-            ref = f'r="{LETTERS[col]}{row_idx}"' + (f' s="{style_id}"' if style_id else "")
-            if isinstance(value, str):
+            return
+        if self._rows_out is None:
+            self._open_rows(xf)
+        r = str(row_idx)
+        attrs = self._cell_attrs(kinds, style, len(values))
+        cells, dates = self._cells, self._dates
+        parts = ['<row r="', r, '">']
+        for col, value in enumerate(values):
+            cls = value.__class__
+            if cls is str:
                 inline = cells.get(value)
                 if inline is None:
                     inline = cells[value] = _inline_string(value)
-                parts.append(f'<c {ref} t="inlineStr">{inline}</c>')
-            elif isinstance(value, bool):
-                parts.append(f'<c {ref} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, date):
-                parts.append(f'<c {ref} t="n"><v>{to_excel(value, self.epoch)}</v></c>')
+                parts += ('<c r="', LETTERS[col], r, '"', attrs[col], ' t="inlineStr">', inline)
+                parts.append("</c>")
+            elif value is None:
+                continue
+            elif cls is int:
+                parts += ('<c r="', LETTERS[col], r, '"', attrs[col], ' t="n"><v>', str(value))
+                parts.append("</v></c>")
+            elif cls is float:
+                parts += ('<c r="', LETTERS[col], r, '"', attrs[col], ' t="n"><v>', repr(value))
+                parts.append("</v></c>")
+            elif cls is date:
+                number = dates.get(value)
+                if number is None:
+                    number = dates[value] = str(to_excel(value, self.epoch))
+                parts += ('<c r="', LETTERS[col], r, '"', attrs[col], ' t="n"><v>', number)
+                parts.append("</v></c>")
             else:
-                number = repr(value) if isinstance(value, float) else str(value)
-                parts.append(f'<c {ref} t="n"><v>{number}</v></c>')
-        if len(parts) == 1:
-            self._rows_out.write(f'<row r="{row_idx}"/>')
+                kind = kinds[col] if col < len(kinds) else "text"
+                parts.append(self._other_cell(value, kind, style, LETTERS[col] + r))
+        if len(parts) == 3:
+            self._rows_out.write(f'<row r="{r}"/>')
             return
         parts.append("</row>")
         self._rows_out.write("".join(parts))
 
+    def _other_cell(self, value: object, kind: str, style: str, ref: str) -> str:
+        """A cell of a less common type: Typed, bool, datetime, Decimal and the like."""
+        if isinstance(value, Typed):
+            value, kind = value.value, value.kind
+        if value is None:
+            return ""
+        style_id = self._style_for(kind, style)
+        ref = f'r="{ref}"' + (f' s="{style_id}"' if style_id else "")
+        if isinstance(value, str):
+            inline = self._cells.get(value)
+            if inline is None:
+                inline = self._cells[value] = _inline_string(value)
+            return f'<c {ref} t="inlineStr">{inline}</c>'
+        if isinstance(value, bool):
+            return f'<c {ref} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, date):
+            return f'<c {ref} t="n"><v>{to_excel(value, self.epoch)}</v></c>'
+        number = repr(value) if isinstance(value, float) else str(value)
+        return f'<c {ref} t="n"><v>{number}</v></c>'
+
+    def close_rows(self) -> None:
+        """Finish the rows file (it may be read again for a sheet that repeats it)."""
+        if self._rows_out is not None and not self._rows_out.closed:
+            self._rows_out.close()
+
     def splice(self, sheet_xml: bytes, out: IO[bytes]) -> None:
         """Write the sheet's XML with the rows in place of their marker, then drop the rows."""
-        if self._rows_out is None:
+        source = self._source or self
+        if source._rows_out is None:
             out.write(sheet_xml)
             return
-        self._rows_out.close()
+        source.close_rows()
         head, tail = sheet_xml.split(f"<!--{_ROWS_MARK}-->".encode(), 1)
         out.write(head)
-        with self.rows_file.open("rb") as rows:
+        with source.rows_file.open("rb") as rows:
             shutil.copyfileobj(rows, out, 1 << 20)
         out.write(tail)
-        self.rows_file.unlink(missing_ok=True)
+        if not self._keep and self._source is None:
+            self.rows_file.unlink(missing_ok=True)
 
     def discard(self) -> None:
         """Drop the rows file of a sheet that is not saved."""
-        if self._rows_out is not None:
-            self._rows_out.close()
+        self.close_rows()
+        if self._rows_out is not None and not self._keep:
             self.rows_file.unlink(missing_ok=True)
 
     def _style_for(self, kind: str, style: str) -> str | None:
@@ -217,6 +294,64 @@ class _RowWriter:
         if style == "bold":
             return self.bold.get(kind, self.bold["text"])
         return self.styles.get(kind)
+
+
+_REPEAT: list[object] = []  # the one "row" of a sheet that repeats a cached sheet's rows
+
+
+class _SheetCache:
+    """Sheets already written in this scope: their column widths and rows, by content."""
+
+    def __init__(self) -> None:
+        self.sheets: dict[tuple[object, ...], tuple[list[float], _RowWriter]] = {}
+        self.cells: dict[str, str] = {}
+        self.dates: dict[date, str] = {}
+
+    def close(self) -> None:
+        """Remove the rows files the cache kept."""
+        for _, writer in self.sheets.values():
+            writer.close_rows()
+            if writer.rows_file is not None:
+                writer.rows_file.unlink(missing_ok=True)
+        self.sheets.clear()
+
+
+_CACHE: list[_SheetCache] = []
+
+
+@contextmanager
+def sheet_cache() -> Iterator[None]:
+    """Within it, a sheet whose blocks equal an earlier sheet's reuses that sheet's rows.
+
+    The premies workbook of an office repeats the office's sheet of the premies workbook of
+    all offices, and every year's conformiteit workbook repeats the same findings: their
+    rows are serialised once and copied into each workbook.
+    """
+    cache = _SheetCache()
+    _CACHE.append(cache)
+    try:
+        yield
+    finally:
+        _CACHE.remove(cache)
+        cache.close()
+
+
+def _sheet_key(blocks: Sequence[Block]) -> tuple[object, ...] | None:
+    """What a sheet's widths and rows depend on (not its table names); None if unhashable."""
+    key = tuple(
+        (
+            tuple(block.columns),
+            tuple(map(tuple, block.rows)),
+            None if block.totals is None else tuple(block.totals),
+            block.heading,
+        )
+        for block in blocks
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 if LXML:  # the comment must be of the kind openpyxl's xmlfile writes
@@ -273,13 +408,21 @@ def _shown_width(value: object, kind: str) -> int:
 
 def _column_width(values: Sequence[object], kind: str) -> int:
     """The widest formatted value of one column."""
-    if kind in FIXED_WIDTHS and not any(isinstance(v, str | Typed) for v in values):
-        return FIXED_WIDTHS[kind] if any(v is not None for v in values) else 0
-    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    others = [v for v in values if not isinstance(v, int | float) or isinstance(v, bool)]
+    texts = [v for v in values if v.__class__ is str]
+    rest = [v for v in values if v.__class__ is not str and v is not None]
+    if kind in FIXED_WIDTHS and not texts and not any(isinstance(v, str | Typed) for v in rest):
+        return FIXED_WIDTHS[kind] if rest else 0
+    widest = 0
+    if texts:
+        # one pass in C over every text; only a text with a line break needs its lines
+        widest = max(map(len, texts))
+        if "\n" in "".join(texts):
+            widest = max(_shown_width(v, kind) for v in texts)
+    numbers = [v for v in rest if isinstance(v, int | float) and not isinstance(v, bool)]
+    others = [v for v in rest if not isinstance(v, int | float) or isinstance(v, bool)]
     # a number's width grows with its magnitude: the extremes are the widest
     extremes = [min(numbers), max(numbers)] if numbers else []
-    return max((_shown_width(v, kind) for v in [*extremes, *others]), default=0)
+    return max(widest, max((_shown_width(v, kind) for v in [*extremes, *others]), default=0))
 
 
 def column_widths(blocks: Sequence[Block], extra: Sequence[str] = ()) -> list[float]:
@@ -302,31 +445,48 @@ def add_sheet(
 ) -> tuple[WriteOnlyWorksheet, list[Placed]]:
     """Write a sheet of blocks: header of the first block frozen, every list filterable."""
     ws = wb.create_sheet(title)
-    headings = [b.heading for b in blocks if b.heading]
-    for i, width in enumerate(column_widths(blocks, headings), start=1):
+    cache = _CACHE[-1] if _CACHE else None
+    key = _sheet_key(blocks) if cache is not None else None
+    cached = cache.sheets.get(key) if cache is not None and key is not None else None
+    if cached is not None:
+        widths = cached[0]
+    else:
+        widths = column_widths(blocks, [b.heading for b in blocks if b.heading])
+    for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     # write-only sheets take panes and filters when they are set before the first row
     ws.freeze_panes = "A2"
     writer = _RowWriter(ws)
+    repeat = cached is not None and cached[1].style_key() == writer.style_key()
+    if repeat:
+        writer.repeat(cached[1])
+    elif cache is not None and key is not None:
+        writer.keep()
+        cache.sheets[key] = (widths, writer)
     placed: list[Placed] = []
     row_no = 0
     for index, block in enumerate(blocks):
         if index > 0:
-            writer.append([], [])
+            if not repeat:
+                writer.append([], [])
             row_no += 1
             if block.heading:
-                writer.append([block.heading], ["text"], "bold")
+                if not repeat:
+                    writer.append([block.heading], ["text"], "bold")
                 row_no += 1
-        writer.append([c.header for c in block.columns], [], "header")
+        if not repeat:
+            writer.append([c.header for c in block.columns], [], "header")
         header_row = row_no = row_no + 1
-        kinds = [c.kind for c in block.columns]
-        for row in block.rows:
-            writer.append(row, kinds)
+        if not repeat:
+            kinds = [c.kind for c in block.columns]
+            for row in block.rows:
+                writer.append(row, kinds)
         row_no += len(block.rows)
         placed.append(Placed(header_row, header_row + 1, row_no))
         _add_filter(ws, block, header_row, row_no, single=len(blocks) == 1)
         if block.totals is not None:
-            writer.append(block.totals, kinds, "bold")
+            if not repeat:
+                writer.append(block.totals, kinds, "bold")
             row_no += 1
     return ws, placed
 

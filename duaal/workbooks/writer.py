@@ -1,8 +1,20 @@
-"""The entry point: every workbook of a run, per school year, under reports/<school year>/."""
+"""The entry point: every workbook of a run, per school year, under reports/<school year>/.
+
+Everything is read from the database first. The workbooks are then written in groups that
+repeat each other's sheets (a year's premies workbooks; every year's conformiteit), each
+group in one process with a sheet cache, and, on a machine with more than one CPU, the
+groups in a few forked processes: they share the loaded rows copy-on-write, never touch
+the database connection, and only write files.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -20,6 +32,93 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import write_federatie
 from duaal.workbooks.labels import office_slug, ordered_offices
 from duaal.workbooks.premies import office_of, write_premies
+from duaal.workbooks.style import sheet_cache
+from transforms.loading import die_with_parent
+
+Job = Callable[[], Path]
+MAX_WORKERS = 2
+
+# the groups of the write in progress, read by the forked workers by index (never pickled)
+_GROUPS: list[list[Job]] = []
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """The workbooks to write, in groups that share sheets, and the order of their paths."""
+
+    groups: list[list[Job]]
+    paths: list[Path]
+
+
+def plan_reports(
+    con: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path, school_years: Sequence[str]
+) -> ReportPlan:
+    """Load every row the workbooks show and plan the workbooks of every school year."""
+    run = load_run(con, run_id)
+    years = list(school_years) or decision_years(con, run_id)
+    findings = load_findings(con, run_id)
+    files = load_input_files(con, run_id)
+    quarantine = load_quarantine(con, run_id)
+    premies: list[list[Job]] = []
+    conformiteit: list[Job] = []
+    federatie: list[Job] = []
+    paths: list[Path] = []
+    for year in years:
+        folder = reports_dir / year
+        decisions = load_decisions(con, run_id, year)
+        brussels = load_brussels_mentors(con, year)
+        offices = ordered_offices({d["office"] for d in decisions})
+        path = folder / f"premies_{year}.xlsx"
+        group = [partial(write_premies, path, run, year, offices, decisions, brussels, files)]
+        paths.append(path)
+        for office in offices:
+            mine = [d for d in decisions if office_of(d) == office]
+            path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
+            group.append(partial(write_premies, path, run, year, [office], mine, brussels, files))
+            paths.append(path)
+        premies.append(group)
+        path = folder / f"conformiteit_{year}.xlsx"
+        conformiteit.append(
+            partial(write_conformiteit, path, run, year, findings, quarantine, files)
+        )
+        paths.append(path)
+        path = folder / f"federatie_{year}.xlsx"
+        federatie.append(partial(write_federatie, path, run, year, decisions, findings))
+        paths.append(path)
+    # conformiteit first: its group takes longest to write; federatie's is the shortest
+    return ReportPlan([conformiteit, *premies, federatie], paths)
+
+
+def write_group(jobs: Sequence[Job]) -> list[Path]:
+    """Write the workbooks of one group, in order, sharing the sheets they repeat."""
+    with sheet_cache():
+        return [job() for job in jobs]
+
+
+def _write_group_at(index: int) -> list[Path]:
+    """In a forked worker: write the group the parent planned at this index."""
+    return write_group(_GROUPS[index])
+
+
+def report_workers() -> int:
+    """How many processes write workbooks: one per CPU, at most MAX_WORKERS; 1 without fork."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+
+
+def write_groups(groups: Sequence[Sequence[Job]], workers: int) -> list[Path]:
+    """Write every group, in worker processes when workers > 1; paths in the groups' order."""
+    if workers <= 1 or len(groups) <= 1:
+        return [path for group in groups for path in write_group(group)]
+    _GROUPS[:] = [list(g) for g in groups]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
+            futures = [pool.submit(_write_group_at, i) for i in range(len(groups))]
+            return [path for future in futures for path in future.result()]
+    finally:
+        _GROUPS.clear()
 
 
 def write_reports(
@@ -27,34 +126,13 @@ def write_reports(
     run_id: str,
     reports_dir: Path,
     school_years: Sequence[str] = (),
+    workers: int | None = None,
 ) -> list[Path]:
-    """Write premies, office, conformiteit and federatie workbooks; returns their paths."""
-    run = load_run(con, run_id)
-    years = list(school_years) or decision_years(con, run_id)
-    findings = load_findings(con, run_id)
-    files = load_input_files(con, run_id)
-    quarantine = load_quarantine(con, run_id)
-    written: list[Path] = []
-    for year in years:
-        folder = reports_dir / year
-        decisions = load_decisions(con, run_id, year)
-        brussels = load_brussels_mentors(con, year)
-        offices = ordered_offices({d["office"] for d in decisions})
-        written.append(
-            write_premies(
-                folder / f"premies_{year}.xlsx", run, year, offices, decisions, brussels, files
-            )
-        )
-        for office in offices:
-            mine = [d for d in decisions if office_of(d) == office]
-            path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
-            written.append(write_premies(path, run, year, [office], mine, brussels, files))
-        written.append(
-            write_conformiteit(
-                folder / f"conformiteit_{year}.xlsx", run, year, findings, quarantine, files
-            )
-        )
-        written.append(
-            write_federatie(folder / f"federatie_{year}.xlsx", run, year, decisions, findings)
-        )
-    return written
+    """Write premies, office, conformiteit and federatie workbooks; returns their paths.
+
+    workers: processes writing workbooks (None: one per CPU, at most MAX_WORKERS)."""
+    plan = plan_reports(con, run_id, reports_dir, school_years)
+    written = write_groups(plan.groups, report_workers() if workers is None else workers)
+    if sorted(written) != sorted(plan.paths):
+        raise RuntimeError("the workbooks written are not the workbooks planned")
+    return plan.paths

@@ -1,0 +1,130 @@
+"""Reading ahead in worker processes and writing workbooks in parallel change no output."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from duaal.db import connect
+from duaal.generate import generate
+from duaal.pipeline import record_stage, rules_stage, start_run
+from duaal.settings import load_settings
+from duaal.workbooks.writer import plan_reports, write_reports
+from transforms.loading import ingest
+from transforms.rule_config import load_rule_config
+
+AS_OF = date(2026, 11, 28)
+NOW = datetime(2026, 11, 28, 6, 0)
+BATCH_COLUMNS = (
+    "batch_id, source, file_name, sha256, sheet_name, status, reason, rows_read, "
+    "rows_accepted, rows_quarantined, rows_blank"
+)
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    """300 generated agreements' exports."""
+    base = tmp_path_factory.mktemp("parallel")
+    generate(base / "raw", agreements=300, seed=11, as_of=AS_OF)
+    return base / "raw"
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every batch, ingested row and quarantined row, in a fixed order."""
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_name LIKE 'ingest_%' OR table_name = 'quarantine' ORDER BY 1"
+        ).fetchall()
+    ]
+    tables = {n: con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall() for n in names}
+    tables["load_batches"] = con.execute(
+        f"SELECT {BATCH_COLUMNS} FROM load_batches ORDER BY batch_id"
+    ).fetchall()
+    return tables
+
+
+def test_read_ahead_loads_exactly_what_reading_in_turn_loads(raw, tmp_path):
+    serial = connect(tmp_path / "serial.duckdb")
+    ahead = connect(tmp_path / "ahead.duckdb")
+    one = ingest(serial, raw, now=NOW, workers=0)
+    two = ingest(ahead, raw, now=NOW, workers=2)
+    assert two == one
+    assert [o.status for o in two] == ["loaded"] * len(two)
+    assert _tables(ahead) == _tables(serial)
+    # a second ingest reads nothing ahead and skips every file, naming its first batch
+    again = ingest(ahead, raw, now=NOW, workers=2)
+    assert [(o.status, o.batch_id) for o in again] == [("skipped", o.batch_id) for o in one]
+
+
+def test_a_file_twice_in_one_ingest_is_loaded_once(raw, tmp_path):
+    copy = tmp_path / "raw"
+    for path in raw.rglob("*"):
+        if path.is_file():
+            target = copy / path.relative_to(raw)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    first = sorted((copy / "dimona").iterdir())[0]
+    (copy / "dimona" / ("zz_" + first.name)).write_bytes(first.read_bytes())
+    con = connect(tmp_path / "twice.duckdb")
+    outcomes = ingest(con, copy, now=NOW, workers=2)
+    by_name = {o.file_name: o for o in outcomes}
+    twin = by_name["zz_" + first.name]
+    assert twin.status == "skipped"
+    assert twin.batch_id == by_name[first.name].batch_id
+    assert twin.reason.startswith(f"loaded before as batch {twin.batch_id} on ")
+
+
+@pytest.fixture(scope="module")
+def recorded(raw, tmp_path_factory) -> tuple[Path, str]:
+    """A database with one recorded run (no validation: the workbooks do not need it)."""
+    base = tmp_path_factory.mktemp("recorded")
+    settings = load_settings(raw=raw, db=base / "duaal.duckdb", reports=base / "r", as_of=AS_OF)
+    con = connect(settings.db)
+    ingest(con, raw, now=NOW)
+    config = load_rule_config(settings.rules)
+    run_id = start_run(con, config, AS_OF, now=NOW)
+    rules_stage(con, config, AS_OF)
+    record_stage(con, run_id)
+    con.close()
+    return settings.db, run_id
+
+
+def _entries(folder: Path) -> dict[str, bytes]:
+    """Every XML part of every workbook under a folder."""
+    parts = {}
+    for path in sorted(folder.rglob("*.xlsx")):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                parts[f"{path.relative_to(folder)}!{name}"] = z.read(name)
+    return parts
+
+
+def test_parallel_and_cached_workbooks_equal_plain_ones(recorded, tmp_path):
+    db, run_id = recorded
+    con = duckdb.connect(str(db), read_only=True)
+    plain = tmp_path / "plain"
+    plan = plan_reports(con, run_id, plain, ())
+    for group in plan.groups:
+        for job in group:
+            job()  # outside any sheet cache: every sheet serialised on its own
+    serial = write_reports(con, run_id, tmp_path / "serial", workers=1)
+    parallel = write_reports(con, run_id, tmp_path / "parallel", workers=2)
+    planned = [p.relative_to(plain) for p in plan.paths]
+    assert [p.relative_to(tmp_path / "serial") for p in serial] == planned
+    assert [p.relative_to(tmp_path / "parallel") for p in parallel] == planned
+    year = planned[0].parent.name
+    assert [p.name for p in planned if p.parent.name == year][:1] == [f"premies_{year}.xlsx"]
+    assert [p.name for p in planned if p.parent.name == year][-2:] == [
+        f"conformiteit_{year}.xlsx",
+        f"federatie_{year}.xlsx",
+    ]
+    expected = _entries(plain)
+    assert len(expected) > 100
+    assert _entries(tmp_path / "serial") == expected
+    assert _entries(tmp_path / "parallel") == expected
