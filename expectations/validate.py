@@ -319,7 +319,9 @@ class _GxRunner:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         # its INFO lines (temporary folders it creates) are noise on an analyst's terminal
-        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        # (GX sets its data_context.types.base logger to INFO itself, so name it too)
+        for name in ("great_expectations", "great_expectations.data_context.types.base"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         self.gx = gx
         self.context = gx.get_context(mode="ephemeral")
         self.context.enable_analytics(False)
