@@ -60,13 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate sample exports when data/raw is empty, then run")
     paths(demo, run=True)
-    demo.add_argument("--agreements", type=int, default=3000)
-    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--agreements", type=int, help="sample size (default 3000)")
+    demo.add_argument("--seed", type=int, help="sample seed (default 1)")
 
-    gen = sub.add_parser("generate", help="realistic synthetic exports (same seed, same bytes)")
+    gen = sub.add_parser(
+        "generate", help="realistic synthetic exports (same seed and as-of, same bytes)"
+    )
     gen.add_argument("--out", type=Path, required=True)
-    gen.add_argument("--agreements", type=int, default=3000)
-    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--agreements", type=int, help="number of agreements (default 3000)")
+    gen.add_argument("--seed", type=int, help="random seed (default 1)")
     gen.add_argument("--as-of", type=_date, help="the current school year is the one of this date")
     gen.add_argument("--dimona-rows", type=int, help="make the Dimona export exactly this long")
 
@@ -99,6 +101,8 @@ def _settings(args: argparse.Namespace):  # -> Settings (imported lazily)
         as_of=getattr(args, "as_of", None),
         school_years=getattr(args, "school_years", None),
         rules=getattr(args, "rules", None),
+        sample_agreements=getattr(args, "agreements", None),
+        sample_seed=getattr(args, "seed", None),
     )
 
 
@@ -124,8 +128,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         from duaal.generate import generate
 
-        print(f"demo: generating {args.agreements} sample agreements into {settings.raw}")
-        generate(settings.raw, agreements=args.agreements, seed=args.seed, as_of=settings.as_of)
+        print(
+            f"demo: generating {settings.sample_agreements} sample agreements into {settings.raw}"
+        )
+        generate(
+            settings.raw,
+            agreements=settings.sample_agreements,
+            seed=settings.sample_seed,
+            as_of=settings.as_of,
+        )
     args.no_reports = False
     return cmd_run(args)
 
@@ -134,11 +145,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     """Write synthetic exports."""
     from duaal.generate import generate
 
+    settings = _settings(args)
     written = generate(
         args.out,
-        agreements=args.agreements,
-        seed=args.seed,
-        as_of=args.as_of or date.today(),
+        agreements=settings.sample_agreements,
+        seed=settings.sample_seed,
+        as_of=settings.as_of,
         dimona_rows=args.dimona_rows,
     )
     for source, files in written.items():

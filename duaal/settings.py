@@ -38,6 +38,8 @@ class Settings:
     ingest_cron: str = "0 6 * * 1-5"  # ingest and validation, every working day at 06:00
     reports_cron: str = "0 7 1 * *"  # full reports, first day of each month at 07:00
     lock_timeout_s: float = 60.0  # how long a run waits for a database another run holds
+    sample_agreements: int = 3000  # `duaal generate` and `duaal demo`
+    sample_seed: int = 1
     notify_block: str = ""  # Prefect notification block told of failed runs, e.g. "slack-webhook/x"
 
     def with_overrides(self, **overrides: object) -> Settings:
@@ -61,6 +63,8 @@ def _coerce(values: dict[str, object], base: Path) -> dict[str, object]:
             out[key] = tuple(str(v).strip() for v in value)  # type: ignore[union-attr]
         elif key == "lock_timeout_s":
             out[key] = float(value)  # type: ignore[arg-type]
+        elif key in {"sample_agreements", "sample_seed"}:
+            out[key] = int(value)  # type: ignore[arg-type]
         else:
             out[key] = str(value)
     return out

@@ -66,3 +66,23 @@ def test_run_without_export_folder_says_so(tmp_path, capsys):
     )
     with pytest.raises(FileNotFoundError, match="no export folder at .*nowhere: put the exports"):
         execute(settings)
+
+
+def test_generate_takes_its_size_and_seed_from_the_settings(tmp_path, monkeypatch):
+    import hashlib
+    from datetime import date
+
+    from duaal.generate import generate
+
+    def digests(folder):
+        return {
+            p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    monkeypatch.setenv("DUAAL_SAMPLE_AGREEMENTS", "40")
+    monkeypatch.setenv("DUAAL_SAMPLE_SEED", "9")
+    assert main(["generate", "--out", str(tmp_path / "cli"), "--as-of", "2026-11-28"]) == 0
+    generate(tmp_path / "direct", agreements=40, seed=9, as_of=date(2026, 11, 28))
+    assert digests(tmp_path / "cli") == digests(tmp_path / "direct")
