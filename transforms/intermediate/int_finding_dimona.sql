@@ -9,8 +9,28 @@ dimona as (
     select * from int_dimona_counted
 ),
 
+counted_types as (
+    select * from cfg_counted_dimona_types
+),
+
 parameters as (
     select * from cfg_parameters
+),
+
+-- the counted types as a Dutch list ('ALT, OTH of RTA'), read from the configuration so the
+-- detail never names a type that does not count
+counted_types_list as (
+    select list(worker_type order by worker_type) as types
+    from counted_types
+),
+
+counted_types_text as (
+    select
+        case
+            when len(types) = 1 then types[1]
+            else array_to_string(types[1:len(types) - 1], ', ') || ' of ' || types[len(types)]
+        end as counted_types_text
+    from counted_types_list
 ),
 
 overlapping as (
@@ -46,9 +66,11 @@ judged as (
         date_diff('day', agreements.start_date, parameters.as_of) as days_since_start,
         date_diff('day', agreements.start_date, dimona_per_agreement.first_declared_on)
             as days_late,
-        parameters.dimona_type_check_from
+        parameters.dimona_type_check_from,
+        counted_types_text.counted_types_text
     from agreements
     cross join parameters
+    cross join counted_types_text
     left join dimona_per_agreement
         on agreements.agreement_id = dimona_per_agreement.agreement_id
 ),
@@ -59,7 +81,7 @@ missing as (
         'DIMONA_MISSING' as code,
         'error' as severity,
         *,
-        'geen Dimona-aangifte (ALT, OTH of RTA) voor de overeenkomst van '
+        'geen Dimona-aangifte (' || counted_types_text || ') voor de overeenkomst van '
         || date_nl(start_date) || ' tot '
         || date_nl(effective_end_date) || '; gestart '
         || case
