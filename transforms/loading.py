@@ -10,12 +10,14 @@ all, so a failure or a kill in the middle of a file leaves the database as it wa
 from __future__ import annotations
 
 import ctypes
+import gc
 import hashlib
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
@@ -117,7 +119,10 @@ def _read_workers(workers: int | None) -> int:
 
 
 def die_with_parent() -> None:
-    """In a worker process (Linux): be killed with the parent, so a killed run leaves none."""
+    """In a worker process (Linux): be killed with the parent, so a killed run leaves none;
+    and never collect what was inherited: a forked copy of an unreachable DuckDB object
+    must not run its destructor here, where DuckDB's threads do not exist."""
+    gc.disable()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -204,7 +209,12 @@ class _ReadAhead:
         future = self.futures.pop(path, None)
         if future is None:
             return read_file(path, source, aliases, data=data)
-        sha256, result = future.result()
+        try:
+            sha256, result = future.result()
+        except BrokenProcessPool:
+            # reading ahead only saves time: if a worker died, read here from now on
+            self.close()
+            return read_file(path, source, aliases, data=data)
         self._fill()
         if sha256 != hashlib.sha256(data).hexdigest():
             return read_file(path, source, aliases, data=data)
@@ -222,9 +232,15 @@ class _ReadAhead:
     def __enter__(self) -> _ReadAhead:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def close(self) -> None:
+        """Stop reading ahead; what is still queued is read by the caller."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        self.futures.clear()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, datetime] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -60,6 +62,22 @@ def test_read_ahead_loads_exactly_what_reading_in_turn_loads(raw, tmp_path):
     # a second ingest reads nothing ahead and skips every file, naming its first batch
     again = ingest(ahead, raw, now=NOW, workers=2)
     assert [(o.status, o.batch_id) for o in again] == [("skipped", o.batch_id) for o in one]
+
+
+def _die(*args: object) -> None:
+    """A read-ahead worker that is killed (out of memory, a crash) before it answers."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_dead_read_ahead_worker_costs_time_not_data(raw, tmp_path, monkeypatch):
+    import transforms.loading
+
+    serial = connect(tmp_path / "serial.duckdb")
+    one = ingest(serial, raw, now=NOW, workers=0)
+    monkeypatch.setattr(transforms.loading, "_read_ahead", _die)
+    ahead = connect(tmp_path / "ahead.duckdb")
+    assert ingest(ahead, raw, now=NOW, workers=2) == one
+    assert _tables(ahead) == _tables(serial)
 
 
 def test_a_file_twice_in_one_ingest_is_loaded_once(raw, tmp_path):
