@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -116,7 +117,14 @@ def write_groups(groups: Sequence[Sequence[Job]], workers: int) -> list[Path]:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
             futures = [pool.submit(_write_group_at, i) for i in range(len(groups))]
-            return [path for future in futures for path in future.result()]
+            written: list[Path] = []
+            for group, future in zip(groups, futures, strict=True):
+                try:
+                    written += future.result()
+                except BrokenProcessPool:
+                    # a worker died (killed, out of memory): write this group here instead
+                    written += write_group(group)
+            return written
     finally:
         _GROUPS.clear()
 

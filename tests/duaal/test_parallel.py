@@ -146,3 +146,17 @@ def test_parallel_and_cached_workbooks_equal_plain_ones(recorded, tmp_path):
     assert len(expected) > 100
     assert _entries(tmp_path / "serial") == expected
     assert _entries(tmp_path / "parallel") == expected
+
+
+def test_a_dead_report_worker_costs_time_not_workbooks(recorded, tmp_path, monkeypatch):
+    import duaal.workbooks.writer
+
+    db, run_id = recorded
+    con = duckdb.connect(str(db), read_only=True)
+    serial = write_reports(con, run_id, tmp_path / "serial", workers=1)
+    monkeypatch.setattr(duaal.workbooks.writer, "_write_group_at", _die)
+    parallel = write_reports(con, run_id, tmp_path / "parallel", workers=2)
+    assert [p.relative_to(tmp_path / "parallel") for p in parallel] == [
+        p.relative_to(tmp_path / "serial") for p in serial
+    ]
+    assert _entries(tmp_path / "parallel") == _entries(tmp_path / "serial")
