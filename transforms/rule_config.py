@@ -44,6 +44,8 @@ def parse_rule_config(text: str) -> RuleConfig:
     for section in ("premium", "compliance", "geography"):
         if section not in values:
             raise ValueError(f"rule configuration: section [{section}] is missing")
+    if not values["premium"].get("counted_dimona_types"):
+        raise ValueError("rule configuration: premium.counted_dimona_types names no Dimona type")
     years = [a["school_year"] for a in values["premium"]["amounts"]]
     if len(years) != len(set(years)):
         raise ValueError("rule configuration: a school year appears twice in premium.amounts")

@@ -1,0 +1,54 @@
+"""The rule configuration: parsed, checked, hashed, handed to SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from tests.builders import RULES_FILE
+from transforms.rule_config import load_into, parse_rule_config, school_years_to_decide
+
+TEXT = RULES_FILE.read_text(encoding="utf-8")
+
+
+def test_the_repository_configuration_loads_into_the_cfg_tables():
+    config = parse_rule_config(TEXT)
+    con = duckdb.connect()
+    load_into(con, config, date(2026, 11, 28))
+    assert con.execute(
+        "SELECT as_of, min_months_covered, max_premiums, registration_deadline_months "
+        "FROM cfg_parameters"
+    ).fetchone() == (date(2026, 11, 28), 4, 3, 3)
+    assert con.execute("SELECT * FROM cfg_amounts WHERE school_year = '2025-2026'").fetchone() == (
+        "2025-2026",
+        1000,
+        600,
+    )
+    assert [
+        r[0] for r in con.execute("SELECT * FROM cfg_counted_dimona_types ORDER BY 1").fetchall()
+    ] == ["ALT", "OTH", "RTA"]
+    assert len(config.sha256) == 64
+
+
+def test_school_years_run_from_the_first_premium_year_to_the_one_of_as_of():
+    config = parse_rule_config(TEXT)
+    assert school_years_to_decide(config, date(2025, 8, 31)) == ["2023-2024", "2024-2025"]
+    assert school_years_to_decide(config, date(2025, 9, 1)) == [
+        "2023-2024",
+        "2024-2025",
+        "2025-2026",
+    ]
+
+
+def test_a_school_year_without_amounts_is_named():
+    config = parse_rule_config(TEXT)
+    with pytest.raises(ValueError, match="no premium amounts for school year 2027-2028"):
+        load_into(duckdb.connect(), config, date(2027, 9, 1))
+
+
+def test_no_counted_dimona_type_is_refused_clearly():
+    text = TEXT.replace('counted_dimona_types = ["ALT", "OTH", "RTA"]', "counted_dimona_types = []")
+    with pytest.raises(ValueError, match="counted_dimona_types names no Dimona type"):
+        parse_rule_config(text)
