@@ -200,7 +200,10 @@ class _ReadAhead:
         while self.pool is not None and self.queue and len(self.futures) < self.workers:
             source, path = self.queue.pop(0)
             aliases = self.aliases.get(source.folder, {})
-            self.futures[path] = self.pool.submit(_read_ahead, path, source, aliases)
+            try:
+                self.futures[path] = self.pool.submit(_read_ahead, path, source, aliases)
+            except BrokenProcessPool:
+                self.close()  # the files not handed out are read by the caller
 
     def read(
         self, path: Path, source: Source, aliases: dict[str, list[str]], data: bytes
