@@ -8,7 +8,8 @@ opens a second writer.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
@@ -66,6 +67,20 @@ def attach_read_only(path: Path, *, timeout_s: float = 60.0) -> duckdb.DuckDBPyC
     literal = str(path).replace("'", "''")
     retry_locked(lambda: con.execute(f"ATTACH '{literal}' AS src (READ_ONLY)"), path, timeout_s)
     return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction around a block: committed when it ends, rolled back when it fails
+    (interrupts included), so a half-done step leaves the database as it was."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        with suppress(duckdb.Error):  # a failed COMMIT may have ended the transaction already
+            con.execute("ROLLBACK")
+        raise
 
 
 # Columns of the decision mart (transforms/marts/fct_premium_decisions.sql), in order.

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from duaal import __version__
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS, connect
+from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS, connect, transaction
 from duaal.settings import Settings
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
@@ -131,14 +131,8 @@ def start_run(
 
 def rules_stage(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -> list[str]:
     """Build staging, intermediate and mart models in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        built = build_models(con, config, as_of)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-    return built
+    with transaction(con):
+        return build_models(con, config, as_of)
 
 
 def _import_validation() -> None:
@@ -227,8 +221,7 @@ def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
     """Keep the run's decisions and findings, with the digests an audit compares."""
     dcols = ", ".join(n for n, _ in DECISION_COLUMNS)
     fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             f"INSERT INTO run_decisions (run_id, {dcols}) SELECT ?, {dcols} "
             "FROM fct_premium_decisions",
@@ -253,10 +246,6 @@ def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
                 run_id,
             ],
         )
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
     return digests
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from duaal.db import ensure_schema
+from duaal.db import ensure_schema, transaction
 from transforms.reading import (
     CSV_SUFFIXES,
     SPREADSHEET_SUFFIXES,
@@ -388,17 +388,12 @@ def _load(
     loaded_at: datetime,
 ) -> FileOutcome:
     """Record the batch, its rows and its quarantine in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    # a half-loaded file must leave no trace: batch, rows and quarantine go together
+    with transaction(con):
         batch_id = _next_batch_id(con)
         _insert_batch(con, batch_id, source, path, sha256, "loaded", None, result, loaded_at)
         _insert_rows(con, source, batch_id, path, result)
         _insert_quarantine(con, source, batch_id, path, result)
-        con.execute("COMMIT")
-    except BaseException:
-        # a half-loaded file must leave no trace: batch, rows and quarantine go together
-        con.execute("ROLLBACK")
-        raise
     return FileOutcome(
         source.folder,
         path.name,
@@ -422,12 +417,7 @@ def _refuse(
     loaded_at: datetime,
 ) -> FileOutcome:
     """Record a refused file as a batch with its reason and zero counts."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         batch_id = _next_batch_id(con)
         _insert_batch(con, batch_id, source, path, sha256, "refused", reason, None, loaded_at)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return FileOutcome(source.folder, path.name, "refused", reason, batch_id, None)
