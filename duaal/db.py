@@ -144,6 +144,8 @@ SCHEMA_DDL: tuple[str, ...] = (
     rows_blank INTEGER NOT NULL,
     loaded_at TIMESTAMP NOT NULL
 )""",
+    # the reason in Dutch, for the workbooks (batches refused before it was kept: NULL)
+    "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS reason_nl VARCHAR",
     """CREATE TABLE IF NOT EXISTS quarantine (
     batch_id INTEGER NOT NULL,
     source VARCHAR NOT NULL,
@@ -170,6 +172,19 @@ SCHEMA_DDL: tuple[str, ...] = (
     digest_findings VARCHAR,
     digest_quarantine VARCHAR,
     error VARCHAR
+)""",
+    # runs written before a run counted its warnings have NULL here
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS warnings INTEGER",
+    """CREATE TABLE IF NOT EXISTS run_checks (
+    run_id VARCHAR NOT NULL,
+    check_seq INTEGER NOT NULL,       -- the order the terminal lists them in
+    code VARCHAR NOT NULL,            -- SOURCE_MISSING, FILE_REFUSED, ... (CONTRACTS.md)
+    severity VARCHAR NOT NULL,        -- error | warning | info
+    source VARCHAR,                   -- folder under data/raw/, when the check is about one
+    file_name VARCHAR,                -- the file (or folder) it is about, when one
+    row_number INTEGER,               -- the row it is about, when one
+    message VARCHAR NOT NULL,         -- English, for the terminal
+    message_nl VARCHAR NOT NULL       -- Dutch, for the workbooks
 )""",
     """CREATE TABLE IF NOT EXISTS run_batches (
     run_id VARCHAR NOT NULL,
