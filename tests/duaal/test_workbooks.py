@@ -255,7 +255,9 @@ def con() -> duckdb.DuckDBPyConnection:
         (2, "dimona", "dimona_2025.csv", 0),
     ):
         db.execute(
-            "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, ?, 'loaded', NULL, 20, ?, ?, 1, ?)",
+            "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
+            "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'loaded', NULL, 20, ?, ?, 1, ?)",
             [batch_id, source, name, f"data/raw/{source}/{name}", SHA, "Blad1", 19 - quarantined]
             + [quarantined, STARTED],
         )
