@@ -9,117 +9,177 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
-
-
-def _school_year(text: str) -> str:
-    first, _, second = text.partition("-")
-    if not (first.isdigit() and second.isdigit() and int(second) == int(first) + 1):
-        raise argparse.ArgumentTypeError(f"not a school year like 2024-2025: {text!r}")
-    return text
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNINGS = 0, 1, 2, 3, 4
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command."""
+    """The argument parser of every command. Values stay text here: `duaal.settings` reads
+    them, so a flag, the environment and the settings file are checked alike."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", help="show the traceback of a failure on the terminal"
+    )
     parser = argparse.ArgumentParser(
         prog="duaal",
         description="Premium decisions, compliance findings and reports for duaal leren "
         "(premie kwalificerend werkplekleren).",
+        parents=[common],
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common])
+
     def paths(p: argparse.ArgumentParser, *, run: bool = False) -> None:
-        p.add_argument("--db", type=Path, help="DuckDB file (default data/processed/duaal.duckdb)")
+        p.add_argument("--db", help="DuckDB file (default data/processed/duaal.duckdb)")
         if run:
-            p.add_argument("--raw", type=Path, help="folder of exports (default data/raw)")
-            p.add_argument("--reports", type=Path, help="report folder (default reports)")
-            p.add_argument("--as-of", type=_date, help="reference date (default today)")
+            p.add_argument("--raw", help="folder of exports (default data/raw)")
+            p.add_argument("--reports", help="report folder (default reports)")
+            p.add_argument("--as-of", help="reference date YYYY-MM-DD (default today)")
             p.add_argument(
                 "--school-year",
-                type=_school_year,
                 action="append",
                 dest="school_years",
+                metavar="YYYY-YYYY",
                 help="report only this school year (repeatable)",
             )
-            p.add_argument("--rules", type=Path, help="rule configuration file")
+            p.add_argument(
+                "--rules", help="rule configuration file (default transforms/rules.toml)"
+            )
+            p.add_argument("--aliases", help="header aliases file (other export variants)")
+            p.add_argument(
+                "--lock-timeout-s", help="seconds to wait in all for a database in use (60)"
+            )
+            p.add_argument(
+                "--notify-block", help="Prefect notification block, e.g. slack-webhook/x"
+            )
+            p.add_argument("--max-export-age-days", help="EXPORT_STALE above this many days (35)")
+            p.add_argument("--max-volume-drop", help="VOLUME_DROP above this share (0.1 or 10%%)")
+            p.add_argument(
+                "--max-quarantine-share", help="QUARANTINE_SHARE above this share (0.05 or 5%%)"
+            )
 
-    run = sub.add_parser("run", help="the whole pipeline as one Prefect flow run")
+    run = command("run", "the whole pipeline as one Prefect flow run")
     paths(run, run=True)
     run.add_argument("--no-reports", action="store_true", help="ingest, rules and validation only")
 
-    demo = sub.add_parser("demo", help="generate sample exports when data/raw is empty, then run")
+    demo = command("demo", "generate sample exports when data/raw is empty, then run")
     paths(demo, run=True)
-    demo.add_argument("--agreements", type=int, help="sample size (default 3000)")
-    demo.add_argument("--seed", type=int, help="sample seed (default 1)")
+    demo.add_argument("--agreements", dest="sample_agreements", help="sample size (3000)")
+    demo.add_argument("--seed", dest="sample_seed", help="sample seed (1)")
 
-    gen = sub.add_parser(
-        "generate", help="realistic synthetic exports (same seed and as-of, same bytes)"
-    )
+    gen = command("generate", "realistic synthetic exports (same seed and as-of, same bytes)")
     gen.add_argument("--out", type=Path, required=True)
-    gen.add_argument("--agreements", type=int, help="number of agreements (default 3000)")
-    gen.add_argument("--seed", type=int, help="random seed (default 1)")
-    gen.add_argument("--as-of", type=_date, help="the current school year is the one of this date")
+    gen.add_argument("--agreements", dest="sample_agreements", help="number of agreements (3000)")
+    gen.add_argument("--seed", dest="sample_seed", help="random seed (1)")
+    gen.add_argument("--as-of", help="the current school year is the one of this date")
     gen.add_argument("--dimona-rows", type=int, help="make the Dimona export exactly this long")
 
-    export = sub.add_parser("export", help="CSV exports: decisions, findings, quarantine")
+    export = command("export", "CSV exports: decisions, findings, quarantine")
     export.add_argument("what", choices=["decisions", "findings", "quarantine"])
     export.add_argument("--out", type=Path, required=True)
-    export.add_argument("--school-year", type=_school_year)
+    export.add_argument("--school-year", dest="export_school_year", metavar="YYYY-YYYY")
     paths(export)
 
-    audit = sub.add_parser("audit", help="recompute a past run and compare its digests")
+    audit = command("audit", "recompute a past run and compare its digests")
     audit.add_argument("run_id")
     paths(audit)
 
-    runs = sub.add_parser("runs", help="the runs, newest first")
+    runs = command("runs", "the runs, newest first, with their outcome and warnings")
     runs.add_argument("--limit", type=int, default=50)
     paths(runs)
 
-    serve = sub.add_parser("serve", help="serve the scheduled deployments with Prefect")
+    serve = command("serve", "serve the scheduled deployments with Prefect")
     paths(serve, run=True)
     return parser
+
+
+# argparse destinations that are settings (duaal.settings.Settings fields)
+_SETTING_ARGS = (
+    "raw",
+    "db",
+    "reports",
+    "rules",
+    "aliases",
+    "as_of",
+    "school_years",
+    "lock_timeout_s",
+    "notify_block",
+    "max_export_age_days",
+    "max_volume_drop",
+    "max_quarantine_share",
+    "sample_agreements",
+    "sample_seed",
+)
 
 
 def _settings(args: argparse.Namespace):  # -> Settings (imported lazily)
     from duaal.settings import load_settings
 
-    return load_settings(
-        raw=getattr(args, "raw", None),
-        db=getattr(args, "db", None),
-        reports=getattr(args, "reports", None),
-        as_of=getattr(args, "as_of", None),
-        school_years=getattr(args, "school_years", None),
-        rules=getattr(args, "rules", None),
-        sample_agreements=getattr(args, "agreements", None),
-        sample_seed=getattr(args, "seed", None),
-    )
+    return load_settings(**{name: getattr(args, name, None) for name in _SETTING_ARGS})
+
+
+def _given(args: argparse.Namespace, name: str, env: str) -> str:
+    """How a setting was given, for a usage error: the flag, else the variable, else the key."""
+    from duaal.settings import flag_name
+
+    if getattr(args, name, None) is not None:
+        return flag_name(name)
+    return env if env in os.environ else name
+
+
+def _run_settings(args: argparse.Namespace):  # -> Settings
+    """The settings of a run, checked against its rule configuration before any work."""
+    from duaal.settings import UsageError
+    from transforms.rule_config import load_rule_config, school_year_of
+
+    settings = _settings(args)
+    try:
+        config = load_rule_config(settings.rules)
+    except OSError as exc:
+        raise UsageError(
+            f"{_given(args, 'rules', 'DUAAL_RULES')} {settings.rules}: {exc.strerror}"
+        ) from None
+    except ValueError as exc:
+        raise UsageError(
+            f"{_given(args, 'rules', 'DUAAL_RULES')} {settings.rules}: {exc}"
+        ) from None
+    configured = sorted(a["school_year"] for a in config.premium["amounts"])
+    span = f"{configured[0]} … {configured[-1]}" if configured else "none"
+    for year in settings.school_years:
+        if year not in configured:
+            raise UsageError(
+                f"{_given(args, 'school_years', 'DUAAL_SCHOOL_YEARS')} {year}: no premium amounts "
+                f"for that year; configured: {span}"
+            )
+    current = school_year_of(settings.as_of)
+    if current not in configured:
+        raise UsageError(
+            f"{_given(args, 'as_of', 'DUAAL_AS_OF')} {settings.as_of.isoformat()}: no premium "
+            f"amounts for school year {current}; configured: {span} (add that year's amounts "
+            f"to {settings.rules})"
+        )
+    return settings
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the pipeline as a Prefect flow and print its summary."""
+    settings = _run_settings(args)
     from flows.pipeline import run_pipeline_flow
     from flows.summary import format_summary
 
-    settings = _settings(args)
     summary = run_pipeline_flow(settings, with_reports=not args.no_reports)
     print(format_summary(summary, settings))
-    return EXIT_OK
+    return EXIT_WARNINGS if summary.warnings else EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Generate sample exports into an empty raw folder, then run."""
-    settings = _settings(args)
+    settings = _run_settings(args)
     has_exports = settings.raw.is_dir() and any(
         p.is_file() and not p.name.startswith(".") for p in settings.raw.rglob("*")
     )
@@ -163,12 +223,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write one of the CSV exports."""
     from duaal import exports
     from duaal.db import connect
+    from duaal.settings import UsageError, parse_school_year_setting
 
     settings = _settings(args)
+    if args.export_school_year is not None:
+        try:
+            parse_school_year_setting(args.export_school_year)
+        except ValueError as exc:
+            raise UsageError(f"--school-year {args.export_school_year}: {exc}") from None
     con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
     try:
         if args.what == "decisions":
-            n = exports.export_decisions(con, args.out, args.school_year)
+            n = exports.export_decisions(con, args.out, args.export_school_year)
         elif args.what == "findings":
             n = exports.export_findings(con, args.out)
         else:
@@ -206,7 +272,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    """List the runs, newest first."""
+    """List the runs, newest first, with their outcome and the count of input warnings."""
     from duaal.db import connect
 
     settings = _settings(args)
@@ -214,7 +280,11 @@ def cmd_runs(args: argparse.Namespace) -> int:
     try:
         rows = con.execute(
             """
-            SELECT r.run_id, r.status, strftime(r.started_at, '%Y-%m-%d %H:%M:%S'),
+            SELECT r.run_id,
+                   CASE WHEN r.status = 'completed' AND coalesce(r.warnings, 0) > 0
+                        THEN 'completed with warnings' ELSE r.status END,
+                   coalesce(CAST(r.warnings AS VARCHAR), ''),
+                   strftime(r.started_at, '%Y-%m-%d %H:%M:%S'),
                    strftime(r.finished_at, '%H:%M:%S'), r.as_of,
                    (SELECT count(*) FROM run_decisions d WHERE d.run_id = r.run_id),
                    (SELECT count(*) FROM run_findings f WHERE f.run_id = r.run_id),
@@ -227,7 +297,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
         con.close()
     header = (
         "run_id",
-        "status",
+        "outcome",
+        "warnings",
         "started",
         "finished",
         "as_of",
@@ -241,7 +312,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         print(
             "  ".join(
                 str(v if v is not None else "").ljust(w) for v, w in zip(row, widths, strict=True)
-            )
+            ).rstrip()
         )
     return EXIT_OK
 
@@ -265,25 +336,56 @@ COMMANDS = {
 }
 
 
+def _failure(command: str, exc: BaseException) -> str:
+    """One message for a failure: what failed, where, and what to do."""
+    from duaal.checks import InputCheckFailed
+
+    if isinstance(exc, InputCheckFailed):
+        lines = [f"duaal {command} failed: the inputs cannot be used, no reports were written"]
+        lines += [f"  {e.line()}" for e in exc.errors]
+        lines.append("fix the inputs named above and run again")
+        return "\n".join(lines)
+    if isinstance(exc, FileNotFoundError | LookupError | ValueError):
+        return f"duaal {command}: {exc}"
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:  # the innermost frame of our own code says where it failed
+        name = tb.tb_frame.f_code.co_filename
+        if "/duaal/" in name or "/transforms/" in name or "/expectations/" in name:
+            where = f" in {Path(name).parent.name}/{Path(name).name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return (
+        f"duaal {command} failed{where}: {type(exc).__name__}: {exc}\n"
+        "the run is recorded as failed (duaal runs); the traceback is in the flow run's log "
+        "in Prefect, and --debug shows it here"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `duaal` command."""
     args = build_parser().parse_args(argv)
+    debug = args.debug or bool(os.environ.get("DUAAL_DEBUG"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # the flow run's log keeps every line (and a failure's traceback); the terminal shows
+    # duaal's own lines and, with --debug, Prefect's too
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    if not debug:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     from duaal.db import DatabaseBusy
+    from duaal.settings import UsageError
 
     try:
         return COMMANDS[args.command](args)
-    except DatabaseBusy as exc:
-        print(f"duaal: {exc}", file=sys.stderr)
-        return EXIT_BUSY
-    except (FileNotFoundError, LookupError, ValueError) as exc:
+    except UsageError as exc:
         print(f"duaal {args.command}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE
+    except DatabaseBusy as exc:
+        print(f"duaal {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except Exception as exc:  # a failed run: the message, not a traceback
-        if os.environ.get("DUAAL_DEBUG"):
-            raise
-        print(f"duaal {args.command} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        print(_failure(args.command, exc), file=sys.stderr)
         return EXIT_FAILED
 
 

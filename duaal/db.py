@@ -7,6 +7,9 @@ opens a second writer.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -25,35 +28,85 @@ class DatabaseBusy(RuntimeError):
 T = TypeVar("T")
 
 
-def retry_locked(action: Callable[[], T], path: Path, timeout_s: float) -> T:
+Waiting = Callable[[str], None]  # told once, when a run starts to wait for the database
+
+
+def owner_file(path: Path) -> Path:
+    """The file beside the database that names the run holding it for writing."""
+    return path.with_name(path.name + ".owner")
+
+
+def claim(path: Path, run_id: str) -> None:
+    """Say which run holds the database (read by a run that has to wait for it)."""
+    owner_file(path).write_text(
+        json.dumps({"run_id": run_id, "pid": os.getpid()}), encoding="utf-8"
+    )
+
+
+def release(path: Path, run_id: str) -> None:
+    """Take back the claim of a run, if it is still that run's."""
+    with suppress(OSError, ValueError):
+        if json.loads(owner_file(path).read_text(encoding="utf-8")).get("run_id") == run_id:
+            owner_file(path).unlink()
+
+
+_LOCK_PID = re.compile(r"PID (\d+)")
+
+
+def holder(path: Path, error: str) -> str:
+    """Who holds the database, as far as can be told: the run id (from the claim) and the
+    process id (from DuckDB's message)."""
+    pid = _LOCK_PID.search(error)
+    run_id = None
+    with suppress(OSError, ValueError):
+        owner = json.loads(owner_file(path).read_text(encoding="utf-8"))
+        if pid is None or str(owner.get("pid")) == pid[1]:
+            run_id = owner.get("run_id")
+    if run_id and pid:
+        return f"run {run_id} (process {pid[1]})"
+    if pid:
+        return f"another process ({pid[1]})"
+    return "another duaal run"
+
+
+def retry_locked(
+    action: Callable[[], T], path: Path, timeout_s: float, on_wait: Waiting | None = None
+) -> T:
     """Run action (which opens the database file), retrying while another process holds
-    its lock; after timeout_s raise DatabaseBusy."""
+    its lock; after timeout_s in total raise DatabaseBusy."""
     deadline = time.monotonic() + timeout_s
     delay = 0.1
+    told = False
     while True:
         try:
             return action()
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
+            who = holder(path, str(exc))
             if time.monotonic() >= deadline:
                 raise DatabaseBusy(
-                    f"the database {path} is in use by another duaal run "
-                    f"(waited {timeout_s:.0f} s); try again when it has finished"
+                    f"the database {path} is in use by {who} (waited {timeout_s:g} s); "
+                    "try again when it has finished, or raise lock_timeout_s"
                 ) from exc
-            time.sleep(delay)
+            if on_wait is not None and not told:
+                on_wait(f"the database {path} is in use by {who}; waiting up to {timeout_s:g} s")
+                told = True
+            time.sleep(min(delay, max(deadline - time.monotonic(), 0.01)))
             delay = min(delay * 2, 2.0)
 
 
 def connect(
-    path: Path, *, read_only: bool = False, timeout_s: float = 60.0
+    path: Path, *, read_only: bool = False, timeout_s: float = 60.0, on_wait: Waiting | None = None
 ) -> duckdb.DuckDBPyConnection:
     """Open the database, waiting up to timeout_s while another process holds its lock."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif not path.exists():
         raise FileNotFoundError(f"no database at {path}: run `duaal run` first")
-    con = retry_locked(lambda: duckdb.connect(str(path), read_only=read_only), path, timeout_s)
+    con = retry_locked(
+        lambda: duckdb.connect(str(path), read_only=read_only), path, timeout_s, on_wait
+    )
     if not read_only:
         ensure_schema(con)
     return con
@@ -146,6 +199,8 @@ SCHEMA_DDL: tuple[str, ...] = (
 )""",
     # the reason in Dutch, for the workbooks (batches refused before it was kept: NULL)
     "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS reason_nl VARCHAR",
+    # the date in an export's title rows (Exportdatum), when it has one
+    "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS export_date DATE",
     """CREATE TABLE IF NOT EXISTS quarantine (
     batch_id INTEGER NOT NULL,
     source VARCHAR NOT NULL,
@@ -156,6 +211,7 @@ SCHEMA_DDL: tuple[str, ...] = (
     detail VARCHAR NOT NULL,
     raw_values VARCHAR                -- the row as read, JSON
 )""",
+    "ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS row_key VARCHAR",
     *(ingest_table_ddl(s) for s in SOURCES),
     """CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY,

@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,8 +23,17 @@ from typing import Any, TypeVar
 import duckdb
 
 from duaal import __version__
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS, connect, transaction
+from duaal.checks import (
+    STAGING_TABLES,
+    CheckResult,
+    InputCheckFailed,
+    Thresholds,
+    run_input_checks,
+    store_checks,
+)
+from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS, claim, connect, release, transaction
 from duaal.settings import Settings
+from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
 
@@ -41,7 +51,9 @@ class RunSummary:
     run_id: str
     as_of: date
     status: str = "running"
-    files: list[Any] = field(default_factory=list)  # transforms.loading.FileOutcome
+    files: list[FileOutcome] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     decisions: int = 0
     eligible: int = 0
     amount_per_office: dict[str, int] = field(default_factory=dict)
@@ -51,6 +63,26 @@ class RunSummary:
     reports: list[Path] = field(default_factory=list)
     docs_index: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> int:
+        """Input checks above info: a run with any completes with warnings (exit 4)."""
+        return sum(c.severity != "info" for c in self.checks)
+
+    @property
+    def outcome(self) -> str:
+        """completed, completed with warnings, failed or running."""
+        if self.status == "completed" and self.warnings:
+            return "completed with warnings"
+        return self.status
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What ingest met under the raw folder and what became of each export file."""
+
+    scan: RawScan
+    files: list[FileOutcome]
 
 
 def _identity(fn: F) -> F:
@@ -88,12 +120,17 @@ def new_run_id(now: datetime) -> str:
 # --- stages -------------------------------------------------------------------------------
 
 
-def open_database(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """Open the database for writing, waiting (bounded) while another run holds it."""
-    return connect(settings.db, timeout_s=settings.lock_timeout_s)
+def open_database(
+    settings: Settings, run_id: str, progress: Progress = lambda message: None
+) -> duckdb.DuckDBPyConnection:
+    """Open the database for writing, waiting (lock_timeout_s in all) while another run
+    holds it, and say that this run holds it now."""
+    con = connect(settings.db, timeout_s=settings.lock_timeout_s, on_wait=progress)
+    claim(settings.db, run_id)
+    return con
 
 
-def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Any]:
+def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> Ingested:
     """Load every new export under the raw folder, one transaction per file."""
     from transforms.loading import ingest
     from transforms.sources import SOURCES
@@ -104,7 +141,37 @@ def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Any
             f"no export folder at {settings.raw}: put the exports there, one folder per "
             f"source ({folders})"
         )
-    return ingest(con, settings.raw, settings.aliases)
+    scan = scan_raw(settings.raw)
+    return Ingested(scan, ingest(con, settings.raw, settings.aliases, scan=scan))
+
+
+def checks_stage(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    config: RuleConfig,
+    run_id: str,
+    ingested: Ingested,
+) -> list[CheckResult]:
+    """Check the inputs (CONTRACTS.md) on freshly built staging tables; keep the results."""
+    with transaction(con):
+        build_models(
+            con, config, settings.as_of, targets=(*STAGING_TABLES.values(), "int_superseded_rows")
+        )
+        results = run_input_checks(
+            con,
+            run_id=run_id,
+            raw_dir=settings.raw,
+            as_of=settings.as_of,
+            files=ingested.files,
+            scan=ingested.scan,
+            thresholds=Thresholds(
+                settings.max_export_age_days,
+                settings.max_volume_drop,
+                settings.max_quarantine_share,
+            ),
+        )
+        store_checks(con, run_id, results)
+    return results
 
 
 def start_run(
@@ -113,10 +180,11 @@ def start_run(
     as_of: date,
     flow_run_id: str | None = None,
     now: datetime | None = None,
+    run_id: str | None = None,
 ) -> str:
     """Record a new run and the batches it reads; returns its id."""
     now = now or datetime.now()
-    run_id = new_run_id(now)
+    run_id = run_id or new_run_id(now)
     con.execute(
         "INSERT INTO runs (run_id, flow_run_id, started_at, status, as_of, rule_config, "
         "rule_config_hash, code_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
@@ -277,12 +345,16 @@ def reports_stage(
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, status: str, error: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    error: str | None = None,
+    warnings: int | None = None,
 ) -> None:
-    """Mark a run completed or failed."""
+    """Mark a run completed or failed, with the count of its input warnings."""
     con.execute(
-        "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?",
-        [status, datetime.now(), error, run_id],
+        "UPDATE runs SET status = ?, finished_at = ?, error = ?, warnings = ? WHERE run_id = ?",
+        [status, datetime.now(), error, warnings, run_id],
     )
 
 
@@ -324,36 +396,58 @@ def execute(
     progress: Progress = lambda message: None,
     flow_run_id: str | None = None,
 ) -> RunSummary:
-    """Run the pipeline: ingest, rules, validation, record, reports. Raises on failure,
-    after recording the failed run."""
+    """Run the pipeline: ingest, input checks, rules, validation, record, reports. Raises on
+    failure (InputCheckFailed when the inputs cannot be used), after recording the failed run."""
     config = load_rule_config(settings.rules)
-    con = stage(open_database)(settings)
+    started = datetime.now()
+    run_id = new_run_id(started)
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, fn: F) -> F:
+        def call(*args: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return stage(fn)(*args)
+            finally:
+                seconds[name] = time.perf_counter() - t0
+
+        return call  # type: ignore[return-value]
+
+    con = timed("open", open_database)(settings, run_id, progress)
     try:
         progress("ingest: reading exports from " + str(settings.raw))
-        files = stage(ingest_stage)(con, settings)
-        run_id = start_run(con, config, settings.as_of, flow_run_id)
-        summary = RunSummary(run_id=run_id, as_of=settings.as_of, files=files)
+        ingested = timed("ingest", ingest_stage)(con, settings)
+        start_run(con, config, settings.as_of, flow_run_id, now=started, run_id=run_id)
+        summary = RunSummary(
+            run_id=run_id, as_of=settings.as_of, files=ingested.files, stage_seconds=seconds
+        )
         try:
+            progress("checks: checking the inputs")
+            summary.checks = timed("checks", checks_stage)(con, settings, config, run_id, ingested)
+            errors = [c for c in summary.checks if c.severity == "error"]
+            if errors:
+                raise InputCheckFailed(errors)
             progress("rules: building models")
-            stage(rules_stage)(con, config, settings.as_of)
+            timed("rules", rules_stage)(con, config, settings.as_of)
             progress("validate: running the expectation suites")
             docs_dir = settings.reports / "datakwaliteit"
-            outcome = stage(validate_stage)(con, run_id, docs_dir)
+            outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
             summary.staging_warnings = list(outcome.failed_staging)
             summary.docs_index = outcome.docs_index
-            summary.digests = stage(record_stage)(con, run_id)
+            summary.digests = timed("record", record_stage)(con, run_id)
             if with_reports:
                 progress("reports: writing workbooks to " + str(settings.reports))
-                summary.reports = stage(reports_stage)(
+                summary.reports = timed("reports", reports_stage)(
                     con, run_id, settings.reports, settings.school_years
                 )
         except BaseException as exc:
-            finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}")
+            finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)
             summary.status = "failed"
             raise
-        finish_run(con, run_id, "completed")
+        finish_run(con, run_id, "completed", warnings=summary.warnings)
         summary.status = "completed"
         summarise(con, summary)
         return summary
     finally:
         con.close()
+        release(settings.db, run_id)

@@ -11,8 +11,8 @@ from duaal.settings import load_settings
 
 def record_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """on_failure hook: mark the flow run's duaal run failed, then notify."""
-    db = flow_run.parameters.get("db")
-    settings = load_settings(db=db)
+    params = flow_run.parameters
+    settings = load_settings(db=params.get("db"), notify_block=params.get("notify_block"))
     message = f"duaal flow run {flow_run.name} failed: {state.message}"
     try:
         con = connect(settings.db, timeout_s=10)
@@ -31,7 +31,7 @@ def record_failure(flow: Any, flow_run: Any, state: Any) -> None:
     notify(message, settings.notify_block)
 
 
-def notify(message: str, block_ref: str) -> None:
+def notify(message: str, block_ref: str, subject: str = "duaal: run failed") -> None:
     """Send the message through the Prefect notification block named by the setting
     `notify_block` (e.g. 'slack-webhook/mtech-analysts'), when one is configured."""
     if not block_ref:
@@ -39,4 +39,4 @@ def notify(message: str, block_ref: str) -> None:
     from prefect.blocks.core import Block
 
     block = Block.load(block_ref)
-    block.notify(message, subject="duaal: run failed")
+    block.notify(message, subject=subject)

@@ -1,5 +1,10 @@
 """The Prefect flow of a duaal run. It only wires: every stage is a plain function in
-duaal/pipeline.py, made a task here; the order of the stages is `pipeline.execute`."""
+duaal/pipeline.py, made a task here; the order of the stages is `pipeline.execute`.
+
+Every setting a run uses (`duaal.settings.RUN_SETTINGS`) is a parameter of the flow, so
+what the command line, the environment or the settings file said reaches the run whether
+it runs in this process, under `duaal serve` or on a worker of a work pool.
+"""
 
 from __future__ import annotations
 
@@ -12,39 +17,20 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Completed
 
-from duaal.db import DatabaseBusy
-from duaal.pipeline import RunSummary, execute, open_database
-from duaal.settings import Settings, load_settings
-from flows.hooks import record_failure
-from flows.summary import summary_markdown
+from duaal.pipeline import RunSummary, execute
+from duaal.settings import RUN_SETTINGS, Settings, load_settings
+from flows.hooks import notify, record_failure
+from flows.summary import summary_markdown, warnings_message
 
-
-def _retry_when_busy(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry only a database that another run holds: that can pass, nothing else can."""
-    try:
-        state.result()
-    except DatabaseBusy:
-        return True
-    except Exception:
-        return False
-    return False
+WARNINGS_STATE = "Completed with warnings"
 
 
 def as_task(fn: Any) -> Any:
-    """A stage as a Prefect task: no caching (the inputs are a live database); retries
-    only for opening the database."""
-    name = fn.__name__.removesuffix("_stage")
-    if fn is open_database:
-        return task(
-            fn,
-            name=name,
-            cache_policy=NO_CACHE,
-            retries=2,
-            retry_delay_seconds=30,
-            retry_condition_fn=_retry_when_busy,
-        )
-    return task(fn, name=name, cache_policy=NO_CACHE)
+    """A stage as a Prefect task: no caching (the inputs are a live database) and no
+    retries: a busy database is waited for inside `open_database`, lock_timeout_s in all."""
+    return task(fn, name=fn.__name__.removesuffix("_stage"), cache_policy=NO_CACHE)
 
 
 def progress(message: str) -> None:
@@ -79,13 +65,32 @@ def pipeline_flow(
     raw: Path,
     db: Path,
     reports: Path,
+    rules: Path | None = None,
+    aliases: Path | None = None,
     as_of: date | None = None,
     school_years: list[str] | None = None,
+    lock_timeout_s: float | None = None,
+    notify_block: str | None = None,
+    max_export_age_days: int | None = None,
+    max_volume_drop: float | None = None,
+    max_quarantine_share: float | None = None,
     with_reports: bool = True,
-) -> dict[str, Any]:
-    """Ingest, rules, validation and (optionally) reports, as one flow run."""
+) -> Any:
+    """Ingest, input checks, rules, validation and (optionally) reports, as one flow run.
+    A parameter left out takes the settings file, the environment, then the default."""
     settings = load_settings(
-        raw=raw, db=db, reports=reports, as_of=as_of, school_years=school_years
+        raw=raw,
+        db=db,
+        reports=reports,
+        rules=rules,
+        aliases=aliases,
+        as_of=as_of,
+        school_years=school_years or None,
+        lock_timeout_s=lock_timeout_s,
+        notify_block=notify_block,
+        max_export_age_days=max_export_age_days,
+        max_volume_drop=max_volume_drop,
+        max_quarantine_share=max_quarantine_share,
     )
     summary = execute(
         settings,
@@ -95,17 +100,24 @@ def pipeline_flow(
         flow_run_id=str(flow_run.get_id()),
     )
     publish(summary)
-    return {"run_id": summary.run_id, "summary": summary}
+    result = {"run_id": summary.run_id, "summary": summary}
+    if summary.warnings:
+        message = warnings_message(summary)
+        get_run_logger().warning(message)
+        notify(message, settings.notify_block, subject="duaal: run completed with warnings")
+        return Completed(name=WARNINGS_STATE, message=message, data=result)
+    return result
+
+
+def flow_parameters(settings: Settings, *, with_reports: bool = True) -> dict[str, Any]:
+    """The flow's parameters for these settings: every setting a run uses, as given."""
+    params: dict[str, Any] = {name: getattr(settings, name) for name in RUN_SETTINGS}
+    params["school_years"] = list(settings.school_years)
+    params["with_reports"] = with_reports
+    return params
 
 
 def run_pipeline_flow(settings: Settings, with_reports: bool = True) -> RunSummary:
     """Run the flow for these settings (ephemeral API, or PREFECT_API_URL when set)."""
-    result = pipeline_flow(
-        raw=settings.raw,
-        db=settings.db,
-        reports=settings.reports,
-        as_of=settings.as_of,
-        school_years=list(settings.school_years),
-        with_reports=with_reports,
-    )
+    result = pipeline_flow(**flow_parameters(settings, with_reports=with_reports))
     return result["summary"]

@@ -1,7 +1,12 @@
-"""The summary a run prints and publishes: plain text and markdown, no Prefect needed."""
+"""The summary a run prints and publishes: plain text and markdown, no Prefect needed.
+
+It names counts, codes, offices, files and run ids; never a person (the markdown becomes
+a Prefect artifact that a whole team may read).
+"""
 
 from __future__ import annotations
 
+from duaal.checks import CheckResult
 from duaal.pipeline import RunSummary
 from duaal.settings import Settings
 
@@ -10,17 +15,35 @@ def _euro(amount: int) -> str:
     return f"EUR {amount:,}".replace(",", ".")
 
 
+def check_lines(checks: list[CheckResult]) -> list[str]:
+    """Every input check above info, code first, with file and row."""
+    return [c.line() for c in checks if c.severity != "info"]
+
+
+def warnings_message(summary: RunSummary) -> str:
+    """One message for a run that completed with warnings (Prefect state, notification)."""
+    shown = check_lines(summary.checks)
+    more = f" (and {len(shown) - 5} more)" if len(shown) > 5 else ""
+    return (
+        f"duaal run {summary.run_id} completed with {summary.warnings} input warning(s): "
+        + "; ".join(shown[:5])
+        + more
+    )
+
+
 def summary_lines(summary: RunSummary) -> list[str]:
     """The figures of a run, one line each."""
     loaded = [f for f in summary.files if f.status == "loaded"]
     skipped = [f for f in summary.files if f.status == "skipped"]
     refused = [f for f in summary.files if f.status == "refused"]
     lines = [
-        f"run {summary.run_id}: {summary.status}, as_of {summary.as_of.isoformat()}",
+        f"run {summary.run_id}: {summary.outcome}, as_of {summary.as_of.isoformat()}",
         f"files: {len(loaded)} loaded, {len(skipped)} skipped (loaded before), "
         f"{len(refused)} refused; {summary.quarantined_rows} rows in quarantine",
     ]
-    lines += [f"  refused {f.source}/{f.file_name}: {f.reason}" for f in refused]
+    shown = check_lines(summary.checks)
+    lines.append(f"input checks: {len(shown)} above info" + (":" if shown else ""))
+    lines += [f"  {line}" for line in shown]
     lines.append(
         f"decisions: {summary.decisions}, eligible: {summary.eligible}, "
         f"total {_euro(sum(summary.amount_per_office.values()))}"
@@ -31,6 +54,9 @@ def summary_lines(summary: RunSummary) -> list[str]:
     findings = ", ".join(f"{n} {sev}" for sev, n in summary.findings_by_severity.items())
     lines.append(f"findings: {findings or 'none'}")
     lines += [f"  data quality warning: {w}" for w in summary.staging_warnings]
+    if summary.stage_seconds:
+        times = ", ".join(f"{name} {s:.1f} s" for name, s in summary.stage_seconds.items())
+        lines.append(f"time: {times}")
     return lines
 
 
@@ -48,6 +74,6 @@ def format_summary(summary: RunSummary, settings: Settings) -> str:
 def summary_markdown(summary: RunSummary) -> str:
     """The run summary as a markdown artifact."""
     lines = summary_lines(summary)
-    out = [f"# duaal run {summary.run_id}", ""]
+    out = [f"# duaal run {summary.run_id}", "", f"**{summary.outcome}**", ""]
     out += [f"- {line.strip()}" for line in lines[1:]]
     return "\n".join(out)

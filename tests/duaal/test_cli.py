@@ -28,18 +28,68 @@ def _timed(cmd: list[str]) -> float:
 
 
 @pytest.mark.parametrize(
-    "argv, message",
+    "argv, env, message",
     [
-        (["run", "--as-of", "2025-02-30"], "not a date"),
-        (["run", "--school-year", "2024-2026"], "not a school year"),
-        (["export", "everything", "--out", "x.csv"], "invalid choice"),
+        (["run", "--as-of", "2025-02-30"], {}, "--as-of 2025-02-30: February 2025 has 28 days"),
+        (["run", "--as-of", "2024-13-01"], {}, "--as-of 2024-13-01: there is no month 13"),
+        (["run", "--as-of", "morgen"], {}, "--as-of morgen: not a date (YYYY-MM-DD)"),
+        (
+            ["run", "--school-year", "2024-2026"],
+            {},
+            "--school-year 2024-2026: not a school year like 2024-2025",
+        ),
+        (
+            ["run", "--school-year", "2019-2020"],
+            {},
+            "--school-year 2019-2020: no premium amounts for that year; "
+            "configured: 2023-2024 … 2026-2027",
+        ),
+        (
+            ["run", "--as-of", "2027-09-01"],
+            {},
+            "--as-of 2027-09-01: no premium amounts for school year 2027-2028; "
+            "configured: 2023-2024 … 2026-2027",
+        ),
+        (
+            ["run"],
+            {"DUAAL_LOCK_TIMEOUT_S": "soon"},
+            "DUAAL_LOCK_TIMEOUT_S='soon' is not a number of seconds",
+        ),
+        (
+            ["run"],
+            {"DUAAL_AS_OF": "2025-02-29"},
+            "DUAAL_AS_OF='2025-02-29': February 2025 has 28 days",
+        ),
+        (
+            ["run", "--max-volume-drop", "veel"],
+            {},
+            "--max-volume-drop veel: not a share (such as 0.1 or 10%)",
+        ),
+        (["run", "--rules", "nergens.toml"], {}, "--rules "),
+        (
+            ["export", "decisions", "--out", "x.csv", "--school-year", "2024"],
+            {},
+            "--school-year 2024: not a school year",
+        ),
     ],
 )
-def test_bad_arguments_are_named(argv, message, capsys):
+def test_usage_errors_name_the_flag_or_variable_and_exit_2(
+    argv, env, message, capsys, monkeypatch, tmp_path
+):
+    monkeypatch.chdir(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert not (tmp_path / "data").exists(), "a usage error is said before any work"
+
+
+def test_unknown_flag_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
-        build_parser().parse_args(argv)
+        build_parser().parse_args(["run", "--bogus"])
     assert exc.value.code == 2
-    assert message in capsys.readouterr().err
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
 
 
 def test_export_without_database_says_so(tmp_path, capsys):

@@ -6,6 +6,7 @@ import csv
 import shutil
 import subprocess
 import sys
+import time
 from datetime import date
 
 import duckdb
@@ -149,9 +150,44 @@ def test_busy_database_is_reported_not_corrupted(sample_run):
     try:
         assert holder.stdout.readline().strip() == "held"
         busy = settings.with_overrides(lock_timeout_s=0.5)
-        with pytest.raises(DatabaseBusy, match="is in use by another duaal run"):
+        with pytest.raises(
+            DatabaseBusy, match=r"is in use by another process \(\d+\) \(waited 0.5 s\)"
+        ):
             execute(busy, with_reports=False)
     finally:
         holder.kill()
         holder.wait()
     assert audit(settings.db, summary.run_id, validate=False).identical
+
+
+def test_a_waiting_run_says_for_whom_and_waits_lock_timeout_s_in_all(sample_run):
+    settings, _ = sample_run
+    # a duaal run holds the database: it has said so beside the file
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; from pathlib import Path; from duaal.db import claim; "
+            "c = duckdb.connect(sys.argv[1]); claim(Path(sys.argv[1]), 'R20261201T060000-abcdef'); "
+            "print('held', flush=True); time.sleep(60)",
+            str(settings.db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    told: list[str] = []
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with pytest.raises(DatabaseBusy) as exc:
+            execute(
+                settings.with_overrides(lock_timeout_s=2), with_reports=False, progress=told.append
+            )
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    who = f"run R20261201T060000-abcdef (process {holder.pid})"
+    assert told == [f"the database {settings.db} is in use by {who}; waiting up to 2 s"]
+    assert f"is in use by {who} (waited 2 s)" in str(exc.value)
+    assert 2 <= waited < 4, f"waited {waited:.1f} s for a lock_timeout_s of 2"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from duaal.settings import load_settings
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     monkeypatch.setenv("DUAAL_HOME", str(tmp_path))
-    for name in ("DUAAL_DB", "DUAAL_RAW", "DUAAL_AS_OF", "DUAAL_SETTINGS", "DUAAL_SCHOOL_YEARS"):
+    for name in [n for n in os.environ if n.startswith("DUAAL_") and n != "DUAAL_HOME"]:
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
@@ -38,10 +40,13 @@ def test_file_then_environment_then_flags_override(home: Path, monkeypatch):
         date(2025, 1, 31),
     )
 
+    here = home / "elsewhere"
+    here.mkdir()
+    monkeypatch.chdir(here)
     monkeypatch.setenv("DUAAL_DB", "from-env.duckdb")
     monkeypatch.setenv("DUAAL_SCHOOL_YEARS", "2023-2024,2024-2025")
     s = load_settings()
-    assert s.db == home / "from-env.duckdb"
+    assert s.db == here / "from-env.duckdb", "the environment's relative path: the current folder"
     assert s.school_years == ("2023-2024", "2024-2025")
     assert s.raw == Path("/exports"), "the environment must not reset what it does not name"
 
@@ -53,3 +58,50 @@ def test_unknown_setting_in_file_is_refused_by_name(home: Path):
     (home / "duaal.toml").write_text('databse = "typo.duckdb"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="unknown settings databse"):
         load_settings()
+
+
+def test_relative_paths_are_where_their_writer_stood(home: Path, monkeypatch):
+    conf = home / "conf"
+    conf.mkdir()
+    (conf / "team.toml").write_text('db = "db/duaal.duckdb"\nrules = "rules.toml"\n', "utf-8")
+    cwd = home / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("DUAAL_SETTINGS", "../conf/team.toml")
+    s = load_settings()
+    assert s.db == conf / "db" / "duaal.duckdb", "a key of the settings file: its folder"
+    assert s.rules == conf / "rules.toml"
+    monkeypatch.setenv("DUAAL_REPORTS", "out")
+    s = load_settings(raw="exports")
+    assert s.reports == cwd / "out", "an environment variable: the current folder"
+    assert s.raw == cwd / "exports", "a flag: the current folder"
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("DUAAL_LOCK_TIMEOUT_S", "soon", "DUAAL_LOCK_TIMEOUT_S='soon' is not a number of seconds"),
+        (
+            "DUAAL_MAX_EXPORT_AGE_DAYS",
+            "1.5",
+            "DUAAL_MAX_EXPORT_AGE_DAYS='1.5' is not a whole number",
+        ),
+        ("DUAAL_MAX_QUARANTINE_SHARE", "150%", "DUAAL_MAX_QUARANTINE_SHARE='150%' is not a share"),
+        ("DUAAL_TIMEZONE", "Mars/Olympus", "DUAAL_TIMEZONE='Mars/Olympus' is not a time zone"),
+        ("DUAAL_INGEST_CRON", "elke dag", "DUAAL_INGEST_CRON='elke dag' is not a cron expression"),
+        ("DUAAL_SETTINGS", "geen.toml", "no such settings file"),
+    ],
+)
+def test_a_wrong_environment_value_is_a_usage_error_naming_it(
+    home: Path, monkeypatch, name, value, message
+):
+    from duaal.settings import UsageError
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(UsageError, match=re.escape(message)):
+        load_settings()
+
+
+def test_shares_read_as_fractions_or_percentages(home: Path):
+    assert load_settings(max_volume_drop="10%").max_volume_drop == pytest.approx(0.10)
+    assert load_settings(max_quarantine_share="0.2").max_quarantine_share == pytest.approx(0.2)

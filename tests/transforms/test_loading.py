@@ -21,7 +21,7 @@ from tests.fixtures.exports.writers import (
     write_xlsx,
 )
 from transforms import loading
-from transforms.loading import FileOutcome, ingest, load_aliases
+from transforms.loading import FileOutcome, ingest, load_aliases, scan_raw
 
 NOW = datetime(2025, 1, 2, 3, 4, 5)
 TABLES = ("load_batches", "quarantine", "ingest_dimona", "ingest_premies", "ingest_overeenkomsten")
@@ -133,21 +133,26 @@ def test_a_refused_file_is_recorded_and_the_others_go_on(tmp_path: Path, con) ->
             2,
             "2_zonder_status.xlsx: missing column(s) 'Status' in sheet 'Blad1' (header row 1)",
         ),
+        ("4_goed.xlsx", "loaded", 3, None),
+    ]
+    assert [(u.path.name, u.why) for u in scan_raw(raw).unread] == [
+        (".verborgen.xlsx", ".verborgen.xlsx is a hidden file: not read"),
         (
             "3_notities.txt",
-            "refused",
-            3,
-            "3_notities.txt: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)",
+            "3_notities.txt is not an export (an export is .xlsx, .xlsm or .csv): not read",
         ),
-        ("4_goed.xlsx", "loaded", 4, None),
-    ]
+        (
+            "~$1_goed.xlsx",
+            "~$1_goed.xlsx is the lock file of a workbook open in Excel or LibreOffice: not read",
+        ),
+    ], "what is not read is said, not dropped"
     assert con.execute(
         "SELECT batch_id, status, sheet_name, rows_read, rows_accepted, rows_quarantined, "
         "rows_blank FROM load_batches WHERE status = 'refused' ORDER BY 1"
-    ).fetchall() == [(2, "refused", None, 0, 0, 0, 0), (3, "refused", None, 0, 0, 0, 0)]
+    ).fetchall() == [(2, "refused", None, 0, 0, 0, 0)]
     assert con.execute("SELECT batch_id, dimona_id FROM ingest_dimona ORDER BY 1").fetchall() == [
         (1, "D-1"),
-        (4, "D-4"),
+        (3, "D-4"),
     ]
 
 

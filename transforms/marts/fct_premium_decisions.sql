@@ -21,6 +21,47 @@ parameters as (
     select * from cfg_parameters
 ),
 
+superseded as (
+    select * from int_superseded_rows
+),
+
+agreements as (
+    select * from int_agreements
+),
+
+-- the pairs each superseded row concerns: a recognition through the agreements of its mentor
+superseded_pairs as (
+    select * from superseded where company_kbo is not null
+    union all by name
+    select superseded.* exclude (company_kbo, learner_insz), mentored.company_kbo, mentored.learner_insz
+    from superseded
+    inner join (select distinct mentor_insz, company_kbo, learner_insz from agreements) as mentored
+        using (mentor_insz)
+    where superseded.source = 'erkenningen'
+),
+
+-- a decision made on an older row than the newest export holds says so
+superseded_notes as (
+    select
+        company_kbo,
+        learner_insz,
+        string_agg(
+            'de nieuwste rij '
+            || case source
+                when 'overeenkomsten' then 'van overeenkomst ' || row_key
+                when 'dimona' then 'van Dimona-periode ' || row_key
+                when 'erkenningen' then 'van erkenning ' || split_part(row_key, '|', 1) || ' (mentor)'
+                else 'van de premiehistoriek ' || split_part(row_key, '|', 1)
+            end
+            || ' (' || quarantined_file || ', rij ' || quarantined_row
+            || ') staat in quarantaine, dus geldt de oudere rij (' || used_file || ', rij '
+            || used_row || ')',
+            '; ' order by source, row_key, quarantined_file, quarantined_row
+        ) as superseded_note
+    from (select distinct * from superseded_pairs)
+    group by company_kbo, learner_insz
+),
+
 combined as (
     select
         pairs.*,
@@ -194,8 +235,10 @@ explained as (
                         || ' en ' || reason_phrases[len(reason_phrases)]
                 end
                 || '.'
-        end as explanation
+        end
+        || coalesce(' Let op: ' || superseded_note || '.', '') as explanation
     from reasons
+    left join superseded_notes using (company_kbo, learner_insz)
 ),
 
 final as (

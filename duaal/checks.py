@@ -1,0 +1,416 @@
+"""The input checks of a run (CONTRACTS.md, "Input checks and the outcome of a run").
+
+Plain functions over the database and the raw folder, run after ingest and before the
+rules. Each returns `CheckResult`s: a code, a severity, where (source, file, row), and a
+message in English for the terminal and in Dutch for the workbooks. An error means the
+inputs cannot be used (no reports); a warning is written to every output of the run.
+
+Messages name files, rows, codes and keys, never a person: no INSZ, no name (the
+terminal summary and the Prefect artifacts repeat them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from transforms.loading import FileOutcome, RawScan
+from transforms.sources import SOURCES
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+# sources without which no decision can be trusted; a sector may have no premium history
+REQUIRED_SOURCES = ("overeenkomsten", "dimona", "erkenningen")
+
+# each source's staging table (transforms/staging/) and how its key reads in a message
+STAGING_TABLES: dict[str, str] = {
+    "overeenkomsten": "stg_werkplekduaal__agreements",
+    "dimona": "stg_dimona__periods",
+    "erkenningen": "stg_werkplekduaal__recognitions",
+    "premies": "stg_mtech__premiums_paid",
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One finding about the inputs of a run."""
+
+    code: str
+    severity: Severity
+    message: str  # English, for the terminal
+    message_nl: str  # Dutch, for the workbooks
+    source: str | None = None
+    file_name: str | None = None
+    row_number: int | None = None
+
+    @property
+    def where(self) -> str:
+        """source/file row N, as the terminal names the place."""
+        place = "/".join(p for p in (self.source, self.file_name) if p)
+        if self.row_number is not None:
+            place += f" row {self.row_number}"
+        return place
+
+    def line(self) -> str:
+        """`CODE source/file row N: message`, as the terminal lists it."""
+        return (
+            f"{self.code} {self.where}: {self.message}"
+            if self.where
+            else (f"{self.code}: {self.message}")
+        )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The settings the checks compare with."""
+
+    max_export_age_days: int = 35
+    max_volume_drop: float = 0.10
+    max_quarantine_share: float = 0.05
+
+
+class InputCheckFailed(RuntimeError):
+    """A check of severity error: the inputs cannot be used, so no reports are written."""
+
+    def __init__(self, errors: list[CheckResult]) -> None:
+        super().__init__("the inputs cannot be used: " + "; ".join(e.line() for e in errors))
+        self.errors = errors
+
+
+def _pct_nl(share: float, decimals: int = 0) -> str:
+    """A share as a Dutch reader writes it: 12,5 %."""
+    return f"{share * 100:.{decimals}f} %".replace(".", ",")
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+def check_sources(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[CheckResult]:
+    """SOURCE_MISSING: a source with no loaded rows at all (error; premies: warning)."""
+    out = []
+    for source in SOURCES:
+        (rows,) = con.execute(f"SELECT count(*) FROM {source.table}").fetchone()
+        if rows:
+            continue
+        folder = raw_dir / source.folder
+        required = source.folder in REQUIRED_SOURCES
+        out.append(
+            CheckResult(
+                "SOURCE_MISSING",
+                "error" if required else "warning",
+                f"no rows of {source.folder} were ever loaded: put its exports in {folder}/"
+                + ("" if required else " (a sector without premium history may have none)"),
+                f"er werden nooit rijen van {source.folder} geladen: zet de exports in "
+                f"{folder}/"
+                + ("" if required else " (een sector zonder premiehistoriek mag er geen hebben)"),
+                source=source.folder,
+            )
+        )
+    return out
+
+
+def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> list[CheckResult]:
+    """FILE_REFUSED, FILE_EMPTY and FILE_DUPLICATE for the files this run met."""
+    out = []
+    for f in files:
+        if f.status == "refused":
+            (reason_nl,) = con.execute(
+                "SELECT coalesce(reason_nl, reason) FROM load_batches WHERE batch_id = ?",
+                [f.batch_id],
+            ).fetchone()
+            out.append(
+                CheckResult(
+                    "FILE_REFUSED",
+                    "warning",
+                    f"refused whole, none of its rows used: {f.reason}",
+                    f"volledig geweigerd, geen enkele rij gebruikt: {reason_nl}",
+                    f.source,
+                    f.file_name,
+                )
+            )
+        elif f.status == "loaded" and f.rows_read == f.rows_blank:
+            out.append(
+                CheckResult(
+                    "FILE_EMPTY",
+                    "warning",
+                    "read with its headers but no data rows: it changes nothing",
+                    "gelezen met de kolomkoppen maar zonder gegevensrijen: het verandert niets",
+                    f.source,
+                    f.file_name,
+                )
+            )
+        elif f.status == "skipped":
+            earlier = con.execute(
+                "SELECT source, file_name, loaded_at FROM load_batches WHERE batch_id = ?",
+                [f.batch_id],
+            ).fetchone()
+            if earlier is None or (earlier[0], earlier[1]) == (f.source, f.file_name):
+                continue  # the same file met again: loaded before, nothing to say
+            source, name, when = earlier
+            out.append(
+                CheckResult(
+                    "FILE_DUPLICATE",
+                    "info",
+                    f"skipped: the same bytes were loaded before as {source}/{name} "
+                    f"(batch {f.batch_id}, {when:%Y-%m-%d %H:%M})",
+                    f"overgeslagen: dezelfde inhoud werd eerder geladen als {source}/{name} "
+                    f"(batch {f.batch_id}, {when:%d/%m/%Y %H:%M})",
+                    f.source,
+                    f.file_name,
+                )
+            )
+    return out
+
+
+def check_unread(scan: RawScan, raw_dir: Path) -> list[CheckResult]:
+    """FILE_IGNORED: what lies under the raw folder and is not read (or read under another
+    folder name)."""
+    out = []
+    for u in scan.unread:
+        relative = u.path.relative_to(raw_dir)
+        parent = relative.parent.as_posix()
+        out.append(
+            CheckResult(
+                "FILE_IGNORED",
+                "warning",
+                u.why,
+                u.why_nl,
+                source=None if parent == "." else parent,
+                file_name=relative.name + ("/" if u.path.is_dir() else ""),
+            )
+        )
+    return out
+
+
+def check_export_age(
+    con: duckdb.DuckDBPyConnection, as_of: date, max_age_days: int
+) -> list[CheckResult]:
+    """EXPORT_STALE: the newest export of a source is older than max_age_days on as_of.
+    An export's date is its title rows' Exportdatum, else the file's modification time."""
+    rows = con.execute(
+        "SELECT source, file_name, file_path, export_date FROM load_batches "
+        "WHERE status = 'loaded' ORDER BY source, batch_id"
+    ).fetchall()
+    newest: dict[str, tuple[date, str, str]] = {}
+    for source, name, path, export_date in rows:
+        dated, how = export_date, "Exportdatum"
+        if dated is None:
+            try:
+                dated = datetime.fromtimestamp(Path(path).stat().st_mtime).date()
+            except OSError:
+                continue  # the file is gone and said nothing of its date
+            how = "modified"
+        if source not in newest or dated > newest[source][0]:
+            newest[source] = (dated, name, how)
+    out = []
+    for source, (dated, name, how) in sorted(newest.items()):
+        age = (as_of - dated).days
+        if age <= max_age_days:
+            continue
+        how_nl = "Exportdatum" if how == "Exportdatum" else "gewijzigd op"
+        out.append(
+            CheckResult(
+                "EXPORT_STALE",
+                "warning",
+                f"the newest {source} export ({how} {dated.isoformat()}) is {age} days old on "
+                f"as_of {as_of.isoformat()} (more than {max_age_days}): export it again",
+                f"de nieuwste export van {source} ({how_nl} {dated:%d/%m/%Y}) is {age} dagen "
+                f"oud op {as_of:%d/%m/%Y} (meer dan {max_age_days}): exporteer opnieuw",
+                source,
+                name,
+            )
+        )
+    return out
+
+
+def staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows in each staging table (built before the checks run)."""
+    return {
+        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in STAGING_TABLES.values()
+    }
+
+
+def previous_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[str, dict] | None:
+    """The row counts recorded by the latest completed run before this one."""
+    row = con.execute(
+        "SELECT run_id, row_counts FROM runs WHERE status = 'completed' AND run_id <> ? "
+        "AND row_counts IS NOT NULL ORDER BY started_at DESC, run_id DESC LIMIT 1",
+        [run_id],
+    ).fetchone()
+    return (row[0], json.loads(row[1])) if row else None
+
+
+def check_volume(
+    current: dict[str, int], previous: tuple[str, dict] | None, max_drop: float
+) -> list[CheckResult]:
+    """VOLUME_DROP: a staging table holds more than max_drop fewer rows than in the
+    previous completed run."""
+    if previous is None:
+        return []
+    run_id, counts = previous
+    out = []
+    for source, table in STAGING_TABLES.items():
+        before, now = counts.get(table), current.get(table, 0)
+        if not before or now >= before * (1 - max_drop):
+            continue
+        drop = (before - now) / before
+        out.append(
+            CheckResult(
+                "VOLUME_DROP",
+                "warning",
+                f"{table} holds {now} rows, {drop:.0%} fewer than the {before} of run {run_id} "
+                f"(more than {max_drop:.0%}): was an export cut short?",
+                f"{table} bevat {now} rijen, {_pct_nl(drop)} minder dan de {before} van run "
+                f"{run_id} (meer dan {_pct_nl(max_drop)}): is een export onvolledig?",
+                source,
+            )
+        )
+    return out
+
+
+def check_quarantine_share(files: list[FileOutcome], max_share: float) -> list[CheckResult]:
+    """QUARANTINE_SHARE: more than max_share of a file's data rows went to quarantine."""
+    out = []
+    for f in files:
+        rows = f.rows_read - f.rows_blank
+        if f.status != "loaded" or not rows or f.rows_quarantined <= rows * max_share:
+            continue
+        share = f.rows_quarantined / rows
+        out.append(
+            CheckResult(
+                "QUARANTINE_SHARE",
+                "warning",
+                f"{f.rows_quarantined} of its {rows} rows ({share:.1%}) are in quarantine "
+                f"(more than {max_share:.0%}): see the quarantine for why",
+                f"{f.rows_quarantined} van de {rows} rijen ({_pct_nl(share, 1)}) staan in "
+                f"quarantaine (meer dan {_pct_nl(max_share)}): zie de quarantaine voor de reden",
+                f.source,
+                f.file_name,
+            )
+        )
+    return out
+
+
+_KEY_LABELS: dict[str, tuple[str, str]] = {
+    "overeenkomsten": ("agreement", "overeenkomst"),
+    "dimona": ("Dimona period", "Dimona-periode"),
+    "erkenningen": ("recognition", "erkenning"),
+    "premies": ("premium history of school year", "premiehistoriek van schooljaar"),
+}
+
+
+def key_label(source: str, row_key: str) -> tuple[str, str]:
+    """The key of a row as a message names it (English, Dutch), without personal data:
+    a recognition by its number, a premium by its school year and company."""
+    en, nl = _KEY_LABELS[source]
+    parts = row_key.split("|")
+    if source == "erkenningen":
+        shown = f"{parts[0]} (a mentor of it)", f"{parts[0]} (een mentor ervan)"
+    elif source == "premies":
+        shown = f"{parts[0]} of company {parts[1]}", f"{parts[0]} van onderneming {parts[1]}"
+    else:
+        shown = parts[0], parts[0]
+    return f"{en} {shown[0]}", f"{nl} {shown[1]}"
+
+
+def check_superseded(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
+    """ROW_SUPERSEDED: a quarantined row whose key staging holds in an older version, from
+    an earlier file; the rules use that older row (transforms/intermediate/int_superseded_rows)."""
+    rows = con.execute(
+        "SELECT source, row_key, quarantined_file, quarantined_row, quarantine_reasons, "
+        "used_file, used_row FROM int_superseded_rows "
+        "ORDER BY source, quarantined_file, quarantined_row, row_key"
+    ).fetchall()
+    out = []
+    for source, row_key, q_file, q_row, reasons, used_file, used_row in rows:
+        en, nl = key_label(source, row_key)
+        out.append(
+            CheckResult(
+                "ROW_SUPERSEDED",
+                "warning",
+                f"the newest row of {en} is in quarantine ({reasons}); the rules use the older "
+                f"row {source}/{used_file} row {used_row}: correct the row and export again",
+                f"de nieuwste rij van {nl} staat in quarantaine ({reasons}); de regels gebruiken "
+                f"de oudere rij {source}/{used_file} rij {used_row}: verbeter de rij en "
+                "exporteer opnieuw",
+                source,
+                q_file,
+                q_row,
+            )
+        )
+    return out
+
+
+# --- all of them ----------------------------------------------------------------------------
+
+
+def ordered(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """Errors first, then warnings, then info; within a severity in the order found."""
+    return sorted(results, key=lambda r: SEVERITY_ORDER[r.severity])
+
+
+def run_input_checks(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    raw_dir: Path,
+    as_of: date,
+    files: list[FileOutcome],
+    scan: RawScan,
+    thresholds: Thresholds,
+) -> list[CheckResult]:
+    """Every input check, on a database whose staging models and int_superseded_rows are
+    built from the run's batches."""
+    results = [
+        *check_sources(con, raw_dir),
+        *check_unread(scan, raw_dir),
+        *check_files(con, files),
+        *check_export_age(con, as_of, thresholds.max_export_age_days),
+        *check_volume(
+            staging_counts(con), previous_counts(con, run_id), thresholds.max_volume_drop
+        ),
+        *check_quarantine_share(files, thresholds.max_quarantine_share),
+        *check_superseded(con),
+    ]
+    return ordered(results)
+
+
+def store_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: list[CheckResult]) -> None:
+    """Keep the results with the run (table run_checks), in the order the terminal lists them."""
+    if not results:
+        return
+    con.executemany(
+        "INSERT INTO run_checks (run_id, check_seq, code, severity, source, file_name, "
+        "row_number, message, message_nl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run_id,
+                i,
+                r.code,
+                r.severity,
+                r.source,
+                r.file_name,
+                r.row_number,
+                r.message,
+                r.message_nl,
+            )
+            for i, r in enumerate(results, start=1)
+        ],
+    )
+
+
+def stored_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[CheckResult]:
+    """The results stored with a run, in order."""
+    rows = con.execute(
+        "SELECT code, severity, message, message_nl, source, file_name, row_number "
+        "FROM run_checks WHERE run_id = ? ORDER BY check_seq",
+        [run_id],
+    ).fetchall()
+    return [CheckResult(*row) for row in rows]
