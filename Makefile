@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# the sample is broken on purpose, so the demo run completes with warnings (exit 4)
 demo: $(STAMP)
-	$(BIN)/duaal demo
+	$(BIN)/duaal demo || [ $$? -eq 4 ]
 
 test: lint
 	$(BIN)/python -m pytest -q

@@ -399,8 +399,7 @@ def execute(
     """Run the pipeline: ingest, input checks, rules, validation, record, reports. Raises on
     failure (InputCheckFailed when the inputs cannot be used), after recording the failed run."""
     config = load_rule_config(settings.rules)
-    started = datetime.now()
-    run_id = new_run_id(started)
+    run_id = new_run_id(datetime.now())  # known before the database: a waiting run is named
     seconds: dict[str, float] = {}
 
     def timed(name: str, fn: F) -> F:
@@ -417,7 +416,7 @@ def execute(
     try:
         progress("ingest: reading exports from " + str(settings.raw))
         ingested = timed("ingest", ingest_stage)(con, settings)
-        start_run(con, config, settings.as_of, flow_run_id, now=started, run_id=run_id)
+        start_run(con, config, settings.as_of, flow_run_id, run_id=run_id)
         summary = RunSummary(
             run_id=run_id, as_of=settings.as_of, files=ingested.files, stage_seconds=seconds
         )
