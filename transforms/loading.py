@@ -493,6 +493,11 @@ def _load(
     with transaction(con):
         batch_id = _next_batch_id(con)
         _insert_batch(con, batch_id, source, path, sha256, "loaded", None, result, loaded_at)
+        if result.export_date is not None:
+            con.execute(
+                "UPDATE load_batches SET export_date = ? WHERE batch_id = ?",
+                [result.export_date, batch_id],
+            )
         _insert_rows(con, source, batch_id, path, result)
         _insert_quarantine(con, source, batch_id, path, result)
     return FileOutcome(

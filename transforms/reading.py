@@ -20,7 +20,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import count
 from operator import itemgetter
@@ -30,6 +30,7 @@ from typing import NoReturn
 import pyarrow as pa
 import python_calamine
 
+from transforms.export_date import export_date
 from transforms.sources import SOURCES_BY_FOLDER, Column, Source
 from transforms.values import (
     DUPLICATE_KEY,
@@ -86,6 +87,7 @@ class ReadResult:
     rows_accepted: int
     rows_quarantined: int
     rows_blank: int
+    export_date: date | None = None  # the Exportdatum of the title rows, when stated
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,8 @@ def read_file(
         raise FileRefused(
             f"{path.name}: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)"
         )
-    return _parse_grid(source, grid)
+    dated = export_date(grid.rows[: grid.header.row_index])
+    return replace(_parse_grid(source, grid), export_date=dated)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,235 @@
+"""The input checks of a run, each at the boundary where it flips, on tiny exports.
+
+The stages are called as plain functions (no Prefect): ingest, start of the run, checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from duaal.checks import CheckResult, check_quarantine_share, check_volume, stored_checks
+from duaal.db import connect
+from duaal.pipeline import checks_stage, ingest_stage, start_run
+from duaal.settings import load_settings
+from tests.fixtures.exports.writers import (
+    AGREEMENT_HEADERS,
+    DIMONA_HEADERS,
+    RECOGNITION_HEADERS,
+    agreement_row,
+    dimona_row,
+    recognition_row,
+    write_csv,
+    write_xlsx,
+)
+from transforms.loading import FileOutcome
+from transforms.rule_config import load_rule_config
+
+AS_OF = date(2025, 3, 1)
+
+
+def good_inputs(raw: Path) -> Path:
+    """One file of each required source, dated by an Exportdatum in its title rows."""
+    for folder in ("overeenkomsten", "dimona", "erkenningen"):
+        (raw / folder).mkdir(parents=True, exist_ok=True)
+    title = [["Export werkplekduaal"], ["Exportdatum: 20/02/2025"], []]
+    write_xlsx(raw / "overeenkomsten" / "a.xlsx", [*title, AGREEMENT_HEADERS, agreement_row()])
+    write_xlsx(
+        raw / "dimona" / "d.xlsx",
+        [*title, DIMONA_HEADERS, dimona_row(worker_type="ALT")],
+    )
+    write_xlsx(raw / "erkenningen" / "e.xlsx", [*title, RECOGNITION_HEADERS, recognition_row()])
+    return raw
+
+
+def checks_of(raw: Path, db: Path, **overrides: object) -> list[CheckResult]:
+    """Ingest raw into db and run the input checks as a run would."""
+    settings = load_settings(raw=raw, db=db, reports=db.parent / "reports", as_of=AS_OF)
+    settings = replace(settings, **overrides)
+    con = connect(db)
+    try:
+        ingested = ingest_stage(con, settings)
+        config = load_rule_config(settings.rules)
+        run_id = start_run(con, config, settings.as_of)
+        results = checks_stage(con, settings, config, run_id, ingested)
+        assert stored_checks(con, run_id) == results, "every result is stored with the run"
+        con.execute("UPDATE runs SET status = 'completed' WHERE run_id = ?", [run_id])
+        return results
+    finally:
+        con.close()
+
+
+def codes(results: list[CheckResult]) -> list[tuple[str, str, str]]:
+    return [(r.code, r.severity, r.where) for r in results]
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    return good_inputs(tmp_path / "raw")
+
+
+def test_good_inputs_raise_nothing(raw: Path, tmp_path: Path):
+    assert codes(checks_of(raw, tmp_path / "duaal.duckdb")) == [
+        ("SOURCE_MISSING", "warning", "premies")
+    ], "a sector may have no premium history: a warning, not an error"
+
+
+def test_a_missing_required_source_is_an_error_naming_it(raw: Path, tmp_path: Path):
+    shutil.rmtree(raw / "dimona")
+    (result, _premies) = checks_of(raw, tmp_path / "duaal.duckdb")
+    assert (result.code, result.severity, result.source) == ("SOURCE_MISSING", "error", "dimona")
+    assert result.message == f"no rows of dimona were ever loaded: put its exports in {raw}/dimona/"
+    assert result.message_nl.startswith("er werden nooit rijen van dimona geladen")
+
+
+def test_files_refused_empty_ignored_and_copied_are_named(raw: Path, tmp_path: Path):
+    (raw / "dimona" / "kapot.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    write_xlsx(raw / "dimona" / "leeg.xlsx", [DIMONA_HEADERS])
+    write_csv(raw / "dimona" / "alleen_koppen.csv", [DIMONA_HEADERS, ["", "", ""]])
+    (raw / "dimona" / "notities.txt").write_text("geen export")
+    (raw / "dimona" / "~$d.xlsx").write_bytes(b"lock")
+    (raw / "Overeenkomsten").mkdir()
+    (raw / "oud").mkdir()
+    db = tmp_path / "duaal.duckdb"
+    checks_of(raw, db)
+    shutil.copy(raw / "dimona" / "d.xlsx", raw / "dimona" / "d_kopie.xlsx")
+    results = checks_of(raw, db)
+    assert codes(results) == [
+        ("SOURCE_MISSING", "warning", "premies"),
+        ("FILE_IGNORED", "warning", "Overeenkomsten/"),
+        ("FILE_IGNORED", "warning", "oud/"),
+        ("FILE_IGNORED", "warning", "dimona/notities.txt"),
+        ("FILE_IGNORED", "warning", "dimona/~$d.xlsx"),
+        ("FILE_REFUSED", "warning", "dimona/kapot.xlsx"),
+        ("FILE_DUPLICATE", "info", "dimona/d_kopie.xlsx"),
+    ], "empty files were said in the run that loaded them; refusals on every run"
+    copy = results[-1]
+    assert copy.message.startswith("skipped: the same bytes were loaded before as dimona/d.xlsx")
+    first = checks_of(raw, tmp_path / "fresh.duckdb")
+    empty = [r for r in first if r.code == "FILE_EMPTY"]
+    assert [r.where for r in empty] == ["dimona/alleen_koppen.csv", "dimona/leeg.xlsx"]
+    assert empty[0].message == "read with its headers but no data rows: it changes nothing"
+
+
+def test_a_misspelled_source_folder_is_read_as_that_source(tmp_path: Path):
+    raw = good_inputs(tmp_path / "raw")
+    (raw / "erkenningen").rename(raw / "Érkenningen")
+    results = checks_of(raw, tmp_path / "duaal.duckdb")
+    (ignored,) = [r for r in results if r.code == "FILE_IGNORED"]
+    assert ignored.message == "folder Érkenningen/ is read as erkenningen/ (spelled differently)"
+    assert "SOURCE_MISSING" not in {r.code for r in results if r.source == "erkenningen"}
+
+
+@pytest.mark.parametrize("age_days, stale", [(35, False), (36, True)])
+def test_an_export_is_stale_from_the_day_after_max_age(raw: Path, tmp_path: Path, age_days, stale):
+    as_of = date(2025, 2, 20) + (date(2025, 1, 2) - date(2025, 1, 1)) * age_days
+    results = checks_of(raw, tmp_path / "duaal.duckdb", as_of=as_of)
+    found = [r for r in results if r.code == "EXPORT_STALE"]
+    assert len(found) == (3 if stale else 0)
+    if stale:
+        assert found[0].message.startswith(
+            "the newest dimona export (Exportdatum 2025-02-20) is 36 days old on as_of"
+        )
+
+
+def test_without_exportdatum_the_modification_time_dates_an_export(tmp_path: Path):
+    raw = tmp_path / "raw"
+    for folder in ("overeenkomsten", "dimona", "erkenningen"):
+        (raw / folder).mkdir(parents=True)
+    write_xlsx(raw / "overeenkomsten" / "a.xlsx", [AGREEMENT_HEADERS, agreement_row()])
+    write_xlsx(raw / "dimona" / "d.xlsx", [DIMONA_HEADERS, dimona_row()])
+    write_xlsx(raw / "erkenningen" / "e.xlsx", [RECOGNITION_HEADERS, recognition_row()])
+    old = datetime(2024, 12, 1).timestamp()
+    os.utime(raw / "dimona" / "d.xlsx", (old, old))
+    results = checks_of(raw, tmp_path / "duaal.duckdb", max_export_age_days=60)
+    (stale,) = [r for r in results if r.code == "EXPORT_STALE"]
+    assert stale.where == "dimona/d.xlsx"
+    assert "(modified 2024-12-01) is 90 days old" in stale.message
+
+
+def outcome(read: int, quarantined: int, blank: int = 0) -> FileOutcome:
+    accepted = read - quarantined - blank
+    return FileOutcome(
+        "dimona", "d.xlsx", "loaded", None, 1, "Blad1", read, accepted, quarantined, blank
+    )
+
+
+@pytest.mark.parametrize(
+    "read, quarantined, blank, flagged",
+    [(100, 5, 0, False), (100, 6, 0, True), (105, 5, 5, False), (20, 2, 0, True)],
+)
+def test_quarantine_share_flips_above_the_threshold(read, quarantined, blank, flagged):
+    found = check_quarantine_share([outcome(read, quarantined, blank)], 0.05)
+    assert bool(found) == flagged
+    if found:
+        assert found[0].message.startswith(f"{quarantined} of its {read - blank} rows")
+
+
+def test_volume_drop_flips_above_the_threshold():
+    before = ("R-1", {"stg_dimona__periods": 100, "stg_werkplekduaal__agreements": 50})
+    assert (
+        check_volume({"stg_dimona__periods": 90, "stg_werkplekduaal__agreements": 50}, before, 0.10)
+        == []
+    )
+    (drop,) = check_volume(
+        {"stg_dimona__periods": 89, "stg_werkplekduaal__agreements": 50}, before, 0.10
+    )
+    assert drop.source == "dimona"
+    assert drop.message.startswith(
+        "stg_dimona__periods holds 89 rows, 11% fewer than the 100 of run R-1"
+    )
+    assert check_volume({"stg_dimona__periods": 0}, None, 0.10) == [], "no earlier run, no drop"
+
+
+def test_volume_drop_compares_with_the_previous_completed_run(raw: Path, tmp_path: Path):
+    db = tmp_path / "duaal.duckdb"
+    checks_of(raw, db)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "UPDATE runs SET row_counts = ?",
+        [json.dumps({"stg_dimona__periods": 10, "stg_werkplekduaal__agreements": 1})],
+    )
+    con.close()
+    found = [r for r in checks_of(raw, db) if r.code == "VOLUME_DROP"]
+    assert [r.source for r in found] == ["dimona"]
+
+
+def test_a_newer_broken_row_names_both_places_and_the_decision_says_so(raw: Path, tmp_path: Path):
+    fix = raw / "overeenkomsten" / "b.csv"
+    write_csv(fix, [AGREEMENT_HEADERS, agreement_row(start_date="31/02/2025")])
+    db = tmp_path / "duaal.duckdb"
+    results = checks_of(raw, db)
+    (superseded,) = [r for r in results if r.code == "ROW_SUPERSEDED"]
+    assert superseded.line() == (
+        "ROW_SUPERSEDED overeenkomsten/b.csv row 2: the newest row of agreement OVK-1 is in "
+        "quarantine (INVALID_DATE); the rules use the older row overeenkomsten/a.xlsx row 5: "
+        "correct the row and export again"
+    )
+    from transforms.models import build_models
+
+    con = duckdb.connect(str(db))
+    build_models(con, load_rule_config(load_settings().rules), AS_OF)
+    (explanation,) = con.execute("SELECT explanation FROM fct_premium_decisions").fetchone()
+    con.close()
+    assert explanation.endswith(
+        "Let op: de nieuwste rij van overeenkomst OVK-1 (b.csv, rij 2) staat in quarantaine, "
+        "dus geldt de oudere rij (a.xlsx, rij 5)."
+    )
+
+
+def test_a_newer_accepted_row_after_the_broken_one_supersedes_nothing(raw: Path, tmp_path: Path):
+    write_csv(
+        raw / "overeenkomsten" / "b.csv",
+        [AGREEMENT_HEADERS, agreement_row(start_date="31/02/2025")],
+    )
+    write_csv(
+        raw / "overeenkomsten" / "c.csv", [AGREEMENT_HEADERS, agreement_row(hours_per_week=30)]
+    )
+    assert "ROW_SUPERSEDED" not in {r.code for r in checks_of(raw, tmp_path / "duaal.duckdb")}
