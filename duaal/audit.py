@@ -61,9 +61,11 @@ def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = Tr
         if status != "completed":
             raise UnknownRun(f"run {run_id} did not complete (status {status}): nothing to audit")
         ensure_schema(con)
-        for source in SOURCES:
+        # the run's inputs: accepted rows and the quarantine (a quarantined newer row is
+        # named in the decisions that use the older one)
+        for table in (*(source.table for source in SOURCES), "quarantine"):
             con.execute(
-                f"INSERT INTO {source.table} SELECT * FROM src.{source.table} "
+                f"INSERT INTO {table} BY NAME SELECT * FROM src.{table} "
                 "WHERE batch_id IN (SELECT batch_id FROM src.run_batches WHERE run_id = ?)",
                 [run_id],
             )
