@@ -88,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the scheduled deployments with Prefect")
     paths(serve, run=True)
+
+    deploy = sub.add_parser(
+        "deploy", help="register the scheduled deployments on a Prefect work pool"
+    )
+    deploy.add_argument(
+        "--pool", required=True, help="work pool name (type process, created when absent)"
+    )
+    paths(deploy, run=True)
     return parser
 
 
@@ -254,6 +262,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """Register the scheduled deployments on a work pool and say how to start a worker."""
+    from flows.deployments import DeployRefused, deploy_to_pool, describe_pool_deployment
+
+    try:
+        result = deploy_to_pool(_settings(args), args.pool)
+    except DeployRefused as exc:
+        print(f"duaal deploy: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(describe_pool_deployment(result))
+    return EXIT_OK
+
+
 COMMANDS = {
     "run": cmd_run,
     "demo": cmd_demo,
@@ -262,6 +283,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "runs": cmd_runs,
     "serve": cmd_serve,
+    "deploy": cmd_deploy,
 }
 
 
