@@ -95,7 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     deploy.add_argument(
         "--pool", required=True, help="work pool name (type process, created when absent)"
     )
-    paths(deploy, run=True)
+    # Only the settings the deployments' parameters carry (deployment_parameters), so that
+    # no flag is accepted and then dropped.
+    paths(deploy)
+    deploy.add_argument("--raw", type=Path, help="folder of exports (default data/raw)")
+    deploy.add_argument("--reports", type=Path, help="report folder (default reports)")
     return parser
 
 

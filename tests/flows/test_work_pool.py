@@ -1,6 +1,7 @@
 """Integration: `duaal deploy --pool NAME` on a real Prefect server on loopback, a worker
 started as its own process in a folder of its own, a deployment run triggered and completed;
-and the two refusals of `duaal deploy` (no `--pool`, no server)."""
+and the refusals of `duaal deploy` (no `--pool`, a flag it would drop, no server, a pool of
+another type)."""
 
 from __future__ import annotations
 
@@ -103,6 +104,13 @@ def test_deploy_without_a_pool_is_a_usage_error(capsys):
         main(["deploy"])
     assert exited.value.code == EXIT_USAGE
     assert "the following arguments are required: --pool" in capsys.readouterr().err
+
+
+def test_deploy_refuses_a_setting_its_deployments_would_not_carry(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["deploy", "--pool", POOL, "--rules", "other-rules.toml"])
+    assert exited.value.code == EXIT_USAGE
+    assert "unrecognized arguments: --rules other-rules.toml" in capsys.readouterr().err
 
 
 def _deploy_without_server(tmp_path: Path, api_url: str | None) -> subprocess.CompletedProcess:
