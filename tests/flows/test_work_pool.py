@@ -26,6 +26,17 @@ POOL = "duaal-test-pool"
 INGEST, REPORTS = "duaal-ingest-validate", "duaal-monthly-reports"
 
 
+def _deploy(env: dict[str, str], *flags: str) -> subprocess.CompletedProcess:
+    """`duaal deploy --pool POOL FLAGS`, the real command line."""
+    return subprocess.run(
+        [str(BIN / "duaal"), "deploy", "--pool", POOL, *flags],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def _wait_final(client, flow_run_id, worker: subprocess.Popen, timeout_s: float = 180):
     """The flow run once it reached a final state; fails when the worker dies or time is up."""
     deadline = time.monotonic() + timeout_s
@@ -44,19 +55,22 @@ def test_a_worker_runs_the_deployment_registered_on_the_pool(server, spawn, tmp_
     api, env = server
     raw, db, reports = tmp_path / "raw", tmp_path / "duaal.duckdb", tmp_path / "reports"
     generate(raw, agreements=30, seed=9, as_of=date.today())
-    out = subprocess.run(
-        [str(BIN / "duaal"), "deploy", "--pool", POOL]
-        + ["--raw", str(raw), "--db", str(db), "--reports", str(reports)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    first = _deploy(env, "--raw", str(tmp_path / "old-raw"), "--db", str(db))
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert f"work pool '{POOL}' (process, created) on {api}" in first.stdout
+    # Again after a change of settings: the pool is kept, the deployments are updated.
+    out = _deploy(env, "--raw", str(raw), "--db", str(db), "--reports", str(reports))
     assert out.returncode == 0, out.stderr[-3000:]
-    assert f"work pool '{POOL}' (process, created) on {api}" in out.stdout
-    assert f"deployment duaal-pipeline/{INGEST}" in out.stdout
+    assert out.stdout.splitlines()[:4] == [
+        f"work pool '{POOL}' (process, already present) on {api}",
+        f"  deployment duaal-pipeline/{INGEST}",
+        "    schedule  0 6 * * 1-5 (Europe/Brussels)",
+        f"    parameters  raw={raw}, db={db}, reports={reports}, with_reports=False",
+    ]
     assert f"deployment duaal-pipeline/{REPORTS}" in out.stdout
-    assert f"PREFECT_API_URL={api} .venv/bin/prefect worker start --pool {POOL}" in out.stdout
+    assert out.stdout.splitlines()[-1] == (
+        f"  PREFECT_API_URL={api} .venv/bin/prefect worker start --pool {POOL}"
+    )
 
     with SyncPrefectClient(api) as client:
         assert client.read_work_pool(POOL).type == "process", "the pool is of type process"
@@ -77,10 +91,11 @@ def test_a_worker_runs_the_deployment_registered_on_the_pool(server, spawn, tmp_
         }
         flow_run = client.create_flow_run_from_deployment(ingest.id)
 
-        # A worker as its own process, started elsewhere than the project folder.
+        # A worker as its own process, as on another machine: its own Prefect home, started
+        # in a folder that is not the project's.
         elsewhere = tmp_path / "worker"
         elsewhere.mkdir()
-        worker_env = {**env, "PREFECT_WORKER_QUERY_SECONDS": "2"}
+        worker_env = {**env, "PREFECT_HOME": str(elsewhere), "PREFECT_WORKER_QUERY_SECONDS": "2"}
         worker = spawn(
             [str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--limit", "1"],
             env=worker_env,
