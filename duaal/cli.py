@@ -95,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = command("serve", "serve the scheduled deployments with Prefect")
     paths(serve, run=True)
+
+    deploy = sub.add_parser(
+        "deploy", help="register the scheduled deployments on a Prefect work pool"
+    )
+    deploy.add_argument(
+        "--pool", required=True, help="work pool name (type process, created when absent)"
+    )
+    # Only the settings the deployments' parameters carry (deployment_parameters), so that
+    # no flag is accepted and then dropped.
+    paths(deploy)
+    deploy.add_argument("--raw", type=Path, help="folder of exports (default data/raw)")
+    deploy.add_argument("--reports", type=Path, help="report folder (default reports)")
     return parser
 
 
@@ -325,6 +337,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """Register the scheduled deployments on a work pool and say how to start a worker."""
+    from flows.deployments import DeployRefused, deploy_to_pool, describe_pool_deployment
+
+    try:
+        result = deploy_to_pool(_settings(args), args.pool)
+    except DeployRefused as exc:
+        print(f"duaal deploy: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(describe_pool_deployment(result))
+    return EXIT_OK
+
+
 COMMANDS = {
     "run": cmd_run,
     "demo": cmd_demo,
@@ -333,6 +358,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "runs": cmd_runs,
     "serve": cmd_serve,
+    "deploy": cmd_deploy,
 }
 
 

@@ -1,36 +1,57 @@
-"""The scheduled deployments `duaal serve` registers: ingest and validation every working
-day, the full reports monthly (cron and timezone from the settings)."""
+"""The scheduled deployments: ingest and validation every working day, the full reports
+monthly (cron and timezone from the settings). `duaal serve` runs them in its own process;
+`duaal deploy --pool NAME` registers them on a Prefect work pool for workers elsewhere."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from prefect import serve
 from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
 
 from duaal.settings import Settings
 from flows.pipeline import pipeline_flow
+
+if TYPE_CHECKING:
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.deployments.runner import RunnerDeployment
 
 INGEST_DEPLOYMENT = "duaal-ingest-validate"
 REPORTS_DEPLOYMENT = "duaal-monthly-reports"
 
 
-def build_deployments(settings: Settings) -> list[Any]:
+def deployment_parameters(settings: Settings, *, with_reports: bool) -> dict[str, Any]:
+    """The flow parameters of a scheduled run: the one place both `serve` and `deploy` take
+    them from."""
+    return {
+        "raw": str(settings.raw),
+        "db": str(settings.db),
+        "reports": str(settings.reports),
+        "with_reports": with_reports,
+    }
+
+
+def build_deployments(
+    settings: Settings, entrypoint_type: EntrypointType = EntrypointType.FILE_PATH
+) -> list[Any]:
     """The two deployments, with their cron schedules and parameters."""
-    common = {"raw": str(settings.raw), "db": str(settings.db), "reports": str(settings.reports)}
     ingest = pipeline_flow.to_deployment(
         name=INGEST_DEPLOYMENT,
         schedules=[Cron(settings.ingest_cron, timezone=settings.timezone)],
-        parameters={**common, "with_reports": False},
+        parameters=deployment_parameters(settings, with_reports=False),
         description="Ingest the new exports, decide, validate (working days).",
         tags=["duaal", "ingest"],
+        entrypoint_type=entrypoint_type,
     )
     reports = pipeline_flow.to_deployment(
         name=REPORTS_DEPLOYMENT,
         schedules=[Cron(settings.reports_cron, timezone=settings.timezone)],
-        parameters={**common, "with_reports": True},
+        parameters=deployment_parameters(settings, with_reports=True),
         description="The whole pipeline with the Excel reports (monthly).",
         tags=["duaal", "reports"],
+        entrypoint_type=entrypoint_type,
     )
     return [ingest, reports]
 
@@ -38,3 +59,104 @@ def build_deployments(settings: Settings) -> list[Any]:
 def serve_deployments(settings: Settings) -> None:
     """Register the deployments with the Prefect API and run them on schedule."""
     serve(*build_deployments(settings))
+
+
+POOL_TYPE = "process"
+
+
+class DeployRefused(RuntimeError):
+    """The deployments cannot be registered: no Prefect server, or a pool of another type."""
+
+
+@dataclass(frozen=True)
+class PoolDeployment:
+    """What `deploy_to_pool` registered: the pool, whether it was created, the deployments."""
+
+    api_url: str
+    pool: str
+    pool_created: bool
+    deployments: list[RunnerDeployment]
+
+
+def prefect_api_url() -> str:
+    """The Prefect API that deployments are registered with; a server must answer there."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url
+    if not url:
+        raise DeployRefused(
+            "PREFECT_API_URL is not set: a work pool lives on a Prefect server. Start one "
+            "(`.venv/bin/prefect server start`) and set PREFECT_API_URL, e.g. "
+            "export PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    with get_client(sync_client=True) as client:
+        error = client.api_healthcheck()
+    if error is not None:
+        raise DeployRefused(
+            f"no Prefect server answers at PREFECT_API_URL={url} ({type(error).__name__}): "
+            "start it (`.venv/bin/prefect server start`) or correct PREFECT_API_URL"
+        )
+    return url
+
+
+def ensure_process_pool(client: SyncPrefectClient, name: str) -> bool:
+    """Create the work pool `name` of type process when absent; True when it was created."""
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.workers.process import ProcessWorker
+
+    try:
+        pool = client.read_work_pool(name)
+    except ObjectNotFound:
+        client.create_work_pool(
+            WorkPoolCreate(
+                name=name,
+                type=POOL_TYPE,
+                base_job_template=ProcessWorker.get_default_base_job_template(),
+                description="duaal: runs the scheduled pipeline on machines that have the project",
+            )
+        )
+        return True
+    if pool.type != POOL_TYPE:
+        raise DeployRefused(
+            f"work pool {name!r} is of type {pool.type!r}, not {POOL_TYPE!r}: its workers "
+            "would not run the project's code; choose another pool name"
+        )
+    return False
+
+
+def deploy_to_pool(settings: Settings, pool: str) -> PoolDeployment:
+    """Register the scheduled deployments on a process work pool, creating it when absent.
+
+    The entrypoint is the module path `flows.pipeline.pipeline_flow`, not a file path
+    relative to the folder `deploy` ran in: a process worker runs each flow run in a fresh
+    temporary folder with its own Python, so the flow is found wherever the project is
+    installed (`make install`) and the worker started with the project's `.venv/bin/prefect`.
+    """
+    from prefect.client.orchestration import get_client
+
+    url = prefect_api_url()
+    with get_client(sync_client=True) as client:
+        created = ensure_process_pool(client, pool)
+    deployments = build_deployments(settings, entrypoint_type=EntrypointType.MODULE_PATH)
+    for deployment in deployments:
+        deployment.apply(work_pool_name=pool)
+    return PoolDeployment(api_url=url, pool=pool, pool_created=created, deployments=deployments)
+
+
+def describe_pool_deployment(result: PoolDeployment) -> str:
+    """The terminal report of `duaal deploy`: pool, deployments, schedules, worker command."""
+    state = "created" if result.pool_created else "already present"
+    lines = [f"work pool {result.pool!r} ({POOL_TYPE}, {state}) on {result.api_url}"]
+    for d in result.deployments:
+        lines.append(f"  deployment {d.flow_name}/{d.name}")
+        for s in d.schedules:
+            lines.append(f"    schedule  {s.schedule.cron} ({s.schedule.timezone})")
+        params = ", ".join(f"{k}={v}" for k, v in d.parameters.items())
+        lines.append(f"    parameters  {params}")
+    lines += [
+        "start a worker on any machine that has the project (make install):",
+        f"  PREFECT_API_URL={result.api_url} .venv/bin/prefect worker start --pool {result.pool}",
+    ]
+    return "\n".join(lines)
