@@ -1,4 +1,4 @@
-"""The command line: `duaal run | demo | generate | export | audit | runs | serve`.
+"""The command line: `duaal run | demo | generate | export | audit | runs | serve | deploy`.
 
 Heavy libraries (Prefect, Great Expectations, pandas) are imported inside the commands
 that use them, so `duaal --help` answers at once.
@@ -34,12 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, parents=[common])
 
-    def paths(p: argparse.ArgumentParser, *, run: bool = False) -> None:
+    def paths(p: argparse.ArgumentParser, *, run: bool = False, dated: bool = True) -> None:
         p.add_argument("--db", help="DuckDB file (default data/processed/duaal.duckdb)")
         if run:
             p.add_argument("--raw", help="folder of exports (default data/raw)")
             p.add_argument("--reports", help="report folder (default reports)")
-            p.add_argument("--as-of", help="reference date YYYY-MM-DD (default today)")
+            if dated:  # a scheduled run judges as on the day it runs
+                p.add_argument("--as-of", help="reference date YYYY-MM-DD (default today)")
             p.add_argument(
                 "--school-year",
                 action="append",
@@ -94,19 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     paths(runs)
 
     serve = command("serve", "serve the scheduled deployments with Prefect")
-    paths(serve, run=True)
+    paths(serve, run=True, dated=False)
 
-    deploy = sub.add_parser(
-        "deploy", help="register the scheduled deployments on a Prefect work pool"
-    )
+    deploy = command("deploy", "register the scheduled deployments on a Prefect work pool")
     deploy.add_argument(
         "--pool", required=True, help="work pool name (type process, created when absent)"
     )
-    # Only the settings the deployments' parameters carry (deployment_parameters), so that
-    # no flag is accepted and then dropped.
-    paths(deploy)
-    deploy.add_argument("--raw", type=Path, help="folder of exports (default data/raw)")
-    deploy.add_argument("--reports", type=Path, help="report folder (default reports)")
+    paths(deploy, run=True, dated=False)
     return parser
 
 

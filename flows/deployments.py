@@ -5,6 +5,7 @@ monthly (cron and timezone from the settings). `duaal serve` runs them in its ow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prefect import serve
@@ -12,7 +13,7 @@ from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
 from duaal.settings import Settings
-from flows.pipeline import pipeline_flow
+from flows.pipeline import flow_parameters, pipeline_flow
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
@@ -23,14 +24,12 @@ REPORTS_DEPLOYMENT = "duaal-monthly-reports"
 
 
 def deployment_parameters(settings: Settings, *, with_reports: bool) -> dict[str, Any]:
-    """The flow parameters of a scheduled run: the one place both `serve` and `deploy` take
-    them from."""
-    return {
-        "raw": str(settings.raw),
-        "db": str(settings.db),
-        "reports": str(settings.reports),
-        "with_reports": with_reports,
-    }
+    """The flow parameters of a scheduled run, the one place both `serve` and `deploy` take
+    them from: every run setting, as JSON, except as_of (a scheduled run judges as on the
+    day it runs)."""
+    params = flow_parameters(settings, with_reports=with_reports)
+    del params["as_of"]
+    return {k: str(v) if isinstance(v, Path) else v for k, v in params.items()}
 
 
 def build_deployments(

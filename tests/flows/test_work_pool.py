@@ -24,6 +24,9 @@ pytestmark = pytest.mark.prefect
 BIN = Path(sys.executable).parent
 POOL = "duaal-test-pool"
 INGEST, REPORTS = "duaal-ingest-validate", "duaal-monthly-reports"
+PROJECT = Path(__file__).resolve().parents[2]
+RULES = PROJECT / "transforms" / "rules.toml"
+ALIASES = PROJECT / "transforms" / "header_aliases.toml"
 
 
 def _deploy(env: dict[str, str], *flags: str) -> subprocess.CompletedProcess:
@@ -65,7 +68,10 @@ def test_a_worker_runs_the_deployment_registered_on_the_pool(server, spawn, tmp_
         f"work pool '{POOL}' (process, already present) on {api}",
         f"  deployment duaal-pipeline/{INGEST}",
         "    schedule  0 6 * * 1-5 (Europe/Brussels)",
-        f"    parameters  raw={raw}, db={db}, reports={reports}, with_reports=False",
+        f"    parameters  raw={raw}, db={db}, reports={reports}, rules={RULES}, "
+        f"aliases={ALIASES}, school_years=[], lock_timeout_s=60.0, notify_block=, "
+        "max_export_age_days=35, max_volume_drop=0.1, max_quarantine_share=0.05, "
+        "with_reports=False",
     ]
     assert f"deployment duaal-pipeline/{REPORTS}" in out.stdout
     assert out.stdout.splitlines()[-1] == (
@@ -87,8 +93,16 @@ def test_a_worker_runs_the_deployment_registered_on_the_pool(server, spawn, tmp_
             "raw": str(raw),
             "db": str(db),
             "reports": str(reports),
+            "rules": str(RULES),
+            "aliases": str(ALIASES),
+            "school_years": [],
+            "lock_timeout_s": 60.0,
+            "notify_block": "",
+            "max_export_age_days": 35,
+            "max_volume_drop": 0.1,
+            "max_quarantine_share": 0.05,
             "with_reports": False,
-        }
+        }, "every run setting but as_of: a scheduled run judges as on the day it runs"
         flow_run = client.create_flow_run_from_deployment(ingest.id)
 
         # A worker as its own process, as on another machine: its own Prefect home, started
@@ -121,11 +135,11 @@ def test_deploy_without_a_pool_is_a_usage_error(capsys):
     assert "the following arguments are required: --pool" in capsys.readouterr().err
 
 
-def test_deploy_refuses_a_setting_its_deployments_would_not_carry(capsys):
+def test_deploy_refuses_a_fixed_as_of(capsys):
     with pytest.raises(SystemExit) as exited:
-        main(["deploy", "--pool", POOL, "--rules", "other-rules.toml"])
+        main(["deploy", "--pool", POOL, "--as-of", "2025-01-31"])
     assert exited.value.code == EXIT_USAGE
-    assert "unrecognized arguments: --rules other-rules.toml" in capsys.readouterr().err
+    assert "unrecognized arguments: --as-of 2025-01-31" in capsys.readouterr().err
 
 
 def _deploy_without_server(tmp_path: Path, api_url: str | None) -> subprocess.CompletedProcess:
