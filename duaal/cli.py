@@ -368,12 +368,19 @@ def _failure(command: str, exc: BaseException) -> str:
         return "\n".join(lines)
     if isinstance(exc, FileNotFoundError | LookupError | ValueError):
         return f"duaal {command}: {exc}"
-    where = ""
+    from duaal.pipeline import STAGE_NOTE
+
+    stages = [
+        n.removeprefix(STAGE_NOTE)
+        for n in getattr(exc, "__notes__", ())
+        if n.startswith(STAGE_NOTE)
+    ]
+    where = f" in stage {stages[0]}" if stages else ""
     tb = exc.__traceback__
-    while tb is not None:  # the innermost frame of our own code says where it failed
+    while tb is not None:  # the innermost frame of duaal's own code says where
         name = tb.tb_frame.f_code.co_filename
-        if "/duaal/" in name or "/transforms/" in name or "/expectations/" in name:
-            where = f" in {Path(name).parent.name}/{Path(name).name}:{tb.tb_lineno}"
+        if any(f"/{pkg}/" in name for pkg in ("duaal", "transforms", "expectations", "flows")):
+            where = f"{where.split(' (')[0]} ({Path(name).parent.name}/{Path(name).name}:{tb.tb_lineno})"
         tb = tb.tb_next
     return (
         f"duaal {command} failed{where}: {type(exc).__name__}: {exc}\n"

@@ -41,6 +41,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
 
 DECISION_KEY = ("school_year", "company_kbo", "learner_insz")
+STAGE_NOTE = "duaal stage: "  # the note a failed stage adds to its exception
 FINDING_ORDER = ("code", "agreement_id", "mentor_insz", "detail")
 
 
@@ -407,6 +408,10 @@ def execute(
             t0 = time.perf_counter()
             try:
                 return stage(fn)(*args)
+            except Exception as exc:
+                if not any(n.startswith(STAGE_NOTE) for n in getattr(exc, "__notes__", ())):
+                    exc.add_note(f"{STAGE_NOTE}{name}")  # the command line says where
+                raise
             finally:
                 seconds[name] = time.perf_counter() - t0
 
