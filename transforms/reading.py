@@ -40,6 +40,7 @@ from transforms.values import (
     PARSERS,
     ValueProblem,
     is_empty,
+    parse_open_end_date,
     show,
 )
 
@@ -51,7 +52,7 @@ CSV_SUFFIXES = (".csv",)
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
     "DATE": pa.date32(),
-    "DECIMAL(12, 2)": pa.decimal128(12, 2),
+    "DECIMAL(18, 6)": pa.decimal128(18, 6),
     "INTEGER": pa.int32(),
     "BOOLEAN": pa.bool_(),
 }
@@ -359,7 +360,7 @@ class _Problem:
 
 def _parse_column(column: Column, label: str, cells: list[object]) -> tuple[list[object], bool]:
     """Typed values of one column (a failed cell holds a _Problem), and whether any failed."""
-    parser = PARSERS[column.kind]
+    parser = parse_open_end_date if column.open_end else PARSERS[column.kind]
     if column.kind in EMPTY_VALUE:
         empty: object = EMPTY_VALUE[column.kind]
     elif column.required:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from transforms.identifiers import InvalidIdentifier, normalise_iban, normalise_insz, normalise_kbo
 
@@ -106,8 +106,14 @@ def excel_serial_to_date(serial: float) -> date:
     return _EXCEL_EPOCH + timedelta(days=days)
 
 
+# A CSV cell of at most 5 digits in a date column is an Excel serial number (CONTRACTS.md):
+# 5 digits reach 2173, well past the plausible window, and no written date is that short.
+_SERIAL_TEXT = re.compile(r"\d{1,5}")
+
+
 def parse_date(value: object) -> date:
-    """A date from an Excel date/datetime, a serial number or dd/mm/yyyy, yyyy-mm-dd, ... text."""
+    """A date from an Excel date/datetime, a serial number (also as text of at most 5
+    digits) or dd/mm/yyyy, yyyy-mm-dd, ... text."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -117,6 +123,8 @@ def parse_date(value: object) -> date:
     if isinstance(value, int | float):
         return excel_serial_to_date(value)
     text = str(value).strip()
+    if _SERIAL_TEXT.fullmatch(text):
+        return excel_serial_to_date(int(text))
     match = _DMY.fullmatch(text)
     if match:
         day, month, year = int(match[1]), int(match[3]), int(match[4])
@@ -137,9 +145,8 @@ EARLIEST_PLAUSIBLE_DATE = date(1920, 1, 1)
 LATEST_PLAUSIBLE_DATE = date(2100, 12, 31)
 
 
-def parse_plausible_date(value: object) -> date:
-    """A date as parse_date reads it, refused when it lies outside the plausible window."""
-    day = parse_date(value)
+def _plausible(day: date, value: object) -> date:
+    """The date, refused when it lies outside the plausible window (value: as read)."""
     if not EARLIEST_PLAUSIBLE_DATE <= day <= LATEST_PLAUSIBLE_DATE:
         raise ValueProblem(
             INVALID_DATE,
@@ -148,6 +155,24 @@ def parse_plausible_date(value: object) -> date:
             "(a typo?)",
         )
     return day
+
+
+def parse_plausible_date(value: object) -> date:
+    """A date as parse_date reads it, refused when it lies outside the plausible window."""
+    return _plausible(parse_date(value), value)
+
+
+# Dimona writes an open-ended period's end date as a day in the year 9999 (31/12/9999).
+OPEN_END_YEAR = 9999
+
+
+def parse_open_end_date(value: object) -> date | None:
+    """A Dimona end date: a day in the year 9999 means open-ended (None), like an empty cell;
+    any other date as parse_plausible_date reads it."""
+    day = parse_date(value)
+    if day.year == OPEN_END_YEAR:
+        return None
+    return _plausible(day, value)
 
 
 _TRUE = frozenset({"ja", "j", "yes", "true", "1"})
@@ -168,19 +193,24 @@ def parse_bool(value: object) -> bool:
     raise ValueProblem(INVALID_VALUE, f"{show(value)} is not yes or no (Ja/Nee)")
 
 
-_CENT = Decimal("0.01")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_DECIMAL_LIMIT = Decimal(10) ** 10  # DECIMAL(12, 2)
+# DECIMAL(18, 6): 12 digits before the point, 6 after (sources.KIND_SQL_TYPE)
+DECIMAL_PLACES = 6
+_DECIMAL_LIMIT = Decimal(10) ** (18 - DECIMAL_PLACES)
+_DECIMAL_STEP = Decimal(1).scaleb(-DECIMAL_PLACES)
 
 
 def parse_decimal(value: object) -> Decimal:
-    """A decimal from a number cell or text '38', '38.5', '38,5', '1.234,50', rounded to cents."""
+    """A decimal from a number cell or text '38', '38.5', '38,5', '1.234,50', kept exactly:
+    a value with more decimals than the column holds is refused, never rounded."""
     if isinstance(value, bool):
         raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number")
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
-        number = Decimal(repr(value))
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number")
+        number = Decimal(repr(value))  # the shortest decimal that is this float
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "").lstrip("€")
         if "," in text and "." in text:
@@ -191,16 +221,14 @@ def parse_decimal(value: object) -> Decimal:
         if not _NUMBER.fullmatch(text):
             raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number")
         number = Decimal(text)
-    try:
-        rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number") from None
-    if abs(rounded) >= _DECIMAL_LIMIT:
+    if abs(number) >= _DECIMAL_LIMIT:
         raise ValueProblem(INVALID_VALUE, f"{show(value)} is too large")
+    if number != number.quantize(_DECIMAL_STEP):
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} has more than {DECIMAL_PLACES} decimals")
     # hours a week and amounts paid are never below zero
-    if rounded < 0:
+    if number < 0:
         raise ValueProblem(INVALID_VALUE, f"{show(value)} is negative")
-    return rounded
+    return number
 
 
 _INTEGER = re.compile(r"[+-]?\d+(?:\.0+)?")
@@ -286,6 +314,13 @@ parse_premium_kind = _choice(
     {"stagebonus": "stagebonus", "premie": "premie"}, "stagebonus or premie"
 )
 
+
+def parse_worker_type(value: object) -> str:
+    """A Dimona worker type in upper case (`alt` is `ALT`); a type the rules do not know
+    is kept as given, upper-cased: it simply does not count."""
+    return parse_text(value).upper()
+
+
 _SCHOOL_YEAR = re.compile(r"(\d{4})\s*-\s*(\d{4})")
 
 
@@ -312,6 +347,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "agreement_type": parse_agreement_type,
     "dimona_status": parse_dimona_status,
     "premium_kind": parse_premium_kind,
+    "worker_type": parse_worker_type,
     "school_year": parse_school_year,
 }
 

@@ -87,7 +87,7 @@ def test_loads_each_file_with_lineage_and_quarantine(tmp_path: Path, con) -> Non
     ]  # fmt: skip
     assert con.execute(
         "SELECT batch_id, row_number, school_year, amount_eur::VARCHAR FROM ingest_premies"
-    ).fetchall() == [(2, 2, "2023-2024", "750.00")]
+    ).fetchall() == [(2, 2, "2023-2024", "750.000000")]  # DECIMAL(18, 6): kept exactly
 
 
 def test_a_file_loaded_before_is_skipped_and_not_recorded_again(tmp_path: Path, con) -> None:

@@ -451,7 +451,7 @@ def test_csv_in_windows_1252(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "ansi.csv", rows, encoding="cp1252")
     assert "é".encode("cp1252") in path.read_bytes()
     result = read_file(path, DIMONA, {})
-    assert column(result, "worker_type") == ["Élève"]
+    assert column(result, "worker_type") == ["ÉLÈVE"]  # a code: upper case, accents kept
 
 
 def test_csv_quoted_field_spanning_lines_keeps_line_numbers(tmp_path: Path) -> None:

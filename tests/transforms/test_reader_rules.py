@@ -1,0 +1,148 @@
+"""The reader rules of CONTRACTS.md ("What the reader must accept"), each at its boundary:
+a tiny export file in, the exact stored rows (and, where a rule compares, the finding) out."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from tests.builders import add_dimona, add_recognition, rules_db
+from tests.fixtures.exports.writers import (
+    AGREEMENT_HEADERS,
+    DIMONA_HEADERS,
+    agreement_row,
+    dimona_row,
+    write_csv,
+    write_xlsx,
+)
+from transforms.loading import ingest
+from transforms.reading import read_file
+from transforms.sources import AGREEMENTS, DIMONA
+from transforms.values import INVALID_DATE, INVALID_VALUE
+
+
+def problems(result) -> list[tuple[int, str]]:
+    return [(e.row_number, e.reason) for e in result.quarantine]
+
+
+def test_csv_date_cells_of_at_most_5_digits_are_excel_serials(tmp_path: Path) -> None:
+    rows = [
+        DIMONA_HEADERS,
+        dimona_row(dimona_id="D-1", start_date="45555", end_date="45838", declared_on="45554"),
+        dimona_row(dimona_id="D-2", start_date="455550"),  # 6 digits: no serial, no date
+    ]
+    result = read_file(write_csv(tmp_path / "dimona.csv", rows), DIMONA, {})
+    assert problems(result) == [(3, INVALID_DATE)]
+    (row,) = result.table.to_pylist()
+    assert (row["start_date"], row["end_date"], row["declared_on"]) == (
+        date(2024, 9, 20),
+        date(2025, 6, 30),
+        date(2024, 9, 19),
+    )
+
+
+def test_dimona_end_date_in_the_year_9999_is_open_ended(tmp_path: Path) -> None:
+    workbook = [
+        DIMONA_HEADERS,
+        dimona_row(dimona_id="D-1", end_date=date(9999, 12, 31)),  # a date cell
+        dimona_row(dimona_id="D-2", end_date=2958465),  # its serial in a number cell
+        dimona_row(dimona_id="D-3", end_date="31/12/9999"),  # text
+        dimona_row(dimona_id="D-4", end_date="9999-12-31"),
+        dimona_row(dimona_id="D-5", end_date=""),  # empty: open-ended as before
+        dimona_row(dimona_id="D-6", end_date="31/12/9998"),  # not 9999: implausible
+    ]
+    result = read_file(write_xlsx(tmp_path / "dimona.xlsx", workbook), DIMONA, {})
+    assert problems(result) == [(7, INVALID_DATE)]
+    assert [(r["dimona_id"], r["end_date"]) for r in result.table.to_pylist()] == [
+        ("D-1", None),
+        ("D-2", None),
+        ("D-3", None),
+        ("D-4", None),
+        ("D-5", None),
+    ]
+    csv = [DIMONA_HEADERS, dimona_row(end_date="31/12/9999")]
+    result = read_file(write_csv(tmp_path / "dimona.csv", csv), DIMONA, {})
+    assert result.table.column("end_date").to_pylist() == [None]
+
+
+def test_9999_is_an_invalid_date_outside_dimona_end_dates(tmp_path: Path) -> None:
+    rows = [AGREEMENT_HEADERS, agreement_row(end_date="31/12/9999")]
+    result = read_file(write_csv(tmp_path / "ovk.csv", rows), AGREEMENTS, {})
+    assert problems(result) == [(2, INVALID_DATE)]
+
+
+def test_codes_match_ignoring_case_and_spaces_and_are_stored_as_the_contract_spells_them(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        DIMONA_HEADERS,
+        dimona_row(dimona_id="D-1", worker_type=" alt ", status=" ACTIEF "),
+        dimona_row(dimona_id="D-2", worker_type="Oth", status="geannuleerd"),
+        dimona_row(dimona_id="D-3", worker_type="nieuw", status="Actief"),  # unknown: kept
+    ]
+    result = read_file(write_csv(tmp_path / "dimona.csv", rows), DIMONA, {})
+    assert problems(result) == []
+    assert [(r["worker_type"], r["status"]) for r in result.table.to_pylist()] == [
+        ("ALT", "Actief"),
+        ("OTH", "Geannuleerd"),
+        ("NIEUW", "Actief"),
+    ]
+    agreements = [AGREEMENT_HEADERS, agreement_row(agreement_type=" oao ")]
+    result = read_file(write_csv(tmp_path / "ovk.csv", agreements), AGREEMENTS, {})
+    assert result.table.column("agreement_type").to_pylist() == ["OAO"]
+
+
+def test_a_lower_case_worker_type_counts_as_training(tmp_path: Path) -> None:
+    con = rules_db()
+    raw = tmp_path / "raw"
+    (raw / "dimona").mkdir(parents=True)
+    write_csv(raw / "dimona" / "d.csv", [DIMONA_HEADERS, dimona_row(worker_type="alt")])
+    ingest(con, raw, workers=0)
+    assert con.execute("SELECT worker_type FROM ingest_dimona").fetchall() == [("ALT",)]
+
+
+def _hours_findings(tmp_path: Path, hours: object) -> list[tuple]:
+    """HOURS_TYPE_MISMATCH of one OAO whose hours a week are written as `hours` in a CSV."""
+    from tests.transforms.test_fct_compliance_findings import findings
+
+    con: duckdb.DuckDBPyConnection = rules_db()
+    raw = tmp_path / "raw"
+    (raw / "overeenkomsten").mkdir(parents=True)
+    row = agreement_row(agreement_id="OVK-1", hours_per_week=hours)
+    write_csv(raw / "overeenkomsten" / "ovk.csv", [AGREEMENT_HEADERS, row])
+    ingest(con, raw, workers=0)
+    add_dimona(con, company_kbo=row[AGREEMENT_HEADERS.index("Ondernemingsnummer")])
+    add_recognition(con)
+    return [r[:5:4] for r in findings(con, date(2025, 1, 15), "HOURS_TYPE_MISMATCH")]
+
+
+def test_19_996_hours_are_fewer_than_20(tmp_path: Path) -> None:
+    assert _hours_findings(tmp_path, "19,996") == [
+        ("HOURS_TYPE_MISMATCH", "OAO met 19,996 uur per week (minimum 20)")
+    ]
+
+
+def test_20_hours_are_enough_for_an_oao(tmp_path: Path) -> None:
+    assert _hours_findings(tmp_path, "20,000") == []
+
+
+def test_hours_are_stored_exactly(tmp_path: Path) -> None:
+    con = rules_db()
+    raw = tmp_path / "raw"
+    (raw / "overeenkomsten").mkdir(parents=True)
+    rows = [
+        AGREEMENT_HEADERS,
+        agreement_row(agreement_id="A-1", hours_per_week="19,996"),
+        agreement_row(agreement_id="A-2", hours_per_week="19,9999999"),  # 7 decimals
+    ]
+    write_csv(raw / "overeenkomsten" / "ovk.csv", rows)
+    ingest(con, raw, workers=0)
+    assert con.execute(
+        "SELECT agreement_id, hours_per_week FROM ingest_overeenkomsten"
+    ).fetchall() == [("A-1", Decimal("19.996000"))]
+    assert con.execute("SELECT row_number, reason FROM quarantine").fetchall() == [
+        (3, INVALID_VALUE)
+    ]
