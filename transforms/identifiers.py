@@ -69,12 +69,19 @@ def normalise_kbo(value: object) -> str:
     return text
 
 
+def belgian_account_check(first10: str) -> int:
+    """The check digits of a Belgian account: its first 10 digits mod 97, 97 when that is 0."""
+    return int(first10) % 97 or 97
+
+
 def iban_is_valid(iban: str) -> bool:
-    """True for a Belgian IBAN (BE + 14 digits) that passes the ISO 13616 mod-97 check."""
+    """True for a Belgian IBAN (BE + 14 digits) that passes the ISO 13616 mod-97 check and
+    whose 12 account digits carry their own check digits (RULES.md, Identifiers)."""
     if len(iban) != 16 or not iban.startswith("BE") or not iban[2:].isdigit():
         return False
     rearranged = iban[4:] + "1114" + iban[2:4]  # B=11, E=14
-    return int(rearranged) % 97 == 1
+    account = iban[4:]
+    return int(rearranged) % 97 == 1 and int(account[10:]) == belgian_account_check(account[:10])
 
 
 def normalise_iban(value: object) -> str:
@@ -100,9 +107,12 @@ def make_kbo(eight_digits: int) -> str:
     return f"{first}{97 - int(first) % 97:02d}"
 
 
-def make_iban(account12: str) -> str:
-    """Build a valid Belgian IBAN from 12 account digits, computing the 2 check digits."""
-    if len(account12) != 12 or not account12.isdigit():
-        raise ValueError("a Belgian account number has 12 digits")
+def make_iban(account: str) -> str:
+    """Build a valid Belgian IBAN from the first 10 digits of an account (bank code and
+    number): the account's own 2 check digits and the IBAN's 2 are computed. Given 12
+    digits, the last 2 are ignored and computed anew (for sample data and tests)."""
+    if len(account) not in (10, 12) or not account.isdigit():
+        raise ValueError("a Belgian account number has 12 digits (10 and 2 check digits)")
+    account12 = f"{account[:10]}{belgian_account_check(account[:10]):02d}"
     check = 98 - int(account12 + "111400") % 97
     return f"BE{check:02d}{account12}"

@@ -113,3 +113,31 @@ def test_insz_of_2000_or_later_is_not_valid_without_the_2() -> None:
     insz = make_insz("060512", 123, born_2000_or_later=True)
     assert 97 - int(insz[:9]) % 97 != int(insz[9:]), "the old checksum must not match here"
     assert insz_is_valid(insz)
+
+
+def _iso_iban(account12: str) -> str:
+    """An IBAN with the right ISO 13616 check digits, whatever the account's own ones."""
+    return f"BE{98 - int(account12 + '111400') % 97:02d}{account12}"
+
+
+@pytest.mark.parametrize(
+    ("iban", "valid"),
+    [
+        ("BE68539007547034", True),  # 5390075470 mod 97 = 34
+        ("BE41539007547035", False),  # ISO check right, the account's own check digits wrong
+        ("BE54097000000097", True),  # 0970000000 mod 97 = 0: written as 97
+        ("BE54097000000000", False),  # ... never as 00, though the ISO check passes
+    ],
+)
+def test_belgian_iban_has_the_accounts_own_check_digits(iban: str, valid: bool) -> None:
+    assert _iso_iban(iban[4:]) == iban, "the ISO 13616 check passes in every case"
+    assert iban_is_valid(iban) is valid
+
+
+def test_made_ibans_carry_both_check_digits() -> None:
+    assert make_iban("5390075470") == "BE68539007547034"
+    assert make_iban("0970000000") == "BE54097000000097"
+    # 12 digits: the last 2 are the account's check digits and are computed anew
+    assert make_iban("539007547099") == "BE68539007547034"
+    with pytest.raises(ValueError, match="12 digits"):
+        make_iban("53900754")
