@@ -1,8 +1,9 @@
 """Belgian identifiers (RULES.md, Identifiers): normalise what an export carries, check the checksum.
 
 Each `normalise_*` returns the canonical form (digits only, zero-padded; IBAN upper case
-without spaces) or raises `InvalidIdentifier` with a Dutch-free, English reason that the
-quarantine detail repeats. `*_is_valid` checks a canonical value.
+without spaces) or raises `InvalidIdentifier` saying in Dutch what is wrong, without the
+value: the quarantine detail puts it after the column and the value as read
+("INSZ lerende '12345': controlecijfer klopt niet"). `*_is_valid` checks a canonical value.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def _digits(value: object) -> str:
     """Digits of a cell value; a float such as 85073003328.0 (a number cell) loses its '.0'."""
     if isinstance(value, float):
         if not value.is_integer():
-            raise InvalidIdentifier(f"{value!r} is not a whole number")
+            raise InvalidIdentifier("geen geheel getal")
         value = int(value)
     text = _NON_ALNUM.sub("", str(value).strip())
     return text
@@ -38,12 +39,12 @@ def normalise_insz(value: object) -> str:
     """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328 or 5073003328 (lost zero)."""
     text = _digits(value)
     if not text.isdigit():
-        raise InvalidIdentifier(f"{value!r} contains letters")
+        raise InvalidIdentifier("bevat letters")
     if len(text) > 11:
-        raise InvalidIdentifier(f"{value!r} has {len(text)} digits, an INSZ has 11")
+        raise InvalidIdentifier(f"{len(text)} cijfers, een INSZ heeft er 11")
     text = text.zfill(11)
     if not insz_is_valid(text):
-        raise InvalidIdentifier(f"{value!r}: checksum does not match")
+        raise InvalidIdentifier("controlecijfer klopt niet")
     return text
 
 
@@ -60,12 +61,12 @@ def normalise_kbo(value: object) -> str:
     if text[:2].upper() == "BE":
         text = text[2:]
     if not text.isdigit():
-        raise InvalidIdentifier(f"{value!r} contains letters")
+        raise InvalidIdentifier("bevat letters")
     if len(text) > 10:
-        raise InvalidIdentifier(f"{value!r} has {len(text)} digits, a KBO number has 10")
+        raise InvalidIdentifier(f"{len(text)} cijfers, een ondernemingsnummer heeft er 10")
     text = text.zfill(10)
     if not kbo_is_valid(text):
-        raise InvalidIdentifier(f"{value!r}: checksum does not match")
+        raise InvalidIdentifier("controlecijfer klopt niet")
     return text
 
 
@@ -88,9 +89,11 @@ def normalise_iban(value: object) -> str:
     """Canonical IBAN from 'BE68 5390 0754 7034' or 'be68-5390-0754-7034'."""
     text = _digits(value).upper()
     if not text.startswith("BE") and text.isdigit() and len(text) <= 14:
-        raise InvalidIdentifier(f"{value!r} has no country code BE")
+        raise InvalidIdentifier("geen landcode BE")
+    if len(text) != 16 or not text.startswith("BE") or not text[2:].isdigit():
+        raise InvalidIdentifier("geen Belgische IBAN (BE en 14 cijfers)")
     if not iban_is_valid(text):
-        raise InvalidIdentifier(f"{value!r} is not a valid Belgian IBAN")
+        raise InvalidIdentifier("controlecijfers kloppen niet")
     return text
 
 

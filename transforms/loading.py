@@ -33,6 +33,7 @@ from transforms.reading import (
     FileRefused,
     ReadResult,
     load_aliases,
+    not_a_spreadsheet,
     read_file,
 )
 from transforms.sources import SOURCES, Source
@@ -281,15 +282,14 @@ def ingest_file(
             None,
         )
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES + CSV_SUFFIXES:
-        reason = f"{path.name}: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)"
-        return _refuse(con, source, path, sha256, reason, loaded_at)
+        return _refuse(con, source, path, sha256, not_a_spreadsheet(path), loaded_at)
     try:
         if read is None:
             result = read_file(path, source, aliases, data=data)
         else:
             result = read(path, source, aliases, data)
     except FileRefused as exc:
-        return _refuse(con, source, path, sha256, str(exc), loaded_at)
+        return _refuse(con, source, path, sha256, exc, loaded_at)
     return _load(con, source, path, sha256, result, loaded_at)
 
 
@@ -300,11 +300,12 @@ def _insert_batch(
     path: Path,
     sha256: str,
     status: str,
-    reason: str | None,
+    refused: FileRefused | None,
     result: ReadResult | None,
     loaded_at: datetime,
 ) -> None:
-    """One load_batches row; a refused file has no sheet and zero counts."""
+    """One load_batches row; a refused file has its reasons (English and Dutch), no sheet
+    and zero counts."""
     counts = (
         (result.rows_read, result.rows_accepted, result.rows_quarantined, result.rows_blank)
         if result is not None
@@ -312,8 +313,8 @@ def _insert_batch(
     )
     con.execute(
         "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
-        "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "status, reason, reason_nl, rows_read, rows_accepted, rows_quarantined, rows_blank, "
+        "loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             batch_id,
             source.folder,
@@ -322,7 +323,8 @@ def _insert_batch(
             sha256,
             result.sheet_name if result is not None else None,
             status,
-            reason,
+            None if refused is None else str(refused),
+            None if refused is None else refused.message_nl,
             *counts,
             loaded_at,
         ],
@@ -413,11 +415,11 @@ def _refuse(
     source: Source,
     path: Path,
     sha256: str,
-    reason: str,
+    refused: FileRefused,
     loaded_at: datetime,
 ) -> FileOutcome:
-    """Record a refused file as a batch with its reason and zero counts."""
+    """Record a refused file as a batch with its reasons and zero counts."""
     with transaction(con):
         batch_id = _next_batch_id(con)
-        _insert_batch(con, batch_id, source, path, sha256, "refused", reason, None, loaded_at)
-    return FileOutcome(source.folder, path.name, "refused", reason, batch_id, None)
+        _insert_batch(con, batch_id, source, path, sha256, "refused", refused, None, loaded_at)
+    return FileOutcome(source.folder, path.name, "refused", str(refused), batch_id, None)

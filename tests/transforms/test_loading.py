@@ -81,9 +81,9 @@ def test_loads_each_file_with_lineage_and_quarantine(tmp_path: Path, con) -> Non
         "FROM quarantine ORDER BY reason"
     ).fetchall() == [
         (1, "dimona", "dimona_2024.xlsx", "Dimona", 5, "INVALID_DATE",
-         "Begindatum: '31/02/2024' is not an existing date"),
+         "Begindatum 31/02/2024 bestaat niet"),
         (1, "dimona", "dimona_2024.xlsx", "Dimona", 5, "INVALID_VALUE",
-         "Status: '?' is not Actief or Geannuleerd"),
+         "Status '?' is geen Actief of Geannuleerd"),
     ]  # fmt: skip
     assert con.execute(
         "SELECT batch_id, row_number, school_year, amount_eur::VARCHAR FROM ingest_premies"

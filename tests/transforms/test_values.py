@@ -60,19 +60,19 @@ def test_dates_in_every_accepted_form(cell: object, expected: date) -> None:
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("31/02/2024", "'31/02/2024' is not an existing date"),
-        ("29/02/2023", "'29/02/2023' is not an existing date"),
-        ("2024-13-01", "'2024-13-01' is not an existing date"),
-        ("02/09-2024", "'02/09-2024' is not a date"),  # mixed separators
-        ("2 september 2024", "'2 september 2024' is not a date"),
-        ("02/09/24", "'02/09/24' is not a date"),
-        (60, "60 is not an Excel date serial number"),  # 29 February 1900 never was
-        (0, "0 is not an Excel date serial number"),
-        (True, "True is not a date"),
-        ("100000", "'100000' is not a date"),  # 6 digits are no serial
-        ("45555.5", "'45555.5' is not a date"),
-        ("60", "60 is not an Excel date serial number"),
-        ("0", "0 is not an Excel date serial number"),
+        ("31/02/2024", "31/02/2024 bestaat niet"),
+        ("29/02/2023", "29/02/2023 bestaat niet"),
+        ("2024-13-01", "2024-13-01 bestaat niet"),
+        ("02/09-2024", "'02/09-2024' is geen datum"),  # mixed separators
+        ("2 september 2024", "'2 september 2024' is geen datum"),
+        ("02/09/24", "'02/09/24' is geen datum"),
+        (60, "60 is geen Excel-datum (serieel getal)"),  # 29 February 1900 never was
+        (0, "0 is geen Excel-datum (serieel getal)"),
+        (True, "WAAR is geen datum"),
+        ("100000", "'100000' is geen datum"),  # 6 digits are no serial
+        ("45555.5", "'45555.5' is geen datum"),
+        ("60", "60 is geen Excel-datum (serieel getal)"),
+        ("0", "0 is geen Excel-datum (serieel getal)"),
     ],
 )
 def test_dates_that_do_not_exist_are_invalid(cell: object, message: str) -> None:
@@ -130,10 +130,10 @@ def test_decimal_19_996_hours_is_fewer_than_20() -> None:
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("19,9999999", "'19,9999999' has more than 6 decimals"),  # refused, not rounded to 20
-        (0.1 + 0.2, "0.30000000000000004 has more than 6 decimals"),
-        ("1000000000000", "'1000000000000' is too large"),
-        (float("inf"), "inf is not a number"),
+        ("19,9999999", "'19,9999999' heeft meer dan 6 decimalen"),  # refused, not rounded to 20
+        (0.1 + 0.2, "0,30000000000000004 heeft meer dan 6 decimalen"),
+        ("1000000000000", "'1000000000000' is te groot"),
+        (float("inf"), "inf is geen getal"),
     ],
 )
 def test_decimal_that_the_column_cannot_hold_is_refused(cell: object, message: str) -> None:
