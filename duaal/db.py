@@ -156,6 +156,8 @@ SCHEMA_DDL: tuple[str, ...] = (
     detail VARCHAR NOT NULL,
     raw_values VARCHAR                -- the row as read, JSON
 )""",
+    # the row's natural key when it could be read: concat_ws('|', key columns) of the source
+    "ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS row_key VARCHAR",
     *(ingest_table_ddl(s) for s in SOURCES),
     """CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY,

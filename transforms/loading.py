@@ -361,6 +361,7 @@ def _insert_quarantine(
             "reason": [e.reason for e in entries],
             "detail": [e.detail for e in entries],
             "raw_values": [e.raw_values for e in entries],
+            "row_key": pa.array([e.row_key for e in entries], pa.string()),
         }
     )
     view = f"_quarantine_{next(_view_ids)}"
@@ -368,8 +369,8 @@ def _insert_quarantine(
     try:
         con.execute(
             "INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, "
-            f"reason, detail, raw_values) SELECT ?, ?, ?, ?, row_number, reason, detail, "
-            f"raw_values FROM {view}",
+            "reason, detail, raw_values, row_key) SELECT ?, ?, ?, ?, row_number, reason, "
+            f"detail, raw_values, row_key FROM {view}",
             [batch_id, source.folder, path.name, result.sheet_name],
         )
     finally:

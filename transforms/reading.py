@@ -83,6 +83,10 @@ class QuarantineEntry:
     reason: str
     detail: str
     raw_values: str  # JSON object: file header -> value as read
+    # the row's natural key as parsed (Source.key order, joined by '|', as
+    # concat_ws('|', key columns) of an ingest table writes it); None when a part of it
+    # is empty or failed to parse
+    row_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -586,13 +590,13 @@ def _parse_grid(source: Source, grid: _Grid) -> ReadResult:
     for index, problem in extra:
         problems[index].append(problem)
 
-    quarantine = [
-        QuarantineEntry(
-            row_numbers[i], p.reason, p.detail, _raw_values(data_rows[i], header.labels)
-        )
-        for i in sorted(problems)
-        for p in problems[i]
-    ]
+    quarantine = []
+    for i in sorted(problems):
+        raw = _raw_values(data_rows[i], header.labels)
+        key = _row_key(source, values, i)
+        quarantine += [
+            QuarantineEntry(row_numbers[i], p.reason, p.detail, raw, key) for p in problems[i]
+        ]
     table = _accepted_table(source, values, row_numbers, problems, failed)
     result = ReadResult(
         sheet_name=grid.sheet_name,
@@ -609,6 +613,14 @@ def _parse_grid(source: Source, grid: _Grid) -> ReadResult:
             f" + quarantined {result.rows_quarantined} + blank {result.rows_blank}"
         )
     return result
+
+
+def _row_key(source: Source, values: dict[str, list[object]], index: int) -> str | None:
+    """The natural key of one row as parsed, joined by '|'; None unless every part was read."""
+    parts = [values[name][index] for name in source.key]
+    if any(part is None or part.__class__ is _Problem for part in parts):
+        return None
+    return "|".join(map(str, parts))
 
 
 def _accepted_table(

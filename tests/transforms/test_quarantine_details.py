@@ -242,3 +242,50 @@ def test_a_refusal_read_ahead_keeps_its_dutch_reason(tmp_path: Path) -> None:
     refused = FileRefused("x.csv: english", "x.csv: Nederlands")
     copy = pickle.loads(pickle.dumps(refused))
     assert (str(copy), copy.message_nl) == ("x.csv: english", "x.csv: Nederlands")
+
+
+def test_each_quarantined_row_carries_its_natural_key_when_it_could_be_read(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        AGREEMENT_HEADERS,
+        agreement_row(agreement_id=" A-0012 ", start_date="31/02/2024"),  # key read
+        agreement_row(agreement_id="", start_date="31/02/2024"),  # key empty
+    ]
+    result = read_file(write_csv(tmp_path / "ovk.csv", rows), AGREEMENTS, {})
+    assert [(e.row_number, e.reason, e.row_key) for e in result.quarantine] == [
+        (2, INVALID_DATE, "A-0012"),
+        (3, MISSING_VALUE, None),
+        (3, INVALID_DATE, None),
+    ]
+    premiums = [
+        PREMIUM_HEADERS,
+        premium_row(company_kbo="BE 0403.170.701", learner_insz=85073003328, amount_eur="-1"),
+        premium_row(company_kbo="0403.170.702", amount_eur="-1"),  # a key part failed
+        premium_row(kind=" PREMIE ", paid_on="gisteren"),
+    ]
+    result = read_file(write_xlsx(tmp_path / "prem.xlsx", premiums), PREMIUMS, {})
+    assert [(e.row_number, e.row_key) for e in result.quarantine] == [
+        (2, "2023-2024|0403170701|85073003328|premie"),
+        (3, None),
+        (3, None),
+        (4, f"2023-2024|0403170701|{premium_row()[2]}|premie"),
+    ]
+
+
+def test_the_stored_row_key_equals_the_key_text_of_the_ingest_table(tmp_path: Path) -> None:
+    # the lead's ROW_SUPERSEDED check joins on it: concat_ws('|', key columns)
+    raw = tmp_path / "raw"
+    (raw / "erkenningen").mkdir(parents=True)
+    good = recognition_row(recognition_id="ERK-7")
+    write_xlsx(raw / "erkenningen" / "a.xlsx", [RECOGNITION_HEADERS, good])
+    broken = recognition_row(recognition_id="ERK-7", recognition_date="31/02/2024")
+    write_xlsx(raw / "erkenningen" / "b.xlsx", [RECOGNITION_HEADERS, broken])
+    con = duckdb.connect()
+    ensure_schema(con)
+    ingest(con, raw, workers=0)
+    assert con.execute(
+        "SELECT q.file_name, q.row_number, q.row_key, i.file_name, i.row_number "
+        "FROM quarantine q JOIN ingest_erkenningen i "
+        "ON q.row_key = concat_ws('|', i.recognition_id, i.mentor_insz)"
+    ).fetchall() == [("b.xlsx", 2, f"ERK-7|{good[5]}", "a.xlsx", 2)]
