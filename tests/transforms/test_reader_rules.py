@@ -146,3 +146,24 @@ def test_hours_are_stored_exactly(tmp_path: Path) -> None:
     assert con.execute("SELECT row_number, reason FROM quarantine").fetchall() == [
         (3, INVALID_VALUE)
     ]
+
+
+def test_csv_row_number_of_a_record_spanning_lines_is_the_line_it_starts_on(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ["Export Dimona"],  # line 1: a title
+        [],  # line 2: blank
+        DIMONA_HEADERS,  # line 3
+        dimona_row(dimona_id="D-1", rsz_number="a\r\nb\r\nc", status="?"),  # lines 4-6
+        dimona_row(dimona_id="D-2", status="?"),  # line 7
+        [],  # line 8: blank
+        dimona_row(dimona_id="D-3", rsz_number="x\ny", status="?"),  # lines 9-10
+        dimona_row(dimona_id="D-4"),  # line 11
+    ]
+    path = write_csv(tmp_path / "multi.csv", rows)
+    assert path.read_bytes().count(b"\n") == 11, "11 physical lines"
+    result = read_file(path, DIMONA, {})
+    assert problems(result) == [(4, INVALID_VALUE), (7, INVALID_VALUE), (9, INVALID_VALUE)]
+    assert result.table.column("row_number").to_pylist() == [11]
+    assert (result.rows_read, result.rows_blank) == (5, 1)
