@@ -30,11 +30,13 @@ from typing import NoReturn
 import pyarrow as pa
 import python_calamine
 
+from transforms.formulas import uncalculated_formulas
 from transforms.sources import SOURCES_BY_FOLDER, Column, Source
 from transforms.values import (
     DUPLICATE_KEY,
     EMPTY_VALUE,
     END_BEFORE_START,
+    INVALID_VALUE,
     MAX_TEXT_LENGTH,
     MISSING_VALUE,
     PARSERS,
@@ -262,6 +264,7 @@ def _read_workbook(path: Path, data: bytes | None, source: Source, lookup: dict)
             sheets.append((sheet_name, rows))
             header = _find_header(rows, source, lookup)
             if header is not None and header.complete:
+                _mark_uncalculated(rows, header, uncalculated_formulas(path, data, sheet_name))
                 return _Grid(sheet_name, rows, header, list(range(1, len(rows) + 1)))
     except python_calamine.PasswordError:
         _refuse_protected(path)
@@ -286,6 +289,32 @@ def _refuse_protected(path: Path) -> NoReturn:
         f"{path.name}: the workbook is protected by a password",
         f"{path.name}: de werkmap is beveiligd met een wachtwoord",
     ) from None
+
+
+@dataclass(frozen=True)
+class _Uncalculated:
+    """A formula cell whose value was never calculated: there is no value to trust."""
+
+    formula: str
+
+    def __str__(self) -> str:  # as raw_values keeps it
+        return f"={self.formula}"
+
+
+def _mark_uncalculated(
+    rows: list[list[object]], header: _Header, formulas: dict[tuple[int, int], str]
+) -> None:
+    """Put an _Uncalculated in each cell below the header that calamine read as empty but
+    holds a formula without a value (row numbers are 1-based, row 1 at index 0)."""
+    for (row_number, column), formula in formulas.items():
+        index = row_number - 1
+        if index <= header.row_index or index >= len(rows):
+            continue
+        row = rows[index]
+        if column >= len(row):
+            row.extend([""] * (column + 1 - len(row)))
+        if is_empty(row[column]):
+            row[column] = _Uncalculated(formula)
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -420,6 +449,9 @@ def _parse_column(column: Column, label: str, cells: list[object]) -> tuple[list
         empty = None
 
     def parse(cell: object) -> object:
+        if cell.__class__ is _Uncalculated:
+            shown = f" {cell}" if cell.formula else ""
+            return _Problem(INVALID_VALUE, f"{label}{shown}: formule zonder berekende waarde")
         if is_empty(cell):
             return empty
         try:

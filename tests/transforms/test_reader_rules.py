@@ -3,6 +3,7 @@ a tiny export file in, the exact stored rows (and, where a rule compares, the fi
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -167,3 +168,53 @@ def test_csv_row_number_of_a_record_spanning_lines_is_the_line_it_starts_on(
     assert problems(result) == [(4, INVALID_VALUE), (7, INVALID_VALUE), (9, INVALID_VALUE)]
     assert result.table.column("row_number").to_pylist() == [11]
     assert (result.rows_read, result.rows_blank) == (5, 1)
+
+
+def _with_cached_value(path: Path, formula: bytes, value: bytes) -> Path:
+    """Give one formula cell a calculated value, as a spreadsheet saves it (openpyxl does not)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    old = b"<f>" + formula + b"</f><v></v>"
+    assert old in parts[sheet], "openpyxl writes a formula with an empty value"
+    parts[sheet] = parts[sheet].replace(old, b"<f>" + formula + b"</f><v>" + value + b"</v>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return path
+
+
+def test_a_formula_cell_without_a_calculated_value_is_invalid_not_missing(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ["Export overeenkomsten"],
+        AGREEMENT_HEADERS,
+        agreement_row(agreement_id="A-1", end_date="=C3+300"),  # row 3: required column
+        agreement_row(agreement_id="A-2", termination_date="=TODAY()"),  # row 4: optional
+        agreement_row(agreement_id="A-3", learner_name='=""&"Jens"'),  # row 5: text
+        agreement_row(agreement_id="A-4", end_date=""),  # row 6: really empty
+        agreement_row(agreement_id="A-5", hours_per_week="=10*2"),  # row 7: calculated
+    ]
+    path = write_xlsx(tmp_path / "ovk.xlsx", rows)
+    _with_cached_value(path, b"10*2", b"20")
+    result = read_file(path, AGREEMENTS, {})
+    assert [(e.row_number, e.reason, e.detail) for e in result.quarantine] == [
+        (3, INVALID_VALUE, "Einddatum =C3+300: formule zonder berekende waarde"),
+        (4, INVALID_VALUE, "Datum beëindiging =TODAY(): formule zonder berekende waarde"),
+        (5, INVALID_VALUE, 'Naam lerende =""&"Jens": formule zonder berekende waarde'),
+        (6, "MISSING_VALUE", "Einddatum: leeg, een waarde is verplicht"),
+    ]
+    assert json.loads(result.quarantine[0].raw_values)["Einddatum"] == "=C3+300"
+    (accepted,) = result.table.to_pylist()
+    assert (accepted["agreement_id"], accepted["hours_per_week"]) == ("A-5", Decimal("20"))
+
+
+def test_a_formula_above_the_header_or_in_an_unread_column_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    rows = [["=1+1"], [*DIMONA_HEADERS, "Opmerking"], [*dimona_row(), "=A3"]]
+    result = read_file(write_xlsx(tmp_path / "dimona.xlsx", rows), DIMONA, {})
+    assert (result.rows_accepted, result.quarantine) == (1, [])
