@@ -126,6 +126,12 @@ def test_19_996_hours_are_fewer_than_20(tmp_path: Path) -> None:
     ]
 
 
+def test_the_finding_shows_the_hours_exactly(tmp_path: Path) -> None:
+    assert _hours_findings(tmp_path, "19,999999") == [
+        ("HOURS_TYPE_MISMATCH", "OAO met 19,999999 uur per week (minimum 20)")
+    ]
+
+
 def test_20_hours_are_enough_for_an_oao(tmp_path: Path) -> None:
     assert _hours_findings(tmp_path, "20,000") == []
 
