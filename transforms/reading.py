@@ -4,7 +4,9 @@ The reader is forgiving about layout and strict about meaning: it finds the head
 the first 20 rows of the first sheet that holds it (or of a CSV), matches headers loosely
 (case, accents, spaces and punctuation ignored; aliases from header_aliases.toml), parses
 every value by its column kind, and sends every row it cannot trust to quarantine, once
-per problem. A file it cannot use at all raises `FileRefused`.
+per problem, with a Dutch detail and the row's natural key when it could be read. A
+formula cell that was never calculated is no value to trust (transforms/formulas.py). A
+file it cannot use at all raises `FileRefused`, in English and in Dutch.
 
 Values are parsed column by column with a cache per column, since exports repeat the same
 dates, companies and codes many times; this keeps a 200,000-row sheet within seconds.
