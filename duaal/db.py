@@ -211,6 +211,7 @@ SCHEMA_DDL: tuple[str, ...] = (
     detail VARCHAR NOT NULL,
     raw_values VARCHAR                -- the row as read, JSON
 )""",
+    # the row's natural key when it could be read: concat_ws('|', key columns) of the source
     "ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS row_key VARCHAR",
     *(ingest_table_ddl(s) for s in SOURCES),
     """CREATE TABLE IF NOT EXISTS runs (
@@ -271,6 +272,22 @@ SCHEMA_DDL: tuple[str, ...] = (
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables that are not models, when missing."""
+    """Create the tables that are not models, when missing, and widen ingest columns whose
+    type the contract changed (DECIMAL(12, 2) rounded 19.996 hours to 20.00)."""
     for ddl in SCHEMA_DDL:
         con.execute(ddl)
+    current = dict(
+        ((table, column), data_type)
+        for table, column, data_type in con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_catalog = current_database()"
+        ).fetchall()
+    )
+    for source in SOURCES:
+        for col in source.columns:
+            found = current.get((source.table, col.name))
+            if found is not None and found.replace(" ", "") != col.sql_type.replace(" ", ""):
+                # rewrites the table: only when an older database still has the old type
+                con.execute(
+                    f"ALTER TABLE {source.table} ALTER {col.name} SET DATA TYPE {col.sql_type}"
+                )

@@ -1,8 +1,9 @@
 """Belgian identifiers (RULES.md, Identifiers): normalise what an export carries, check the checksum.
 
 Each `normalise_*` returns the canonical form (digits only, zero-padded; IBAN upper case
-without spaces) or raises `InvalidIdentifier` with a Dutch-free, English reason that the
-quarantine detail repeats. `*_is_valid` checks a canonical value.
+without spaces) or raises `InvalidIdentifier` saying in Dutch what is wrong, without the
+value: the quarantine detail puts it after the column and the value as read
+("INSZ lerende '12345': controlecijfer klopt niet"). `*_is_valid` checks a canonical value.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def _digits(value: object) -> str:
     """Digits of a cell value; a float such as 85073003328.0 (a number cell) loses its '.0'."""
     if isinstance(value, float):
         if not value.is_integer():
-            raise InvalidIdentifier(f"{value!r} is not a whole number")
+            raise InvalidIdentifier("geen geheel getal")
         value = int(value)
     text = _NON_ALNUM.sub("", str(value).strip())
     return text
@@ -38,12 +39,12 @@ def normalise_insz(value: object) -> str:
     """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328 or 5073003328 (lost zero)."""
     text = _digits(value)
     if not text.isdigit():
-        raise InvalidIdentifier(f"{value!r} contains letters")
+        raise InvalidIdentifier("bevat letters")
     if len(text) > 11:
-        raise InvalidIdentifier(f"{value!r} has {len(text)} digits, an INSZ has 11")
+        raise InvalidIdentifier(f"{len(text)} cijfers, een INSZ heeft er 11")
     text = text.zfill(11)
     if not insz_is_valid(text):
-        raise InvalidIdentifier(f"{value!r}: checksum does not match")
+        raise InvalidIdentifier("controlecijfer klopt niet")
     return text
 
 
@@ -60,30 +61,39 @@ def normalise_kbo(value: object) -> str:
     if text[:2].upper() == "BE":
         text = text[2:]
     if not text.isdigit():
-        raise InvalidIdentifier(f"{value!r} contains letters")
+        raise InvalidIdentifier("bevat letters")
     if len(text) > 10:
-        raise InvalidIdentifier(f"{value!r} has {len(text)} digits, a KBO number has 10")
+        raise InvalidIdentifier(f"{len(text)} cijfers, een ondernemingsnummer heeft er 10")
     text = text.zfill(10)
     if not kbo_is_valid(text):
-        raise InvalidIdentifier(f"{value!r}: checksum does not match")
+        raise InvalidIdentifier("controlecijfer klopt niet")
     return text
 
 
+def belgian_account_check(first10: str) -> int:
+    """The check digits of a Belgian account: its first 10 digits mod 97, 97 when that is 0."""
+    return int(first10) % 97 or 97
+
+
 def iban_is_valid(iban: str) -> bool:
-    """True for a Belgian IBAN (BE + 14 digits) that passes the ISO 13616 mod-97 check."""
+    """True for a Belgian IBAN (BE + 14 digits) that passes the ISO 13616 mod-97 check and
+    whose 12 account digits carry their own check digits (RULES.md, Identifiers)."""
     if len(iban) != 16 or not iban.startswith("BE") or not iban[2:].isdigit():
         return False
     rearranged = iban[4:] + "1114" + iban[2:4]  # B=11, E=14
-    return int(rearranged) % 97 == 1
+    account = iban[4:]
+    return int(rearranged) % 97 == 1 and int(account[10:]) == belgian_account_check(account[:10])
 
 
 def normalise_iban(value: object) -> str:
     """Canonical IBAN from 'BE68 5390 0754 7034' or 'be68-5390-0754-7034'."""
     text = _digits(value).upper()
     if not text.startswith("BE") and text.isdigit() and len(text) <= 14:
-        raise InvalidIdentifier(f"{value!r} has no country code BE")
+        raise InvalidIdentifier("geen landcode BE")
+    if len(text) != 16 or not text.startswith("BE") or not text[2:].isdigit():
+        raise InvalidIdentifier("geen Belgische IBAN (BE en 14 cijfers)")
     if not iban_is_valid(text):
-        raise InvalidIdentifier(f"{value!r} is not a valid Belgian IBAN")
+        raise InvalidIdentifier("controlecijfers kloppen niet")
     return text
 
 
@@ -100,9 +110,12 @@ def make_kbo(eight_digits: int) -> str:
     return f"{first}{97 - int(first) % 97:02d}"
 
 
-def make_iban(account12: str) -> str:
-    """Build a valid Belgian IBAN from 12 account digits, computing the 2 check digits."""
-    if len(account12) != 12 or not account12.isdigit():
-        raise ValueError("a Belgian account number has 12 digits")
+def make_iban(account: str) -> str:
+    """Build a valid Belgian IBAN from the first 10 digits of an account (bank code and
+    number): the account's own 2 check digits and the IBAN's 2 are computed. Given 12
+    digits, the last 2 are ignored and computed anew (for sample data and tests)."""
+    if len(account) not in (10, 12) or not account.isdigit():
+        raise ValueError("a Belgian account number has 12 digits (10 and 2 check digits)")
+    account12 = f"{account[:10]}{belgian_account_check(account[:10]):02d}"
     check = 98 - int(account12 + "111400") % 97
     return f"BE{check:02d}{account12}"

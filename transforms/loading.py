@@ -34,6 +34,7 @@ from transforms.reading import (
     FileRefused,
     ReadResult,
     load_aliases,
+    not_a_spreadsheet,
     read_file,
 )
 from transforms.sources import SOURCES, Source
@@ -382,15 +383,14 @@ def ingest_file(
             None,
         )
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES + CSV_SUFFIXES:
-        reason = f"{path.name}: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)"
-        return _refuse(con, source, path, sha256, reason, loaded_at)
+        return _refuse(con, source, path, sha256, not_a_spreadsheet(path), loaded_at)
     try:
         if read is None:
             result = read_file(path, source, aliases, data=data)
         else:
             result = read(path, source, aliases, data)
     except FileRefused as exc:
-        return _refuse(con, source, path, sha256, str(exc), loaded_at)
+        return _refuse(con, source, path, sha256, exc, loaded_at)
     return _load(con, source, path, sha256, result, loaded_at)
 
 
@@ -401,11 +401,12 @@ def _insert_batch(
     path: Path,
     sha256: str,
     status: str,
-    reason: str | None,
+    refused: FileRefused | None,
     result: ReadResult | None,
     loaded_at: datetime,
 ) -> None:
-    """One load_batches row; a refused file has no sheet and zero counts."""
+    """One load_batches row; a refused file has its reasons (English and Dutch), no sheet
+    and zero counts."""
     counts = (
         (result.rows_read, result.rows_accepted, result.rows_quarantined, result.rows_blank)
         if result is not None
@@ -413,8 +414,8 @@ def _insert_batch(
     )
     con.execute(
         "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
-        "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "status, reason, reason_nl, rows_read, rows_accepted, rows_quarantined, rows_blank, "
+        "loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             batch_id,
             source.folder,
@@ -423,7 +424,8 @@ def _insert_batch(
             sha256,
             result.sheet_name if result is not None else None,
             status,
-            reason,
+            None if refused is None else str(refused),
+            None if refused is None else refused.message_nl,
             *counts,
             loaded_at,
         ],
@@ -460,6 +462,7 @@ def _insert_quarantine(
             "reason": [e.reason for e in entries],
             "detail": [e.detail for e in entries],
             "raw_values": [e.raw_values for e in entries],
+            "row_key": pa.array([e.row_key for e in entries], pa.string()),
         }
     )
     view = f"_quarantine_{next(_view_ids)}"
@@ -467,8 +470,8 @@ def _insert_quarantine(
     try:
         con.execute(
             "INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, "
-            f"reason, detail, raw_values) SELECT ?, ?, ?, ?, row_number, reason, detail, "
-            f"raw_values FROM {view}",
+            "reason, detail, raw_values, row_key) SELECT ?, ?, ?, ?, row_number, reason, "
+            f"detail, raw_values, row_key FROM {view}",
             [batch_id, source.folder, path.name, result.sheet_name],
         )
     finally:
@@ -519,11 +522,11 @@ def _refuse(
     source: Source,
     path: Path,
     sha256: str,
-    reason: str,
+    refused: FileRefused,
     loaded_at: datetime,
 ) -> FileOutcome:
-    """Record a refused file as a batch with its reason and zero counts."""
+    """Record a refused file as a batch with its reasons and zero counts."""
     with transaction(con):
         batch_id = _next_batch_id(con)
-        _insert_batch(con, batch_id, source, path, sha256, "refused", reason, None, loaded_at)
-    return FileOutcome(source.folder, path.name, "refused", reason, batch_id, None)
+        _insert_batch(con, batch_id, source, path, sha256, "refused", refused, None, loaded_at)
+    return FileOutcome(source.folder, path.name, "refused", str(refused), batch_id, None)

@@ -4,7 +4,9 @@ The reader is forgiving about layout and strict about meaning: it finds the head
 the first 20 rows of the first sheet that holds it (or of a CSV), matches headers loosely
 (case, accents, spaces and punctuation ignored; aliases from header_aliases.toml), parses
 every value by its column kind, and sends every row it cannot trust to quarantine, once
-per problem. A file it cannot use at all raises `FileRefused`.
+per problem, with a Dutch detail and the row's natural key when it could be read. A
+formula cell that was never calculated is no value to trust (transforms/formulas.py). A
+file it cannot use at all raises `FileRefused`, in English and in Dutch.
 
 Values are parsed column by column with a cache per column, since exports repeat the same
 dates, companies and codes many times; this keeps a 200,000-row sheet within seconds.
@@ -31,16 +33,19 @@ import pyarrow as pa
 import python_calamine
 
 from transforms.export_date import export_date
+from transforms.formulas import uncalculated_formulas
 from transforms.sources import SOURCES_BY_FOLDER, Column, Source
 from transforms.values import (
     DUPLICATE_KEY,
     EMPTY_VALUE,
     END_BEFORE_START,
+    INVALID_VALUE,
     MAX_TEXT_LENGTH,
     MISSING_VALUE,
     PARSERS,
     ValueProblem,
     is_empty,
+    parse_open_end_date,
     show,
 )
 
@@ -52,14 +57,23 @@ CSV_SUFFIXES = (".csv",)
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
     "DATE": pa.date32(),
-    "DECIMAL(12, 2)": pa.decimal128(12, 2),
+    "DECIMAL(18, 6)": pa.decimal128(18, 6),
     "INTEGER": pa.int32(),
     "BOOLEAN": pa.bool_(),
 }
 
 
 class FileRefused(Exception):
-    """A file that cannot be read as the export it should be; the message says why."""
+    """A file that cannot be read as the export it should be: the message says why in
+    English (the terminal), `message_nl` in Dutch (the workbooks, load_batches.reason_nl)."""
+
+    def __init__(self, message: str, message_nl: str) -> None:
+        super().__init__(message)
+        self.message_nl = message_nl
+
+    def __reduce__(self) -> tuple:
+        # read-ahead workers hand a refusal back to the loading process by pickling it
+        return (self.__class__, (str(self), self.message_nl))
 
 
 class ReadInvariantError(AssertionError):
@@ -74,6 +88,10 @@ class QuarantineEntry:
     reason: str
     detail: str
     raw_values: str  # JSON object: file header -> value as read
+    # the row's natural key as parsed (Source.key order, joined by '|', as
+    # concat_ws('|', key columns) of an ingest table writes it); None when a part of it
+    # is empty or failed to parse
+    row_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,23 +217,32 @@ def _quoted(headers: tuple[str, ...]) -> str:
     return ", ".join(f"'{h}'" for h in headers)
 
 
-def _refuse_incomplete(name: str, source: Source, best: _Header | None, where: str) -> NoReturn:
+def _refuse_incomplete(
+    name: str, source: Source, best: _Header | None, sheet: str | None
+) -> NoReturn:
     """Raise FileRefused for a file whose best header row is missing or doubles columns."""
+    where, where_nl = (f" in sheet '{sheet}'", f" in blad '{sheet}'") if sheet else ("", "")
     # a row that matches fewer than half of the headers is not this export's header row
     if best is None or len(best.positions) * 2 < len(source.columns):
         expected = _quoted(tuple(c.header for c in source.columns[:3]))
         raise FileRefused(
             f"{name}: no header row of a {source.folder} export in the first "
-            f"{HEADER_SEARCH_ROWS} rows{where} (expected headers such as {expected}, ...)"
+            f"{HEADER_SEARCH_ROWS} rows{where} (expected headers such as {expected}, ...)",
+            f"{name}: geen kopregel van een export {source.folder} in de eerste "
+            f"{HEADER_SEARCH_ROWS} rijen{where_nl} (verwacht kolommen zoals {expected}, ...)",
         )
+    row = best.row_index + 1
     if best.missing:
         raise FileRefused(
-            f"{name}: missing column(s) {_quoted(best.missing)}{where} "
-            f"(header row {best.row_index + 1})"
+            f"{name}: missing column(s) {_quoted(best.missing)}{where} (header row {row})",
+            f"{name}: kolom(men) {_quoted(best.missing)} ontbreken{where_nl} "
+            f"(kopregel op rij {row})",
         )
     raise FileRefused(
         f"{name}: column(s) {_quoted(best.doubled)} appear more than once{where} "
-        f"(header row {best.row_index + 1})"
+        f"(header row {row})",
+        f"{name}: kolom(men) {_quoted(best.doubled)} komen meer dan eens voor{where_nl} "
+        f"(kopregel op rij {row})",
     )
 
 
@@ -228,7 +255,7 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 def _read_workbook(path: Path, data: bytes | None, source: Source, lookup: dict) -> _Grid:
     """The first sheet of an .xlsx/.xlsm that holds the headers, read with calamine."""
     if data is not None and data.startswith(_COMPOUND_FILE_MAGIC) and _ENCRYPTION_INFO in data:
-        raise FileRefused(f"{path.name}: the workbook is protected by a password")
+        _refuse_protected(path)
     try:
         if data is None:
             workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -241,19 +268,57 @@ def _read_workbook(path: Path, data: bytes | None, source: Source, lookup: dict)
             sheets.append((sheet_name, rows))
             header = _find_header(rows, source, lookup)
             if header is not None and header.complete:
+                _mark_uncalculated(rows, header, uncalculated_formulas(path, data, sheet_name))
                 return _Grid(sheet_name, rows, header, list(range(1, len(rows) + 1)))
     except python_calamine.PasswordError:
-        raise FileRefused(f"{path.name}: the workbook is protected by a password") from None
+        _refuse_protected(path)
     except (python_calamine.CalamineError, OSError, ValueError) as exc:
         raise FileRefused(
-            f"{path.name}: not a readable .xlsx workbook (damaged or truncated?): {exc}"
+            f"{path.name}: not a readable .xlsx workbook (damaged or truncated?): {exc}",
+            f"{path.name}: geen leesbare .xlsx-werkmap (beschadigd of afgebroken?)",
         ) from None
     if not sheets:
-        raise FileRefused(f"{path.name}: the workbook has no sheets")
+        raise FileRefused(
+            f"{path.name}: the workbook has no sheets", f"{path.name}: de werkmap heeft geen bladen"
+        )
     candidates = [(name, _find_header(rows, source, lookup)) for name, rows in sheets]
     name, best = max(candidates, key=lambda c: len(c[1].positions) if c[1] else -1)
-    where = f" in sheet '{name}'" if best is not None and len(best.positions) else ""
-    _refuse_incomplete(path.name, source, best, where)
+    _refuse_incomplete(
+        path.name, source, best, name if best is not None and len(best.positions) else None
+    )
+
+
+def _refuse_protected(path: Path) -> NoReturn:
+    raise FileRefused(
+        f"{path.name}: the workbook is protected by a password",
+        f"{path.name}: de werkmap is beveiligd met een wachtwoord",
+    ) from None
+
+
+@dataclass(frozen=True)
+class _Uncalculated:
+    """A formula cell whose value was never calculated: there is no value to trust."""
+
+    formula: str
+
+    def __str__(self) -> str:  # as raw_values keeps it
+        return f"={self.formula}"
+
+
+def _mark_uncalculated(
+    rows: list[list[object]], header: _Header, formulas: dict[tuple[int, int], str]
+) -> None:
+    """Put an _Uncalculated in each cell below the header that calamine read as empty but
+    holds a formula without a value (row numbers are 1-based, row 1 at index 0)."""
+    for (row_number, column), formula in formulas.items():
+        index = row_number - 1
+        if index <= header.row_index or index >= len(rows):
+            continue
+        row = rows[index]
+        if column >= len(row):
+            row.extend([""] * (column + 1 - len(row)))
+        if is_empty(row[column]):
+            row[column] = _Uncalculated(formula)
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -266,10 +331,14 @@ def _decode(path: Path, data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise FileRefused(
-                f"{path.name}: text starts with a UTF-16 byte-order mark but is not UTF-16"
+                f"{path.name}: text starts with a UTF-16 byte-order mark but is not UTF-16",
+                f"{path.name}: de tekst begint met het UTF-16-merkteken maar is geen UTF-16",
             ) from None
     if b"\x00" in data:
-        raise FileRefused(f"{path.name}: not a text (CSV) file: it contains NUL bytes")
+        raise FileRefused(
+            f"{path.name}: not a text (CSV) file: it contains NUL bytes",
+            f"{path.name}: geen tekstbestand (CSV): het bevat NUL-tekens",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
     try:
@@ -279,7 +348,10 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise FileRefused(f"{path.name}: text is neither UTF-8 nor Windows-1252") from None
+        raise FileRefused(
+            f"{path.name}: text is neither UTF-8 nor Windows-1252",
+            f"{path.name}: de tekst is noch UTF-8 noch Windows-1252",
+        ) from None
 
 
 def _csv_records(text: str, delimiter: str, limit: int | None = None) -> tuple[list, list[int]]:
@@ -302,7 +374,9 @@ def _read_csv(path: Path, data: bytes | None, source: Source, lookup: dict) -> _
     try:
         data = path.read_bytes() if data is None else data
     except OSError as exc:
-        raise FileRefused(f"{path.name}: cannot be read: {exc}") from None
+        raise FileRefused(
+            f"{path.name}: cannot be read: {exc}", f"{path.name}: kan niet gelezen worden"
+        ) from None
     text = _decode(path, data)
     try:
         best_delimiter, best = ";", None
@@ -312,10 +386,13 @@ def _read_csv(path: Path, data: bytes | None, source: Source, lookup: dict) -> _
             if header is not None and (best is None or _better(header, best)):
                 best_delimiter, best = delimiter, header
         if best is None or not best.complete:
-            _refuse_incomplete(path.name, source, best, "")
+            _refuse_incomplete(path.name, source, best, None)
         rows, lines = _csv_records(text, best_delimiter)
     except csv.Error as exc:
-        raise FileRefused(f"{path.name}: not a readable CSV file: {exc}") from None
+        raise FileRefused(
+            f"{path.name}: not a readable CSV file: {exc}",
+            f"{path.name}: geen leesbaar CSV-bestand",
+        ) from None
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) if len(r) < width else r for r in rows]
     return _Grid(None, rows, best, lines)
@@ -345,11 +422,17 @@ def read_file(
     elif suffix in CSV_SUFFIXES:
         grid = _read_csv(path, data, source, lookup)
     else:
-        raise FileRefused(
-            f"{path.name}: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)"
-        )
+        raise not_a_spreadsheet(path)
     dated = export_date(grid.rows[: grid.header.row_index])
     return replace(_parse_grid(source, grid), export_date=dated)
+
+
+def not_a_spreadsheet(path: Path) -> FileRefused:
+    """The refusal of a file whose name does not end in .xlsx, .xlsm or .csv."""
+    return FileRefused(
+        f"{path.name}: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)",
+        f"{path.name}: geen spreadsheet (een export is een .xlsx, .xlsm of .csv)",
+    )
 
 
 @dataclass(frozen=True)
@@ -362,21 +445,24 @@ class _Problem:
 
 def _parse_column(column: Column, label: str, cells: list[object]) -> tuple[list[object], bool]:
     """Typed values of one column (a failed cell holds a _Problem), and whether any failed."""
-    parser = PARSERS[column.kind]
+    parser = parse_open_end_date if column.open_end else PARSERS[column.kind]
     if column.kind in EMPTY_VALUE:
         empty: object = EMPTY_VALUE[column.kind]
     elif column.required:
-        empty = _Problem(MISSING_VALUE, f"{label}: empty, a value is required")
+        empty = _Problem(MISSING_VALUE, f"{label}: leeg, een waarde is verplicht")
     else:
         empty = None
 
     def parse(cell: object) -> object:
+        if cell.__class__ is _Uncalculated:
+            shown = f" {cell}" if cell.formula else ""
+            return _Problem(INVALID_VALUE, f"{label}{shown}: formule zonder berekende waarde")
         if is_empty(cell):
             return empty
         try:
             return parser(cell)
         except ValueProblem as exc:
-            return _Problem(exc.reason, f"{label}: {exc}")
+            return _Problem(exc.reason, f"{label} {exc}")
 
     if column.kind == "text" and set(map(type, cells)) <= {str}:
         # the common case of a text column: stripping is all parsing does (C speed);
@@ -425,22 +511,23 @@ def _raw_values(row: list[object], labels: dict[int, str]) -> str:
 def _date_order_problems(
     source: Source, values: dict[str, list[object]], labels: dict[str, str]
 ) -> list[tuple[int, _Problem]]:
-    """END_BEFORE_START for each (earlier, later) pair where later < earlier."""
-    problems = []
+    """One END_BEFORE_START per row whose end (or termination) dates lie before the start;
+    its detail names every such date."""
+    wrong: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for earlier, later in source.date_order:
         starts, ends = values[earlier], values[later]
         # parse_date returns plain dates; None and _Problem cells are left alone
-        wrong = [
-            i
-            for i, start, end in zip(count(), starts, ends, strict=False)
-            if end.__class__ is date and start.__class__ is date and end < start
-        ]
-        for i in wrong:
-            detail = (
-                f"{labels[later]} {ends[i].isoformat()} is before "
-                f"{labels[earlier]} {starts[i].isoformat()}"
-            )
-            problems.append((i, _Problem(END_BEFORE_START, detail)))
+        for i, start, end in zip(count(), starts, ends, strict=False):
+            if end.__class__ is date and start.__class__ is date and end < start:
+                wrong[i][earlier].append(f"{labels[later]} {show(end)}")
+    problems = []
+    for i in sorted(wrong):
+        parts = []
+        for earlier, ends in wrong[i].items():
+            verb = "ligt" if len(ends) == 1 else "liggen"
+            start = f"{labels[earlier]} {show(values[earlier][i])}"
+            parts.append(f"{' en '.join(ends)} {verb} voor {start}")
+        problems.append((i, _Problem(END_BEFORE_START, "; ".join(parts))))
     return problems
 
 
@@ -482,8 +569,13 @@ def _duplicate_key_problems(
             continue  # exact duplicates: all accepted, staging keeps one
         shown = ", ".join(f"{labels[n]} {show(v)}" for n, v in zip(source.key, key, strict=True))
         for i in indexes:
-            others = ", ".join(str(row_numbers[j]) for j in indexes if j != i)
-            detail = f"{shown} also on row(s) {others} with other values"
+            others = [str(row_numbers[j]) for j in indexes if j != i]
+            rows = (
+                f"rij {others[0]}"
+                if len(others) == 1
+                else f"rijen {', '.join(others[:-1])} en {others[-1]}"
+            )
+            detail = f"{shown} staat ook op {rows} met andere waarden"
             problems.append((i, _Problem(DUPLICATE_KEY, detail)))
     return problems
 
@@ -535,13 +627,13 @@ def _parse_grid(source: Source, grid: _Grid) -> ReadResult:
     for index, problem in extra:
         problems[index].append(problem)
 
-    quarantine = [
-        QuarantineEntry(
-            row_numbers[i], p.reason, p.detail, _raw_values(data_rows[i], header.labels)
-        )
-        for i in sorted(problems)
-        for p in problems[i]
-    ]
+    quarantine = []
+    for i in sorted(problems):
+        raw = _raw_values(data_rows[i], header.labels)
+        key = _row_key(source, values, i)
+        quarantine += [
+            QuarantineEntry(row_numbers[i], p.reason, p.detail, raw, key) for p in problems[i]
+        ]
     table = _accepted_table(source, values, row_numbers, problems, failed)
     result = ReadResult(
         sheet_name=grid.sheet_name,
@@ -558,6 +650,14 @@ def _parse_grid(source: Source, grid: _Grid) -> ReadResult:
             f" + quarantined {result.rows_quarantined} + blank {result.rows_blank}"
         )
     return result
+
+
+def _row_key(source: Source, values: dict[str, list[object]], index: int) -> str | None:
+    """The natural key of one row as parsed, joined by '|'; None unless every part was read."""
+    parts = [values[name][index] for name in source.key]
+    if any(part is None or part.__class__ is _Problem for part in parts):
+        return None
+    return "|".join(map(str, parts))
 
 
 def _accepted_table(

@@ -15,7 +15,7 @@ KIND_SQL_TYPE: dict[str, str] = {
     "text": "VARCHAR",
     "date": "DATE",
     "datetime_date": "DATE",  # a date or date-time, reduced to its date
-    "decimal": "DECIMAL(12, 2)",
+    "decimal": "DECIMAL(18, 6)",  # kept exactly as given: 19,996 hours stay 19.996
     "integer": "INTEGER",
     "bool": "BOOLEAN",  # yes/no forms; empty = no
     "insz": "VARCHAR",  # 11 digits, checksum valid
@@ -25,6 +25,7 @@ KIND_SQL_TYPE: dict[str, str] = {
     "agreement_type": "VARCHAR",  # OAO or SAO
     "dimona_status": "VARCHAR",  # Actief or Geannuleerd
     "premium_kind": "VARCHAR",  # stagebonus or premie
+    "worker_type": "VARCHAR",  # upper case: ALT, OTH, RTA, STU, FLX, ...
     "school_year": "VARCHAR",  # 2022-2023
 }
 
@@ -35,6 +36,9 @@ class Column:
     name: str  # column name in DuckDB
     kind: str  # a key of KIND_SQL_TYPE
     required: bool = True
+    # a date column where a day in the year 9999 means open-ended: stored as NULL, like an
+    # empty cell (Dimona end dates, CONTRACTS.md); elsewhere 9999 is an implausible date
+    open_end: bool = False
 
     @property
     def sql_type(self) -> str:
@@ -104,9 +108,9 @@ DIMONA = Source(
         Column("Ondernemingsnummer", "company_kbo", "kbo"),
         Column("RSZ-nummer", "rsz_number", "text", required=False),
         Column("INSZ werknemer", "worker_insz", "insz"),
-        Column("Type werknemer", "worker_type", "text"),
+        Column("Type werknemer", "worker_type", "worker_type"),
         Column("Begindatum", "start_date", "date"),
-        Column("Einddatum", "end_date", "date", required=False),
+        Column("Einddatum", "end_date", "date", required=False, open_end=True),
         Column("Datum aangifte", "declared_on", "datetime_date"),
         Column("Paritair comité", "joint_committee", "text"),
         Column("Status", "status", "dimona_status"),

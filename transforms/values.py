@@ -2,8 +2,10 @@
 
 Every `parse_*` takes one non-empty cell value (a str from a CSV; a str, float, int, bool,
 date or datetime from a workbook) and returns the typed value, or raises `ValueProblem`
-with the quarantine reason code (CONTRACTS.md, Quarantine) and an English message that
-shows the value. Emptiness is the reader's business: see `is_empty` and `EMPTY_VALUE`.
+with the quarantine reason code (CONTRACTS.md, Quarantine) and a Dutch message that starts
+with the value as `show` writes it; the reader puts the column's header in front of it:
+"Startdatum 31/02/2024 bestaat niet". Emptiness is the reader's business: see `is_empty`
+and `EMPTY_VALUE`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from transforms.identifiers import InvalidIdentifier, normalise_iban, normalise_insz, normalise_kbo
 
@@ -49,17 +51,22 @@ SHOWN_TEXT_LIMIT = 60
 
 
 def show(value: object) -> str:
-    """A cell value as a quarantine detail shows it: strings quoted, numbers without '.0'."""
+    """A cell value as a Dutch quarantine detail shows it: text quoted, dates dd/mm/yyyy,
+    numbers with a decimal comma and without ',0', yes/no cells as Excel shows them."""
     if isinstance(value, str):
         if len(value) > SHOWN_TEXT_LIMIT:
-            return f"{value[:SHOWN_TEXT_LIMIT]!r}... ({len(value)} characters)"
+            return f"{value[:SHOWN_TEXT_LIMIT]!r}... ({len(value)} tekens)"
         return repr(value)
+    if isinstance(value, bool):
+        return "WAAR" if value else "ONWAAR"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return f"{value:%d/%m/%Y %H:%M:%S}" if value.second else f"{value:%d/%m/%Y %H:%M}"
     if isinstance(value, date):
-        return value.isoformat()
+        return f"{value:%d/%m/%Y}"
     return str(value)
 
 
@@ -73,7 +80,7 @@ def parse_text(value: object) -> str:
         text = value.strip()
         if len(text) > MAX_TEXT_LENGTH:
             raise ValueProblem(
-                INVALID_VALUE, f"{show(text)} is longer than {MAX_TEXT_LENGTH} characters"
+                INVALID_VALUE, f"{show(text)} is langer dan {MAX_TEXT_LENGTH} tekens"
             )
         return text
     if isinstance(value, bool):
@@ -100,35 +107,43 @@ def excel_serial_to_date(serial: float) -> date:
     """The date of an Excel serial number (1900 system); a fraction (time of day) is dropped."""
     days = int(serial)
     if serial < 1 or days > _MAX_SERIAL or days == 60:
-        raise ValueProblem(INVALID_DATE, f"{show(serial)} is not an Excel date serial number")
+        raise ValueProblem(INVALID_DATE, f"{show(serial)} is geen Excel-datum (serieel getal)")
     if days < 60:
         return date(1899, 12, 31) + timedelta(days=days)
     return _EXCEL_EPOCH + timedelta(days=days)
 
 
+# A CSV cell of at most 5 digits in a date column is an Excel serial number (CONTRACTS.md):
+# 5 digits reach 2173, well past the plausible window, and no written date is that short.
+_SERIAL_TEXT = re.compile(r"\d{1,5}")
+
+
 def parse_date(value: object) -> date:
-    """A date from an Excel date/datetime, a serial number or dd/mm/yyyy, yyyy-mm-dd, ... text."""
+    """A date from an Excel date/datetime, a serial number (also as text of at most 5
+    digits) or dd/mm/yyyy, yyyy-mm-dd, ... text."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise ValueProblem(INVALID_DATE, f"{show(value)} is not a date")
+        raise ValueProblem(INVALID_DATE, f"{show(value)} is geen datum")
     if isinstance(value, int | float):
         return excel_serial_to_date(value)
     text = str(value).strip()
+    if _SERIAL_TEXT.fullmatch(text):
+        return excel_serial_to_date(int(text))
     match = _DMY.fullmatch(text)
     if match:
         day, month, year = int(match[1]), int(match[3]), int(match[4])
     else:
         match = _YMD.fullmatch(text)
         if not match:
-            raise ValueProblem(INVALID_DATE, f"{show(value)} is not a date")
+            raise ValueProblem(INVALID_DATE, f"{show(value)} is geen datum")
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueProblem(INVALID_DATE, f"{show(value)} is not an existing date") from None
+        raise ValueProblem(INVALID_DATE, f"{text} bestaat niet") from None
 
 
 # Dates outside this window are typos, not facts: 1900 is what an Excel serial of 0 or 1
@@ -137,17 +152,34 @@ EARLIEST_PLAUSIBLE_DATE = date(1920, 1, 1)
 LATEST_PLAUSIBLE_DATE = date(2100, 12, 31)
 
 
-def parse_plausible_date(value: object) -> date:
-    """A date as parse_date reads it, refused when it lies outside the plausible window."""
-    day = parse_date(value)
+def _plausible(day: date) -> date:
+    """The date, refused when it lies outside the plausible window (shown as a date, however
+    the cell wrote it)."""
     if not EARLIEST_PLAUSIBLE_DATE <= day <= LATEST_PLAUSIBLE_DATE:
         raise ValueProblem(
             INVALID_DATE,
-            f"{show(value)} lies outside the plausible dates "
-            f"{EARLIEST_PLAUSIBLE_DATE.isoformat()} to {LATEST_PLAUSIBLE_DATE.isoformat()} "
-            "(a typo?)",
+            f"{show(day)} ligt buiten de aannemelijke datums "
+            f"{show(EARLIEST_PLAUSIBLE_DATE)} tot {show(LATEST_PLAUSIBLE_DATE)} (een tikfout?)",
         )
     return day
+
+
+def parse_plausible_date(value: object) -> date:
+    """A date as parse_date reads it, refused when it lies outside the plausible window."""
+    return _plausible(parse_date(value))
+
+
+# Dimona writes an open-ended period's end date as a day in the year 9999 (31/12/9999).
+OPEN_END_YEAR = 9999
+
+
+def parse_open_end_date(value: object) -> date | None:
+    """A Dimona end date: a day in the year 9999 means open-ended (None), like an empty cell;
+    any other date as parse_plausible_date reads it."""
+    day = parse_date(value)
+    if day.year == OPEN_END_YEAR:
+        return None
+    return _plausible(day)
 
 
 _TRUE = frozenset({"ja", "j", "yes", "true", "1"})
@@ -165,22 +197,27 @@ def parse_bool(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueProblem(INVALID_VALUE, f"{show(value)} is not yes or no (Ja/Nee)")
+    raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen ja of nee (Ja/Nee)")
 
 
-_CENT = Decimal("0.01")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_DECIMAL_LIMIT = Decimal(10) ** 10  # DECIMAL(12, 2)
+# DECIMAL(18, 6): 12 digits before the point, 6 after (sources.KIND_SQL_TYPE)
+DECIMAL_PLACES = 6
+_DECIMAL_LIMIT = Decimal(10) ** (18 - DECIMAL_PLACES)
+_DECIMAL_STEP = Decimal(1).scaleb(-DECIMAL_PLACES)
 
 
 def parse_decimal(value: object) -> Decimal:
-    """A decimal from a number cell or text '38', '38.5', '38,5', '1.234,50', rounded to cents."""
+    """A decimal from a number cell or text '38', '38.5', '38,5', '1.234,50', kept exactly:
+    a value with more decimals than the column holds is refused, never rounded."""
     if isinstance(value, bool):
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number")
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen getal")
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
-        number = Decimal(repr(value))
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen getal")
+        number = Decimal(repr(value))  # the shortest decimal that is this float
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "").lstrip("€")
         if "," in text and "." in text:
@@ -189,18 +226,18 @@ def parse_decimal(value: object) -> Decimal:
             text = text.replace(thousands, "")
         text = text.replace(",", ".")
         if not _NUMBER.fullmatch(text):
-            raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number")
+            raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen getal")
         number = Decimal(text)
-    try:
-        rounded = number.quantize(_CENT, rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a number") from None
-    if abs(rounded) >= _DECIMAL_LIMIT:
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is too large")
+    if abs(number) >= _DECIMAL_LIMIT:
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is te groot")
+    if number != number.quantize(_DECIMAL_STEP):
+        raise ValueProblem(
+            INVALID_VALUE, f"{show(value)} heeft meer dan {DECIMAL_PLACES} decimalen"
+        )
     # hours a week and amounts paid are never below zero
-    if rounded < 0:
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is negative")
-    return rounded
+    if number < 0:
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is negatief")
+    return number
 
 
 _INTEGER = re.compile(r"[+-]?\d+(?:\.0+)?")
@@ -210,20 +247,20 @@ _INT32 = 2**31
 def parse_integer(value: object) -> int:
     """A whole number from a number cell or text such as '7' (or '7.0')."""
     if isinstance(value, bool):
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a whole number")
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen geheel getal")
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a whole number")
+            raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen geheel getal")
         number = int(value)
     elif isinstance(value, int):
         number = value
     else:
         text = str(value).strip()
         if not _INTEGER.fullmatch(text):
-            raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a whole number")
+            raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen geheel getal")
         number = int(text.split(".")[0])
     if not -_INT32 <= number < _INT32:
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is too large")
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is te groot")
     return number
 
 
@@ -239,7 +276,7 @@ def parse_postcode(value: object) -> int:
         text = str(value).strip()
         number = int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
     if number is None or not 1000 <= number <= 9999:
-        raise ValueProblem(INVALID_POSTCODE, f"{show(value)} is not a postcode (4 digits)")
+        raise ValueProblem(INVALID_POSTCODE, f"{show(value)} is geen postcode (4 cijfers)")
     return number
 
 
@@ -250,19 +287,19 @@ def _identifier(
 
     def parse(value: object) -> str:
         if isinstance(value, bool):
-            raise ValueProblem(reason, f"{show(value)} is not {what}")
+            raise ValueProblem(reason, f"{show(value)} is geen {what}")
         try:
             return normalise(value)
         except InvalidIdentifier as exc:
-            raise ValueProblem(reason, f"not {what}: {exc}") from None
+            raise ValueProblem(reason, f"{show(value)}: {exc}") from None
 
-    parse.__doc__ = f"A canonical {what} (see transforms.identifiers)."
+    parse.__doc__ = f"A canonical {normalise.__name__[10:].upper()} (transforms.identifiers)."
     return parse
 
 
-parse_insz = _identifier(normalise_insz, INVALID_INSZ, "a valid INSZ")
-parse_kbo = _identifier(normalise_kbo, INVALID_KBO, "a valid KBO number")
-parse_iban = _identifier(normalise_iban, INVALID_IBAN, "a valid Belgian IBAN")
+parse_insz = _identifier(normalise_insz, INVALID_INSZ, "geldig INSZ")
+parse_kbo = _identifier(normalise_kbo, INVALID_KBO, "geldig ondernemingsnummer")
+parse_iban = _identifier(normalise_iban, INVALID_IBAN, "geldige Belgische IBAN")
 
 
 def _choice(allowed: dict[str, str], what: str) -> Callable[[object], str]:
@@ -272,19 +309,26 @@ def _choice(allowed: dict[str, str], what: str) -> Callable[[object], str]:
         text = parse_text(value).lower()
         if text in allowed:
             return allowed[text]
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not {what}")
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen {what}")
 
     parse.__doc__ = f"One of {', '.join(allowed.values())} (any case)."
     return parse
 
 
-parse_agreement_type = _choice({"oao": "OAO", "sao": "SAO"}, "OAO or SAO")
+parse_agreement_type = _choice({"oao": "OAO", "sao": "SAO"}, "OAO of SAO")
 parse_dimona_status = _choice(
-    {"actief": "Actief", "geannuleerd": "Geannuleerd"}, "Actief or Geannuleerd"
+    {"actief": "Actief", "geannuleerd": "Geannuleerd"}, "Actief of Geannuleerd"
 )
 parse_premium_kind = _choice(
-    {"stagebonus": "stagebonus", "premie": "premie"}, "stagebonus or premie"
+    {"stagebonus": "stagebonus", "premie": "premie"}, "stagebonus of premie"
 )
+
+
+def parse_worker_type(value: object) -> str:
+    """A Dimona worker type in upper case (`alt` is `ALT`); a type the rules do not know
+    is kept as given, upper-cased: it simply does not count."""
+    return parse_text(value).upper()
+
 
 _SCHOOL_YEAR = re.compile(r"(\d{4})\s*-\s*(\d{4})")
 
@@ -293,7 +337,7 @@ def parse_school_year(value: object) -> str:
     """A school year '2022-2023': two years, the second the first plus one."""
     match = _SCHOOL_YEAR.fullmatch(parse_text(value))
     if not match or int(match[2]) != int(match[1]) + 1:
-        raise ValueProblem(INVALID_VALUE, f"{show(value)} is not a school year such as 2024-2025")
+        raise ValueProblem(INVALID_VALUE, f"{show(value)} is geen schooljaar zoals 2024-2025")
     return f"{match[1]}-{match[2]}"
 
 
@@ -312,6 +356,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "agreement_type": parse_agreement_type,
     "dimona_status": parse_dimona_status,
     "premium_kind": parse_premium_kind,
+    "worker_type": parse_worker_type,
     "school_year": parse_school_year,
 }
 

@@ -263,21 +263,22 @@ def con() -> duckdb.DuckDBPyConnection:
         )
         db.execute("INSERT INTO run_batches VALUES (?, ?)", [RUN, batch_id])
     db.execute(
-        "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
+        "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
+        "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
         "VALUES (3, 'dimona', 'kapot.xlsx', 'data/raw/dimona/kapot.xlsx', "
         "?, NULL, 'refused', 'kapot.xlsx: not a readable .xlsx workbook', 0, 0, 0, 0, ?)",
         [SHA, STARTED],
     )
     db.execute("INSERT INTO run_batches VALUES (?, 3)", [RUN])
     db.execute(
-        "INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, reason, detail, raw_values) "
-        "VALUES (1, 'overeenkomsten', 'overeenkomsten_2025.xlsx', "
+        "INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, reason, "
+        "detail, raw_values) VALUES (1, 'overeenkomsten', 'overeenkomsten_2025.xlsx', "
         "'Blad1', 7, 'INVALID_INSZ', 'INSZ lerende: 12345 is geen geldig INSZ-nummer', NULL)"
     )
     # a quarantined row of a batch this run did not use
     db.execute(
-        "INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, reason, detail, raw_values) "
-        "VALUES (9, 'dimona', 'oud.csv', NULL, 3, 'INVALID_DATE', 'x', NULL)"
+        "INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, reason, "
+        "detail, raw_values) VALUES (9, 'dimona', 'oud.csv', NULL, 3, 'INVALID_DATE', 'x', NULL)"
     )
     insert(db, "run_decisions", decisions())
     insert(db, "run_findings", findings())

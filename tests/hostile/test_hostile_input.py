@@ -67,7 +67,7 @@ STRANGER_KBO = make_kbo(9876543)
 STRANGER_INSZ = make_insz("991231", 998, born_2000_or_later=False)
 TEN_MB = 10 * 1024 * 1024
 NOT_XLSX = "not a readable .xlsx workbook (damaged or truncated?): Cannot detect file format"
-PLAUSIBLE = "lies outside the plausible dates 1920-01-01 to 2100-12-31 (a typo?)"
+PLAUSIBLE = "ligt buiten de aannemelijke datums 01/01/1920 tot 31/12/2100 (een tikfout?)"
 
 # (source, file) -> the reason it is refused, word for word
 REFUSED: dict[tuple[str, str], str] = {
@@ -110,22 +110,22 @@ EXPECTED_QUARANTINE = [
         "zz_foute_rijen.xlsx",
         2,
         INVALID_DATE,
-        f"Startdatum: 1900-01-01 {PLAUSIBLE}",
+        f"Startdatum 01/01/1900 {PLAUSIBLE}",
     ),
     (
         "overeenkomsten",
         "zz_foute_rijen.xlsx",
         3,
         INVALID_DATE,
-        f"Einddatum: 2200-06-30 {PLAUSIBLE}",
+        f"Einddatum 30/06/2200 {PLAUSIBLE}",
     ),
-    ("overeenkomsten", "zz_foute_rijen.xlsx", 4, INVALID_VALUE, "Uren per week: -5 is negative"),
+    ("overeenkomsten", "zz_foute_rijen.xlsx", 4, INVALID_VALUE, "Uren per week -5 is negatief"),
     (
         "overeenkomsten",
         "zz_grote_cel.xlsx",
         2,
         INVALID_VALUE,
-        f"Naam lerende: {'A' * 60!r}... ({TEN_MB} characters) is longer than 1000 characters",
+        f"Naam lerende {'A' * 60!r}... ({TEN_MB} tekens) is langer dan 1000 tekens",
     ),
 ]
 
@@ -520,11 +520,11 @@ def test_the_plausible_date_window_includes_its_bounds(day: date) -> None:
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        (date(1919, 12, 31), f"1919-12-31 {PLAUSIBLE}"),
-        (date(2101, 1, 1), f"2101-01-01 {PLAUSIBLE}"),
-        ("01/01/1900", f"'01/01/1900' {PLAUSIBLE}"),
-        (1.0, f"1 {PLAUSIBLE}"),  # Excel serial 1 is 1900-01-01
-        (datetime(2200, 6, 30, 8, 0), f"2200-06-30 08:00:00 {PLAUSIBLE}"),
+        (date(1919, 12, 31), f"31/12/1919 {PLAUSIBLE}"),
+        (date(2101, 1, 1), f"01/01/2101 {PLAUSIBLE}"),
+        ("01/01/1900", f"01/01/1900 {PLAUSIBLE}"),
+        (1.0, f"01/01/1900 {PLAUSIBLE}"),  # Excel serial 1 is 1900-01-01
+        (datetime(2200, 6, 30, 8, 0), f"30/06/2200 {PLAUSIBLE}"),
     ],
 )
 def test_dates_outside_the_window_are_invalid(cell: object, message: str) -> None:
@@ -539,16 +539,16 @@ def test_text_length_limit() -> None:
     with pytest.raises(ValueProblem) as caught:
         parse_text("x" * (MAX_TEXT_LENGTH + 1))
     assert caught.value.reason == INVALID_VALUE
-    assert str(caught.value) == f"{'x' * 60!r}... (1001 characters) is longer than 1000 characters"
+    assert str(caught.value) == f"{'x' * 60!r}... (1001 tekens) is langer dan 1000 tekens"
     assert show("x" * 60) == repr("x" * 60)
 
 
-@pytest.mark.parametrize(("cell", "shown"), [(-5, "-5"), ("-0,01", "'-0,01'"), (-0.5, "-0.5")])
+@pytest.mark.parametrize(("cell", "shown"), [(-5, "-5"), ("-0,01", "'-0,01'"), (-0.5, "-0,5")])
 def test_negative_decimals_are_invalid(cell: object, shown: str) -> None:
     with pytest.raises(ValueProblem) as caught:
         parse_decimal(cell)
-    assert (caught.value.reason, str(caught.value)) == (INVALID_VALUE, f"{shown} is negative")
-    assert parse_decimal(0) == Decimal("0.00")
+    assert (caught.value.reason, str(caught.value)) == (INVALID_VALUE, f"{shown} is negatief")
+    assert parse_decimal(0) == Decimal("0")
 
 
 def test_utf16_big_endian_is_read_and_utf32_refused(tmp_path: Path) -> None:

@@ -37,10 +37,10 @@ def test_insz_forms(value: object, expected: str) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("85073003329", "'85073003329': checksum does not match"),
-        ("850730033281", "'850730033281' has 12 digits, an INSZ has 11"),
-        ("8507300332A", "'8507300332A' contains letters"),
-        (8507300332.5, "8507300332.5 is not a whole number"),
+        ("85073003329", "controlecijfer klopt niet"),
+        ("850730033281", "12 cijfers, een INSZ heeft er 11"),
+        ("8507300332A", "bevat letters"),
+        (8507300332.5, "geen geheel getal"),
     ],
 )
 def test_insz_invalid(value: object, message: str) -> None:
@@ -67,10 +67,10 @@ def test_kbo_forms(value: object, expected: str) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("0403.170.702", "'0403.170.702': checksum does not match"),
-        ("2403170776", "'2403170776': checksum does not match"),  # must start with 0 or 1
-        ("04031707011", "'04031707011' has 11 digits, a KBO number has 10"),
-        ("NL0403170701", "'NL0403170701' contains letters"),
+        ("0403.170.702", "controlecijfer klopt niet"),
+        ("2403170776", "controlecijfer klopt niet"),  # must start with 0 or 1
+        ("04031707011", "11 cijfers, een ondernemingsnummer heeft er 10"),
+        ("NL0403170701", "bevat letters"),
     ],
 )
 def test_kbo_invalid(value: object, message: str) -> None:
@@ -89,9 +89,9 @@ def test_iban_forms(value: str) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("BE68 5390 0754 7035", "'BE68 5390 0754 7035' is not a valid Belgian IBAN"),
-        ("68539007547034", "'68539007547034' has no country code BE"),
-        ("NL91ABNA0417164300", "'NL91ABNA0417164300' is not a valid Belgian IBAN"),
+        ("BE68 5390 0754 7035", "controlecijfers kloppen niet"),
+        ("68539007547034", "geen landcode BE"),
+        ("NL91ABNA0417164300", "geen Belgische IBAN (BE en 14 cijfers)"),
     ],
 )
 def test_iban_invalid(value: str, message: str) -> None:
@@ -113,3 +113,31 @@ def test_insz_of_2000_or_later_is_not_valid_without_the_2() -> None:
     insz = make_insz("060512", 123, born_2000_or_later=True)
     assert 97 - int(insz[:9]) % 97 != int(insz[9:]), "the old checksum must not match here"
     assert insz_is_valid(insz)
+
+
+def _iso_iban(account12: str) -> str:
+    """An IBAN with the right ISO 13616 check digits, whatever the account's own ones."""
+    return f"BE{98 - int(account12 + '111400') % 97:02d}{account12}"
+
+
+@pytest.mark.parametrize(
+    ("iban", "valid"),
+    [
+        ("BE68539007547034", True),  # 5390075470 mod 97 = 34
+        ("BE41539007547035", False),  # ISO check right, the account's own check digits wrong
+        ("BE54097000000097", True),  # 0970000000 mod 97 = 0: written as 97
+        ("BE54097000000000", False),  # ... never as 00, though the ISO check passes
+    ],
+)
+def test_belgian_iban_has_the_accounts_own_check_digits(iban: str, valid: bool) -> None:
+    assert _iso_iban(iban[4:]) == iban, "the ISO 13616 check passes in every case"
+    assert iban_is_valid(iban) is valid
+
+
+def test_made_ibans_carry_both_check_digits() -> None:
+    assert make_iban("5390075470") == "BE68539007547034"
+    assert make_iban("0970000000") == "BE54097000000097"
+    # 12 digits: the last 2 are the account's check digits and are computed anew
+    assert make_iban("539007547099") == "BE68539007547034"
+    with pytest.raises(ValueError, match="12 digits"):
+        make_iban("53900754")

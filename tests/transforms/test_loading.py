@@ -81,13 +81,13 @@ def test_loads_each_file_with_lineage_and_quarantine(tmp_path: Path, con) -> Non
         "FROM quarantine ORDER BY reason"
     ).fetchall() == [
         (1, "dimona", "dimona_2024.xlsx", "Dimona", 5, "INVALID_DATE",
-         "Begindatum: '31/02/2024' is not an existing date"),
+         "Begindatum 31/02/2024 bestaat niet"),
         (1, "dimona", "dimona_2024.xlsx", "Dimona", 5, "INVALID_VALUE",
-         "Status: '?' is not Actief or Geannuleerd"),
+         "Status '?' is geen Actief of Geannuleerd"),
     ]  # fmt: skip
     assert con.execute(
         "SELECT batch_id, row_number, school_year, amount_eur::VARCHAR FROM ingest_premies"
-    ).fetchall() == [(2, 2, "2023-2024", "750.00")]
+    ).fetchall() == [(2, 2, "2023-2024", "750.000000")]  # DECIMAL(18, 6): kept exactly
 
 
 def test_a_file_loaded_before_is_skipped_and_not_recorded_again(tmp_path: Path, con) -> None:

@@ -169,15 +169,15 @@ def test_each_quarantine_reason_on_its_exact_rows(tmp_path: Path) -> None:
         (11, "MISSING_VALUE"),
     ]
     assert [e.detail for e in result.quarantine] == [
-        "Begindatum: '31/02/2024' is not an existing date",
-        "INSZ werknemer: not a valid INSZ: '85.07.30-033.29': checksum does not match",
-        "Ondernemingsnummer: not a valid KBO number: '0403.170.702': checksum does not match",
-        "Status: 'Actif' is not Actief or Geannuleerd",
-        "Einddatum 2024-09-01 is before Begindatum 2024-09-02",
-        "Dimona-nummer: empty, a value is required",
-        "Type werknemer: empty, a value is required",
-        "Begindatum: 'gisteren' is not a date",
-        "Datum aangifte: empty, a value is required",
+        "Begindatum 31/02/2024 bestaat niet",
+        "INSZ werknemer '85.07.30-033.29': controlecijfer klopt niet",
+        "Ondernemingsnummer '0403.170.702': controlecijfer klopt niet",
+        "Status 'Actif' is geen Actief of Geannuleerd",
+        "Einddatum 01/09/2024 ligt voor Begindatum 02/09/2024",
+        "Dimona-nummer: leeg, een waarde is verplicht",
+        "Type werknemer: leeg, een waarde is verplicht",
+        "Begindatum 'gisteren' is geen datum",
+        "Datum aangifte: leeg, een waarde is verplicht",
     ]
     assert column(result, "dimona_id") == ["D-1", "D-8", "D-10"]
     assert column(result, "joint_committee") == ["111", "111", "124"]
@@ -229,7 +229,7 @@ def test_agreement_values_and_their_reasons(tmp_path: Path) -> None:
         (8, "END_BEFORE_START"),
     ]
     assert result.quarantine[-1].detail == (
-        "Datum beëindiging 2024-08-31 is before Startdatum 2024-09-01"
+        "Datum beëindiging 31/08/2024 ligt voor Startdatum 01/09/2024"
     )
     first, last = result.table.to_pylist()
     assert {k: first[k] for k in (
@@ -299,9 +299,9 @@ def test_duplicate_keys_with_different_values_are_all_quarantined(tmp_path: Path
     result = read_file(write_xlsx(tmp_path / "dimona.xlsx", rows), DIMONA, {})
     assert problems(result) == [(2, "DUPLICATE_KEY"), (4, "DUPLICATE_KEY"), (6, "DUPLICATE_KEY")]
     assert [e.detail for e in result.quarantine] == [
-        "Dimona-nummer 'D-1' also on row(s) 4, 6 with other values",
-        "Dimona-nummer 'D-1' also on row(s) 2, 6 with other values",
-        "Dimona-nummer 'D-1' also on row(s) 2, 4 with other values",
+        "Dimona-nummer 'D-1' staat ook op rijen 4 en 6 met andere waarden",
+        "Dimona-nummer 'D-1' staat ook op rijen 2 en 6 met andere waarden",
+        "Dimona-nummer 'D-1' staat ook op rijen 2 en 4 met andere waarden",
     ]
     # exact duplicates (same parsed values) are both accepted; staging keeps one
     assert column(result, "row_number") == [3, 5]
@@ -318,7 +318,7 @@ def test_duplicate_composite_key(tmp_path: Path) -> None:
     result = read_file(write_xlsx(tmp_path / "erk.xlsx", rows), RECOGNITIONS, {})
     assert problems(result) == [(2, "DUPLICATE_KEY"), (4, "DUPLICATE_KEY")]
     assert result.quarantine[0].detail == (
-        f"Erkenningsnummer 'ERK-1', INSZ mentor '{WORKER_2}' also on row(s) 4 with other values"
+        f"Erkenningsnummer 'ERK-1', INSZ mentor '{WORKER_2}' staat ook op rij 4 met andere waarden"
     )
 
 
@@ -451,7 +451,7 @@ def test_csv_in_windows_1252(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "ansi.csv", rows, encoding="cp1252")
     assert "é".encode("cp1252") in path.read_bytes()
     result = read_file(path, DIMONA, {})
-    assert column(result, "worker_type") == ["Élève"]
+    assert column(result, "worker_type") == ["ÉLÈVE"]  # a code: upper case, accents kept
 
 
 def test_csv_quoted_field_spanning_lines_keeps_line_numbers(tmp_path: Path) -> None:
@@ -501,7 +501,7 @@ def test_boolean_and_number_cells_are_not_confused(tmp_path: Path) -> None:
     ]
     result = read_file(write_xlsx(tmp_path / "erk.xlsx", rows), RECOGNITIONS, {})
     assert problems(result) == [(3, "INVALID_VALUE")]  # a yes/no cell is no number of years
-    assert result.quarantine[0].detail == "Jaren ervaring: True is not a whole number"
+    assert result.quarantine[0].detail == "Jaren ervaring WAAR is geen geheel getal"
     assert column(result, "years_experience") == [1]
 
 

@@ -22,6 +22,7 @@ from transforms.values import (
     parse_date,
     parse_decimal,
     parse_integer,
+    parse_open_end_date,
     parse_postcode,
     parse_text,
 )
@@ -46,6 +47,10 @@ from transforms.values import (
         ("2024-09-02T08:13:00", date(2024, 9, 2)),
         ("02/09/2024 08:13", date(2024, 9, 2)),
         ("29/02/2024", date(2024, 2, 29)),
+        ("45555", date(2024, 9, 20)),  # a CSV cell of at most 5 digits is a serial
+        (" 45555 ", date(2024, 9, 20)),
+        ("1", date(1900, 1, 1)),
+        ("99999", date(2173, 10, 13)),  # 5 digits: the largest serial written as text
     ],
 )
 def test_dates_in_every_accepted_form(cell: object, expected: date) -> None:
@@ -55,15 +60,19 @@ def test_dates_in_every_accepted_form(cell: object, expected: date) -> None:
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("31/02/2024", "'31/02/2024' is not an existing date"),
-        ("29/02/2023", "'29/02/2023' is not an existing date"),
-        ("2024-13-01", "'2024-13-01' is not an existing date"),
-        ("02/09-2024", "'02/09-2024' is not a date"),  # mixed separators
-        ("2 september 2024", "'2 september 2024' is not a date"),
-        ("02/09/24", "'02/09/24' is not a date"),
-        (60, "60 is not an Excel date serial number"),  # 29 February 1900 never was
-        (0, "0 is not an Excel date serial number"),
-        (True, "True is not a date"),
+        ("31/02/2024", "31/02/2024 bestaat niet"),
+        ("29/02/2023", "29/02/2023 bestaat niet"),
+        ("2024-13-01", "2024-13-01 bestaat niet"),
+        ("02/09-2024", "'02/09-2024' is geen datum"),  # mixed separators
+        ("2 september 2024", "'2 september 2024' is geen datum"),
+        ("02/09/24", "'02/09/24' is geen datum"),
+        (60, "60 is geen Excel-datum (serieel getal)"),  # 29 February 1900 never was
+        (0, "0 is geen Excel-datum (serieel getal)"),
+        (True, "WAAR is geen datum"),
+        ("100000", "'100000' is geen datum"),  # 6 digits are no serial
+        ("45555.5", "'45555.5' is geen datum"),
+        ("60", "60 is geen Excel-datum (serieel getal)"),
+        ("0", "0 is geen Excel-datum (serieel getal)"),
     ],
 )
 def test_dates_that_do_not_exist_are_invalid(cell: object, message: str) -> None:
@@ -94,20 +103,43 @@ def test_yes_no_rejects_other_words(cell: object) -> None:
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        ("38", Decimal("38.00")),
-        ("38.5", Decimal("38.50")),
-        ("38,5", Decimal("38.50")),
-        (38, Decimal("38.00")),
-        (38.5, Decimal("38.50")),
+        ("38", Decimal("38")),
+        ("38.5", Decimal("38.5")),
+        ("38,5", Decimal("38.5")),
+        (38, Decimal("38")),
+        (38.5, Decimal("38.5")),
         ("1.234,50", Decimal("1234.50")),
         ("1,234.50", Decimal("1234.50")),
-        ("€ 750", Decimal("750.00")),
-        ("12.345", Decimal("12.35")),  # rounded half up to cents
+        ("€ 750", Decimal("750")),
+        ("12.345", Decimal("12.345")),  # kept exactly, never rounded to cents
+        ("19,996", Decimal("19.996")),  # fewer than 20 hours
+        (19.996, Decimal("19.996")),
+        ("19,999999", Decimal("19.999999")),  # 6 decimals: what DECIMAL(18, 6) holds
+        ("19,9960000", Decimal("19.996")),  # trailing zeros are no extra decimals
+        ("999999999999,999999", Decimal("999999999999.999999")),
     ],
 )
-def test_decimals(cell: object, expected: Decimal) -> None:
+def test_decimals_are_kept_exactly(cell: object, expected: Decimal) -> None:
     assert parse_decimal(cell) == expected
-    assert parse_decimal(cell).as_tuple().exponent == -2
+
+
+def test_decimal_19_996_hours_is_fewer_than_20() -> None:
+    assert parse_decimal("19,996") < 20
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("19,9999999", "'19,9999999' heeft meer dan 6 decimalen"),  # refused, not rounded to 20
+        (0.1 + 0.2, "0,30000000000000004 heeft meer dan 6 decimalen"),
+        ("1000000000000", "'1000000000000' is te groot"),
+        (float("inf"), "inf is geen getal"),
+    ],
+)
+def test_decimal_that_the_column_cannot_hold_is_refused(cell: object, message: str) -> None:
+    with pytest.raises(ValueProblem) as caught:
+        parse_decimal(cell)
+    assert (caught.value.reason, str(caught.value)) == (INVALID_VALUE, message)
 
 
 @pytest.mark.parametrize("cell", ["38 uur", "1,2,3", "", "abc", True])
@@ -161,6 +193,9 @@ def test_text(cell: object, expected: str) -> None:
     [
         ("agreement_type", "oao", "OAO"),
         ("agreement_type", " SAO ", "SAO"),
+        ("agreement_type", " oAo\t", "OAO"),
+        ("dimona_status", " actief ", "Actief"),
+        ("premium_kind", " Premie ", "premie"),
         ("dimona_status", "ACTIEF", "Actief"),
         ("dimona_status", "geannuleerd", "Geannuleerd"),
         ("premium_kind", "Stagebonus", "stagebonus"),
@@ -200,6 +235,45 @@ def test_codes_and_identifiers_invalid(kind: str, cell: object, reason: str) -> 
     with pytest.raises(ValueProblem) as caught:
         PARSERS[kind](cell)
     assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (date(9999, 12, 31), None),  # open-ended, like an empty cell
+        ("31/12/9999", None),
+        ("9999-12-31", None),
+        (2958465, None),  # the serial of 31/12/9999 in a number cell
+        (datetime(9999, 12, 31, 0, 0), None),
+        ("01/01/9999", None),  # any day in the year 9999
+        ("30/06/2025", date(2025, 6, 30)),
+        (date(2100, 12, 31), date(2100, 12, 31)),
+    ],
+)
+def test_dimona_end_date_in_the_year_9999_is_open_ended(cell: object, expected: object) -> None:
+    assert parse_open_end_date(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["31/12/9998", date(2101, 1, 1), "31/02/9999"])
+def test_dimona_end_date_outside_the_window_is_still_invalid(cell: object) -> None:
+    with pytest.raises(ValueProblem) as caught:
+        parse_open_end_date(cell)
+    assert caught.value.reason == INVALID_DATE
+
+
+def test_the_year_9999_is_implausible_outside_dimona_end_dates() -> None:
+    with pytest.raises(ValueProblem) as caught:
+        PARSERS["date"]("31/12/9999")
+    assert caught.value.reason == INVALID_DATE
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("alt", "ALT"), (" Alt ", "ALT"), ("OTH", "OTH"), ("rta", "RTA"), ("flx", "FLX"),
+     ("xyz", "XYZ")],  # an unknown type stays accepted as given, upper-cased
+)  # fmt: skip
+def test_worker_type_is_a_code_in_upper_case(cell: str, expected: str) -> None:
+    assert PARSERS["worker_type"](cell) == expected
 
 
 def test_every_kind_has_a_parser() -> None:

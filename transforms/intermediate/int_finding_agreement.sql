@@ -13,8 +13,11 @@ judged as (
         agreements.*,
         parameters.oao_min_hours_per_week,
         parameters.max_agreement_months,
-        -- hours as a Dutch reader writes them: 19,5 and 20, not 19.50 and 20.00
-        replace(printf('%g', cast(agreements.hours_per_week as double)), '.', ',') as hours_text,
+        -- hours as a Dutch reader writes them: 19,5 and 20, not 19.50 and 20.00; exactly as
+        -- given (19,999999 is not 20), so the decimal's own digits, trailing zeros dropped
+        replace(
+            rtrim(rtrim(cast(agreements.hours_per_week as varchar), '0'), '.'), '.', ','
+        ) as hours_text,
         replace(printf('%g', cast(parameters.oao_min_hours_per_week as double)), '.', ',')
             as min_hours_text,
         add_months(agreements.start_date, parameters.max_agreement_months) - 1 as latest_end_date

@@ -13,18 +13,33 @@ parameters as (
     select * from cfg_parameters
 ),
 
--- the profile is checked per recognition: age in whole years on its own date
+recognition_years as (
+    select
+        *,
+        year(recognition_date) - year(mentor_birth_date) as calendar_years
+    from recognitions
+),
+
+-- the profile is checked per recognition: age in whole years on its own date, the largest
+-- n with add_months(birth, 12 n) <= that date (RULES.md), so someone born on 29 February
+-- turns a year older on 28 February in a year that is not a leap year
 recognition_profiles as (
     select
-        recognitions.recognition_id,
-        recognitions.mentor_insz,
-        recognitions.recognition_date,
-        recognitions.years_experience,
-        date_sub('year', recognitions.mentor_birth_date, recognitions.recognition_date)
-            as age_at_recognition,
+        recognition_years.recognition_id,
+        recognition_years.mentor_insz,
+        recognition_years.recognition_date,
+        recognition_years.years_experience,
+        recognition_years.calendar_years
+        - case
+            when add_months(
+                recognition_years.mentor_birth_date, 12 * recognition_years.calendar_years
+            ) > recognition_years.recognition_date
+                then 1
+            else 0
+        end as age_at_recognition,
         parameters.mentor_min_age,
         parameters.mentor_min_experience_years
-    from recognitions
+    from recognition_years
     cross join parameters
 ),
 

@@ -1,0 +1,57 @@
+"""int_mentors: the mentor's age on a recognition date (RULES.md, Compliance findings), at the
+29 February boundary: the largest n with add_months(birth, 12 n) <= the recognition date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.builders import add_recognition, rules_db
+from tests.transforms.test_fct_compliance_findings import findings, mentor
+
+LEAP_DAY_BIRTH = date(2000, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("recognised_on", "detail"),
+    [
+        (date(2025, 2, 27), "erkenning ERK-1 van 27/02/2025: mentor 24 jaar oud (minimum 25)"),
+        (date(2025, 2, 28), None),  # 25: add_months(29/02/2000, 300) is 28/02/2025
+        (date(2025, 3, 1), None),
+        (date(2024, 2, 28), "erkenning ERK-1 van 28/02/2024: mentor 23 jaar oud (minimum 25)"),
+        (date(2024, 2, 29), "erkenning ERK-1 van 29/02/2024: mentor 24 jaar oud (minimum 25)"),
+    ],
+)
+def test_born_on_29_february_turns_a_year_older_on_28_february(
+    recognised_on: date, detail: str | None
+) -> None:
+    con = rules_db()
+    add_recognition(
+        con,
+        mentor_insz=mentor(1),
+        mentor_birth_date=LEAP_DAY_BIRTH,
+        recognition_date=recognised_on,
+        mentor_training_date=recognised_on,
+    )
+    rows = findings(con, date(2025, 6, 1), "MENTOR_PROFILE")
+    expected = [("MENTOR_PROFILE", "warning", None, mentor(1), detail, None)]
+    assert rows == (expected if detail else [])
+
+
+def test_age_is_counted_from_the_birth_date_itself() -> None:
+    # 31/03/2000 + 300 months is 31/03/2025; one day before, the mentor is still 24
+    con = rules_db()
+    for n, day in enumerate((date(2025, 3, 30), date(2025, 3, 31)), 1):
+        add_recognition(
+            con,
+            recognition_id=f"ERK-{n}",
+            mentor_insz=mentor(n),
+            mentor_birth_date=date(2000, 3, 31),
+            recognition_date=day,
+            mentor_training_date=day,
+        )
+    rows = findings(con, date(2025, 6, 1), "MENTOR_PROFILE")
+    assert [(r[3], r[4]) for r in rows] == [
+        (mentor(1), "erkenning ERK-1 van 30/03/2025: mentor 24 jaar oud (minimum 25)")
+    ]
