@@ -73,10 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--dimona-rows", type=int, help="make the Dimona export exactly this long")
 
     export = sub.add_parser("export", help="CSV exports: decisions, findings, quarantine")
-    export.add_argument("what", choices=["decisions", "findings", "quarantine"])
+    export.add_argument("what", choices=["decisions", "findings", "quarantine", "changes"])
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--school-year", type=_school_year)
+    export.add_argument("--from", dest="from_run", help="changes: the earlier run")
+    export.add_argument("--to", dest="to_run", help="changes: the later run")
     paths(export)
+
+    diff = sub.add_parser("diff", help="what changed between two completed runs")
+    diff.add_argument("--from", dest="from_run", help="the earlier run (default: the one before)")
+    diff.add_argument("--to", dest="to_run", help="the later run (default: the latest)")
+    paths(diff)
 
     audit = sub.add_parser("audit", help="recompute a past run and compare its digests")
     audit.add_argument("run_id")
@@ -171,6 +178,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             n = exports.export_decisions(con, args.out, args.school_year)
         elif args.what == "findings":
             n = exports.export_findings(con, args.out)
+        elif args.what == "changes":
+            n = exports.export_changes(con, args.out, args.from_run, args.to_run)
         else:
             n = exports.export_quarantine(con, args.out)
     finally:
@@ -203,6 +212,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return EXIT_OK
     print("audit: the run cannot be reproduced from its inputs", file=sys.stderr)
     return EXIT_FAILED
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Print what changed between two completed runs."""
+    from duaal.changes import compute_changes, format_table
+    from duaal.db import connect
+
+    settings = _settings(args)
+    con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
+    try:
+        changes = compute_changes(con, args.from_run, args.to_run)
+    finally:
+        con.close()
+    sys.stdout.write(format_table(changes))
+    return EXIT_OK
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -260,6 +284,7 @@ COMMANDS = {
     "generate": cmd_generate,
     "export": cmd_export,
     "audit": cmd_audit,
+    "diff": cmd_diff,
     "runs": cmd_runs,
     "serve": cmd_serve,
 }

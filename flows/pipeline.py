@@ -13,6 +13,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from duaal.changes import since_previous_run
 from duaal.db import DatabaseBusy
 from duaal.pipeline import RunSummary, execute, open_database
 from duaal.settings import Settings, load_settings
@@ -54,11 +55,18 @@ def progress(message: str) -> None:
     get_run_logger().info(message)
 
 
-def publish(summary: RunSummary) -> None:
-    """Artifacts of a run: a summary, the amounts per office, links to the outputs."""
+def publish(summary: RunSummary, db: Path | None = None) -> None:
+    """Artifacts of a run: a summary, what changed since the previous run, the amounts per
+    office, links to the outputs."""
     create_markdown_artifact(
         summary_markdown(summary), key="duaal-summary", description="duaal run summary"
     )
+    if db is not None:
+        create_markdown_artifact(
+            since_previous_run(db, summary.run_id),
+            key="duaal-changes",
+            description="since the previous run",
+        )
     create_table_artifact(
         [{"office": o, "amount_eur": a} for o, a in summary.amount_per_office.items()],
         key="duaal-amounts-per-office",
@@ -94,7 +102,7 @@ def pipeline_flow(
         progress=progress,
         flow_run_id=str(flow_run.get_id()),
     )
-    publish(summary)
+    publish(summary, settings.db)
     return {"run_id": summary.run_id, "summary": summary}
 
 
