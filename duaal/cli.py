@@ -89,6 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("run_id")
     paths(audit)
 
+    explain = sub.add_parser(
+        "explain", help="the whole story of a learner's (or mentor's) decisions"
+    )
+    who = explain.add_mutually_exclusive_group(required=True)
+    who.add_argument("--learner", help="INSZ of the learner")
+    who.add_argument("--mentor", help="INSZ of the mentor")
+    explain.add_argument("--company", help="KBO of the company (default: every company)")
+    explain.add_argument("--school-year", type=_school_year, help="default: every school year")
+    explain.add_argument("--run", dest="run_id", help="the run (default: the latest completed)")
+    explain.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    paths(explain)
+
     runs = sub.add_parser("runs", help="the runs, newest first")
     runs.add_argument("--limit", type=int, default=50)
     paths(runs)
@@ -229,6 +241,28 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print the story of a learner's decisions, or of a mentor, as the run decided them."""
+    from duaal.explain import explain_learner, explain_mentor
+
+    settings = _settings(args)
+    if args.mentor:
+        story = explain_mentor(
+            settings.db, args.mentor, run_id=args.run_id, timeout_s=settings.lock_timeout_s
+        )
+    else:
+        story = explain_learner(
+            settings.db,
+            args.learner,
+            company=args.company,
+            school_year=args.school_year,
+            run_id=args.run_id,
+            timeout_s=settings.lock_timeout_s,
+        )
+    sys.stdout.write(story.render(args.format))
+    return EXIT_OK
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     """List the runs, newest first."""
     from duaal.db import connect
@@ -285,6 +319,7 @@ COMMANDS = {
     "export": cmd_export,
     "audit": cmd_audit,
     "diff": cmd_diff,
+    "explain": cmd_explain,
     "runs": cmd_runs,
     "serve": cmd_serve,
 }
