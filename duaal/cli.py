@@ -87,7 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="recompute a past run and compare its digests")
     audit.add_argument("run_id")
+    audit.add_argument("--bundle", type=Path, help="also write the run's evidence to FILE.zip")
     paths(audit)
+
+    verify = sub.add_parser("verify", help="check an evidence bundle, without the database")
+    verify.add_argument("bundle", type=Path, help="FILE.zip written by audit --bundle")
 
     explain = sub.add_parser(
         "explain", help="the whole story of a learner's (or mentor's) decisions"
@@ -219,6 +223,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"  decision differs: {line}")
     for line in result.validation_differences:
         print(f"  validation differs: {line}")
+    if args.bundle:
+        from duaal.bundle import write_bundle
+
+        manifest = write_bundle(settings.db, args.run_id, args.bundle)
+        print(f"bundle: {args.bundle} ({len(manifest)} members and manifest.json)")
     if result.identical:
         print("audit: identical")
         return EXIT_OK
@@ -261,6 +270,31 @@ def cmd_explain(args: argparse.Namespace) -> int:
         )
     sys.stdout.write(story.render(args.format))
     return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check an evidence bundle; exit 1 naming each difference."""
+    from duaal.bundle import this_code_version, verify_bundle
+
+    result = verify_bundle(args.bundle)
+    if result.run_id:
+        print(f"run {result.run_id} (as_of {result.as_of.isoformat()})")
+        print(f"  code        bundle {result.bundle_code_version}, here {this_code_version()}")
+    for name in ("decisions", "findings", "quarantine"):
+        if name in result.recorded and name in result.recomputed:
+            rec = result.recorded[name]
+            same = rec == result.recomputed[name] == result.bundled.get(name)
+            print(f"  {name:<11} {'identical' if same else 'DIFFERENT'}  recorded {rec}")
+    for line in result.differences:
+        print(f"  differs: {line}")
+    if result.ok:
+        print("verify: identical")
+        return EXIT_OK
+    print(
+        f"verify: the bundle does not hold up ({len(result.differences)} differences)",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -320,6 +354,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "diff": cmd_diff,
     "explain": cmd_explain,
+    "verify": cmd_verify,
     "runs": cmd_runs,
     "serve": cmd_serve,
 }
