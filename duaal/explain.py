@@ -396,7 +396,7 @@ def _explain_decision(con: duckdb.DuckDBPyConnection, story: Story, stored: dict
     for p in paid:
         story.add(
             2,
-            f"{p['school_year']}: {p['kind']} van EUR {p['amount_eur']} uitbetaald op "
+            f"{p['school_year']}: {p['kind']} van EUR {_num(p['amount_eur'])} uitbetaald op "
             f"{_nl(p['paid_on'])}, uit de historiek; bron {_source(p, 'premies')}",
         )
         premium_data.append(

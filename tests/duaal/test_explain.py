@@ -204,7 +204,7 @@ def test_premiums_before_name_their_years_and_source(run_db, capsys):
     text = capsys.readouterr().out
     assert "Eerdere premies: 3 (maximum 3)" in text
     for year in ("2020-2021", "2021-2022", "2022-2023"):
-        assert f"{year}: stagebonus van EUR 750.00 uitbetaald op 15/10/2023, uit de historiek" in (
+        assert f"{year}: stagebonus van EUR 750,00 uitbetaald op 15/10/2023, uit de historiek" in (
             text
         )
     assert "verschillende schooljaren samen: 3" in text
