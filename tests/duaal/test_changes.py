@@ -227,3 +227,36 @@ def test_as_of_passing_31_august_is_the_cause(tmp_path):
     assert {r[11] for r in status} == {
         "as_of 2025-08-01 -> 2025-09-15: past 31 August 2025, the decision is final"
     }
+
+
+def test_a_premium_paid_in_the_history_is_the_cause(tmp_path):
+    raw = tmp_path / "raw"
+    _exports(raw)
+    write_csv(
+        raw / "premies" / "a_export.csv",
+        [
+            PREMIUM_HEADERS,
+            premium_row(school_year="2020-2021", kind="stagebonus"),
+            premium_row(school_year="2021-2022", kind="stagebonus"),
+        ],
+    )
+    settings = load_settings(
+        raw=raw, db=tmp_path / "duaal.duckdb", reports=tmp_path / "r", as_of=AS_OF
+    )
+    execute(settings, with_reports=False)
+    write_csv(
+        raw / "premies" / "b_export.csv",
+        [PREMIUM_HEADERS, premium_row(school_year="2022-2023", kind="stagebonus")],
+    )
+    execute(settings, with_reports=False)
+    con = connect(settings.db, read_only=True)
+    try:
+        rows = compute_changes(con).rows
+    finally:
+        con.close()
+    cause = f"premies/b_export.csv row 2 (new row 2022-2023/{KBO}/{WORKER}/stagebonus)"
+    assert [r[:5] + r[8:] for r in rows] == [
+        ("decision", "changed", "2024-2025", KBO, WORKER, "amount_eur", "1000", "0", cause),
+        ("decision", "changed", "2024-2025", KBO, WORKER, "eligible", "true", "false", cause),
+        ("decision", "changed", "2024-2025", KBO, WORKER, "reasons", "", "CAP_REACHED", cause),
+    ]
