@@ -96,6 +96,7 @@ class RunInfo:
     as_of: date
     rule_config_hash: str
     rule_version: str
+    code_version: str
 
 
 @dataclass(frozen=True)
@@ -116,14 +117,15 @@ class Changes:
 
 def _run_info(con: duckdb.DuckDBPyConnection, run_id: str) -> RunInfo:
     row = con.execute(
-        "SELECT run_id, as_of, rule_config_hash, rule_config, status FROM runs WHERE run_id = ?",
+        "SELECT run_id, as_of, rule_config_hash, rule_config, status, coalesce(code_version, '') "
+        "FROM runs WHERE run_id = ?",
         [run_id],
     ).fetchone()
     if row is None:
         raise NotEnoughRuns(f"no run {run_id!r} in the database")
     if row[4] != "completed":
         raise NotEnoughRuns(f"run {run_id} did not complete (status {row[4]}): nothing to compare")
-    return RunInfo(row[0], row[1], row[2], _rule_version(row[3]))
+    return RunInfo(row[0], row[1], row[2], _rule_version(row[3]), row[5])
 
 
 def _rule_version(config_text: str) -> str:
@@ -457,14 +459,24 @@ def _dmy(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def _common_causes(before: RunInfo, after: RunInfo, lang: str) -> list[str]:
-    if before.rule_config_hash == after.rule_config_hash:
-        return []
-    if lang == "nl":
-        return [
+def _common_causes(before: RunInfo, after: RunInfo, lang: str, found: list[str]) -> list[str]:
+    """Causes outside the inputs: another rule configuration; another version of duaal,
+    named only when nothing else explains the change (found: the causes found so far)."""
+    out = list(found)
+    if before.rule_config_hash != after.rule_config_hash:
+        out.append(
             f"regelconfiguratie gewijzigd (versie {before.rule_version} -> {after.rule_version})"
-        ]
-    return [f"rule configuration changed (version {before.rule_version} -> {after.rule_version})"]
+            if lang == "nl"
+            else f"rule configuration changed (version {before.rule_version} -> "
+            f"{after.rule_version})"
+        )
+    if before.code_version != after.code_version and not out:
+        out.append(
+            f"andere versie van duaal ({before.code_version} -> {after.code_version})"
+            if lang == "nl"
+            else f"code version changed ({before.code_version} -> {after.code_version})"
+        )
+    return out
 
 
 def _passed(d: date, before: RunInfo, after: RunInfo) -> bool:
@@ -548,16 +560,24 @@ def compute_changes(
 
     for year, kbo, insz, offices, change, field, b, a, _bs, _as, inputs in decisions:
         causes = {
-            lang: _inputs_text(inputs, lang)
-            + _decision_as_of_causes(year, change, field, before, after, lang)
-            + _common_causes(before, after, lang)
+            lang: _common_causes(
+                before,
+                after,
+                lang,
+                _inputs_text(inputs, lang)
+                + _decision_as_of_causes(year, change, field, before, after, lang),
+            )
             for lang in ("en", "nl")
         }
         add(("decision", change, year, kbo, insz, "", "", "", field, b, a), causes, offices)
     for code, agreement, mentor, kbo, insz, offices, due, change, field, b, a, inputs in findings:
         causes = {
-            lang: _inputs_text(inputs, lang)
-            or _finding_as_of_causes(due, before, after, lang) + _common_causes(before, after, lang)
+            lang: _common_causes(
+                before,
+                after,
+                lang,
+                _inputs_text(inputs, lang) or _finding_as_of_causes(due, before, after, lang),
+            )
             for lang in ("en", "nl")
         }
         add(

@@ -260,3 +260,38 @@ def test_a_premium_paid_in_the_history_is_the_cause(tmp_path):
         ("decision", "changed", "2024-2025", KBO, WORKER, "eligible", "true", "false", cause),
         ("decision", "changed", "2024-2025", KBO, WORKER, "reasons", "", "CAP_REACHED", cause),
     ]
+
+
+def test_a_change_the_inputs_do_not_explain_names_the_code_or_rule_version(two_runs, tmp_path):
+    import shutil
+
+    settings, first, second = two_runs
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(settings.db, copy)
+    con = connect(copy)
+    before_version = con.execute(
+        "SELECT code_version FROM runs WHERE run_id = ?", [first.run_id]
+    ).fetchone()[0]
+    con.execute("UPDATE runs SET code_version = '9.9.9' WHERE run_id = ?", [second.run_id])
+    con.execute(
+        "UPDATE run_decisions SET office = 'Limburg' WHERE run_id = ? AND learner_insz = ?",
+        [second.run_id, LEARNER_2],
+    )
+    try:
+        rows = [r for r in compute_changes(con).rows if r[4] == LEARNER_2]
+        assert rows == [
+            (
+                "decision", "changed", "2024-2025", KBO, LEARNER_2, "", "", "", "office",
+                "Antwerpen", "Limburg", f"code version changed ({before_version} -> 9.9.9)",
+            )
+        ]  # fmt: skip
+        con.execute(
+            "UPDATE runs SET rule_config_hash = 'other', "
+            "rule_config = replace(rule_config, 'version = \"2026.1\"', 'version = \"2026.2\"') "
+            "WHERE run_id = ?",
+            [second.run_id],
+        )
+        rows = [r for r in compute_changes(con).rows if r[4] == LEARNER_2]
+        assert rows[0][11] == "rule configuration changed (version 2026.1 -> 2026.2)"
+    finally:
+        con.close()
