@@ -734,11 +734,15 @@ def format_table(changes: Changes) -> str:
 
 def since_previous_run(db: Path, run_id: str, *, timeout_s: float = 60.0) -> str:
     """The markdown "since the previous run" of a run, read from the database file (for
-    the run's Prefect artifact)."""
-    from duaal.db import connect
+    the run's Prefect artifact); says why when it cannot be read."""
+    from duaal.db import DatabaseBusy, connect
 
-    con = connect(db, read_only=True, timeout_s=timeout_s)
     try:
-        return changes_markdown(con, run_id)
-    finally:
-        con.close()
+        con = connect(db, read_only=True, timeout_s=timeout_s)
+        try:
+            return changes_markdown(con, run_id)
+        finally:
+            con.close()
+    except (DatabaseBusy, LookupError, OSError, duckdb.Error) as exc:
+        # the run itself completed: an artifact that cannot be made must not fail it
+        return f"# Since the previous run\n\nNot available: {exc}\n"

@@ -295,3 +295,10 @@ def test_a_change_the_inputs_do_not_explain_names_the_code_or_rule_version(two_r
         assert rows[0][11] == "rule configuration changed (version 2026.1 -> 2026.2)"
     finally:
         con.close()
+
+
+def test_the_artifact_text_says_why_when_the_database_cannot_be_read(tmp_path):
+    from duaal.changes import since_previous_run
+
+    text = since_previous_run(tmp_path / "none.duckdb", "R1")
+    assert text.startswith("# Since the previous run\n\nNot available: no database at ")
