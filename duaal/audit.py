@@ -60,17 +60,8 @@ def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = Tr
         as_of, config_text, d_dec, d_find, d_quar, status = run
         if status != "completed":
             raise UnknownRun(f"run {run_id} did not complete (status {status}): nothing to audit")
-        ensure_schema(con)
-        # the run's inputs: accepted rows and the quarantine (a quarantined newer row is
-        # named in the decisions that use the older one)
-        for table in (*(source.table for source in SOURCES), "quarantine"):
-            con.execute(
-                f"INSERT INTO {table} BY NAME SELECT * FROM src.{table} "
-                "WHERE batch_id IN (SELECT batch_id FROM src.run_batches WHERE run_id = ?)",
-                [run_id],
-            )
-        build_models(con, parse_rule_config(config_text), as_of)
-        recomputed = output_digests(con, "fct_premium_decisions", "fct_compliance_findings")
+        copy_run_inputs(con, run_id)
+        recomputed = recompute(con, config_text, as_of)
         recomputed["quarantine"] = quarantine_digest(con, run_id, schema="src")
         stored = output_digests(
             con, "src.run_decisions", "src.run_findings", "WHERE run_id = ?", [run_id]
@@ -89,6 +80,36 @@ def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = Tr
         return result
     finally:
         con.close()
+
+
+def copy_run_inputs(
+    con: duckdb.DuckDBPyConnection, run_id: str, only: dict[str, str] | None = None
+) -> None:
+    """Copy the ingest rows of a run's batches from the attached database `src` into the
+    in-memory one (with `only`, per ingest table an extra SQL condition on its rows)."""
+    ensure_schema(con)
+    for source in SOURCES:
+        extra = f" AND ({only[source.table]})" if only and source.table in only else ""
+        con.execute(
+            f"INSERT INTO {source.table} BY NAME SELECT * FROM src.{source.table} "
+            "WHERE batch_id IN (SELECT batch_id FROM src.run_batches WHERE run_id = ?)" + extra,
+            [run_id],
+        )
+    # the quarantine too: a quarantined newer row is named in the decisions that use the
+    # older one (int_superseded_rows)
+    con.execute(
+        "INSERT INTO quarantine BY NAME SELECT * FROM src.quarantine "
+        "WHERE batch_id IN (SELECT batch_id FROM src.run_batches WHERE run_id = ?)",
+        [run_id],
+    )
+
+
+def recompute(con: duckdb.DuckDBPyConnection, config_text: str, as_of: date) -> dict[str, str]:
+    """Build the models on the ingest rows in con with a run's configuration and as_of, and
+    return the digests of the recomputed decisions and findings. `duaal audit`, `duaal
+    verify` (on a bundle's inputs) and `duaal explain` all recompute through here."""
+    build_models(con, parse_rule_config(config_text), as_of)
+    return output_digests(con, "fct_premium_decisions", "fct_compliance_findings")
 
 
 def decision_differences(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:

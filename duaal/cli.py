@@ -16,6 +16,16 @@ from pathlib import Path
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNINGS = 0, 1, 2, 3, 4
 
 
+def _school_year_arg(text: str) -> str:
+    """An argparse type: a school year such as 2024-2025."""
+    from duaal.settings import parse_school_year_setting
+
+    try:
+        return parse_school_year_setting(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: {exc}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command. Values stay text here: `duaal.settings` reads
     them, so a flag, the environment and the settings file are checked alike."""
@@ -80,15 +90,36 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--as-of", help="the current school year is the one of this date")
     gen.add_argument("--dimona-rows", type=int, help="make the Dimona export exactly this long")
 
-    export = command("export", "CSV exports: decisions, findings, quarantine")
-    export.add_argument("what", choices=["decisions", "findings", "quarantine"])
+    export = command("export", "CSV exports: decisions, findings, quarantine, changes")
+    export.add_argument("what", choices=["decisions", "findings", "quarantine", "changes"])
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--school-year", dest="export_school_year", metavar="YYYY-YYYY")
+    export.add_argument("--from", dest="from_run", help="changes: the earlier run")
+    export.add_argument("--to", dest="to_run", help="changes: the later run")
     paths(export)
+
+    diff = command("diff", "what changed between two completed runs")
+    diff.add_argument("--from", dest="from_run", help="the earlier run (default: the one before)")
+    diff.add_argument("--to", dest="to_run", help="the later run (default: the latest)")
+    paths(diff)
 
     audit = command("audit", "recompute a past run and compare its digests")
     audit.add_argument("run_id")
+    audit.add_argument("--bundle", type=Path, help="also write the run's evidence to FILE.zip")
     paths(audit)
+
+    verify = command("verify", "check an evidence bundle, without the database")
+    verify.add_argument("bundle", type=Path, help="FILE.zip written by audit --bundle")
+
+    explain = command("explain", "the whole story of a learner's (or mentor's) decisions")
+    who = explain.add_mutually_exclusive_group(required=True)
+    who.add_argument("--learner", help="INSZ of the learner")
+    who.add_argument("--mentor", help="INSZ of the mentor")
+    explain.add_argument("--company", help="KBO of the company (default: every company)")
+    explain.add_argument("--school-year", type=_school_year_arg, help="default: every school year")
+    explain.add_argument("--run", dest="run_id", help="the run (default: the latest completed)")
+    explain.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    paths(explain)
 
     runs = command("runs", "the runs, newest first, with their outcome and warnings")
     runs.add_argument("--limit", type=int, default=50)
@@ -244,6 +275,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             n = exports.export_decisions(con, args.out, args.export_school_year)
         elif args.what == "findings":
             n = exports.export_findings(con, args.out)
+        elif args.what == "changes":
+            n = exports.export_changes(con, args.out, args.from_run, args.to_run)
         else:
             n = exports.export_quarantine(con, args.out)
     finally:
@@ -271,10 +304,77 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"  decision differs: {line}")
     for line in result.validation_differences:
         print(f"  validation differs: {line}")
+    if args.bundle:
+        from duaal.bundle import write_bundle
+
+        manifest = write_bundle(settings.db, args.run_id, args.bundle)
+        print(f"bundle: {args.bundle} ({len(manifest)} members and manifest.json)")
     if result.identical:
         print("audit: identical")
         return EXIT_OK
     print("audit: the run cannot be reproduced from its inputs", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Print what changed between two completed runs."""
+    from duaal.changes import compute_changes, format_table
+    from duaal.db import connect
+
+    settings = _settings(args)
+    con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
+    try:
+        changes = compute_changes(con, args.from_run, args.to_run)
+    finally:
+        con.close()
+    sys.stdout.write(format_table(changes))
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print the story of a learner's decisions, or of a mentor, as the run decided them."""
+    from duaal.explain import explain_learner, explain_mentor
+
+    settings = _settings(args)
+    if args.mentor:
+        story = explain_mentor(
+            settings.db, args.mentor, run_id=args.run_id, timeout_s=settings.lock_timeout_s
+        )
+    else:
+        story = explain_learner(
+            settings.db,
+            args.learner,
+            company=args.company,
+            school_year=args.school_year,
+            run_id=args.run_id,
+            timeout_s=settings.lock_timeout_s,
+        )
+    sys.stdout.write(story.render(args.format))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check an evidence bundle; exit 1 naming each difference."""
+    from duaal.bundle import this_code_version, verify_bundle
+
+    result = verify_bundle(args.bundle)
+    if result.run_id:
+        print(f"run {result.run_id} (as_of {result.as_of.isoformat()})")
+        print(f"  code        bundle {result.bundle_code_version}, here {this_code_version()}")
+    for name in ("decisions", "findings", "quarantine"):
+        if name in result.recorded and name in result.recomputed:
+            rec = result.recorded[name]
+            same = rec == result.recomputed[name] == result.bundled.get(name)
+            print(f"  {name:<11} {'identical' if same else 'DIFFERENT'}  recorded {rec}")
+    for line in result.differences:
+        print(f"  differs: {line}")
+    if result.ok:
+        print("verify: identical")
+        return EXIT_OK
+    print(
+        f"verify: the bundle does not hold up ({len(result.differences)} differences)",
+        file=sys.stderr,
+    )
     return EXIT_FAILED
 
 
@@ -351,6 +451,9 @@ COMMANDS = {
     "generate": cmd_generate,
     "export": cmd_export,
     "audit": cmd_audit,
+    "diff": cmd_diff,
+    "explain": cmd_explain,
+    "verify": cmd_verify,
     "runs": cmd_runs,
     "serve": cmd_serve,
     "deploy": cmd_deploy,

@@ -1,7 +1,8 @@
-"""The CSV exports of CONTRACTS.md: decisions, findings and quarantine.
+"""The CSV exports of CONTRACTS.md: decisions, findings, quarantine and changes.
 
 UTF-8, comma-separated, a header row, sorted as the contract states. Decisions and
-findings come from the latest completed run; the quarantine lists every refused row.
+findings come from the latest completed run; the quarantine lists every refused row;
+changes are those of `duaal diff` (duaal/changes.py). Every CSV is written by `write_csv`.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def latest_run_id(con: duckdb.DuckDBPyConnection) -> str:
     return row[0]
 
 
-def _write(out: Path, header: tuple[str, ...], rows: list[tuple]) -> int:
+def write_csv(out: Path, header: tuple[str, ...], rows: list[tuple]) -> int:
+    """Write one CSV export (the one place CSV files are written); returns the row count."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -80,7 +82,7 @@ def export_decisions(
         """,
         [run_id, school_year, school_year],
     ).fetchall()
-    return _write(out, DECISION_EXPORT, rows)
+    return write_csv(out, DECISION_EXPORT, rows)
 
 
 def export_findings(con: duckdb.DuckDBPyConnection, out: Path) -> int:
@@ -96,7 +98,7 @@ def export_findings(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         """,
         [run_id],
     ).fetchall()
-    return _write(out, FINDING_EXPORT, rows)
+    return write_csv(out, FINDING_EXPORT, rows)
 
 
 def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> int:
@@ -108,4 +110,18 @@ def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         ORDER BY source, file_name, row_number, reason, detail
         """
     ).fetchall()
-    return _write(out, QUARANTINE_EXPORT, rows)
+    return write_csv(out, QUARANTINE_EXPORT, rows)
+
+
+def export_changes(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    from_run: str | None = None,
+    to_run: str | None = None,
+) -> int:
+    """Write what changed between two completed runs (default: the latest and the one
+    before), as `duaal diff` shows it; returns the number of rows."""
+    from duaal.changes import CHANGE_EXPORT, compute_changes
+
+    changes = compute_changes(con, from_run, to_run)
+    return write_csv(out, CHANGE_EXPORT, changes.rows)

@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed
 
+from duaal.changes import since_previous_run
 from duaal.pipeline import RunSummary, execute
 from duaal.settings import RUN_SETTINGS, Settings, load_settings
 from flows.hooks import notify, record_failure
@@ -40,11 +41,18 @@ def progress(message: str) -> None:
     get_run_logger().info(message)
 
 
-def publish(summary: RunSummary) -> None:
-    """Artifacts of a run: a summary, the amounts per office, links to the outputs."""
+def publish(summary: RunSummary, db: Path | None = None) -> None:
+    """Artifacts of a run: a summary, what changed since the previous run, the amounts per
+    office, links to the outputs."""
     create_markdown_artifact(
         summary_markdown(summary), key="duaal-summary", description="duaal run summary"
     )
+    if db is not None:
+        create_markdown_artifact(
+            since_previous_run(db, summary.run_id),
+            key="duaal-changes",
+            description="since the previous run",
+        )
     create_table_artifact(
         [{"office": o, "amount_eur": a} for o, a in summary.amount_per_office.items()],
         key="duaal-amounts-per-office",
@@ -99,7 +107,7 @@ def pipeline_flow(
         progress=progress,
         flow_run_id=str(flow_run.get_id()),
     )
-    publish(summary)
+    publish(summary, settings.db)
     result = {"run_id": summary.run_id, "summary": summary}
     if summary.warnings:
         message = warnings_message(summary)

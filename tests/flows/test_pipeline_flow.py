@@ -59,6 +59,8 @@ def test_flow_run_completes_with_artifacts(prefect_harness, raw, tmp_path):
     assert any(f"duaal run {summary.run_id}" in t for t in texts), "the summary artifact"
     assert any("datakwaliteit/index.html)" in t for t in texts), "a link to the Data Docs"
     assert any(".xlsx)" in t for t in texts), "links to the workbooks"
+    since = f"# Since the previous run\n\nRun {summary.run_id} is the first completed run.\n"
+    assert since in texts, "the changes artifact"
     table = artifacts["table"][0].data
     assert "amount_eur" in table and "Antwerpen" in table
 

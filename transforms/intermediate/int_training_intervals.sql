@@ -29,8 +29,12 @@ pieces as (
         and counted_dimona.worker_insz = basis_agreements.learner_insz
 ),
 
+-- identical pieces (two Dimona periods cut to the same days) are kept once: the windows
+-- below order by (piece_start, piece_end), and with ties between rows each window may put
+-- them in another order, so that one piece opened an interval the other did not close
 overlapping as (
-    select * from pieces
+    select distinct school_year, company_kbo, learner_insz, piece_start, piece_end
+    from pieces
     where piece_start <= piece_end
 ),
 

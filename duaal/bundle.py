@@ -1,0 +1,264 @@
+"""Evidence bundles: `duaal audit RUN --bundle FILE.zip` and `duaal verify FILE.zip`.
+
+A bundle is a zip an auditor can check on any machine with duaal installed, without the
+database it came from:
+
+- `inputs/<ingest table>.parquet`: every input row the run read, with its lineage
+  (batch, file, sheet, row), for the four sources;
+- `load_batches.parquet`: the files of those batches with the SHA-256 of each file;
+- `rule_config.toml`: the rule configuration the run used, as recorded;
+- `decisions.parquet`, `findings.parquet`, `quarantine.parquet`: the run's outputs;
+- `run.json`: run id, as_of, code version, the configuration's SHA-256, the digests of
+  the outputs recorded with the run;
+- `manifest.json`: the SHA-256 of every other member.
+
+`verify` checks every member against the manifest, recomputes the decisions and findings
+from the bundled inputs and configuration through the audit's own recomputation
+(`duaal.audit.recompute`), and compares the digests of the recomputation, of the bundled
+outputs and of the run's record. An edited output whose manifest was updated to match is
+caught by the recomputation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from duaal.audit import UnknownRun, decision_differences, recompute
+from duaal.db import attach_read_only, ensure_schema
+from duaal.pipeline import code_version, digest_rows, output_digests
+from transforms.sources import SOURCES
+
+BUNDLE_FORMAT = 1
+MANIFEST = "manifest.json"
+QUARANTINE_COLUMNS = "source, file_name, row_number, reason, detail"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def write_private(out: Path, data: bytes) -> Path:
+    """Write a file holding personal data (bundles): the one place they are written."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out
+
+
+def _zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A zip of the members in name order, with a fixed time stamp."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, members[name])
+    return buffer.getvalue()
+
+
+def write_bundle(db: Path, run_id: str, out: Path, *, timeout_s: float = 60.0) -> dict[str, str]:
+    """Write the evidence bundle of a completed run; returns the manifest (member: SHA-256)."""
+    con = attach_read_only(db, timeout_s=timeout_s)
+    try:
+        run = con.execute(
+            "SELECT run_id, as_of, rule_config, rule_config_hash, code_version, row_counts, "
+            "digest_decisions, digest_findings, digest_quarantine, status, started_at, "
+            "finished_at FROM src.runs WHERE run_id = ?",
+            [run_id],
+        ).fetchone()
+        if run is None:
+            raise UnknownRun(f"no run {run_id!r} in {db}")
+        if run[9] != "completed":
+            raise UnknownRun(f"run {run_id} did not complete (status {run[9]}): no evidence")
+        rid = "'" + run_id.replace("'", "''") + "'"
+        batches = f"(SELECT batch_id FROM src.run_batches WHERE run_id = {rid})"
+        queries = {
+            f"inputs/{s.table}.parquet": f"SELECT * FROM src.{s.table} WHERE batch_id IN "
+            f"{batches} ORDER BY batch_id, row_number"
+            for s in SOURCES
+        }
+        queries |= {
+            "load_batches.parquet": f"SELECT * FROM src.load_batches WHERE batch_id IN {batches} "
+            "ORDER BY batch_id",
+            "decisions.parquet": f"SELECT * FROM src.run_decisions WHERE run_id = {rid} "
+            "ORDER BY school_year, company_kbo, learner_insz",
+            "findings.parquet": f"SELECT * FROM src.run_findings WHERE run_id = {rid} "
+            "ORDER BY code, agreement_id NULLS FIRST, mentor_insz NULLS FIRST, detail",
+            "quarantine.parquet": f"SELECT * FROM src.quarantine WHERE batch_id IN {batches} "
+            f"ORDER BY {QUARANTINE_COLUMNS}",
+        }
+        members: dict[str, bytes] = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, sql in queries.items():
+                path = Path(tmp) / name.replace("/", "__")
+                con.execute(f"COPY ({sql}) TO {_literal(path)} (FORMAT parquet)")
+                members[name] = path.read_bytes()
+        files = con.execute(
+            f"SELECT source, file_name, sha256, status FROM src.load_batches WHERE batch_id IN "
+            f"{batches} ORDER BY batch_id"
+        ).fetchall()
+    finally:
+        con.close()
+    members["rule_config.toml"] = run[2].encode("utf-8")
+    record = {
+        "bundle_format": BUNDLE_FORMAT,
+        "run_id": run[0],
+        "as_of": run[1].isoformat(),
+        "rule_config_sha256": run[3],
+        "code_version": run[4],
+        "started_at": str(run[10]),
+        "finished_at": str(run[11]),
+        "row_counts": json.loads(run[5]) if run[5] else None,
+        "digests": {"decisions": run[6], "findings": run[7], "quarantine": run[8]},
+        "input_files": [
+            {"source": s, "file": f, "sha256": h, "status": st} for s, f, h, st in files
+        ],
+    }
+    members["run.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
+    manifest = {name: _sha256(data) for name, data in sorted(members.items())}
+    members[MANIFEST] = (json.dumps(manifest, indent=2) + "\n").encode()
+    write_private(out, _zip_bytes(members))
+    return manifest
+
+
+@dataclass
+class VerifyResult:
+    run_id: str = ""
+    as_of: date | None = None
+    bundle_code_version: str = ""
+    recorded: dict[str, str] = field(default_factory=dict)
+    recomputed: dict[str, str] = field(default_factory=dict)
+    bundled: dict[str, str] = field(default_factory=dict)
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def verify_bundle(path: Path) -> VerifyResult:
+    """Check a bundle: its manifest, then a recomputation from its inputs (no database)."""
+    result = VerifyResult()
+    if not path.is_file():
+        raise FileNotFoundError(f"no bundle at {path}")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"{path} is not a zip file: {exc}") from exc
+    with zf, tempfile.TemporaryDirectory() as tmp:
+        names = set(zf.namelist())
+        if MANIFEST not in names:
+            result.differences.append(f"{MANIFEST} is missing from the bundle")
+            return result
+        try:
+            manifest = json.loads(zf.read(MANIFEST))
+        except ValueError as exc:
+            result.differences.append(f"{MANIFEST} cannot be read: {exc}")
+            return result
+        data: dict[str, bytes] = {}
+        for name in sorted(names - {MANIFEST}):
+            data[name] = zf.read(name)
+            if name not in manifest:
+                result.differences.append(f"{name}: in the bundle but not in the manifest")
+            elif _sha256(data[name]) != manifest[name]:
+                result.differences.append(
+                    f"{name}: SHA-256 {_sha256(data[name])} differs from the manifest's "
+                    f"{manifest[name]} (the file was changed)"
+                )
+        for name in sorted(set(manifest) - names):
+            result.differences.append(f"{name}: in the manifest but missing from the bundle")
+        needed = {"run.json", "rule_config.toml", "decisions.parquet", "findings.parquet"}
+        needed |= {"quarantine.parquet"} | {f"inputs/{s.table}.parquet" for s in SOURCES}
+        if needed - set(data):
+            return result
+        try:
+            record = json.loads(data["run.json"])
+        except ValueError as exc:
+            result.differences.append(f"run.json cannot be read: {exc}")
+            return result
+        result.run_id = record["run_id"]
+        result.as_of = date.fromisoformat(record["as_of"])
+        result.bundle_code_version = record.get("code_version") or ""
+        result.recorded = dict(record["digests"])
+        config_text = data["rule_config.toml"].decode("utf-8")
+        if _sha256(data["rule_config.toml"]) != record["rule_config_sha256"]:
+            result.differences.append(
+                "rule_config.toml: its SHA-256 differs from the configuration the run recorded"
+            )
+        for name, content in data.items():
+            target = Path(tmp) / name.replace("/", "__")
+            target.write_bytes(content)
+        try:
+            _recompute_from_files(Path(tmp), result, config_text)
+        except duckdb.Error as exc:
+            result.differences.append(f"the bundle's tables cannot be read: {exc}")
+    return result
+
+
+def _recompute_from_files(folder: Path, result: VerifyResult, config_text: str) -> None:
+    """Load the bundled inputs, recompute as `duaal audit` does, and compare the digests."""
+
+    def parquet(name: str) -> str:
+        return f"read_parquet({_literal(folder / name.replace('/', '__'))})"
+
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        for source in SOURCES:
+            con.execute(
+                f"INSERT INTO {source.table} BY NAME "
+                f"SELECT * FROM {parquet(f'inputs/{source.table}.parquet')}"
+            )
+        # a quarantined newer row is named in the decisions that use the older one
+        con.execute(f"INSERT INTO quarantine BY NAME SELECT * FROM {parquet('quarantine.parquet')}")
+        result.recomputed = recompute(con, config_text, result.as_of)
+        quarantine = con.execute(
+            f"SELECT {QUARANTINE_COLUMNS} FROM {parquet('quarantine.parquet')} ORDER BY ALL"
+        ).fetchall()
+        result.recomputed["quarantine"] = digest_rows(quarantine)
+        # the bundled outputs, where the audit reads the stored rows of the run
+        con.execute("CREATE SCHEMA src")
+        con.execute(
+            f"CREATE TABLE src.run_decisions AS SELECT * FROM {parquet('decisions.parquet')}"
+        )
+        con.execute(f"CREATE TABLE src.run_findings AS SELECT * FROM {parquet('findings.parquet')}")
+        result.bundled = output_digests(
+            con, "src.run_decisions", "src.run_findings", "WHERE run_id = ?", [result.run_id]
+        )
+        result.bundled["quarantine"] = result.recomputed["quarantine"]
+        for name in ("decisions", "findings", "quarantine"):
+            recorded = result.recorded.get(name)
+            # the quarantine comes from reading the files, which a bundle does not hold:
+            # its rows are checked against the record, not recomputed
+            if name != "quarantine" and result.recomputed[name] != recorded:
+                result.differences.append(
+                    f"{name}: recomputed from the bundled inputs {result.recomputed[name]}, "
+                    f"recorded with the run {recorded}"
+                )
+            if result.bundled[name] != recorded:
+                result.differences.append(
+                    f"{name}: the bundled {name}.parquet has digest {result.bundled[name]}, "
+                    f"recorded with the run {recorded}"
+                )
+        for line in decision_differences(con, result.run_id):
+            result.differences.append(f"decision differs: {line}")
+    finally:
+        con.close()
+
+
+def this_code_version() -> str:
+    """The code version of the duaal that verifies."""
+    return code_version()

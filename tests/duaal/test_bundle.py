@@ -1,0 +1,188 @@
+"""Evidence bundles: `duaal audit RUN --bundle FILE.zip` and `duaal verify FILE.zip`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from datetime import date
+
+import duckdb
+import pytest
+
+from duaal.bundle import verify_bundle, write_bundle
+from duaal.cli import main
+from duaal.db import connect
+from duaal.generate import generate
+from duaal.pipeline import digest_rows, execute, finish_run, record_stage, rules_stage, start_run
+from duaal.settings import load_settings
+from tests.builders import rule_config
+from tests.duaal.test_explain import AS_OF, LEARNERS, _inputs
+from transforms.sources import SOURCES
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    """A run over the pairs of every outcome, its bundle, and the database removed."""
+    base = tmp_path_factory.mktemp("bundle")
+    db = base / "duaal.duckdb"
+    con = connect(db)
+    _inputs(con)
+    con.execute(
+        "INSERT INTO load_batches VALUES (1, 'overeenkomsten', 'x.xlsx', 'x.xlsx', 'abc', "
+        "'Blad1', 'loaded', NULL, 0, 0, 0, 0, now(), NULL)"
+    )
+    run_id = start_run(con, rule_config(), AS_OF)
+    rules_stage(con, rule_config(), AS_OF)
+    record_stage(con, run_id)
+    finish_run(con, run_id, "completed")
+    con.close()
+    out = base / "evidence" / "bundle.zip"
+    manifest = write_bundle(db, run_id, out)
+    db.unlink()  # the auditor's machine has no database
+    return out, run_id, manifest
+
+
+def _members(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _rewrite(path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def test_bundle_holds_inputs_configuration_outputs_and_a_manifest(bundle):
+    path, run_id, manifest = bundle
+    members = _members(path)
+    expected = {f"inputs/{s.table}.parquet" for s in SOURCES} | {
+        "load_batches.parquet",
+        "rule_config.toml",
+        "decisions.parquet",
+        "findings.parquet",
+        "quarantine.parquet",
+        "run.json",
+    }
+    assert set(manifest) == expected and set(members) == expected | {"manifest.json"}
+    assert json.loads(members["manifest.json"]) == {
+        n: hashlib.sha256(members[n]).hexdigest() for n in sorted(expected)
+    }
+    record = json.loads(members["run.json"])
+    assert record["run_id"] == run_id and record["as_of"] == "2025-09-15"
+    assert record["input_files"] == [
+        {"source": "overeenkomsten", "file": "x.xlsx", "sha256": "abc", "status": "loaded"}
+    ]
+    assert record["code_version"] and set(record["digests"]) == {
+        "decisions",
+        "findings",
+        "quarantine",
+    }
+    assert members["rule_config.toml"].decode() == rule_config().text
+
+
+def test_bundle_verifies_without_the_database(bundle, capsys):
+    path, run_id, _ = bundle
+    assert main(["verify", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"run {run_id} (as_of 2025-09-15)\n")
+    assert "  decisions   identical" in out and out.endswith("verify: identical\n")
+
+
+def test_one_changed_byte_is_caught(bundle, tmp_path, capsys):
+    path, _, manifest = bundle
+    members = _members(path)
+    config = members["rule_config.toml"]
+    members["rule_config.toml"] = config.replace(b'version = "2026.1"', b'version = "2026.2"')
+    assert members["rule_config.toml"] != config
+    changed = tmp_path / "changed.zip"
+    _rewrite(changed, members)
+    assert main(["verify", str(changed)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"rule_config.toml: SHA-256 {hashlib.sha256(members['rule_config.toml']).hexdigest()} "
+        f"differs from the manifest's {manifest['rule_config.toml']} (the file was changed)"
+    ) in out
+
+
+def test_an_edited_output_with_a_matching_manifest_fails_the_recomputation(bundle, tmp_path):
+    path, run_id, _ = bundle
+    members = _members(path)
+    edited = tmp_path / "decisions.parquet"
+    edited.write_bytes(members["decisions.parquet"])
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE d AS SELECT * FROM read_parquet('{edited}')")
+    con.execute("UPDATE d SET amount_eur = 1400 WHERE learner_insz = ?", [LEARNERS["eligible"]])
+    forged = tmp_path / "forged.parquet"
+    con.execute(f"COPY (SELECT * FROM d ORDER BY ALL) TO '{forged}' (FORMAT parquet)")
+    from duaal.db import DECISION_COLUMNS
+
+    cols = ", ".join(n for n, _ in DECISION_COLUMNS)
+    digest = digest_rows(
+        con.execute(
+            f"SELECT {cols} FROM d ORDER BY school_year, company_kbo, learner_insz"
+        ).fetchall()
+    )
+    con.close()
+    # the forger updates the record and the manifest to match the edited decisions
+    members["decisions.parquet"] = forged.read_bytes()
+    record = json.loads(members["run.json"])
+    record["digests"]["decisions"] = digest
+    members["run.json"] = json.dumps(record).encode()
+    manifest = {
+        n: hashlib.sha256(d).hexdigest() for n, d in members.items() if n != "manifest.json"
+    }
+    members["manifest.json"] = json.dumps(manifest).encode()
+    forged_zip = tmp_path / "forged.zip"
+    _rewrite(forged_zip, members)
+
+    result = verify_bundle(forged_zip)
+    assert not result.ok
+    assert not [d for d in result.differences if "manifest" in d], "the manifest matches"
+    assert result.bundled["decisions"] == digest == result.recorded["decisions"]
+    assert result.recomputed["decisions"] != digest
+    assert result.differences == [
+        f"decisions: recomputed from the bundled inputs {result.recomputed['decisions']}, "
+        f"recorded with the run {digest}",
+        f"decision differs: 2024-2025 company 0403170701 learner {LEARNERS['eligible']}: "
+        "amount_eur recomputed 1000, stored 1400",
+    ]
+
+
+def test_a_missing_member_and_a_non_zip_are_named(bundle, tmp_path, capsys):
+    path, _, _ = bundle
+    members = _members(path)
+    del members["inputs/ingest_dimona.parquet"]
+    partial = tmp_path / "partial.zip"
+    _rewrite(partial, members)
+    assert main(["verify", str(partial)]) == 1
+    out = capsys.readouterr().out
+    assert "inputs/ingest_dimona.parquet: in the manifest but missing from the bundle" in out
+    not_zip = tmp_path / "bundle.zip"
+    not_zip.write_text("hello")
+    assert main(["verify", str(not_zip)]) == 1
+    assert "is not a zip file" in capsys.readouterr().err
+
+
+def test_audit_writes_the_bundle_of_a_real_run(tmp_path, capsys):
+    generate(tmp_path / "raw", agreements=80, seed=5, as_of=date(2026, 11, 28))
+    settings = load_settings(
+        raw=tmp_path / "raw",
+        db=tmp_path / "duaal.duckdb",
+        reports=tmp_path / "r",
+        as_of=date(2026, 11, 28),
+    )
+    summary = execute(settings, with_reports=False)
+    out = tmp_path / "evidence.zip"
+    code = main(["audit", summary.run_id, "--db", str(settings.db), "--bundle", str(out)])
+    assert code == 0
+    assert f"bundle: {out} (10 members and manifest.json)" in capsys.readouterr().out
+    moved = tmp_path / "elsewhere" / "evidence.zip"
+    moved.parent.mkdir()
+    shutil.move(out, moved)
+    settings.db.unlink()
+    result = verify_bundle(moved)
+    assert result.ok, result.differences
+    assert result.recorded == summary.digests
