@@ -30,8 +30,10 @@ def bundle(tmp_path_factory):
     con = connect(db)
     _inputs(con)
     con.execute(
-        "INSERT INTO load_batches VALUES (1, 'overeenkomsten', 'x.xlsx', 'x.xlsx', 'abc', "
-        "'Blad1', 'loaded', NULL, 0, 0, 0, 0, now(), NULL)"
+        "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
+        "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
+        "VALUES (1, 'overeenkomsten', 'x.xlsx', 'x.xlsx', 'abc', 'Blad1', 'loaded', NULL, "
+        "0, 0, 0, 0, now())"
     )
     run_id = start_run(con, rule_config(), AS_OF)
     rules_stage(con, rule_config(), AS_OF)
