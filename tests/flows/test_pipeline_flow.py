@@ -115,3 +115,23 @@ def test_deployments_carry_the_cron_schedules():
     assert ingest.parameters["with_reports"] is False
     assert reports.schedules[0].schedule.cron == "0 7 1 * *"
     assert reports.parameters["with_reports"] is True
+
+
+def test_schedule_settings_reach_the_deployments(monkeypatch, tmp_path):
+    from duaal.settings import load_settings
+    from flows.deployments import build_deployments
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DUAAL_INGEST_CRON", "30 5 * * 1-5")
+    monkeypatch.setenv("DUAAL_TIMEZONE", "Europe/Amsterdam")
+    (tmp_path / "duaal.toml").write_text('reports_cron = "0 8 2 * *"\n', "utf-8")
+    monkeypatch.setenv("DUAAL_SETTINGS", "duaal.toml")
+    ingest, reports = build_deployments(load_settings(max_quarantine_share="20%", rules="r.toml"))
+    assert (ingest.schedules[0].schedule.cron, ingest.schedules[0].schedule.timezone) == (
+        "30 5 * * 1-5",
+        "Europe/Amsterdam",
+    )
+    assert reports.schedules[0].schedule.cron == "0 8 2 * *"
+    assert ingest.parameters["max_quarantine_share"] == 0.2
+    assert ingest.parameters["rules"] == str(tmp_path / "r.toml")
+    assert "as_of" not in ingest.parameters, "a scheduled run judges as on the day it runs"
