@@ -106,8 +106,8 @@ def run_ingest(raw: Path, workdir: Path) -> dict[str, Any]:
     loading._ReadAhead.read = timed_read  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
-        con = pipeline.open_database(settings)
-        outcomes = pipeline.ingest_stage(con, settings)
+        con = pipeline.open_database(settings, "benchmark")
+        outcomes = pipeline.ingest_stage(con, settings).files
         con.close()
         seconds = time.perf_counter() - started
     finally:
@@ -134,7 +134,7 @@ def run_rules(raw: Path, workdir: Path) -> dict[str, Any]:
     settings = bench_settings(raw, workdir)
     config = load_rule_config(settings.rules)
     started = time.perf_counter()
-    con = pipeline.open_database(settings)
+    con = pipeline.open_database(settings, "benchmark")
     run_id = pipeline.start_run(con, config, settings.as_of)
     built = pipeline.rules_stage(con, config, settings.as_of)
     decisions = con.execute("SELECT count(*) FROM fct_premium_decisions").fetchone()[0]
@@ -155,7 +155,7 @@ def run_validate(raw: Path, workdir: Path, run_id: str) -> dict[str, Any]:
 
     settings = bench_settings(raw, workdir)
     started = time.perf_counter()
-    con = pipeline.open_database(settings)
+    con = pipeline.open_database(settings, "benchmark")
     outcome, validate_s = _timed(
         lambda: pipeline.validate_stage(con, run_id, settings.reports / "datakwaliteit")
     )
@@ -175,7 +175,7 @@ def run_reports(raw: Path, workdir: Path, run_id: str) -> dict[str, Any]:
 
     settings = bench_settings(raw, workdir)
     started = time.perf_counter()
-    con = pipeline.open_database(settings)
+    con = pipeline.open_database(settings, "benchmark")
     written = pipeline.reports_stage(con, run_id, settings.reports, settings.school_years)
     pipeline.finish_run(con, run_id, "completed")
     con.close()

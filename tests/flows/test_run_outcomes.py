@@ -143,8 +143,11 @@ def test_a_newer_broken_row_and_a_stray_file_give_warnings_naming_them(
     assert main(args) == 0
     (agreement, kbo, insz, used_file, used_row) = query(
         db,
+        # an agreement of a pair that has decisions (school years from 2023-2024 on)
         "SELECT agreement_id, company_kbo, learner_insz, file_name, row_number "
-        "FROM stg_werkplekduaal__agreements ORDER BY agreement_id LIMIT 1",
+        "FROM stg_werkplekduaal__agreements a WHERE EXISTS (SELECT 1 FROM run_decisions d "
+        "WHERE d.company_kbo = a.company_kbo AND d.learner_insz = a.learner_insz) "
+        "ORDER BY agreement_id LIMIT 1",
     )[0]
     correction = agreement_row(
         agreement_id=agreement, company_kbo=kbo, learner_insz=insz, start_date="31/02/2026"

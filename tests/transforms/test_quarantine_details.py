@@ -211,12 +211,6 @@ REFUSALS = [
         "dubbel.csv: column(s) 'Status' appear more than once (header row 1)",
         "dubbel.csv: kolom(men) 'Status' komen meer dan eens voor (kopregel op rij 1)",
     ),
-    (
-        "export.txt",
-        b"x",
-        "export.txt: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)",
-        "export.txt: geen spreadsheet (een export is een .xlsx, .xlsm of .csv)",
-    ),
 ]
 
 
@@ -234,6 +228,28 @@ def test_a_refused_file_is_stored_with_its_english_and_dutch_reason(
     ((reason, reason_nl),) = con.execute("SELECT reason, reason_nl FROM load_batches").fetchall()
     assert reason.startswith(english) and reason_nl == dutch
     assert not ENGLISH.search(reason_nl.split(": ", 1)[1].replace("kopregel op rij", ""))
+
+
+def test_a_file_of_another_type_is_refused_in_both_languages_when_loaded_directly(
+    tmp_path: Path,
+) -> None:
+    # ingest passes such a file over (input check FILE_IGNORED); ingest_file still refuses it
+    from datetime import datetime
+
+    from transforms.loading import ingest_file
+    from transforms.sources import DIMONA
+
+    path = tmp_path / "export.txt"
+    path.write_bytes(b"x")
+    con = duckdb.connect()
+    ensure_schema(con)
+    outcome = ingest_file(con, DIMONA, path, {}, datetime(2025, 1, 1))
+    assert (
+        outcome.reason == "export.txt: not a spreadsheet (an export must be .xlsx, .xlsm or .csv)"
+    )
+    assert con.execute("SELECT reason_nl FROM load_batches").fetchall() == [
+        ("export.txt: geen spreadsheet (een export is een .xlsx, .xlsm of .csv)",)
+    ]
 
 
 def test_a_refusal_read_ahead_keeps_its_dutch_reason(tmp_path: Path) -> None:
