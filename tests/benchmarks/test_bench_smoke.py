@@ -34,7 +34,7 @@ def test_tiny_benchmark_writes_results(tmp_path: Path) -> None:
     assert ingest["rows_read"] == dataset["dataset"]["data_rows"] == dataset["rows"]
     assert ingest["rows_accepted"] + ingest["rows_quarantined"] == ingest["rows_read"]
     assert ingest["files"] == dataset["dataset"]["files"]
-    assert rules["models"] == 19 and rules["run_id"].startswith("R")
+    assert rules["models"] == 20 and rules["run_id"].startswith("R")
     assert 0 < ingest["peak_mb"] < 2048 and ingest["read_s"] + ingest["load_s"] == pytest.approx(
         ingest["seconds"]
     )
