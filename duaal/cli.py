@@ -167,12 +167,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
     try:
+        group = settings.share_group
         if args.what == "decisions":
-            n = exports.export_decisions(con, args.out, args.school_year)
+            n = exports.export_decisions(con, args.out, args.school_year, share_group=group)
         elif args.what == "findings":
-            n = exports.export_findings(con, args.out)
+            n = exports.export_findings(con, args.out, share_group=group)
         else:
-            n = exports.export_quarantine(con, args.out)
+            n = exports.export_quarantine(con, args.out, share_group=group)
     finally:
         con.close()
     print(f"{args.what}: {n} rows written to {args.out}")

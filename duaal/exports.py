@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from duaal.privacy import make_private_dir, open_private
+
 DECISION_EXPORT = (
     "school_year",
     "company_kbo",
@@ -52,9 +54,10 @@ def latest_run_id(con: duckdb.DuckDBPyConnection) -> str:
     return row[0]
 
 
-def _write(out: Path, header: tuple[str, ...], rows: list[tuple]) -> int:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="") as fh:
+def _write(out: Path, header: tuple[str, ...], rows: list[tuple], share_group: str) -> int:
+    """Write the rows as CSV, the file readable by its owner (or share_group) only."""
+    make_private_dir(out.parent, share_group)
+    with open_private(out, "w", group=share_group, encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
@@ -62,7 +65,11 @@ def _write(out: Path, header: tuple[str, ...], rows: list[tuple]) -> int:
 
 
 def export_decisions(
-    con: duckdb.DuckDBPyConnection, out: Path, school_year: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    school_year: str | None = None,
+    *,
+    share_group: str = "",
 ) -> int:
     """Write the latest run's premium decisions; returns the number of rows."""
     run_id = latest_run_id(con)
@@ -80,10 +87,10 @@ def export_decisions(
         """,
         [run_id, school_year, school_year],
     ).fetchall()
-    return _write(out, DECISION_EXPORT, rows)
+    return _write(out, DECISION_EXPORT, rows, share_group)
 
 
-def export_findings(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+def export_findings(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
     """Write the latest run's compliance findings; returns the number of rows."""
     run_id = latest_run_id(con)
     rows = con.execute(
@@ -96,10 +103,10 @@ def export_findings(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         """,
         [run_id],
     ).fetchall()
-    return _write(out, FINDING_EXPORT, rows)
+    return _write(out, FINDING_EXPORT, rows, share_group)
 
 
-def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
     """Write every quarantined row, once per reason; returns the number of rows."""
     rows = con.execute(
         """
@@ -108,4 +115,4 @@ def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         ORDER BY source, file_name, row_number, reason, detail
         """
     ).fetchall()
-    return _write(out, QUARANTINE_EXPORT, rows)
+    return _write(out, QUARANTINE_EXPORT, rows, share_group)

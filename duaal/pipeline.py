@@ -90,7 +90,7 @@ def new_run_id(now: datetime) -> str:
 
 def open_database(settings: Settings) -> duckdb.DuckDBPyConnection:
     """Open the database for writing, waiting (bounded) while another run holds it."""
-    return connect(settings.db, timeout_s=settings.lock_timeout_s)
+    return connect(settings.db, timeout_s=settings.lock_timeout_s, share_group=settings.share_group)
 
 
 def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Any]:

@@ -41,6 +41,8 @@ class Settings:
     sample_agreements: int = 3000  # `duaal generate` and `duaal demo`
     sample_seed: int = 1
     notify_block: str = ""  # Prefect notification block told of failed runs, e.g. "slack-webhook/x"
+    share_group: str = ""  # group that may read the files with personal data (empty: owner only)
+    retention_school_years: int = 7  # `duaal purge`: school years personal data is kept
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with the given fields replaced; None values are ignored."""
@@ -63,7 +65,7 @@ def _coerce(values: dict[str, object], base: Path) -> dict[str, object]:
             out[key] = tuple(str(v).strip() for v in value)  # type: ignore[union-attr]
         elif key == "lock_timeout_s":
             out[key] = float(value)  # type: ignore[arg-type]
-        elif key in {"sample_agreements", "sample_seed"}:
+        elif key in {"sample_agreements", "sample_seed", "retention_school_years"}:
             out[key] = int(value)  # type: ignore[arg-type]
         else:
             out[key] = str(value)

@@ -15,7 +15,7 @@ def record_failure(flow: Any, flow_run: Any, state: Any) -> None:
     settings = load_settings(db=db)
     message = f"duaal flow run {flow_run.name} failed: {state.message}"
     try:
-        con = connect(settings.db, timeout_s=10)
+        con = connect(settings.db, timeout_s=10, share_group=settings.share_group)
     except DatabaseBusy:
         con = None
     if con is not None:
