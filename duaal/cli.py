@@ -1,4 +1,4 @@
-"""The command line: `duaal run | demo | generate | export | audit | runs | serve`.
+"""The command line: `duaal run | demo | generate | export | audit | runs | serve | purge`.
 
 Heavy libraries (Prefect, Great Expectations, pandas) are imported inside the commands
 that use them, so `duaal --help` answers at once.
@@ -85,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     runs = sub.add_parser("runs", help="the runs, newest first")
     runs.add_argument("--limit", type=int, default=50)
     paths(runs)
+
+    purge = sub.add_parser(
+        "purge", help="pseudonymise the personal data of people done before a school year"
+    )
+    purge.add_argument(
+        "--before",
+        type=_school_year,
+        help="school year, e.g. 2024-2025 (default: the current one minus retention_school_years)",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count what would be purged")
+    paths(purge)
 
     serve = sub.add_parser("serve", help="serve the scheduled deployments with Prefect")
     paths(serve, run=True)
@@ -247,6 +258,41 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Purge (or count, with --dry-run) the personal data of closed school years."""
+    from duaal.db import connect
+    from duaal.pipeline import code_version
+    from duaal.purge import MissingKey, default_before, pseudonym_key, purge
+
+    settings = _settings(args)
+    before = args.before or default_before(settings.as_of, settings.retention_school_years)
+    try:
+        key: bytes | None = pseudonym_key()
+    except MissingKey as exc:
+        if not args.dry_run:
+            print(f"duaal purge: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        key = None
+    if not settings.db.exists():
+        raise FileNotFoundError(f"no database at {settings.db}: nothing to purge")
+    con = connect(settings.db, timeout_s=settings.lock_timeout_s, share_group=settings.share_group)
+    try:
+        result = purge(con, before, key=key, dry_run=args.dry_run, code_version=code_version())
+    finally:
+        con.close()
+    done = "would be purged (dry run)" if args.dry_run else f"purged by {result.purge_id}"
+    print(
+        f"purge before {before} (people done before {result.cutoff.isoformat()}): "
+        f"{result.persons} people {done}: {result.learners} learners, {result.mentors} mentors"
+    )
+    for table, n in sorted(result.row_counts.items()):
+        print(f"  {table:<34} {n} rows")
+    print(f"  runs whose data {'would change' if args.dry_run else 'changed'}: {len(result.runs)}")
+    if args.dry_run:
+        print("purge: dry run, nothing changed")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the scheduled deployments (blocks until interrupted)."""
     from flows.deployments import serve_deployments
@@ -263,6 +309,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "runs": cmd_runs,
     "serve": cmd_serve,
+    "purge": cmd_purge,
 }
 
 
