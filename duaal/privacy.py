@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import grp
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,3 +144,16 @@ def restrict_existing(path: Path, group: str = "") -> None:
 def readable_by_others(path: Path) -> bool:
     """Whether users outside the owner and group may read the file or folder."""
     return bool(path.stat().st_mode & stat.S_IROTH)
+
+
+# An INSZ as exports or messages write it (85073003328, 85.07.30-033.28); a Belgian IBAN,
+# with or without spaces. Neither is part of a longer run of digits.
+_INSZ_TEXT = re.compile(r"(?<![0-9])[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}-?[0-9]{3}\.?[0-9]{2}(?![0-9])")
+_IBAN_TEXT = re.compile(r"\bBE ?[0-9]{2}(?: ?[0-9]{4}){3}\b", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """Text for places that must hold no personal data (the orchestrator's logs, states,
+    artifacts and notifications): INSZ numbers and IBANs replaced by <INSZ> and <IBAN>.
+    Names cannot be recognised in free text: what goes there must not carry them at all."""
+    return _IBAN_TEXT.sub("<IBAN>", _INSZ_TEXT.sub("<INSZ>", text))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from duaal.db import DatabaseBusy, connect
+from duaal.privacy import redact
 from duaal.settings import load_settings
 
 
@@ -13,7 +14,7 @@ def record_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """on_failure hook: mark the flow run's duaal run failed, then notify."""
     db = flow_run.parameters.get("db")
     settings = load_settings(db=db)
-    message = f"duaal flow run {flow_run.name} failed: {state.message}"
+    message = f"duaal flow run {flow_run.name} failed: {redact(state.message or '')}"
     try:
         con = connect(settings.db, timeout_s=10, share_group=settings.share_group)
     except DatabaseBusy:

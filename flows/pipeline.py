@@ -3,6 +3,7 @@ duaal/pipeline.py, made a task here; the order of the stages is `pipeline.execut
 
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from duaal.db import DatabaseBusy
-from duaal.pipeline import RunSummary, execute, open_database
+from duaal.pipeline import RunSummary, execute
+from duaal.privacy import redact
 from duaal.settings import Settings, load_settings
 from flows.hooks import record_failure
 from flows.summary import summary_markdown
@@ -31,11 +33,27 @@ def _retry_when_busy(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
+def redacted_errors(fn: Any) -> Any:
+    """The stage, its exceptions stripped of INSZ numbers and IBANs before Prefect stores
+    their message in the task's state and logs (a failed mart check quotes rows)."""
+
+    @functools.wraps(fn)
+    def stage(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
+            raise
+
+    return stage
+
+
 def as_task(fn: Any) -> Any:
     """A stage as a Prefect task: no caching (the inputs are a live database); retries
-    only for opening the database."""
+    only for opening the database; no personal data in its state (redacted_errors)."""
     name = fn.__name__.removesuffix("_stage")
-    if fn is open_database:
+    fn = redacted_errors(fn)
+    if name == "open_database":
         return task(
             fn,
             name=name,
@@ -51,13 +69,14 @@ def progress(message: str) -> None:
     """A progress line on the terminal and in the flow run's log."""
     sys.stdout.write(f"duaal: {message}\n")
     sys.stdout.flush()
-    get_run_logger().info(message)
+    get_run_logger().info(redact(message))
 
 
 def publish(summary: RunSummary) -> None:
-    """Artifacts of a run: a summary, the amounts per office, links to the outputs."""
+    """Artifacts of a run: a summary, the amounts per office, links to the outputs; counts,
+    codes, offices, file names and run ids only (the warnings' examples are redacted)."""
     create_markdown_artifact(
-        summary_markdown(summary), key="duaal-summary", description="duaal run summary"
+        redact(summary_markdown(summary)), key="duaal-summary", description="duaal run summary"
     )
     create_table_artifact(
         [{"office": o, "amount_eur": a} for o, a in summary.amount_per_office.items()],

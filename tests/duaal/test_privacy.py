@@ -20,6 +20,7 @@ from duaal.privacy import (
     private_files,
     public_files,
     readable_by_others,
+    redact,
     restrict_umask,
 )
 from duaal.settings import load_settings
@@ -174,3 +175,17 @@ def test_workbooks_with_personal_data_are_readable_by_the_owner_only(whole_run):
     workbooks = [p for p in summary.reports if not p.name.startswith(PUBLIC)]
     assert workbooks, "the run wrote workbooks with personal data"
     assert [p.name for p in workbooks if mode(p) & 0o077] == []
+
+
+def test_redact_takes_insz_numbers_and_ibans_out_of_text():
+    text = (
+        "stg_werkplekduaal__agreements: rule failed, e.g. [['OVK25000179', '85073003328', "
+        "'62.10.13-753.35', '0249997011', 'BE96751080315027', 'BE06 2009 8032 9511']]"
+    )
+    assert redact(text) == (
+        "stg_werkplekduaal__agreements: rule failed, e.g. [['OVK25000179', '<INSZ>', "
+        "'<INSZ>', '0249997011', '<IBAN>', '<IBAN>']]"
+    )
+    assert redact("run R20261128T063000-1a2b3c: 272 decisions") == (
+        "run R20261128T063000-1a2b3c: 272 decisions"
+    )
