@@ -38,6 +38,7 @@ import duckdb
 
 from duaal.db import transaction
 from transforms.identifiers import InvalidIdentifier, normalise_insz
+from transforms.reading import load_aliases, normalise_header
 from transforms.sources import AGREEMENTS, SOURCES
 
 KEY_VARIABLE = "DUAAL_PSEUDONYM_KEY"
@@ -187,29 +188,53 @@ def _needed_by_quarantined_agreements(con: duckdb.DuckDBPyConnection, cutoff: da
     """Learners and mentors of quarantined agreement rows that may still run on or after
     the cutoff (an end that cannot be read counts as not over): the corrected row will
     come back, and its people with it."""
-    header = {c.name: c.header for c in AGREEMENTS.columns}
+    aliases = load_aliases().get(AGREEMENTS.folder, {})
+    spellings = {
+        name: {
+            normalise_header(h)
+            for h in (
+                AGREEMENTS.column(name).header,
+                *aliases.get(AGREEMENTS.column(name).header, ()),
+            )
+        }
+        for name in ("end_date", "termination_date")
+    }
     needed: set[str] = set()
     for (raw,) in con.execute(
         "SELECT raw_values FROM quarantine WHERE source = ? AND raw_values IS NOT NULL",
         [AGREEMENTS.folder],
     ).fetchall():
-        try:
-            values = json.loads(raw)
-        except ValueError:
+        values = _json_object(raw)
+        if values is None:
             continue
-        if not isinstance(values, dict):
-            continue
-        ends = [_date_or_none(values.get(header[c])) for c in ("end_date", "termination_date")]
-        end, termination = ends
-        effective = min(d for d in ends if d is not None) if end is not None else None
-        if termination is None and values.get(header["termination_date"]) not in (None, ""):
-            effective = None  # a termination date that cannot be read
+        by_key = {normalise_header(h): v for h, v in values.items()}
+        end, termination = (
+            next((by_key[k] for k in spellings[name] if k in by_key), None)
+            for name in ("end_date", "termination_date")
+        )
+        end_date, termination_date = _date_or_none(end), _date_or_none(termination)
+        effective = end_date
+        if termination not in (None, ""):
+            effective = (
+                None
+                if termination_date is None or end_date is None
+                else min(end_date, termination_date)
+            )
         if effective is None or effective >= cutoff:
-            for column in ("learner_insz", "mentor_insz"):
-                insz = _insz_or_none(values.get(header[column]))
-                if insz:
-                    needed.add(insz)
+            for header, value in values.items():
+                if _classify(header) is not None and _classify(header)[0] == "insz":
+                    insz = _insz_or_none(value)
+                    if insz:
+                        needed.add(insz)
     return needed
+
+
+def _json_object(raw: str) -> dict | None:
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return None
+    return values if isinstance(values, dict) else None
 
 
 def _date_or_none(value: object) -> date | None:
@@ -275,7 +300,22 @@ def _affected_runs(con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, s
 
 # --- the quarantine: rows as read, JSON -------------------------------------------------
 
-_HEADERS = {c.header: c.name for s in SOURCES for c in s.columns}
+
+def _classify(header: str) -> tuple[str, str] | None:
+    """(kind, role) of a header as a file spells it: kind insz, name, birth or iban; role
+    mentor or learner (the learner, worker or premium receiver). Words, not exact
+    headers, so that other export variants ('Rijksregisternummer lerende') are caught."""
+    key = normalise_header(header)
+    role = "mentor" if "mentor" in key else "learner"
+    if "insz" in key or "rijksregister" in key:
+        return "insz", role
+    if "geboorte" in key:
+        return "birth", role
+    if "iban" in key:
+        return "iban", "learner"  # the company account of the learner's agreement
+    if key.startswith("naam") and "onderneming" not in key and "vestiging" not in key:
+        return "name", role
+    return None
 
 
 def _quarantine_rows(
@@ -287,14 +327,12 @@ def _quarantine_rows(
     for rowid, batch_id, raw in con.execute(
         "SELECT rowid, batch_id, raw_values FROM quarantine WHERE raw_values IS NOT NULL"
     ).fetchall():
-        try:
-            values = json.loads(raw)
-        except ValueError:
-            continue
-        if not isinstance(values, dict):
+        values = _json_object(raw)
+        if values is None:
             continue
         for header, value in values.items():
-            if _HEADERS.get(header) in INSZ_COLUMNS and _insz_or_none(value) in wanted:
+            kind = _classify(header)
+            if kind is not None and kind[0] == "insz" and _insz_or_none(value) in wanted:
                 out.append((rowid, batch_id, values))
                 break
     return out
@@ -311,25 +349,25 @@ def _insz_or_none(value: object) -> str | None:
 
 def _purge_quarantine(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> int:
     """Pseudonymise the quarantined rows of purged people, and remove their other data."""
-    header_of = {name: header for header, name in _HEADERS.items()}
     changed = 0
     for rowid, _, values in _quarantine_rows(con, set(mapping)):
         (detail,) = con.execute("SELECT detail FROM quarantine WHERE rowid = ?", [rowid]).fetchone()
         replaced: dict[str, str] = {}
-        for header, value in list(values.items()):
-            column = _HEADERS.get(header)
-            if column not in INSZ_COLUMNS:
+        roles = set()
+        for header, value in values.items():
+            kind = _classify(header)
+            insz = _insz_or_none(value) if kind is not None and kind[0] == "insz" else None
+            if insz in mapping:
+                replaced[str(value)] = mapping[insz]
+                values[header] = mapping[insz]
+                roles.add(kind[1])
+        for header, value in values.items():
+            kind = _classify(header)
+            if kind is None or kind[0] == "insz" or kind[1] not in roles:
                 continue
-            insz = _insz_or_none(value)
-            if insz not in mapping:
-                continue
-            replaced[str(value)] = mapping[insz]
-            values[header] = mapping[insz]
-            for removed in REMOVED_WITH[column]:
-                removed_header = header_of.get(removed)
-                if removed_header in values and values[removed_header] not in (None, ""):
-                    replaced[str(values[removed_header])] = REMOVED_TEXT
-                    values[removed_header] = None
+            if value not in (None, ""):
+                replaced[str(value)] = REMOVED_TEXT
+                values[header] = None
         for old, new in sorted(replaced.items(), key=lambda kv: -len(kv[0])):
             detail = detail.replace(old, new)
         con.execute(
@@ -405,7 +443,10 @@ def purge(
     )
     with transaction(con):
         con.execute("CREATE OR REPLACE TEMP TABLE purge_map (insz VARCHAR, pseudonym VARCHAR)")
-        con.executemany("INSERT INTO purge_map VALUES (?, ?)", [list(i) for i in mapping.items()])
+        if mapping:
+            con.executemany(
+                "INSERT INTO purge_map VALUES (?, ?)", [list(i) for i in mapping.items()]
+            )
         tables = _base_tables(con)
         result.runs = _affected_runs(con, tables)
         for table, columns in tables.items():
@@ -441,9 +482,10 @@ def purge(
                 code_version,
             ],
         )
-        con.executemany(
-            "INSERT INTO purge_runs VALUES (?, ?)", [[result.purge_id, r] for r in result.runs]
-        )
+        if result.runs:
+            con.executemany(
+                "INSERT INTO purge_runs VALUES (?, ?)", [[result.purge_id, r] for r in result.runs]
+            )
         con.execute("DROP TABLE purge_map")
     return result
 

@@ -320,3 +320,66 @@ def test_quarantined_rows_of_purged_people_lose_their_personal_values(purged):
         if is_pseudonym(values.get("INSZ lerende")):
             assert values["Naam lerende"] is None and values["Geboortedatum lerende"] is None
     assert not any(p in r[0] for r in rows for p in people)
+
+
+def test_quarantined_rows_in_another_export_spelling_are_purged_too(tmp_path):
+    """Headers as a file spells them ('Rijksregisternummer lerende'), an INSZ with dots."""
+    from duaal.db import connect
+    from duaal.purge import purge
+
+    learner, mentor = "85073003328", "62101375335"
+    con = connect(tmp_path / "small.duckdb")
+    try:
+        con.execute(
+            "INSERT INTO ingest_overeenkomsten (batch_id, agreement_id, start_date, end_date, "
+            "learner_insz, learner_name, mentor_insz, mentor_name) VALUES "
+            "(1, 'OVK1', DATE '2019-09-01', DATE '2020-06-30', ?, 'Bram Segers', ?, 'Ward Moens')",
+            [learner, mentor],
+        )
+        raw = {
+            "Overeenkomstnummer": "OVK2",
+            "Einddatum": "2021-06-30",
+            "Rijksregisternummer lerende": "85.07.30-033.28",
+            "Naam lerende": "Bram Segers",
+            "Geboortedatum lerende": "2003-07-30",
+            "IBAN onderneming": "BE06 2009 8032 9511",
+            "Naam onderneming": "Plastics Segers NV",
+            "Rijksregisternummer mentor": mentor,
+            "Naam mentor": "Ward Moens",
+        }
+        con.execute(
+            "INSERT INTO quarantine VALUES (2, 'overeenkomsten', 'x.csv', NULL, 5, "
+            "'INVALID_IBAN', 'IBAN onderneming: BE06 2009 8032 9511 of Bram Segers', ?)",
+            [json.dumps(raw, ensure_ascii=False)],
+        )
+        result = purge(con, "2024-2025", key=KEY.encode())
+        detail, stored = con.execute("SELECT detail, raw_values FROM quarantine").fetchone()
+    finally:
+        con.close()
+    assert (result.learners, result.mentors) == (1, 1)
+    values = json.loads(stored)
+    assert values == {
+        "Overeenkomstnummer": "OVK2",
+        "Einddatum": "2021-06-30",
+        "Rijksregisternummer lerende": pseudonym(learner, KEY.encode()),
+        "Naam lerende": None,
+        "Geboortedatum lerende": None,
+        "IBAN onderneming": None,
+        "Naam onderneming": "Plastics Segers NV",
+        "Rijksregisternummer mentor": pseudonym(mentor, KEY.encode()),
+        "Naam mentor": None,
+    }
+    assert detail == "IBAN onderneming: [verwijderd] of [verwijderd]"
+
+
+def test_a_purge_with_nobody_to_purge_is_still_recorded(tmp_path):
+    from duaal.db import connect
+    from duaal.purge import purge
+
+    con = connect(tmp_path / "empty.duckdb")
+    try:
+        result = purge(con, "2024-2025", key=KEY.encode())
+        rows = con.execute("SELECT persons, row_counts FROM purges").fetchall()
+    finally:
+        con.close()
+    assert result.persons == 0 and result.runs == [] and rows == [(0, "{}")]
