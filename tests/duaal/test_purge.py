@@ -383,3 +383,26 @@ def test_a_purge_with_nobody_to_purge_is_still_recorded(tmp_path):
     finally:
         con.close()
     assert result.persons == 0 and result.runs == [] and rows == [(0, "{}")]
+
+
+def test_retention_and_share_group_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DUAAL_RETENTION_SCHOOL_YEARS", "5")
+    monkeypatch.setenv("DUAAL_SHARE_GROUP", "mtech-analysts")
+    settings = load_settings()
+    assert settings.retention_school_years == 5
+    assert settings.share_group == "mtech-analysts"
+
+
+def test_purge_defaults_to_the_current_school_year_minus_the_retention(
+    purged, tmp_path, monkeypatch, capsys
+):
+    _, original, *_ = purged
+    db = tmp_path / "default.duckdb"
+    shutil.copy(original, db)
+    monkeypatch.setenv("DUAAL_AS_OF", "2026-11-28")
+    monkeypatch.setenv("DUAAL_RETENTION_SCHOOL_YEARS", "2")
+    capsys.readouterr()
+    assert main(["purge", "--dry-run", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.startswith(
+        "purge before 2024-2025 (people done before 2024-09-01): "
+    )
