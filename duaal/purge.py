@@ -11,7 +11,8 @@ Someone who is still needed in one role keeps their data in every role.
 For a purged person, in every table of the database (ingest tables, staging and the other
 models, quarantine, run outputs, validation results, input checks): the INSZ is replaced by
 a keyed pseudonym, their names and birth dates are removed, and so is the company IBAN of
-their agreements. The pseudonym is "P" and 12 characters A-Z, 2-7: the first 60 bits of
+their agreements (the IBAN becomes '[verwijderd]', so that the rules still see that there
+was one and the purged years are decided as before). The pseudonym is "P" and 12 characters A-Z, 2-7: the first 60 bits of
 HMAC-SHA-256(key, INSZ) in base32, with the key from the environment variable
 DUAAL_PSEUDONYM_KEY, so that one person keeps one pseudonym across purges and the joins
 between tables (agreements, Dimona, premiums paid) still hold. The premium cap therefore
@@ -53,6 +54,11 @@ REMOVED_WITH: dict[str, tuple[str, ...]] = {
     "worker_insz": (),
 }
 REMOVED_TEXT = "[verwijderd]"
+# The rules only ask whether an agreement has a company IBAN (consent with IBAN): a removed
+# IBAN leaves this marker, so a rerun decides the purged school years as before.
+REMOVED_AS = {
+    "company_iban": f"CASE WHEN coalesce(trim(company_iban), '') <> '' THEN '{REMOVED_TEXT}' END"
+}
 # Text that stays as it was: the run history's digests and configuration.
 KEPT_AS_IS = {
     ("runs", "rule_config"),
@@ -501,7 +507,7 @@ def _purge_columns(
                 continue
             removed = [c for c in REMOVED_WITH[insz_column] if c in columns]
             if removed:
-                sets = ", ".join(f"{c} = NULL" for c in removed)
+                sets = ", ".join(f"{c} = {REMOVED_AS.get(c, 'NULL')}" for c in removed)
                 con.execute(
                     f"UPDATE {table} SET {sets} WHERE {insz_column} IN (SELECT insz FROM purge_map)"
                 )

@@ -222,6 +222,20 @@ def test_decisions_of_later_years_do_not_change(purged):
     assert cap[0][0] > 0, "later decisions count premiums of earlier years"
 
 
+def test_decisions_of_the_purged_years_keep_their_outcome(purged):
+    """The rules only ask whether there was a company IBAN: a rerun without the personal
+    data decides the purged years as before, the learner named by the pseudonym."""
+    _, _, copy, first, second = purged
+    sql = (
+        "SELECT * EXCLUDE (run_id, learner_name) FROM run_decisions WHERE run_id = ? "
+        "AND school_year < ? ORDER BY school_year, company_kbo, learner_insz"
+    )
+    before = db_rows(copy, sql, [first.run_id, BEFORE])
+    after = db_rows(copy, sql, [second.run_id, BEFORE])
+    assert len(before) > 30 and after == before
+    assert any(r[6] for r in after), "eligible decisions among the purged years"
+
+
 def test_the_purge_is_recorded_and_the_run_history_kept(purged):
     _, original, copy, first, _ = purged
     (row,) = db_rows(copy, "SELECT purge_id, before_school_year, cutoff, persons FROM purges")
