@@ -277,7 +277,9 @@ def _person_filter(columns: dict[str, str], alias: str = "") -> str:
     )
 
 
-def _affected_runs(con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]]) -> list[str]:
+def _affected_runs(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]], people: set[str]
+) -> list[str]:
     """Runs that read a batch with a purged person's rows, or whose outputs name one."""
     parts = []
     for source in SOURCES:
@@ -291,7 +293,7 @@ def _affected_runs(con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, s
         cond = _person_filter(tables.get(table, {}))
         if cond:
             parts.append(f"SELECT run_id FROM {table} WHERE {cond}")
-    quarantined = _quarantine_rows(con, set(con.execute("SELECT insz FROM purge_map").fetchall()))
+    quarantined = _quarantine_rows(con, people)
     if quarantined:
         batch_ids = sorted({batch for _, batch, _ in quarantined})
         parts.append(
@@ -325,10 +327,9 @@ def _classify(header: str) -> tuple[str, str] | None:
 
 
 def _quarantine_rows(
-    con: duckdb.DuckDBPyConnection, purged: set[tuple[str]] | set[str]
+    con: duckdb.DuckDBPyConnection, wanted: set[str]
 ) -> list[tuple[int, int, dict]]:
     """(rowid, batch_id, raw values) of quarantined rows that name a purged person."""
-    wanted = {p[0] if isinstance(p, tuple) else p for p in purged}
     out = []
     for rowid, batch_id, raw in con.execute(
         "SELECT rowid, batch_id, raw_values FROM quarantine WHERE raw_values IS NOT NULL"
@@ -436,7 +437,6 @@ def purge(
 ) -> PurgeResult:
     """Purge (or, with dry_run, count) the personal data of people done before `before`."""
     cutoff = school_year_start(before)
-    ensure_purge_tables(con)
     persons = persons_to_purge(con, cutoff)
     if not dry_run and key is None:
         raise MissingKey(f"{KEY_VARIABLE} is needed to purge")
@@ -454,7 +454,7 @@ def purge(
                 "INSERT INTO purge_map VALUES (?, ?)", [list(i) for i in mapping.items()]
             )
         tables = _base_tables(con)
-        result.runs = _affected_runs(con, tables)
+        result.runs = _affected_runs(con, tables, set(mapping))
         for table, columns in tables.items():
             cond = _person_filter(columns)
             if cond:
@@ -472,6 +472,7 @@ def purge(
         handled |= {("quarantine", "raw_values"), ("quarantine", "detail")}
         for table, n in _purge_free_text(con, tables, mapping, handled).items():
             result.row_counts[table] = max(result.row_counts.get(table, 0), n)
+        ensure_purge_tables(con)
         result.purged_at = now or datetime.now()
         result.purge_id = f"PURGE{result.purged_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
         con.execute(

@@ -300,6 +300,8 @@ def test_dry_run_lists_counts_and_changes_nothing(purged, tmp_path, monkeypatch,
     assert re.search(r"ingest_overeenkomsten +\d+ rows", out)
     assert "purge: dry run, nothing changed" in out
     assert db_rows(db, snapshot) == db_rows(original, snapshot)
+    tables = "SELECT table_name FROM information_schema.tables ORDER BY 1"
+    assert db_rows(db, tables) == db_rows(original, tables), "not even a table is added"
 
 
 def test_a_second_purge_keeps_the_pseudonyms(purged, tmp_path, monkeypatch):
