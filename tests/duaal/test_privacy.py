@@ -190,3 +190,15 @@ def test_redact_takes_insz_numbers_and_ibans_out_of_text():
     assert redact("run R20261128T063000-1a2b3c: 272 decisions") == (
         "run R20261128T063000-1a2b3c: 272 decisions"
     )
+
+
+def test_a_database_shared_with_the_group_is_0640_in_a_set_group_id_folder(tmp_path, lax_umask):
+    db = tmp_path / "shared" / "duaal.duckdb"
+    con = connect(db, share_group=OWN_GROUP)
+    try:
+        con.execute("CREATE TABLE t AS SELECT 'x' AS insz")
+        wal = db.with_name(db.name + ".wal")
+        assert mode(wal) == 0o640 and wal.stat().st_gid == grp.getgrnam(OWN_GROUP).gr_gid
+    finally:
+        con.close()
+    assert mode(db.parent) == 0o2750 and mode(db) == 0o640
