@@ -5,6 +5,9 @@ from the (read-only) database file, the rules are built with the run's own store
 configuration and as_of, and validation runs again. The digests of the recomputed
 decisions and findings must equal those recorded with the run, and so must the digests
 of the rows stored for the run: an edited stored decision is caught either way.
+
+A run whose inputs `duaal purge` pseudonymised cannot be recomputed to its recorded
+digests; its audit says which purge it was and when (PurgedRun) instead of differences.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import duckdb
 
 from duaal.db import DECISION_COLUMNS, attach_read_only, ensure_schema
 from duaal.pipeline import DECISION_KEY, output_digests, quarantine_digest
+from duaal.purge import purged_run
 from transforms.models import build_models
 from transforms.rule_config import parse_rule_config
 from transforms.sources import SOURCES
@@ -46,6 +50,10 @@ class UnknownRun(LookupError):
     """No run with that id in the database."""
 
 
+class PurgedRun(LookupError):
+    """A purge changed the run's inputs: its digests cannot be recomputed any more."""
+
+
 def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = True) -> AuditResult:
     """Recompute a run's rules (and validation) from its stored inputs and compare digests."""
     con = attach_read_only(db, timeout_s=timeout_s)
@@ -60,6 +68,14 @@ def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = Tr
         as_of, config_text, d_dec, d_find, d_quar, status = run
         if status != "completed":
             raise UnknownRun(f"run {run_id} did not complete (status {status}): nothing to audit")
+        purged = purged_run(con, run_id, schema="src")
+        if purged is not None:
+            purge_id, purged_at, before = purged
+            raise PurgedRun(
+                f"run {run_id} cannot be recomputed: its inputs were purged by {purge_id} on "
+                f"{purged_at:%Y-%m-%d %H:%M} (personal data of people done before school year "
+                f"{before}); its recorded digests and outputs are kept as they were"
+            )
         copy_run_inputs(con, run_id)
         recomputed = recompute(con, config_text, as_of)
         recomputed["quarantine"] = quarantine_digest(con, run_id, schema="src")

@@ -1,4 +1,5 @@
-"""The command line: `duaal run | demo | generate | export | audit | runs | serve | deploy`.
+"""The command line: `duaal run | demo | generate | export | diff | explain | audit | verify |
+runs | purge | serve | deploy`.
 
 Heavy libraries (Prefect, Great Expectations, pandas) are imported inside the commands
 that use them, so `duaal --help` answers at once.
@@ -73,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--max-quarantine-share", help="QUARANTINE_SHARE above this share (0.05 or 5%%)"
             )
+            p.add_argument(
+                "--share-group", help="group that may read outputs with personal data (none)"
+            )
 
     run = command("run", "the whole pipeline as one Prefect flow run")
     paths(run, run=True)
@@ -125,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--limit", type=int, default=50)
     paths(runs)
 
+    purge = command("purge", "pseudonymise the personal data of people done before a school year")
+    purge.add_argument(
+        "--before",
+        type=_school_year_arg,
+        help="school year, e.g. 2024-2025 (default: the current one minus retention_school_years)",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count what would be purged")
+    paths(purge)
+
     serve = command("serve", "serve the scheduled deployments with Prefect")
     paths(serve, run=True, dated=False)
 
@@ -150,6 +163,7 @@ _SETTING_ARGS = (
     "max_export_age_days",
     "max_volume_drop",
     "max_quarantine_share",
+    "share_group",
     "sample_agreements",
     "sample_seed",
 )
@@ -271,14 +285,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UsageError(f"--school-year {args.export_school_year}: {exc}") from None
     con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
     try:
+        group = settings.share_group
         if args.what == "decisions":
-            n = exports.export_decisions(con, args.out, args.export_school_year)
+            n = exports.export_decisions(con, args.out, args.export_school_year, share_group=group)
         elif args.what == "findings":
-            n = exports.export_findings(con, args.out)
+            n = exports.export_findings(con, args.out, share_group=group)
         elif args.what == "changes":
-            n = exports.export_changes(con, args.out, args.from_run, args.to_run)
+            n = exports.export_changes(con, args.out, args.from_run, args.to_run, share_group=group)
         else:
-            n = exports.export_quarantine(con, args.out)
+            n = exports.export_quarantine(con, args.out, share_group=group)
     finally:
         con.close()
     print(f"{args.what}: {n} rows written to {args.out}")
@@ -424,6 +439,41 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Purge (or count, with --dry-run) the personal data of closed school years."""
+    from duaal.db import connect
+    from duaal.pipeline import code_version
+    from duaal.purge import MissingKey, default_before, pseudonym_key, purge
+
+    settings = _settings(args)
+    before = args.before or default_before(settings.as_of, settings.retention_school_years)
+    try:
+        key: bytes | None = pseudonym_key()
+    except MissingKey as exc:
+        if not args.dry_run:
+            print(f"duaal purge: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        key = None
+    if not settings.db.exists():
+        raise FileNotFoundError(f"no database at {settings.db}: nothing to purge")
+    con = connect(settings.db, timeout_s=settings.lock_timeout_s, share_group=settings.share_group)
+    try:
+        result = purge(con, before, key=key, dry_run=args.dry_run, code_version=code_version())
+    finally:
+        con.close()
+    done = "would be purged (dry run)" if args.dry_run else f"purged by {result.purge_id}"
+    print(
+        f"purge before {before} (people done before {result.cutoff.isoformat()}): "
+        f"{result.persons} people {done}: {result.learners} learners, {result.mentors} mentors"
+    )
+    for table, n in sorted(result.row_counts.items()):
+        print(f"  {table:<34} {n} rows")
+    print(f"  runs whose data {'would change' if args.dry_run else 'changed'}: {len(result.runs)}")
+    if args.dry_run:
+        print("purge: dry run, nothing changed")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the scheduled deployments (blocks until interrupted)."""
     from flows.deployments import serve_deployments
@@ -457,6 +507,7 @@ COMMANDS = {
     "runs": cmd_runs,
     "serve": cmd_serve,
     "deploy": cmd_deploy,
+    "purge": cmd_purge,
 }
 
 

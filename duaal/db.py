@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import duckdb
 
+from duaal.privacy import make_private_dir, restrict_existing, restrict_umask
 from transforms.sources import SOURCES, ingest_table_ddl
 
 
@@ -97,11 +98,23 @@ def retry_locked(
 
 
 def connect(
-    path: Path, *, read_only: bool = False, timeout_s: float = 60.0, on_wait: Waiting | None = None
+    path: Path,
+    *,
+    read_only: bool = False,
+    timeout_s: float = 60.0,
+    on_wait: Waiting | None = None,
+    share_group: str = "",
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database, waiting up to timeout_s while another process holds its lock."""
+    """Open the database, waiting up to timeout_s while another process holds its lock.
+
+    Opened for writing, the database holds personal data: the process umask becomes
+    private (or shared with `share_group`) before DuckDB creates the file, and stays so,
+    since DuckDB creates the WAL again at any later write (duaal.privacy)."""
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        restrict_umask(share_group)
+        make_private_dir(path.parent, share_group)
+        for existing in (path, path.with_name(path.name + ".wal")):
+            restrict_existing(existing, share_group)
     elif not path.exists():
         raise FileNotFoundError(f"no database at {path}: run `duaal run` first")
     con = retry_locked(

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from duaal.privacy import make_private_dir, open_private
+
 DECISION_EXPORT = (
     "school_year",
     "company_kbo",
@@ -53,10 +55,11 @@ def latest_run_id(con: duckdb.DuckDBPyConnection) -> str:
     return row[0]
 
 
-def write_csv(out: Path, header: tuple[str, ...], rows: list[tuple]) -> int:
-    """Write one CSV export (the one place CSV files are written); returns the row count."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="") as fh:
+def write_csv(out: Path, header: tuple[str, ...], rows: list[tuple], share_group: str = "") -> int:
+    """Write one CSV export (the one place CSV files are written), readable by its owner
+    (or share_group) only; returns the row count."""
+    make_private_dir(out.parent, share_group)
+    with open_private(out, "w", group=share_group, encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
@@ -64,7 +67,11 @@ def write_csv(out: Path, header: tuple[str, ...], rows: list[tuple]) -> int:
 
 
 def export_decisions(
-    con: duckdb.DuckDBPyConnection, out: Path, school_year: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    school_year: str | None = None,
+    *,
+    share_group: str = "",
 ) -> int:
     """Write the latest run's premium decisions; returns the number of rows."""
     run_id = latest_run_id(con)
@@ -82,10 +89,10 @@ def export_decisions(
         """,
         [run_id, school_year, school_year],
     ).fetchall()
-    return write_csv(out, DECISION_EXPORT, rows)
+    return write_csv(out, DECISION_EXPORT, rows, share_group)
 
 
-def export_findings(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+def export_findings(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
     """Write the latest run's compliance findings; returns the number of rows."""
     run_id = latest_run_id(con)
     rows = con.execute(
@@ -98,10 +105,10 @@ def export_findings(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         """,
         [run_id],
     ).fetchall()
-    return write_csv(out, FINDING_EXPORT, rows)
+    return write_csv(out, FINDING_EXPORT, rows, share_group)
 
 
-def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
     """Write every quarantined row, once per reason; returns the number of rows."""
     rows = con.execute(
         """
@@ -110,7 +117,7 @@ def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         ORDER BY source, file_name, row_number, reason, detail
         """
     ).fetchall()
-    return write_csv(out, QUARANTINE_EXPORT, rows)
+    return write_csv(out, QUARANTINE_EXPORT, rows, share_group)
 
 
 def export_changes(
@@ -118,10 +125,12 @@ def export_changes(
     out: Path,
     from_run: str | None = None,
     to_run: str | None = None,
+    *,
+    share_group: str = "",
 ) -> int:
     """Write what changed between two completed runs (default: the latest and the one
     before), as `duaal diff` shows it; returns the number of rows."""
     from duaal.changes import CHANGE_EXPORT, compute_changes
 
     changes = compute_changes(con, from_run, to_run)
-    return write_csv(out, CHANGE_EXPORT, changes.rows)
+    return write_csv(out, CHANGE_EXPORT, changes.rows, share_group)

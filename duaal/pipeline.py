@@ -126,7 +126,12 @@ def open_database(
 ) -> duckdb.DuckDBPyConnection:
     """Open the database for writing, waiting (lock_timeout_s in all) while another run
     holds it, and say that this run holds it now."""
-    con = connect(settings.db, timeout_s=settings.lock_timeout_s, on_wait=progress)
+    con = connect(
+        settings.db,
+        timeout_s=settings.lock_timeout_s,
+        on_wait=progress,
+        share_group=settings.share_group,
+    )
     claim(settings.db, run_id)
     return con
 

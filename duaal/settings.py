@@ -57,6 +57,8 @@ class Settings:
     max_export_age_days: int = 35  # EXPORT_STALE: newest export of a source older than this
     max_volume_drop: float = 0.10  # VOLUME_DROP: a staging table shrank by more than this share
     max_quarantine_share: float = 0.05  # QUARANTINE_SHARE: more of a file's rows quarantined
+    share_group: str = ""  # group that may read the files with personal data (empty: owner only)
+    retention_school_years: int = 7  # `duaal purge`: school years personal data is kept
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with the given fields replaced (as flags: relative paths against the
@@ -80,10 +82,12 @@ RUN_SETTINGS: tuple[str, ...] = (
     "max_export_age_days",
     "max_volume_drop",
     "max_quarantine_share",
+    "share_group",
 )
 # The settings of the schedules (`duaal serve`, `duaal deploy`) and of the sample generator.
 SCHEDULE_SETTINGS: tuple[str, ...] = ("timezone", "ingest_cron", "reports_cron")
 SAMPLE_SETTINGS: tuple[str, ...] = ("sample_agreements", "sample_seed")
+PURGE_SETTINGS: tuple[str, ...] = ("retention_school_years",)  # `duaal purge`
 
 PATH_SETTINGS = frozenset({"raw", "db", "reports", "rules", "aliases"})
 
@@ -217,6 +221,7 @@ _CONVERT: dict[str, Callable[[object], object]] = {
     "lock_timeout_s": _seconds,
     "sample_agreements": _whole,
     "sample_seed": _whole,
+    "retention_school_years": _whole,
     "max_export_age_days": _whole,
     "max_volume_drop": _share,
     "max_quarantine_share": _share,

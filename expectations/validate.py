@@ -28,7 +28,7 @@ import pandas as pd
 
 from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from expectations.dictionary import column_info
-from transforms.identifiers import iban_is_valid, insz_is_valid, kbo_is_valid
+from transforms.identifiers import iban_is_valid, insz_is_valid, is_pseudonym, kbo_is_valid
 from transforms.sources import AGREEMENTS, DIMONA, LINEAGE_COLUMNS, PREMIUMS, RECOGNITIONS
 
 SUITES_DIR = Path(__file__).resolve().parent
@@ -49,6 +49,7 @@ CONTRACT_COLUMNS: dict[str, list[str]] = {
 # Checksum functions the rule queries call; the logic stays in transforms/identifiers.py.
 IDENTIFIER_FUNCTIONS = {
     "duaal_insz_valid": insz_is_valid,
+    "duaal_is_pseudonym": is_pseudonym,
     "duaal_kbo_valid": kbo_is_valid,
     "duaal_iban_valid": iban_is_valid,
 }
@@ -268,6 +269,8 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if value is pd.NaT:  # a missing date (NaT is a datetime that has no time)
+        return None
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value).to_pydatetime()
     elif isinstance(value, np.generic):

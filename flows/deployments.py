@@ -4,9 +4,13 @@ monthly (cron and timezone from the settings). `duaal serve` runs them in its ow
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from prefect import serve
 from prefect.schedules import Cron
@@ -55,8 +59,45 @@ def build_deployments(
     return [ingest, reports]
 
 
+def insecure_api_warning(api_url: str | None) -> str | None:
+    """A warning when the Prefect API is reached over plain HTTP on a host other than this
+    machine's loopback: run names, parameters, logs and the API auth string would cross
+    the network unencrypted. None when the URL is https, loopback or unset (ephemeral)."""
+    if not api_url:
+        return None
+    parts = urlsplit(api_url)
+    if parts.scheme.lower() != "http":
+        return None
+    host = (parts.hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name: not known to be this machine
+    return (
+        f"warning: the Prefect API {api_url} is plain HTTP to another host: flow runs, "
+        "logs and the API auth string cross the network unencrypted. Put the server behind "
+        "a reverse proxy with TLS and use its https:// URL (README, the Prefect server)."
+    )
+
+
+def warn_if_insecure_api() -> str | None:
+    """Print insecure_api_warning for the API this process talks to (PREFECT_API_URL, from
+    the environment or the Prefect profile); `duaal serve` and `duaal deploy` call it."""
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().api.url or os.environ.get("PREFECT_API_URL")
+    message = insecure_api_warning(url)
+    if message:
+        print(f"duaal: {message}", file=sys.stderr)
+    return message
+
+
 def serve_deployments(settings: Settings) -> None:
     """Register the deployments with the Prefect API and run them on schedule."""
+    warn_if_insecure_api()
     serve(*build_deployments(settings))
 
 
@@ -136,6 +177,7 @@ def deploy_to_pool(settings: Settings, pool: str) -> PoolDeployment:
     from prefect.client.orchestration import get_client
 
     url = prefect_api_url()
+    warn_if_insecure_api()
     with get_client(sync_client=True) as client:
         created = ensure_process_pool(client, pool)
     deployments = build_deployments(settings, entrypoint_type=EntrypointType.MODULE_PATH)

@@ -6,16 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from duaal.db import DatabaseBusy, connect
+from duaal.privacy import redact
 from duaal.settings import load_settings
 
 
 def record_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """on_failure hook: mark the flow run's duaal run failed, then notify."""
     params = flow_run.parameters
-    settings = load_settings(db=params.get("db"), notify_block=params.get("notify_block"))
-    message = f"duaal flow run {flow_run.name} failed: {state.message}"
+    settings = load_settings(
+        db=params.get("db"),
+        notify_block=params.get("notify_block"),
+        share_group=params.get("share_group"),
+    )
+    message = f"duaal flow run {flow_run.name} failed: {redact(state.message or '')}"
     try:
-        con = connect(settings.db, timeout_s=10)
+        con = connect(settings.db, timeout_s=10, share_group=settings.share_group)
     except DatabaseBusy:
         con = None
     if con is not None:

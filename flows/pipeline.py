@@ -8,6 +8,7 @@ it runs in this process, under `duaal serve` or on a worker of a work pool.
 
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from prefect.states import Completed
 
 from duaal.changes import since_previous_run
 from duaal.pipeline import RunSummary, execute
+from duaal.privacy import redact
 from duaal.settings import RUN_SETTINGS, Settings, load_settings
 from flows.hooks import notify, record_failure
 from flows.summary import summary_markdown, warnings_message
@@ -28,28 +30,45 @@ from flows.summary import summary_markdown, warnings_message
 WARNINGS_STATE = "Completed with warnings"
 
 
+def redacted_errors(fn: Any) -> Any:
+    """The stage, its exceptions stripped of INSZ numbers and IBANs before Prefect stores
+    their message in the task's state and logs (a failed mart check quotes rows)."""
+
+    @functools.wraps(fn)
+    def stage(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
+            raise
+
+    return stage
+
+
 def as_task(fn: Any) -> Any:
-    """A stage as a Prefect task: no caching (the inputs are a live database) and no
-    retries: a busy database is waited for inside `open_database`, lock_timeout_s in all."""
-    return task(fn, name=fn.__name__.removesuffix("_stage"), cache_policy=NO_CACHE)
+    """A stage as a Prefect task: no caching (the inputs are a live database), no personal
+    data in its state (redacted_errors) and no retries: a busy database is waited for inside
+    `open_database`, lock_timeout_s in all."""
+    return task(redacted_errors(fn), name=fn.__name__.removesuffix("_stage"), cache_policy=NO_CACHE)
 
 
 def progress(message: str) -> None:
     """A progress line on the terminal and in the flow run's log."""
     sys.stdout.write(f"duaal: {message}\n")
     sys.stdout.flush()
-    get_run_logger().info(message)
+    get_run_logger().info(redact(message))
 
 
 def publish(summary: RunSummary, db: Path | None = None) -> None:
     """Artifacts of a run: a summary, what changed since the previous run, the amounts per
-    office, links to the outputs."""
+    office, links to the outputs; counts, codes, offices, file names and run ids only (INSZ
+    numbers and IBANs are redacted)."""
     create_markdown_artifact(
-        summary_markdown(summary), key="duaal-summary", description="duaal run summary"
+        redact(summary_markdown(summary)), key="duaal-summary", description="duaal run summary"
     )
     if db is not None:
         create_markdown_artifact(
-            since_previous_run(db, summary.run_id),
+            redact(since_previous_run(db, summary.run_id)),
             key="duaal-changes",
             description="since the previous run",
         )
@@ -82,6 +101,7 @@ def pipeline_flow(
     max_export_age_days: int | None = None,
     max_volume_drop: float | None = None,
     max_quarantine_share: float | None = None,
+    share_group: str | None = None,
     with_reports: bool = True,
 ) -> Any:
     """Ingest, input checks, rules, validation and (optionally) reports, as one flow run.
@@ -99,6 +119,7 @@ def pipeline_flow(
         max_export_age_days=max_export_age_days,
         max_volume_drop=max_volume_drop,
         max_quarantine_share=max_quarantine_share,
+        share_group=share_group,
     )
     summary = execute(
         settings,
@@ -110,7 +131,7 @@ def pipeline_flow(
     publish(summary, settings.db)
     result = {"run_id": summary.run_id, "summary": summary}
     if summary.warnings:
-        message = warnings_message(summary)
+        message = redact(warnings_message(summary))
         get_run_logger().warning(message)
         notify(message, settings.notify_block, subject="duaal: run completed with warnings")
         return Completed(name=WARNINGS_STATE, message=message, data=result)

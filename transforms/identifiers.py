@@ -119,3 +119,13 @@ def make_iban(account: str) -> str:
     account12 = f"{account[:10]}{belgian_account_check(account[:10]):02d}"
     check = 98 - int(account12 + "111400") % 97
     return f"BE{check:02d}{account12}"
+
+
+# What `duaal purge` writes in place of the INSZ of a person whose data is no longer kept:
+# "P" and 12 base32 characters of a keyed HMAC (duaal/purge.py). Never a valid INSZ.
+PSEUDONYM_PATTERN = re.compile(r"^P[A-Z2-7]{12}$")
+
+
+def is_pseudonym(value: object) -> bool:
+    """True for a pseudonym that replaced an INSZ."""
+    return isinstance(value, str) and PSEUDONYM_PATTERN.match(value) is not None

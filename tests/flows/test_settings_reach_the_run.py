@@ -20,7 +20,14 @@ import pytest
 
 from duaal.cli import build_parser, main
 from duaal.generate import generate
-from duaal.settings import RUN_SETTINGS, SAMPLE_SETTINGS, SCHEDULE_SETTINGS, Settings, flag_name
+from duaal.settings import (
+    PURGE_SETTINGS,
+    RUN_SETTINGS,
+    SAMPLE_SETTINGS,
+    SCHEDULE_SETTINGS,
+    Settings,
+    flag_name,
+)
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -73,7 +80,7 @@ def check_codes(db: Path) -> set[str]:
 
 
 def test_every_setting_is_a_run_schedule_or_sample_setting():
-    classified = set(RUN_SETTINGS) | set(SCHEDULE_SETTINGS) | set(SAMPLE_SETTINGS)
+    classified = {*RUN_SETTINGS, *SCHEDULE_SETTINGS, *SAMPLE_SETTINGS, *PURGE_SETTINGS}
     assert {f.name for f in fields(Settings)} == classified, (
         "a new setting must be classified (duaal/settings.py) so that it reaches its command"
     )
@@ -343,3 +350,30 @@ def test_max_volume_drop(prefect_harness, raw, here):
         db, "SELECT source FROM run_checks WHERE code = 'VOLUME_DROP' AND run_id = ?", list(latest)
     )
     assert ("dimona",) in drops
+
+
+def test_share_group(prefect_harness, raw, here):
+    import grp
+    import os
+    import stat
+
+    group = grp.getgrgid(os.getgid()).gr_name
+    assert (
+        run(
+            "--raw",
+            str(raw),
+            "--db",
+            "d.duckdb",
+            "--reports",
+            "rep",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--share-group",
+            group,
+        )
+        == 0
+    )
+    db_mode = stat.S_IMODE((here / "d.duckdb").stat().st_mode)
+    assert db_mode == 0o640, f"the database is readable by {group}, not by others: {db_mode:o}"
+    (stored,) = query(here / "d.duckdb", "SELECT count(*) FROM runs")
+    assert stored == (1,)

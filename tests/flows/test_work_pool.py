@@ -71,7 +71,7 @@ def test_a_worker_runs_the_deployment_registered_on_the_pool(server, spawn, tmp_
         f"    parameters  raw={raw}, db={db}, reports={reports}, rules={RULES}, "
         f"aliases={ALIASES}, school_years=[], lock_timeout_s=60.0, notify_block=, "
         "max_export_age_days=35, max_volume_drop=0.1, max_quarantine_share=0.05, "
-        "with_reports=False",
+        "share_group=, with_reports=False",
     ]
     assert f"deployment duaal-pipeline/{REPORTS}" in out.stdout
     assert out.stdout.splitlines()[-1] == (
@@ -101,6 +101,7 @@ def test_a_worker_runs_the_deployment_registered_on_the_pool(server, spawn, tmp_
             "max_export_age_days": 35,
             "max_volume_drop": 0.1,
             "max_quarantine_share": 0.05,
+            "share_group": "",
             "with_reports": False,
         }, "every run setting but as_of: a scheduled run judges as on the day it runs"
         flow_run = client.create_flow_run_from_deployment(ingest.id)
