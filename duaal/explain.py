@@ -22,7 +22,7 @@ import duckdb
 from duaal.audit import copy_run_inputs, recompute
 from duaal.db import attach_read_only
 from duaal.workbooks.labels import FINDING_LABELS, REASON_LABELS
-from transforms.identifiers import normalise_insz, normalise_kbo
+from transforms.identifiers import is_pseudonym, normalise_insz, normalise_kbo
 
 STATUS_NL = {"final": "definitief", "provisional": "voorlopig"}
 DECISION_FIELDS = (
@@ -157,12 +157,18 @@ def explain_learner(
     run_id: str | None = None,
     timeout_s: float = 60.0,
 ) -> Story:
-    """The story of a learner's decisions in one run (per company and school year)."""
-    insz = normalise_insz(learner)
+    """The story of a learner's decisions in one run (per company and school year). A
+    learner purged since is found by the pseudonym, given or made with DUAAL_PSEUDONYM_KEY."""
     kbo = normalise_kbo(company) if company else None
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
         run_id, as_of, config_text, _status, code_version = _run(con, run_id)
+        insz = _person(
+            con,
+            learner,
+            "SELECT count(*) FROM src.run_decisions WHERE run_id = ? AND learner_insz = ?",
+            run_id,
+        )
         stored = _rows(
             con,
             "SELECT * EXCLUDE (run_id) FROM src.run_decisions WHERE run_id = ? AND learner_insz = ? "
@@ -210,6 +216,23 @@ def explain_learner(
         return story
     finally:
         con.close()
+
+
+def _person(con: duckdb.DuckDBPyConnection, given: str, count_sql: str, run_id: str) -> str:
+    """The INSZ as the run's data holds it: the number itself, or, for a person purged since
+    (duaal purge), the pseudonym: as given, or made from the INSZ with DUAAL_PSEUDONYM_KEY."""
+    if is_pseudonym(given.strip()):
+        return given.strip()
+    insz = normalise_insz(given)
+    if con.execute(count_sql, [run_id, insz]).fetchone()[0]:
+        return insz
+    from duaal.purge import MissingKey, pseudonym, pseudonym_key
+
+    try:
+        alias = pseudonym(insz, pseudonym_key())
+    except MissingKey:
+        return insz  # not purged, or no key to tell: the caller says nothing was found
+    return alias if con.execute(count_sql, [run_id, alias]).fetchone()[0] else insz
 
 
 def _rule_version(config_text: str) -> str:
@@ -508,10 +531,16 @@ def explain_mentor(
 ) -> Story:
     """A mentor's story in a run: recognitions, training deadline, the agreements naming the
     mentor, the day of peak load and the agreements running then, the findings."""
-    insz = normalise_insz(mentor)
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
         run_id, as_of, config_text, _status, code_version = _run(con, run_id)
+        insz = _person(
+            con,
+            mentor,
+            "SELECT count(*) FROM src.ingest_erkenningen WHERE batch_id IN (SELECT batch_id "
+            "FROM src.run_batches WHERE run_id = ?) AND mentor_insz = ?",
+            run_id,
+        )
         lit = f"'{insz}'"
         copy_run_inputs(
             con,

@@ -364,7 +364,8 @@ def test_quarantined_rows_in_another_export_spelling_are_purged_too(tmp_path):
             "Naam mentor": "Ward Moens",
         }
         con.execute(
-            "INSERT INTO quarantine VALUES (2, 'overeenkomsten', 'x.csv', NULL, 5, "
+            "INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, "
+            "reason, detail, raw_values) VALUES (2, 'overeenkomsten', 'x.csv', NULL, 5, "
             "'INVALID_IBAN', 'IBAN onderneming: BE06 2009 8032 9511 of Bram Segers', ?)",
             [json.dumps(raw, ensure_ascii=False)],
         )
@@ -422,3 +423,23 @@ def test_purge_defaults_to_the_current_school_year_minus_the_retention(
     assert capsys.readouterr().out.startswith(
         "purge before 2024-2025 (people done before 2024-09-01): "
     )
+
+
+def test_explain_finds_a_purged_learner_by_insz_and_shows_the_pseudonym(
+    purged, monkeypatch, capsys
+):
+    _base, original, copy, _first, second = purged
+    people = set(db_rows(original, "SELECT learner_insz FROM run_decisions"))
+    con = duckdb.connect(str(original), read_only=True)
+    try:
+        chosen = persons_to_purge(con, CUTOFF)
+    finally:
+        con.close()
+    (insz,) = sorted(p for (p,) in people if p in chosen)[:1]
+    alias = pseudonym(insz, KEY.encode())
+    monkeypatch.setenv(KEY_VARIABLE, KEY)
+    assert main(["explain", "--learner", insz, "--db", str(copy), "--run", second.run_id]) == 0
+    out = capsys.readouterr().out
+    assert f"lerende {alias}" in out and insz not in out, "the story names the pseudonym only"
+    assert main(["explain", "--learner", alias, "--db", str(copy), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["learner_insz"] == alias

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from duaal.generate import generate
-from tests.flows.test_prefect_server import BIN, server  # noqa: F401 - the server fixture
+from tests.flows.test_prefect_server import BIN
 
 pytestmark = pytest.mark.prefect
 
@@ -54,7 +54,7 @@ def found_in(text: str, values: set[str]) -> list[str]:
     return sorted(v for v in values if v in text)
 
 
-def test_a_run_leaves_no_personal_data_on_the_prefect_server(server, tmp_path):  # noqa: F811
+def test_a_run_leaves_no_personal_data_on_the_prefect_server(server, tmp_path):
     from prefect.client.orchestration import SyncPrefectClient
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
@@ -79,7 +79,8 @@ def test_a_run_leaves_no_personal_data_on_the_prefect_server(server, tmp_path): 
         text=True,
         timeout=300,
     )
-    assert out.returncode == 0, out.stderr[-3000:]
+    # 0, or 4 where the sample's deliberately broken rows fill a small file's quarantine
+    assert out.returncode in (0, 4), out.stderr[-3000:]
     values = personal_values(db)
     assert len(values) > 150, "the sample holds INSZ numbers and names to look for"
 
