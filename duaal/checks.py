@@ -79,9 +79,13 @@ class Thresholds:
 class InputCheckFailed(RuntimeError):
     """A check of severity error: the inputs cannot be used, so no reports are written."""
 
-    def __init__(self, errors: list[CheckResult]) -> None:
-        super().__init__("the inputs cannot be used: " + "; ".join(e.line() for e in errors))
-        self.errors = errors
+    def __init__(self, checks: list[CheckResult]) -> None:
+        self.checks = checks  # every check of the run, errors first
+        self.errors = [c for c in checks if c.severity == "error"]
+        super().__init__("the inputs cannot be used: " + "; ".join(e.line() for e in self.errors))
+
+    def __reduce__(self) -> tuple:  # Prefect may pickle a task's exception
+        return (self.__class__, (self.checks,))
 
 
 def _pct_nl(share: float, decimals: int = 0) -> str:
@@ -116,10 +120,32 @@ def check_sources(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[CheckRe
     return out
 
 
-def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> list[CheckResult]:
-    """FILE_REFUSED, FILE_EMPTY and FILE_DUPLICATE for the files this run met."""
+def files_in_effect(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> list[FileOutcome]:
+    """The loaded files under the raw folder now: loaded by this run, or met again where an
+    earlier run loaded them (with that load's counts). The same inputs say the same."""
     out = []
     for f in files:
+        if f.status == "loaded":
+            out.append(f)
+        elif f.status == "skipped":
+            earlier = con.execute(
+                "SELECT source, file_name, sheet_name, rows_read, rows_accepted, "
+                "rows_quarantined, rows_blank FROM load_batches WHERE batch_id = ?",
+                [f.batch_id],
+            ).fetchone()
+            if earlier is not None and (earlier[0], earlier[1]) == (f.source, f.file_name):
+                out.append(
+                    FileOutcome(f.source, f.file_name, "loaded", None, f.batch_id, *earlier[2:])
+                )
+    return out
+
+
+def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> list[CheckResult]:
+    """FILE_REFUSED, FILE_EMPTY and FILE_DUPLICATE for the files this run met (FILE_EMPTY
+    for every empty file still under the raw folder, loaded now or before)."""
+    out = []
+    met_again = [e for e in files_in_effect(con, files) if e.status == "loaded" and e not in files]
+    for f in [*files, *met_again]:
         if f.status == "refused":
             (reason_nl,) = con.execute(
                 "SELECT coalesce(reason_nl, reason) FROM load_batches WHERE batch_id = ?",
@@ -276,7 +302,8 @@ def check_volume(
 
 
 def check_quarantine_share(files: list[FileOutcome], max_share: float) -> list[CheckResult]:
-    """QUARANTINE_SHARE: more than max_share of a file's data rows went to quarantine."""
+    """QUARANTINE_SHARE: more than max_share of a file's data rows went to quarantine (the
+    files in effect: loaded now or before, and still under the raw folder)."""
     out = []
     for f in files:
         rows = f.rows_read - f.rows_blank
@@ -310,13 +337,17 @@ def key_label(source: str, row_key: str) -> tuple[str, str]:
     """The key of a row as a message names it (English, Dutch), without personal data:
     a recognition by its number, a premium by its school year and company."""
     en, nl = _KEY_LABELS[source]
-    parts = row_key.split("|")
-    if source == "erkenningen":
-        shown = f"{parts[0]} (a mentor of it)", f"{parts[0]} (een mentor ervan)"
-    elif source == "premies":
-        shown = f"{parts[0]} of company {parts[1]}", f"{parts[0]} van onderneming {parts[1]}"
-    else:
-        shown = parts[0], parts[0]
+    if source == "erkenningen":  # recognition_id|mentor_insz: the mentor stays unnamed
+        number = row_key.rsplit("|", 1)[0]
+        shown = f"{number} (a mentor of it)", f"{number} (een mentor ervan)"
+    elif source == "premies":  # school_year|company_kbo|learner_insz|kind
+        year, company, _learner, kind = row_key.split("|")
+        shown = (
+            f"{year} ({kind}) of company {company}",
+            f"{year} ({kind}) van onderneming {company}",
+        )
+    else:  # a one-column key, '|' and all
+        shown = row_key, row_key
     return f"{en} {shown[0]}", f"{nl} {shown[1]}"
 
 
@@ -376,7 +407,7 @@ def run_input_checks(
         *check_volume(
             staging_counts(con), previous_counts(con, run_id), thresholds.max_volume_drop
         ),
-        *check_quarantine_share(files, thresholds.max_quarantine_share),
+        *check_quarantine_share(files_in_effect(con, files), thresholds.max_quarantine_share),
         *check_superseded(con),
     ]
     return ordered(results)

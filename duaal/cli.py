@@ -415,6 +415,18 @@ def cmd_runs(args: argparse.Namespace) -> int:
             """,
             [args.limit],
         ).fetchall()
+        has_purges = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'purges'"
+        ).fetchone()[0]
+        purges = (
+            con.execute(
+                "SELECT purge_id, strftime(purged_at, '%Y-%m-%d %H:%M:%S'), before_school_year, "
+                "persons FROM purges ORDER BY purged_at DESC LIMIT ?",
+                [args.limit],
+            ).fetchall()
+            if has_purges
+            else []
+        )
     finally:
         con.close()
     header = (
@@ -436,6 +448,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
                 str(v if v is not None else "").ljust(w) for v, w in zip(row, widths, strict=True)
             ).rstrip()
         )
+    if purges:
+        print("\npurges (personal data of closed school years removed; the runs above kept):")
+        for purge_id, when, before, persons in purges:
+            print(f"{purge_id}  {when}  before {before}: {persons} people pseudonymised")
     return EXIT_OK
 
 
@@ -517,7 +533,7 @@ def _failure(command: str, exc: BaseException) -> str:
 
     if isinstance(exc, InputCheckFailed):
         lines = [f"duaal {command} failed: the inputs cannot be used, no reports were written"]
-        lines += [f"  {e.line()}" for e in exc.errors]
+        lines += [f"  {c.line()}" for c in exc.checks if c.severity != "info"]
         lines.append("fix the inputs named above and run again")
         return "\n".join(lines)
     if isinstance(exc, FileNotFoundError | LookupError | ValueError):
@@ -536,10 +552,14 @@ def _failure(command: str, exc: BaseException) -> str:
         if any(f"/{pkg}/" in name for pkg in ("duaal", "transforms", "expectations", "flows")):
             where = f"{where.split(' (')[0]} ({Path(name).parent.name}/{Path(name).name}:{tb.tb_lineno})"
         tb = tb.tb_next
+    recorded = (
+        "the run is recorded as failed (duaal runs); "
+        if stages and stages[0] not in ("open", "ingest")
+        else ""
+    )
     return (
         f"duaal {command} failed{where}: {type(exc).__name__}: {exc}\n"
-        "the run is recorded as failed (duaal runs); the traceback is in the flow run's log "
-        "in Prefect, and --debug shows it here"
+        f"{recorded}the traceback is in the flow run's log in Prefect, and --debug shows it here"
     )
 
 

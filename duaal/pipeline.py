@@ -67,8 +67,9 @@ class RunSummary:
 
     @property
     def warnings(self) -> int:
-        """Input checks above info: a run with any completes with warnings (exit 4)."""
-        return sum(c.severity != "info" for c in self.checks)
+        """Input checks of severity warning: a run with any completes with warnings (exit
+        4); one with an error fails."""
+        return sum(c.severity == "warning" for c in self.checks)
 
     @property
     def outcome(self) -> str:
@@ -433,9 +434,8 @@ def execute(
         try:
             progress("checks: checking the inputs")
             summary.checks = timed("checks", checks_stage)(con, settings, config, run_id, ingested)
-            errors = [c for c in summary.checks if c.severity == "error"]
-            if errors:
-                raise InputCheckFailed(errors)
+            if any(c.severity == "error" for c in summary.checks):
+                raise InputCheckFailed(summary.checks)
             progress("rules: building models")
             timed("rules", rules_stage)(con, config, settings.as_of)
             progress("validate: running the expectation suites")

@@ -35,12 +35,23 @@ def insz_is_valid(insz: str) -> bool:
     return 97 - base % 97 == check or 97 - int("2" + insz[:9]) % 97 == check
 
 
+MIN_INSZ_NUMBER_DIGITS = 8  # 00.01.01-123.45 as a number: 10112345
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def normalise_insz(value: object) -> str:
     """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328 or 5073003328 (lost zero)."""
     text = _digits(value)
     if not text.isdigit():
         raise InvalidIdentifier("bevat letters")
     if len(text) > 11:
+        raise InvalidIdentifier(f"{len(text)} cijfers, een INSZ heeft er 11")
+    # a number cell of someone born in 2000 loses up to three zeros (00.01.01-...); text
+    # read from such a cell lost one at most (5073003328); shorter is not an INSZ
+    if len(text) < (MIN_INSZ_NUMBER_DIGITS if _is_number(value) else 10):
         raise InvalidIdentifier(f"{len(text)} cijfers, een INSZ heeft er 11")
     text = text.zfill(11)
     if not insz_is_valid(text):
@@ -62,7 +73,8 @@ def normalise_kbo(value: object) -> str:
         text = text[2:]
     if not text.isdigit():
         raise InvalidIdentifier("bevat letters")
-    if len(text) > 10:
+    # an old number has 9 digits and gets a leading 0; shorter is not a KBO number
+    if not 9 <= len(text) <= 10:
         raise InvalidIdentifier(f"{len(text)} cijfers, een ondernemingsnummer heeft er 10")
     text = text.zfill(10)
     if not kbo_is_valid(text):

@@ -568,16 +568,24 @@ def _duplicate_key_problems(
         if len({signature(i) for i in indexes}) < 2:
             continue  # exact duplicates: all accepted, staging keeps one
         shown = ", ".join(f"{labels[n]} {show(v)}" for n, v in zip(source.key, key, strict=True))
+        signatures = {i: signature(i) for i in indexes}
         for i in indexes:
-            others = [str(row_numbers[j]) for j in indexes if j != i]
-            rows = (
-                f"rij {others[0]}"
-                if len(others) == 1
-                else f"rijen {', '.join(others[:-1])} en {others[-1]}"
-            )
-            detail = f"{shown} staat ook op {rows} met andere waarden"
+            # the rows that say otherwise, and apart from them those that say the same
+            other = [row_numbers[j] for j in indexes if signatures[j] != signatures[i]]
+            same = [row_numbers[j] for j in indexes if j != i and signatures[j] == signatures[i]]
+            detail = f"{shown} staat ook op {_rows_nl(other)} met andere waarden"
+            if same:
+                detail += f" (en op {_rows_nl(same)} met dezelfde)"
             problems.append((i, _Problem(DUPLICATE_KEY, detail)))
     return problems
+
+
+def _rows_nl(numbers: list[int]) -> str:
+    """'rij 7' or 'rijen 3, 4 en 9'."""
+    shown = [str(n) for n in numbers]
+    if len(shown) == 1:
+        return f"rij {shown[0]}"
+    return f"rijen {', '.join(shown[:-1])} en {shown[-1]}"
 
 
 def _parse_grid(source: Source, grid: _Grid) -> ReadResult:
@@ -631,8 +639,13 @@ def _parse_grid(source: Source, grid: _Grid) -> ReadResult:
     for i in sorted(problems):
         raw = _raw_values(data_rows[i], header.labels)
         key = _row_key(source, values, i)
+        # a row appears once per reason: two bad dates are one INVALID_DATE naming both
+        by_reason: dict[str, list[str]] = {}
+        for p in problems[i]:
+            by_reason.setdefault(p.reason, []).append(p.detail)
         quarantine += [
-            QuarantineEntry(row_numbers[i], p.reason, p.detail, raw, key) for p in problems[i]
+            QuarantineEntry(row_numbers[i], reason, "; ".join(details), raw, key)
+            for reason, details in by_reason.items()
         ]
     table = _accepted_table(source, values, row_numbers, problems, failed)
     result = ReadResult(

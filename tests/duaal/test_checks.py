@@ -108,8 +108,10 @@ def test_files_refused_empty_ignored_and_copied_are_named(raw: Path, tmp_path: P
         ("FILE_IGNORED", "warning", "dimona/notities.txt"),
         ("FILE_IGNORED", "warning", "dimona/~$d.xlsx"),
         ("FILE_REFUSED", "warning", "dimona/kapot.xlsx"),
+        ("FILE_EMPTY", "warning", "dimona/alleen_koppen.csv"),
+        ("FILE_EMPTY", "warning", "dimona/leeg.xlsx"),
         ("FILE_DUPLICATE", "info", "dimona/d_kopie.xlsx"),
-    ], "empty files were said in the run that loaded them; refusals on every run"
+    ], "the same raw folder says the same on every run, loaded now or before"
     copy = results[-1]
     assert copy.message.startswith("skipped: the same bytes were loaded before as dimona/d.xlsx")
     first = checks_of(raw, tmp_path / "fresh.duckdb")
@@ -233,3 +235,38 @@ def test_a_newer_accepted_row_after_the_broken_one_supersedes_nothing(raw: Path,
         raw / "overeenkomsten" / "c.csv", [AGREEMENT_HEADERS, agreement_row(hours_per_week=30)]
     )
     assert "ROW_SUPERSEDED" not in {r.code for r in checks_of(raw, tmp_path / "duaal.duckdb")}
+
+
+def test_quarantine_share_is_said_again_while_the_file_is_under_the_raw_folder(
+    raw: Path, tmp_path: Path
+):
+    rows = [agreement_row(agreement_id=f"OVK-{i}") for i in range(1, 20)]
+    rows.append(agreement_row(agreement_id="OVK-20", start_date="31/02/2025"))
+    write_csv(
+        raw / "overeenkomsten" / "b.csv",
+        [
+            AGREEMENT_HEADERS,
+            *rows,
+            agreement_row(agreement_id="OVK-21", registration_date="morgen"),
+        ],
+    )
+    db = tmp_path / "duaal.duckdb"
+    first = [r.where for r in checks_of(raw, db) if r.code == "QUARANTINE_SHARE"]
+    again = [r.where for r in checks_of(raw, db) if r.code == "QUARANTINE_SHARE"]
+    assert first == again == ["overeenkomsten/b.csv"], "2 of 21 rows, on every run"
+    (raw / "overeenkomsten" / "b.csv").unlink()
+    assert "QUARANTINE_SHARE" not in {r.code for r in checks_of(raw, db)}, "gone with the file"
+
+
+def test_a_key_with_a_bar_and_a_premium_history_row_are_named_whole(raw: Path, tmp_path: Path):
+    from duaal.checks import key_label
+
+    assert key_label("overeenkomsten", "X|1") == ("agreement X|1", "overeenkomst X|1")
+    assert key_label("premies", "2022-2023|0403170701|06051212345|stagebonus") == (
+        "premium history of school year 2022-2023 (stagebonus) of company 0403170701",
+        "premiehistoriek van schooljaar 2022-2023 (stagebonus) van onderneming 0403170701",
+    ), "the learner is not named"
+    assert key_label("erkenningen", "ERK|7|85073003328") == (
+        "recognition ERK|7 (a mentor of it)",
+        "erkenning ERK|7 (een mentor ervan)",
+    )

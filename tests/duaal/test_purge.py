@@ -443,3 +443,12 @@ def test_explain_finds_a_purged_learner_by_insz_and_shows_the_pseudonym(
     assert f"lerende {alias}" in out and insz not in out, "the story names the pseudonym only"
     assert main(["explain", "--learner", alias, "--db", str(copy), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["learner_insz"] == alias
+
+
+def test_runs_lists_the_purges_beside_the_runs(purged, capsys):
+    _base, _original, copy, _first, _second = purged
+    assert main(["runs", "--db", str(copy)]) == 0
+    out = capsys.readouterr().out
+    (purge_id, before) = db_rows(copy, "SELECT purge_id, before_school_year FROM purges")[0]
+    assert "purges (personal data of closed school years removed; the runs above kept):" in out
+    assert f"{purge_id}  " in out and f"before {before}: " in out

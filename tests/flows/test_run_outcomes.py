@@ -129,7 +129,7 @@ def test_a_run_without_dimona_fails_naming_the_source_and_writes_no_report(
         "fix the inputs named above and run again",
     ]
     assert not reports.exists() or not any(reports.rglob("*.xlsx")), "no reports"
-    assert query(db, "SELECT status, warnings FROM runs") == [("failed", 1)]
+    assert query(db, "SELECT status, warnings FROM runs") == [("failed", 0)], "an error, no warning"
     assert query(db, "SELECT count(*) FROM run_decisions") == [(0,)]
 
 

@@ -58,7 +58,7 @@ def test_the_examples_of_the_contract(tmp_path: Path) -> None:
     result = read_file(write_xlsx(tmp_path / "ovk.xlsx", rows), AGREEMENTS, {})
     assert details(result) == [
         (2, INVALID_DATE, "Startdatum 31/02/2024 bestaat niet"),
-        (3, INVALID_INSZ, "INSZ lerende '12345': controlecijfer klopt niet"),
+        (3, INVALID_INSZ, "INSZ lerende '12345': 5 cijfers, een INSZ heeft er 11"),
         (4, END_BEFORE_START, "Einddatum 31/01/2026 ligt voor Startdatum 20/02/2026"),
         (5, DUPLICATE_KEY, "Overeenkomst-ID 'X' staat ook op rij 7 met andere waarden"),
         (6, MISSING_VALUE, "Paritair comité: leeg, een waarde is verplicht"),
@@ -305,3 +305,41 @@ def test_the_stored_row_key_equals_the_key_text_of_the_ingest_table(tmp_path: Pa
         "FROM quarantine q JOIN ingest_erkenningen i "
         "ON q.row_key = concat_ws('|', i.recognition_id, i.mentor_insz)"
     ).fetchall() == [("b.xlsx", 2, f"ERK-7|{good[5]}", "a.xlsx", 2)]
+
+
+def test_a_row_appears_once_per_reason_naming_every_column(tmp_path: Path) -> None:
+    rows = [AGREEMENT_HEADERS, agreement_row(start_date="31/02/2026", end_date="bad")]
+    result = read_file(write_csv(tmp_path / "t.csv", rows), AGREEMENTS, {})
+    assert details(result) == [
+        (2, INVALID_DATE, "Startdatum 31/02/2026 bestaat niet; Einddatum 'bad' is geen datum")
+    ]
+
+
+def test_a_duplicate_key_names_the_rows_that_differ_and_those_that_agree(tmp_path: Path) -> None:
+    rows = [
+        DIMONA_HEADERS,
+        dimona_row(dimona_id="D-1"),  # row 2
+        dimona_row(dimona_id="D-1", worker_type="ALT"),  # row 3
+        dimona_row(dimona_id="D-1"),  # row 4, as row 2
+    ]
+    result = read_file(write_csv(tmp_path / "d2.csv", rows), DIMONA, {})
+    assert details(result) == [
+        (
+            2,
+            DUPLICATE_KEY,
+            "Dimona-nummer 'D-1' staat ook op rij 3 met andere waarden (en op rij 4 met dezelfde)",
+        ),
+        (3, DUPLICATE_KEY, "Dimona-nummer 'D-1' staat ook op rijen 2 en 4 met andere waarden"),
+        (
+            4,
+            DUPLICATE_KEY,
+            "Dimona-nummer 'D-1' staat ook op rij 3 met andere waarden (en op rij 2 met dezelfde)",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("value", ["97", 97, "12345678"])
+def test_a_short_number_is_no_kbo_and_no_insz(tmp_path: Path, value) -> None:
+    rows = [AGREEMENT_HEADERS, agreement_row(company_kbo=value, learner_insz=value)]
+    result = read_file(write_xlsx(tmp_path / "k.xlsx", rows), AGREEMENTS, {})
+    assert [r for _, r, _ in details(result)] == [INVALID_INSZ, INVALID_KBO]

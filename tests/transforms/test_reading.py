@@ -163,8 +163,7 @@ def test_each_quarantine_reason_on_its_exact_rows(tmp_path: Path) -> None:
         (6, "INVALID_KBO"),
         (7, "INVALID_VALUE"),
         (8, "END_BEFORE_START"),
-        (9, "MISSING_VALUE"),
-        (9, "MISSING_VALUE"),
+        (9, "MISSING_VALUE"),  # once per reason, naming both columns
         (11, "INVALID_DATE"),
         (11, "MISSING_VALUE"),
     ]
@@ -174,8 +173,8 @@ def test_each_quarantine_reason_on_its_exact_rows(tmp_path: Path) -> None:
         "Ondernemingsnummer '0403.170.702': controlecijfer klopt niet",
         "Status 'Actif' is geen Actief of Geannuleerd",
         "Einddatum 01/09/2024 ligt voor Begindatum 02/09/2024",
-        "Dimona-nummer: leeg, een waarde is verplicht",
-        "Type werknemer: leeg, een waarde is verplicht",
+        "Dimona-nummer: leeg, een waarde is verplicht; Type werknemer: leeg, een waarde is "
+        "verplicht",
         "Begindatum 'gisteren' is geen datum",
         "Datum aangifte: leeg, een waarde is verplicht",
     ]
@@ -299,9 +298,9 @@ def test_duplicate_keys_with_different_values_are_all_quarantined(tmp_path: Path
     result = read_file(write_xlsx(tmp_path / "dimona.xlsx", rows), DIMONA, {})
     assert problems(result) == [(2, "DUPLICATE_KEY"), (4, "DUPLICATE_KEY"), (6, "DUPLICATE_KEY")]
     assert [e.detail for e in result.quarantine] == [
-        "Dimona-nummer 'D-1' staat ook op rijen 4 en 6 met andere waarden",
+        "Dimona-nummer 'D-1' staat ook op rij 4 met andere waarden (en op rij 6 met dezelfde)",
         "Dimona-nummer 'D-1' staat ook op rijen 2 en 6 met andere waarden",
-        "Dimona-nummer 'D-1' staat ook op rijen 2 en 4 met andere waarden",
+        "Dimona-nummer 'D-1' staat ook op rij 4 met andere waarden (en op rij 2 met dezelfde)",
     ]
     # exact duplicates (same parsed values) are both accepted; staging keeps one
     assert column(result, "row_number") == [3, 5]

@@ -50,8 +50,11 @@ superseded_notes as (
             || case source
                 when 'overeenkomsten' then 'van overeenkomst ' || row_key
                 when 'dimona' then 'van Dimona-periode ' || row_key
-                when 'erkenningen' then 'van erkenning ' || split_part(row_key, '|', 1) || ' (mentor)'
+                -- recognition_id|mentor_insz and school_year|kbo|insz|kind: no person named
+                when 'erkenningen' then 'van erkenning '
+                    || regexp_replace(row_key, '[|][^|]*$', '') || ' (mentor)'
                 else 'van de premiehistoriek ' || split_part(row_key, '|', 1)
+                    || ' (' || split_part(row_key, '|', 4) || ')'
             end
             || ' (' || quarantined_file || ', rij ' || quarantined_row
             || ') staat in quarantaine, dus geldt de oudere rij (' || used_file || ', rij '
