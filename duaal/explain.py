@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,14 @@ def _nl(d: date | None) -> str:
 
 def _num(x: float | Fraction) -> str:
     return f"{float(x):.2f}".replace(".", ",")
+
+
+def _exact(x: Decimal | None) -> str:
+    """A number exactly as the export gave it, the Dutch way: 19,996 and 38 (not 38,000000)."""
+    if x is None:
+        return "?"
+    text = format(x.normalize(), "f") if isinstance(x, Decimal) else str(x)
+    return text.replace(".", ",")
 
 
 @dataclass
@@ -297,7 +306,7 @@ def _explain_decision(con: duckdb.DuckDBPyConnection, story: Story, stored: dict
             f"{a['agreement_id']} ({a['agreement_type']}), {_nl(a['start_date'])} tot "
             f"{_nl(a['end_date'])}"
             + (f", beëindigd op {_nl(a['termination_date'])}" if a["termination_date"] else "")
-            + f", {str(a['hours_per_week']).replace('.', ',')} uur per week, leervergoeding "
+            + f", {_exact(a['hours_per_week'])} uur per week, leervergoeding "
             f"{'ja' if a['learning_allowance'] else 'nee'}; bron {_source(a, 'overeenkomsten')}",
         )
         lines = _conditions(a, year_end)
