@@ -25,7 +25,7 @@ from duaal.workbooks.labels import (
     quarantine_label,
     severity_label,
 )
-from duaal.workbooks.style import Block, Column, add_sheet, new_workbook, save_workbook
+from duaal.workbooks.style import Block, Book, Column, Page
 from duaal.workbooks.toelichting import SHEET as TOELICHTING
 from duaal.workbooks.toelichting import toelichting_blocks
 
@@ -33,6 +33,7 @@ OVERVIEW = "Overzicht"
 ACTION_LIST = "Actielijst"
 QUARANTINE = "Afgekeurde rijen"
 REFUSED_FILES = "Geweigerde bestanden"
+TITLE = "Conformiteit werkplekleren"
 SEVERITY_SHEETS: dict[str, str] = {
     "error": "Fouten",
     "warning": "Waarschuwingen",
@@ -200,27 +201,30 @@ def write_conformiteit(
     files: Sequence[Row],
 ) -> Path:
     """Write the compliance workbook."""
-    wb = new_workbook()
-    add_sheet(wb, OVERVIEW, [overview_block(findings)])
-    for severity, title in SEVERITY_SHEETS.items():
-        rows = [detail_row(f) for f in findings if f["severity"] == severity]
-        add_sheet(wb, title, [Block(DETAIL_COLUMNS, rows, table=title)])
-    due_days = int(run.config.compliance["registration_due_days"])
-    actions = [action_row(f, run.as_of) for f in action_findings(findings, run.as_of, due_days)]
-    add_sheet(wb, ACTION_LIST, [Block(ACTION_COLUMNS, actions, table="Actielijst")])
-    rows = [quarantine_row(q) for q in quarantine]
-    add_sheet(wb, QUARANTINE, [Block(QUARANTINE_COLUMNS, rows, table="AfgekeurdeRijen")])
-    # a refused file loses every row it held: the analyst must see it beside the rows
-    refused = [refused_file_row(f) for f in files if f["status"] == "refused"]
-    add_sheet(wb, REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)])
-    codes = [(c, label) for c, label in FINDING_LABELS.items()]
-    blocks = toelichting_blocks(
-        run,
-        school_year,
-        files=files,
-        codes=codes,
-        codes_heading="Regels",
-        glossary="fct_compliance_findings",
-    )
-    add_sheet(wb, TOELICHTING, blocks)
-    return save_workbook(wb, path, run.started_at)
+    page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id)
+    with Book(path, page, run.started_at) as book:
+        book.add_sheet(OVERVIEW, [overview_block(findings)])
+        for severity, title in SEVERITY_SHEETS.items():
+            rows = [detail_row(f) for f in findings if f["severity"] == severity]
+            book.add_sheet(title, [Block(DETAIL_COLUMNS, rows)])
+        due_days = int(run.config.compliance["registration_due_days"])
+        chosen = action_findings(findings, run.as_of, due_days)
+        book.add_sheet(
+            ACTION_LIST, [Block(ACTION_COLUMNS, [action_row(f, run.as_of) for f in chosen])]
+        )
+        rows = [quarantine_row(q) for q in quarantine]
+        book.add_sheet(QUARANTINE, [Block(QUARANTINE_COLUMNS, rows)])
+        # a refused file loses every row it held: the analyst must see it beside the rows
+        refused = [refused_file_row(f) for f in files if f["status"] == "refused"]
+        book.add_sheet(REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)])
+        codes = [(c, label) for c, label in FINDING_LABELS.items()]
+        blocks = toelichting_blocks(
+            run,
+            school_year,
+            files=files,
+            codes=codes,
+            codes_heading="Regels",
+            glossary="fct_compliance_findings",
+        )
+        book.add_sheet(TOELICHTING, blocks)
+    return path

@@ -15,14 +15,7 @@ from pathlib import Path
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import ordered_offices, reason_label, split_codes
 from duaal.workbooks.premies import office_of, reason_codes, year_amounts
-from duaal.workbooks.style import (
-    Block,
-    Column,
-    add_bar_chart,
-    add_sheet,
-    new_workbook,
-    save_workbook,
-)
+from duaal.workbooks.style import Block, Book, Column, Page
 from duaal.workbooks.toelichting import SHEET as TOELICHTING
 from duaal.workbooks.toelichting import toelichting_blocks
 
@@ -32,6 +25,7 @@ HIDDEN = "—"
 PER_OFFICE = "Per kantoor"
 PER_TRAINING = "Per opleiding"
 NO_TRAINING = "Onbekende opleiding"
+TITLE = "Werkplekleren: cijfers voor de sectorfederaties"
 
 NOTES: tuple[tuple[str, str], ...] = (
     (
@@ -167,12 +161,11 @@ def aggregate_block(
     with_errors: set[tuple[str, str]],
     codes: Sequence[str],
     amounts: tuple[int, int],
-    table: str,
 ) -> Block:
     """One suppressed row per group, with a totals row of what is shown."""
     rows = [group_row(k, count_group(ds, with_errors, codes, amounts), codes) for k, ds in groups]
     columns = columns_for(group, codes)
-    return Block(columns, rows, table=table, totals=totals_row(rows, len(columns)))
+    return Block(columns, rows, totals=totals_row(rows, len(columns)))
 
 
 def write_federatie(
@@ -187,18 +180,20 @@ def write_federatie(
     with_errors = {
         (f["company_kbo"], f["learner_insz"]) for f in findings if f["severity"] == "error"
     }
-    wb = new_workbook()
     offices = ordered_offices({d["office"] for d in decisions})
     by_office = [(o, [d for d in decisions if office_of(d) == o]) for o in offices]
-    block = aggregate_block("Kantoor", by_office, with_errors, codes, amounts, "PerKantoor")
-    ws, placed = add_sheet(wb, PER_OFFICE, [block])
-    add_bar_chart(ws, f"Premiebedrag per kantoor, {school_year}", 6, placed[0])
-    trainings = sorted({d["training"] or NO_TRAINING for d in decisions})
-    by_training = [
-        (t, [d for d in decisions if (d["training"] or NO_TRAINING) == t]) for t in trainings
-    ]
-    block = aggregate_block("Opleiding", by_training, with_errors, codes, amounts, "PerOpleiding")
-    add_sheet(wb, PER_TRAINING, [block])
-    blocks = toelichting_blocks(run, school_year, files=None, notes=NOTES, with_hash=False)
-    add_sheet(wb, TOELICHTING, blocks)
-    return save_workbook(wb, path, run.started_at)
+    page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id)
+    with Book(path, page, run.started_at) as book:
+        block = aggregate_block("Kantoor", by_office, with_errors, codes, amounts)
+        sheet, placed = book.add_sheet(PER_OFFICE, [block])
+        if any(isinstance(r[5], int) and r[5] for r in block.rows):
+            book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
+        trainings = sorted({d["training"] or NO_TRAINING for d in decisions})
+        by_training = [
+            (t, [d for d in decisions if (d["training"] or NO_TRAINING) == t]) for t in trainings
+        ]
+        block = aggregate_block("Opleiding", by_training, with_errors, codes, amounts)
+        book.add_sheet(PER_TRAINING, [block])
+        blocks = toelichting_blocks(run, school_year, files=None, notes=NOTES, with_hash=False)
+        book.add_sheet(TOELICHTING, blocks)
+    return path

@@ -118,25 +118,16 @@ def toelichting_blocks(
     """Run and parameters, then notes, then input files (when given), then a code list,
     then (when a table is named) the meaning of its columns from the data dictionary."""
     facts = [*run_rows(run, school_year, with_hash), *parameter_rows(run, school_year), *notes]
-    blocks = [Block(KEY_VALUE, facts, table="Toelichting")]
+    blocks = [Block(KEY_VALUE, facts)]
     if files is not None:
-        blocks.append(
-            Block(
-                FILE_COLUMNS, file_rows(files), table="Invoerbestanden", heading="Invoerbestanden"
-            )
-        )
+        blocks.append(Block(FILE_COLUMNS, file_rows(files), heading="Invoerbestanden"))
     if codes:
-        blocks.append(
-            Block(
-                (Column("Code"), Column("Betekenis")), codes, table="Codes", heading=codes_heading
-            )
-        )
+        blocks.append(Block((Column("Code"), Column("Betekenis")), codes, heading=codes_heading))
     if glossary:
         blocks.append(
             Block(
                 (Column("Gegeven"), Column("Betekenis")),
                 glossary_rows(glossary),
-                table="Begrippen",
                 heading="Begrippen",
             )
         )

@@ -33,7 +33,6 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import write_federatie
 from duaal.workbooks.labels import office_slug, ordered_offices
 from duaal.workbooks.premies import office_of, write_premies
-from duaal.workbooks.style import sheet_cache
 from transforms.loading import die_with_parent
 
 Job = Callable[[], Path]
@@ -91,9 +90,8 @@ def plan_reports(
 
 
 def write_group(jobs: Sequence[Job]) -> list[Path]:
-    """Write the workbooks of one group, in order, sharing the sheets they repeat."""
-    with sheet_cache():
-        return [job() for job in jobs]
+    """Write the workbooks of one group, in order."""
+    return [job() for job in jobs]
 
 
 def _write_group_at(index: int) -> list[Path]:

@@ -255,14 +255,14 @@ def con() -> duckdb.DuckDBPyConnection:
         (2, "dimona", "dimona_2025.csv", 0),
     ):
         db.execute(
-            "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, ?, 'loaded', NULL, 20, ?, ?, 1, ?)",
+            "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, ?, 'loaded', NULL, 20, ?, ?, 1, ?, NULL)",
             [batch_id, source, name, f"data/raw/{source}/{name}", SHA, "Blad1", 19 - quarantined]
             + [quarantined, STARTED],
         )
         db.execute("INSERT INTO run_batches VALUES (?, ?)", [RUN, batch_id])
     db.execute(
         "INSERT INTO load_batches VALUES (3, 'dimona', 'kapot.xlsx', 'data/raw/dimona/kapot.xlsx', "
-        "?, NULL, 'refused', 'kapot.xlsx: not a readable .xlsx workbook', 0, 0, 0, 0, ?)",
+        "?, NULL, 'refused', 'kapot.xlsx: not a readable .xlsx workbook', 0, 0, 0, 0, ?, NULL)",
         [SHA, STARTED],
     )
     db.execute("INSERT INTO run_batches VALUES (?, 3)", [RUN])
@@ -412,7 +412,7 @@ def test_office_sheet_lists_every_decision(con, reports):
     assert [r[5] for r in rows[1:]] == sorted(LEARNER_NAMES), "sorted by company, then learner"
     ws = load_workbook(path)["Antwerpen"]
     assert ws.freeze_panes == "A2"
-    assert ws.tables["Kantoor1"].ref == "A1:Q11"
+    assert ws.auto_filter.ref == "A1:Q11"
     assert ws["K2"].number_format == "0.00" and ws["M2"].number_format == EURO_FORMAT
     assert values(path, "Limburg") == [rows[0]], "an office without decisions: headers only"
 
@@ -496,7 +496,7 @@ def test_toelichting_names_run_parameters_and_files(reports):
     )
     ws = load_workbook(path)["Toelichting"]
     assert ws["B4"].value == datetime(2025, 9, 1) and ws["B4"].number_format == DATE_FORMAT
-    assert set(ws.tables) == {"Toelichting", "Invoerbestanden", "Codes", "Begrippen"}
+    assert ws.auto_filter.ref.startswith("A1:B"), "the run's facts can be filtered"
     assert (
         "Gedekte maanden",
         "Maanden met Dimona binnen de basisovereenkomsten en het schooljaar (0 tot 12).",
@@ -687,7 +687,7 @@ def test_every_sheet_frozen_and_filterable(reports):
     for path in sorted((reports / YEAR).glob("*.xlsx")):
         for ws in load_workbook(path).worksheets:
             assert ws.freeze_panes == "A2", f"{path.name}/{ws.title}: header frozen"
-            assert ws.auto_filter.ref or ws.tables, f"{path.name}/{ws.title}: filter or table"
+            assert ws.auto_filter.ref, f"{path.name}/{ws.title}: filter"
             assert ws.column_dimensions["A"].width > 6, f"{path.name}/{ws.title}: sized"
 
 
@@ -707,3 +707,30 @@ def test_same_run_same_cells(con, written, reports, tmp_path):
             assert x.read(core) == y.read(core), "created/modified are the run's time"
     core = zipfile.ZipFile(again[0]).read("docProps/core.xml").decode()
     assert "2025-09-01T06:00:05Z" in core
+
+
+def test_every_sheet_prints_landscape_a4_one_page_wide(reports):
+    workbooks = sorted(reports.rglob("*.xlsx"))
+    assert len(workbooks) > 10
+    for path in workbooks:
+        for ws in load_workbook(path).worksheets:
+            where = f"{path.name}/{ws.title}"
+            setup = ws.page_setup
+            assert setup.orientation == "landscape", f"{where}: landscape"
+            assert int(setup.paperSize) == 9, f"{where}: A4"
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, f"{where}: fit to page"
+            assert int(setup.fitToWidth or 1) == 1, f"{where}: one page wide"
+            assert int(setup.fitToHeight) == 0, f"{where}: as many pages tall as needed"
+            assert ws.print_title_rows == "$1:$1", f"{where}: the header row on every page"
+            assert ws.oddHeader.left.text.endswith(": &A"), f"{where}: report and sheet name"
+            assert ws.oddFooter.left.text == f"Run {RUN}", f"{where}: run id in the footer"
+            assert ws.oddFooter.right.text == "Pagina &P van &N", f"{where}: page N of M"
+
+
+def test_page_header_names_report_period_and_office(reports):
+    ws = load_workbook(reports / YEAR / f"premies_{YEAR}_vlaams-brabant-brussel.xlsx")["Overzicht"]
+    assert ws.oddHeader.left.text == "Premies kwalificerend werkplekleren: &A"
+    assert ws.oddHeader.center.text == f"Schooljaar {YEAR}"
+    assert ws.oddHeader.right.text == "Vlaams-Brabant && Brussel", "'&' escaped in a header"
+    ws = load_workbook(reports / YEAR / f"premies_{YEAR}.xlsx")["Limburg"]
+    assert ws.oddHeader.right.text == "Alle kantoren"
