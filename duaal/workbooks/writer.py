@@ -32,7 +32,7 @@ from duaal.workbooks.data import (
     load_run,
     load_run_checks,
 )
-from duaal.workbooks.federatie import write_federatie
+from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.workbooks.premies import office_of, write_premies
 from transforms.loading import die_with_parent
@@ -72,9 +72,14 @@ def plan_reports(
     large: list[Job] = []  # the workbooks of every office: written first, they take longest
     small: list[Job] = []
     paths: list[Path] = []
+    # the federation figures of every school year of the run, protected once: each
+    # federatie workbook shows them side by side, with the same cells hidden
+    every_year = sorted({*decision_years(con, run_id), *years})
+    decided = {y: load_decisions(con, run_id, y) for y in every_year}
+    figures = {y: year_figures(run, y, decided[y], findings) for y in every_year}
     for year in years:
         folder = reports_dir / year
-        decisions = load_decisions(con, run_id, year)
+        decisions = decided[year]
         brussels = load_brussels_mentors(con, year)
         offices = ordered_offices({d["office"] for d in decisions})
         path = folder / f"premies_{year}.xlsx"
@@ -86,7 +91,7 @@ def plan_reports(
             small.append(partial(write_premies, path, run, year, [office], mine, brussels, files))
             paths.append(path)
         path = folder / f"federatie_{year}.xlsx"
-        small.append(partial(write_federatie, path, run, year, decisions, findings))
+        small.append(partial(write_federatie, path, run, figures[year], list(figures.values())))
         paths.append(path)
     path = conformiteit_path(reports_dir, run.as_of)
     large.append(partial(write_conformiteit, path, run, None, inputs))

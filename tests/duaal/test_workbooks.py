@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from duaal.workbooks import write_reports
-from duaal.workbooks.federatie import GroupCounts, group_row
 from duaal.workbooks.style import DATE_FORMAT, EURO_FORMAT
 from tests.builders import (
     COMPANY,
@@ -704,10 +703,10 @@ def test_invoercontrole_lists_the_runs_input_checks(con, tmp_path):
         assert values(path, "Geweigerde bestanden")[1][3] == "Geen leesbaar .xlsx-bestand"
 
 
-def test_federatie_aggregates_with_small_groups_suppressed(reports):
+def test_federatie_publishes_real_totals_and_hides_small_counts(reports):
     path = reports / YEAR / f"federatie_{YEAR}.xlsx"
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Per kantoor", "Per opleiding", "Toelichting"]
+    assert wb.sheetnames == ["Per kantoor", "Per opleiding", "Schooljaren", "Toelichting"]
     rows = values(path, "Per kantoor")
     assert rows[0][:7] == (
         "Kantoor",
@@ -719,48 +718,37 @@ def test_federatie_aggregates_with_small_groups_suppressed(reports):
         "Conform (%)",
     )
     no_dimona = rows[0].index("Reden: Geen Dimona-periode die telt")
-    late = rows[0].index("Reden: Te laat geregistreerd in werkplekduaal")
     antwerp = rows[1]
     assert antwerp[:7] == ("Antwerpen", 10, 5, 5, 0.5, 5000, "—"), "1 of 10 not conform: hidden"
-    assert (antwerp[no_dimona], antwerp[late]) == (5, "< 5")
     assert rows[2][:7] == ("Limburg", 0, 0, 0, None, 0, None)
-    assert rows[5] == ("Vlaams-Brabant & Brussel", "< 5", *["—"] * (len(rows[0]) - 2))
-    assert rows[6][:3] == ("Wallonië", "< 5", "—")
-    assert rows[7][:7] == ("Totaal (getoonde waarden)", 10, 5, 5, None, 5000, None)
-    assert rows[7][no_dimona] == 5, "the 2 Brussels refusals for NO_DIMONA are not in the total"
+    assert rows[5][:2] == ("Vlaams-Brabant & Brussel", "< 5")
+    assert rows[5][2:7] == (0, "< 5", "—", 0, "—"), (
+        "a group of 2 shows only what the totals give away anyway: Antwerp holds all 5 premies"
+    )
+    assert rows[6][:2] == ("Wallonië", "< 5")
+    assert rows[7][:4] == ("Totaal", 13, 5, 8), "the real totals, hidden groups included"
+    assert rows[7][4] == pytest.approx(5 / 13)
+    assert rows[7][no_dimona] == 7, "the 2 Brussels refusals for NO_DIMONA are in the total"
     trainings = values(path, "Per opleiding")
-    assert [r[:3] for r in trainings[1:]] == [
-        ("Elektrotechnicus duaal", 10, 5),
-        ("Kok duaal", "< 5", "—"),
-        ("Totaal (getoonde waarden)", 10, 5),
-    ]
+    assert trainings[-1][:4] == rows[7][:4], "the same totals on every sheet"
+    assert [r[0] for r in trainings[1:]] == ["Elektrotechnicus duaal", "Kok duaal", "Totaal"]
+    assert trainings[2][1] == "< 5"
+    assert trainings[1][1] == "—", "10 of 13 would give the 3 cooks away"
     assert len(wb["Per kantoor"]._charts) == 1
-
-
-def test_a_small_count_hides_what_reveals_it():
-    codes = ["NO_DIMONA"]
-    three_of_ten = GroupCounts(10, 3, 0, 3, 3000, 10, {"NO_DIMONA": 7})
-    assert group_row("Limburg", three_of_ten, codes) == [
-        "Limburg",
-        10,
-        "< 5",
-        "—",
-        "—",
-        "—",
-        1.0,
-        7,
-    ], "3 eligible: the 7 refused, the rate and the amount would give the 3 away"
-    paid_and_unpaid = GroupCounts(12, 12, 2, 10, 11200, 6, {"NO_DIMONA": 0})
-    assert group_row("Limburg", paid_and_unpaid, codes) == [
-        "Limburg",
-        12,
-        12,
-        0,
-        1.0,
-        "—",
-        0.5,
-        0,
-    ], "2 unpaid premiums of 600 would show in the amount"
+    years = values(path, "Schooljaren")
+    assert years[0] == (
+        "Kantoor",
+        "Lerenden 2023-2024",
+        "Subsidiabel 2023-2024",
+        "Bedrag 2023-2024",
+        "Lerenden 2024-2025",
+        "Subsidiabel 2024-2025",
+        "Bedrag 2024-2025",
+    )
+    assert years[-1][4:7] == (13, 5, rows[7][5]), "the year's totals as on Per kantoor"
+    assert years[1][4:6] == antwerp[1:3], "the same cells as Per kantoor, the same hidden"
+    assert years[1][1:3] == ("< 5", "< 5"), "one Antwerp learner in 2023-2024"
+    assert len(wb["Schooljaren"]._charts) == 1
 
 
 def test_federatie_carries_no_personal_data(con, reports):
