@@ -44,6 +44,8 @@ NUMBER_FORMATS: dict[str, str] = {
 # Shown width of a formatted value, where it does not depend on the value's text.
 FIXED_WIDTHS: dict[str, int] = {"date": 10, "datetime": 19, "months": 6, "pct": 6}
 MIN_WIDTH, MAX_WIDTH = 6, 70
+HEADER_WIDTH = 18  # a longer header wraps onto more lines instead of widening its column
+LINE_HEIGHT = 15  # points, one line of the default font
 MAX_TEXT = 32_767  # Excel's limit for one cell
 A4 = 9  # the paper size code of A4 in the OOXML page setup
 HEADER_COLOR, HEADER_FILL = "#FFFFFF", "#1F4E78"
@@ -172,10 +174,26 @@ def column_widths(blocks: Sequence[Block], extra: Sequence[str] = ()) -> list[fl
         for i, col in enumerate(block.columns):
             values = [row[i] for row in rows]
             # + 3: room for the filter button beside a header
-            widths[i] = max(widths[i], len(col.header) + 3, _column_width(values, col.kind))
+            header = min(len(col.header) + 3, HEADER_WIDTH)
+            widths[i] = max(widths[i], header, _column_width(values, col.kind))
     for i, text in enumerate(extra[:n]):
         widths[i] = max(widths[i], len(text))
     return [min(w + 2, MAX_WIDTH) for w in widths]
+
+
+def header_lines(columns: Sequence[Column], widths: Sequence[float]) -> int:
+    """How many lines the longest wrapped header takes in its column."""
+    lines = 1
+    for column, width in zip(columns, widths, strict=False):
+        room = max(1, int(width) - 3)  # the filter button takes the rest
+        words, line, count = column.header.split(), 0, 1
+        for word in words:
+            if line and line + 1 + len(word) > room:
+                count, line = count + 1, len(word)
+            else:
+                line += (1 if line else 0) + len(word)
+        lines = max(lines, count)
+    return lines
 
 
 def _create(path: Path) -> IO[bytes]:
@@ -206,10 +224,24 @@ class Book:
         # created (and modified) are the run's own time, so a rewrite gives the same file
         self.wb.set_properties({"author": "duaal", "created": stamp})
         add = self.wb.add_format
-        self.plain = {kind: add({"num_format": fmt}) for kind, fmt in NUMBER_FORMATS.items()}
-        self.bold = {k: add({"num_format": f, "bold": True}) for k, f in NUMBER_FORMATS.items()}
+        # right-aligned: a '< 5' or '—' in a column of numbers lines up with the numbers
+        self.plain = {
+            kind: add({"num_format": fmt, "align": "right"}) for kind, fmt in NUMBER_FORMATS.items()
+        }
+        self.bold = {
+            k: add({"num_format": f, "bold": True, "align": "right"})
+            for k, f in NUMBER_FORMATS.items()
+        }
         self.bold["text"] = add({"bold": True})
-        self.header = add({"bold": True, "font_color": HEADER_COLOR, "bg_color": HEADER_FILL})
+        self.header = add(
+            {
+                "bold": True,
+                "font_color": HEADER_COLOR,
+                "bg_color": HEADER_FILL,
+                "text_wrap": True,
+                "valign": "top",
+            }
+        )
         self._dates: dict[date, int] = {}
 
     def __enter__(self) -> Book:
@@ -257,6 +289,9 @@ class Book:
                     ws.write_string(row, 0, clean_text(block.heading), self.bold["text"])
                     row += 1
             header = row
+            lines = header_lines(block.columns, widths)
+            if lines > 1:
+                ws.set_row(row, LINE_HEIGHT * lines)
             for col, column in enumerate(block.columns):
                 ws.write_string(row, col, clean_text(column.header), self.header)
             row = self._write_rows(ws, row + 1, block.rows, [c.kind for c in block.columns])

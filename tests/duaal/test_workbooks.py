@@ -839,3 +839,11 @@ def test_page_header_names_report_period_and_office(reports):
     assert ws.oddHeader.right.text == "Vlaams-Brabant && Brussel", "'&' escaped in a header"
     ws = load_workbook(reports / YEAR / f"premies_{YEAR}.xlsx")["Limburg"]
     assert ws.oddHeader.right.text == "Alle kantoren"
+
+
+def test_long_headers_wrap_instead_of_widening_the_page(reports):
+    ws = load_workbook(reports / YEAR / f"federatie_{YEAR}.xlsx")["Per kantoor"]
+    reason = next(c for c in ws[1] if str(c.value).startswith("Reden: Geen toestemming"))
+    assert ws.column_dimensions[reason.column_letter].width <= 20, "a reason column stays narrow"
+    assert reason.alignment.wrap_text and ws.row_dimensions[1].height >= 45, "its header wraps"
+    assert ws["B7"].value == "< 5" and ws["B7"].alignment.horizontal == "right", "lines up"
