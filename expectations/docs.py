@@ -72,10 +72,10 @@ def _json_text(text: str | None) -> str:
 
 
 def _runs(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
-    """Every validated run, newest first: id, start, as_of, status, checks, failed."""
+    """Every validated run, newest first: id, start, as_of, checks, failed."""
     return con.execute(
         """
-        SELECT v.run_id, r.started_at, r.as_of, r.status, count(*) AS checks,
+        SELECT v.run_id, r.started_at, r.as_of, count(*) AS checks,
             count(*) FILTER (NOT v.success) AS failed
         FROM validation_results v LEFT JOIN runs r USING (run_id)
         GROUP BY ALL
@@ -168,17 +168,17 @@ def suite_page(suite: Suite, notes: Sequence[str]) -> str:
 def index_page(con: duckdb.DuckDBPyConnection, suites: Sequence[Suite]) -> str:
     """Every run's validation, newest first, and every suite."""
     runs = _table(
-        ["Run", "Gestart", "Peildatum", "Status", "Controles", "Mislukt"],
+        # no run status: a run is still going while its validation is written
+        ["Run", "Gestart", "Peildatum", "Controles", "Mislukt"],
         (
             (
                 f'<a href="validations/{escape(page_name(run_id))}">{escape(run_id)}</a>',
                 escape(f"{started:%d/%m/%Y %H:%M:%S}" if started else ""),
                 escape(f"{as_of:%d/%m/%Y}" if as_of else ""),
-                escape(status or ""),
                 str(checks),
                 f'<span class="fail">{failed}</span>' if failed else "0",
             )
-            for run_id, started, as_of, status, checks, failed in _runs(con)
+            for run_id, started, as_of, checks, failed in _runs(con)
         ),
     )
     listed = _table(
