@@ -73,9 +73,7 @@ def make_db(rows: int) -> duckdb.DuckDBPyConnection:
     config = load_rule_config(ROOT / "transforms" / "rules.toml")
     load_into(con, config, AS_OF)
     con.execute("CREATE TABLE stg_werkplekduaal__agreements AS SELECT * FROM ingest_overeenkomsten")
-    con.execute(
-        "CREATE TABLE stg_werkplekduaal__recognitions AS SELECT * FROM ingest_erkenningen"
-    )
+    con.execute("CREATE TABLE stg_werkplekduaal__recognitions AS SELECT * FROM ingest_erkenningen")
     con.execute(
         "INSERT INTO runs (run_id, started_at, finished_at, status, as_of, rule_config, "
         "rule_config_hash) VALUES (?, ?, ?, 'completed', ?, ?, ?)",
