@@ -57,8 +57,9 @@ NOTES: tuple[tuple[str, str], ...] = (
         f"Waar een verborgen aantal terug te rekenen zou zijn uit wat wel getoond wordt (de "
         f"totalen, Lerenden = Subsidiabel + Niet subsidiabel, de percentages, het bedrag, "
         f"dezelfde totalen op elk blad en in elk schooljaar), is nog een waarde verborgen "
-        f"('{HIDDEN_TEXT}'). Zo'n waarde is nooit 0 en nooit kleiner dan {MIN_GROUP}. Welke "
-        f"waarden verborgen zijn, is per schooljaar voor alle bladen samen bepaald.",
+        f"('{HIDDEN_TEXT}'); dat kan elk getal zijn, ook 0. Waar zelfs dat niet volstaat, "
+        f"toont ook een klein aantal '{HIDDEN_TEXT}'. Welke waarden verborgen zijn, is per "
+        f"schooljaar voor alle bladen samen bepaald.",
     ),
     (
         "Totalen",

@@ -12,8 +12,8 @@ its whole row; the amount hides when it gives away the number of premiums, the c
 rate when it gives away 1 to 4 learners. Then, until no hidden value is pinned down, the
 linear program a reader could run (scipy's linprog over the published cells) is run for
 every hidden value, and where one comes out as a single whole number another cell of a
-relation holding it is hidden as well, the cheapest first, totals last. A count hidden
-that way is never 0 (it is at least 5), and the program knows that too. A hidden value
+relation holding it is hidden as well ("—", which may be any number, 0 included), the
+cheapest first, totals last; where no cell is left to hide, a "< 5" becomes "—". A hidden value
 that is not itself 1 to 4 learners and that the program pins down anyway (a 0 in a small
 group whose total is shown, say) is shown instead: it tells a reader nothing new.
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
 
 MIN_GROUP = 5
 TOTAL = "Totaal"
@@ -180,19 +181,17 @@ def _primary(system: _System) -> dict[int, str]:
     return status
 
 
-def _bounds(system: _System, status: dict[int, str], small_rows: set[tuple[str, str]]):
+def _bounds(system: _System, status: dict[int, str]) -> list[tuple[float, float | None]]:
     """What a reader knows of each variable from the cells as published."""
-    bounds = []
-    for i, (partition, name, measure) in enumerate(system.keys):
+    bounds: list[tuple[float, float | None]] = []
+    for i in range(len(system.keys)):
         s = status[i]
         if s == SHOWN:
             bounds.append((system.values[i], system.values[i]))
         elif s == SMALL:
             bounds.append((1, MIN_GROUP - 1))
-        elif _is_count(measure) and (partition, name) not in small_rows:
-            bounds.append((MIN_GROUP, None))  # hidden to protect another: never 0, never small
         else:
-            bounds.append((0, None))
+            bounds.append((0, None))  # '—': anything, 0 included
     return bounds
 
 
@@ -205,49 +204,53 @@ class _Program:
         n = len(self.unknown)
         self.matrices = []
         for relations in (system.equalities, system.inequalities):
-            rows, constants = [], []
+            data, cols, starts, constants = [], [], [0], []
             for relation in relations:
-                row = np.zeros(n)
-                constant = 0.0
+                constant, row = 0.0, {}
                 for i, coef in relation.items():
                     if i in self.position:
-                        row[self.position[i]] += coef
+                        p = self.position[i]
+                        row[p] = row.get(p, 0.0) + coef
                     else:
                         constant += coef * bounds[i][0]
-                if row.any():
-                    rows.append(row)
+                row = {p: c for p, c in row.items() if c}
+                if row:
+                    cols += row
+                    data += row.values()
+                    starts.append(len(cols))
                     constants.append(-constant)
-            self.matrices.append((np.array(rows) if rows else None, np.array(constants)))
+            matrix = (
+                csr_matrix((data, cols, starts), shape=(len(constants), n)) if constants else None
+            )
+            self.matrices.append((matrix, np.array(constants)))
         self.bounds = [bounds[i] for i in self.unknown]
 
-    def value_range(self, variable: int) -> tuple[float, float]:
-        """The least and greatest value the reader can find for one variable."""
+    def pins(self, variable: int, value: float) -> bool:
+        """Whether the reader finds no whole number but `value` (the true one) for it."""
+        high = self.extreme(variable, -1.0)
+        if high >= value + 1 - 1e-6:
+            return False
+        return self.extreme(variable, 1.0) > value - 1 + 1e-6
+
+    def extreme(self, variable: int, sign: float) -> float:
+        """The least (sign 1) or greatest (sign -1) value the reader can find for it."""
         (a_eq, b_eq), (a_ub, b_ub) = self.matrices
-        found = []
-        for sign in (1.0, -1.0):
-            c = np.zeros(len(self.unknown))
-            c[self.position[variable]] = sign
-            result = linprog(
-                c,
-                A_ub=a_ub,
-                b_ub=b_ub if a_ub is not None else None,
-                A_eq=a_eq,
-                b_eq=b_eq if a_eq is not None else None,
-                bounds=self.bounds,
-                method="highs",
-            )
-            if result.status == 3:  # unbounded
-                found.append(-np.inf if sign > 0 else np.inf)
-            elif result.status != 0:
-                raise RuntimeError(f"the disclosure check could not be solved: {result.message}")
-            else:
-                found.append(result.fun * sign)
-        return found[0], found[1]
-
-
-def pinned(low: float, high: float) -> bool:
-    """At most one whole number fits the range."""
-    return bool(np.floor(high + 1e-6) - np.ceil(low - 1e-6) < 1)
+        c = np.zeros(len(self.unknown))
+        c[self.position[variable]] = sign
+        result = linprog(
+            c,
+            A_ub=a_ub,
+            b_ub=b_ub if a_ub is not None else None,
+            A_eq=a_eq,
+            b_eq=b_eq if a_eq is not None else None,
+            bounds=self.bounds,
+            method="highs",
+        )
+        if result.status == 3:  # unbounded
+            return -np.inf if sign > 0 else np.inf
+        if result.status != 0:
+            raise RuntimeError(f"the disclosure check could not be solved: {result.message}")
+        return float(result.fun * sign)
 
 
 def _sensitive(system: _System, i: int) -> bool:
@@ -255,12 +258,13 @@ def _sensitive(system: _System, i: int) -> bool:
     return system.keys[i][2] != AMOUNT and is_small(system.values[i])
 
 
-def _cost(system: _System, i: int, amounts: tuple[int, int]) -> tuple[int, float, int]:
-    """Which cell to hide first: not a total, the fewest learners behind it, then the order."""
-    partition, name, measure = system.keys[i]
+def _cost(system: _System, i: int, amounts: tuple[int, int]) -> tuple[bool, bool, float, int]:
+    """Which cell to hide first: not a total, not a 0 (mostly pinned by a total of 0), the
+    fewest learners behind it, then the order."""
+    _, name, measure = system.keys[i]
     value = system.values[i]
     size = value / max(amounts) if measure == AMOUNT else value
-    return (name == TOTAL, size, i)
+    return (name == TOTAL, value == 0, size, i)
 
 
 def protect(
@@ -272,14 +276,11 @@ def protect(
     """Primary and complementary suppression of one school year, over all its partitions."""
     system = _System(partitions, total, codes, amounts)
     status = _primary(system)
-    small_rows = {
-        (p, n) for p, n in system.rows if is_small(system.values[system.index[(p, n, LEARNERS)]])
-    }
     checked: set[int] = set()  # unpinned once: hiding more cells only widens its range
     useless: set[int] = set()  # shown again since pinned anyway: hiding them protects nothing
     complements: set[int] = set()  # hidden to protect another: each needs a range itself
     while True:
-        program = _Program(system, _bounds(system, status, small_rows))
+        program = _Program(system, _bounds(system, status))
         targets = [
             i
             for i in program.unknown
@@ -287,7 +288,7 @@ def protect(
         ]
         found = None
         for i in targets:
-            if pinned(*program.value_range(i)):
+            if program.pins(i, system.values[i]):
                 found = i
                 break
             checked.add(i)
@@ -299,11 +300,17 @@ def protect(
             useless.add(found)
             continue
         candidates = _complements(system, status, found, amounts, useless)
+        if not candidates and status[found] == SMALL:
+            # '< 5' says 1 to 4, and several of them can add up to a total of '< 5':
+            # this one shows '—' instead, which says nothing
+            status[found] = HIDDEN
+            complements.add(found)
+            continue
         if not candidates:
             raise RuntimeError(
                 f"no cell left to protect {system.keys[found]} of the federation figures"
             )
-        chosen = _first_that_protects(system, status, small_rows, found, candidates)
+        chosen = _first_that_protects(system, status, found, candidates)
         status[chosen] = HIDDEN
         complements.add(chosen)
     return Protection(
@@ -312,13 +319,12 @@ def protect(
     )
 
 
-TRIES = 8  # candidates tried, cheapest first, before one is taken on trust
+TRIES = 4  # candidates tried, cheapest first, before one is taken on trust
 
 
 def _first_that_protects(
     system: _System,
     status: dict[int, str],
-    small_rows: set[tuple[str, str]],
     target: int,
     candidates: Sequence[int],
 ) -> int:
@@ -326,9 +332,11 @@ def _first_that_protects(
     cheapest (a later round hides more)."""
     for candidate in candidates[:TRIES]:
         status[candidate] = HIDDEN
-        program = _Program(system, _bounds(system, status, small_rows))
+        program = _Program(system, _bounds(system, status))
         status[candidate] = SHOWN
-        if not pinned(*program.value_range(target)) and not pinned(*program.value_range(candidate)):
+        if not program.pins(target, system.values[target]) and not program.pins(
+            candidate, system.values[candidate]
+        ):
             return candidate
     return candidates[0]
 
@@ -345,9 +353,7 @@ def _complements(
     values it is linked to, nearest first."""
 
     def hideable(j: int) -> bool:
-        measure = system.keys[j][2]
-        least = MIN_GROUP if _is_count(measure) else 1
-        return status[j] == SHOWN and system.values[j] >= least and j not in useless
+        return status[j] == SHOWN and j not in useless
 
     relations = [*system.equalities, *system.inequalities]
     linked, frontier = {target}, [target]
