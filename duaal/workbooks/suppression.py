@@ -306,6 +306,13 @@ def protect(
             status[found] = HIDDEN
             complements.add(found)
             continue
+        if not candidates and not _sensitive(system, found):
+            # a cell hidden to protect another, pinned by what is shown whatever else hides:
+            # it protects nothing, and showing it tells a reader nothing new
+            status[found] = SHOWN
+            useless.add(found)
+            complements.discard(found)
+            continue
         if not candidates:
             raise RuntimeError(
                 f"no cell left to protect {system.keys[found]} of the federation figures"
