@@ -222,7 +222,8 @@ NOTES: tuple[tuple[str, str], ...] = (
         "Het kantoor van de overeenkomst. Een bevinding over een mentor zonder overeenkomst "
         "valt onder het kantoor van de vestiging van de eerste erkenning van de mentor (de "
         "postcode van de overeenkomsten van die vestiging, anders van die onderneming); de "
-        "onderneming en vestiging van die erkenning staan bij de bevinding.",
+        "onderneming en vestiging van die erkenning staan bij de bevinding. Een bevinding "
+        "zonder kantoor staat alleen in de map van de run (alle kantoren).",
     ),
     (
         "Kantoor van een afgekeurde rij",
