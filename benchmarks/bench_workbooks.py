@@ -73,6 +73,7 @@ def make_db(rows: int) -> duckdb.DuckDBPyConnection:
     config = load_rule_config(ROOT / "transforms" / "rules.toml")
     load_into(con, config, AS_OF)
     con.execute("CREATE TABLE stg_werkplekduaal__agreements AS SELECT * FROM ingest_overeenkomsten")
+    con.execute("CREATE TABLE stg_werkplekduaal__recognitions AS SELECT * FROM ingest_erkenningen")
     con.execute(
         "INSERT INTO runs (run_id, started_at, finished_at, status, as_of, rule_config, "
         "rule_config_hash) VALUES (?, ?, ?, 'completed', ?, ?, ?)",
@@ -114,7 +115,7 @@ def main() -> None:
         f"(CPU {statistics.median(t[1] for t in timings):.2f} s) over {args.runs} runs "
         f"({size / 1e6:.1f} MB)"
     )
-    print(f"all {len(written)} workbooks of {YEAR}: {everything:.2f} s")
+    print(f"all {len(written)} workbooks of the run (write_reports): {everything:.2f} s")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import duckdb
 from duaal.audit import UnknownRun, decision_differences, recompute
 from duaal.db import attach_read_only, ensure_schema
 from duaal.pipeline import code_version, digest_rows, output_digests
+from duaal.privacy import make_private_dir, open_private
 from transforms.sources import SOURCES
 
 BUNDLE_FORMAT = 1
@@ -49,10 +50,12 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def write_private(out: Path, data: bytes) -> Path:
-    """Write a file holding personal data (bundles): the one place they are written."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+def write_private(out: Path, data: bytes, share_group: str = "") -> Path:
+    """Write a file holding personal data (bundles): the one place they are written,
+    readable by its owner only, or by share_group."""
+    make_private_dir(out.parent, share_group)
+    with open_private(out, "wb", group=share_group) as fh:
+        fh.write(data)
     return out
 
 
@@ -69,7 +72,9 @@ def _zip_bytes(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def write_bundle(db: Path, run_id: str, out: Path, *, timeout_s: float = 60.0) -> dict[str, str]:
+def write_bundle(
+    db: Path, run_id: str, out: Path, *, timeout_s: float = 60.0, share_group: str = ""
+) -> dict[str, str]:
     """Write the evidence bundle of a completed run; returns the manifest (member: SHA-256)."""
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
@@ -130,7 +135,7 @@ def write_bundle(db: Path, run_id: str, out: Path, *, timeout_s: float = 60.0) -
     members["run.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
     manifest = {name: _sha256(data) for name, data in sorted(members.items())}
     members[MANIFEST] = (json.dumps(manifest, indent=2) + "\n").encode()
-    write_private(out, _zip_bytes(members))
+    write_private(out, _zip_bytes(members), share_group)
     return manifest
 
 

@@ -322,7 +322,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.bundle:
         from duaal.bundle import write_bundle
 
-        manifest = write_bundle(settings.db, args.run_id, args.bundle)
+        manifest = write_bundle(
+            settings.db, args.run_id, args.bundle, share_group=settings.share_group
+        )
         print(f"bundle: {args.bundle} ({len(manifest)} members and manifest.json)")
     if result.identical:
         print("audit: identical")

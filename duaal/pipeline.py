@@ -343,12 +343,16 @@ def row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
 
 
 def reports_stage(
-    con: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path, school_years: tuple[str, ...]
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    reports_dir: Path,
+    school_years: tuple[str, ...],
+    share_group: str = "",
 ) -> list[Path]:
-    """Write the Excel workbooks of the run."""
+    """Write the Excel workbooks of the run (private, or for share_group only)."""
     from duaal.workbooks import write_reports
 
-    return write_reports(con, run_id, reports_dir, school_years)
+    return write_reports(con, run_id, reports_dir, school_years, share_group=share_group)
 
 
 def finish_run(
@@ -447,7 +451,7 @@ def execute(
             if with_reports:
                 progress("reports: writing workbooks to " + str(settings.reports))
                 summary.reports = timed("reports", reports_stage)(
-                    con, run_id, settings.reports, settings.school_years
+                    con, run_id, settings.reports, settings.school_years, settings.share_group
                 )
         except BaseException as exc:
             finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)

@@ -14,7 +14,6 @@ import json
 import logging
 import math
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -28,12 +27,12 @@ import pandas as pd
 
 from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from expectations.dictionary import column_info
+from expectations.docs import write_docs
 from transforms.identifiers import iban_is_valid, insz_is_valid, is_pseudonym, kbo_is_valid
 from transforms.sources import AGREEMENTS, DIMONA, LINEAGE_COLUMNS, PREMIUMS, RECOGNITIONS
 
 SUITES_DIR = Path(__file__).resolve().parent
 MAX_EXAMPLES = 10
-DOCS_SITE = "duaal"
 
 # The columns each guarded table must have, in the contracts' order.
 _LINEAGE = [name for name, _ in LINEAGE_COLUMNS]
@@ -311,9 +310,9 @@ def _gx_result(suite: Suite, result: Any) -> CheckResult:
 
 
 class _GxRunner:
-    """One ephemeral GX context that validates DataFrames and builds the Data Docs site."""
+    """One ephemeral GX context that validates DataFrames."""
 
-    def __init__(self, docs_dir: Path, run_id: str) -> None:
+    def __init__(self, run_id: str) -> None:
         # no usage statistics leave the machine of a run that handles personal data
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         # GX costs seconds to import: only the validation step pays for it.
@@ -329,18 +328,6 @@ class _GxRunner:
         self.context = gx.get_context(mode="ephemeral")
         self.context.enable_analytics(False)
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self.context.add_data_docs_site(
-            DOCS_SITE,
-            {
-                "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-            },
-        )
         self.datasource = self.context.data_sources.add_pandas("duaal")
         self.run_identifier = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
 
@@ -377,13 +364,6 @@ class _GxRunner:
             run_id=self.run_identifier,
         )
         return [_gx_result(suite, result) for result in outcome.results]
-
-    def build_docs(self, docs_dir: Path) -> Path:
-        """Build the Data Docs HTML site; earlier runs' pages are removed first."""
-        for old in ("validations", "expectations"):
-            shutil.rmtree(docs_dir / old, ignore_errors=True)
-        self.context.build_data_docs(site_names=[DOCS_SITE])
-        return docs_dir / "index.html"
 
 
 def store_results(con: duckdb.DuckDBPyConnection, run_id: str, results: list[CheckResult]) -> None:
@@ -428,20 +408,23 @@ def validate_suite(
 
 
 def validate(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> ValidationOutcome:
-    """Validate every suite's table, store one row per check, and build the Data Docs site."""
+    """Validate every suite's table, store one row per check, and write the data quality site
+    (expectations/docs.py: every run's validation, readable offline)."""
     suites = load_suites()
     parameters = suite_parameters(con)
     docs_dir.mkdir(parents=True, exist_ok=True)
-    runner = _GxRunner(docs_dir, run_id)
+    runner = _GxRunner(run_id)
     results: list[CheckResult] = []
     with identifier_functions(con):
         for suite in suites:
             results += validate_suite(con, suite, runner, parameters)
     store_results(con, run_id, results)
+    notes = {s.name: [_expectation_notes(s, e) for e in s.expectations] for s in suites}
+    docs_index = write_docs(con, run_id, docs_dir, suites, notes)
     failed = [r for r in results if not r.success]
     return ValidationOutcome(
         results=len(results),
         failed_staging=[r.describe() for r in failed if r.layer == "staging"],
         failed_marts=[r.describe() for r in failed if r.layer == "mart"],
-        docs_index=runner.build_docs(docs_dir),
+        docs_index=docs_index,
     )

@@ -1,4 +1,4 @@
-"""The Excel reports (openpyxl): premies, per office, conformiteit and federatie workbooks."""
+"""The Excel reports (XlsxWriter): premies, per office, conformiteit and federatie workbooks."""
 
 from duaal.workbooks.writer import write_reports
 

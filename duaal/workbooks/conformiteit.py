@@ -1,15 +1,18 @@
-"""conformiteit_<Y>.xlsx: compliance findings for the auditors and the offices.
+"""conformiteit_<as_of>.xlsx and conformiteit_<as_of>_<office>.xlsx: compliance findings.
 
-Findings are judged at the run's as_of, not per school year, so every year's workbook
-carries all of them. Sheets: Overzicht (rule x office), one detail sheet per severity,
+Findings are judged at the run's as_of, not per school year: one workbook for the run
+(every office) and one per office with only that office's findings, actions and
+quarantined rows. Sheets: Overzicht (rule x office), one detail sheet per severity,
 Actielijst (what can still be fixed, most urgent first), Afgekeurde rijen, Geweigerde
-bestanden, Toelichting.
+bestanden, Invoercontrole (the run's input checks), Toelichting. `conformiteit_sheets`
+lists them in order: a new sheet is one more entry there.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from duaal.workbooks.labels import (
     quarantine_label,
     severity_label,
 )
-from duaal.workbooks.style import Block, Column, add_sheet, new_workbook, save_workbook
+from duaal.workbooks.style import Block, Book, Column, Page
 from duaal.workbooks.toelichting import SHEET as TOELICHTING
 from duaal.workbooks.toelichting import toelichting_blocks
 
@@ -33,6 +36,10 @@ OVERVIEW = "Overzicht"
 ACTION_LIST = "Actielijst"
 QUARANTINE = "Afgekeurde rijen"
 REFUSED_FILES = "Geweigerde bestanden"
+INPUT_CHECKS = "Invoercontrole"
+NO_INPUT_CHECKS = "Geen opmerkingen bij de invoer"
+ALL_OFFICES = "Alle kantoren"
+TITLE = "Conformiteit werkplekleren"
 SEVERITY_SHEETS: dict[str, str] = {
     "error": "Fouten",
     "warning": "Waarschuwingen",
@@ -46,6 +53,7 @@ DETAIL_COLUMNS = (
     Column("Provincie"),
     Column("Onderneming"),
     Column("Ondernemingsnummer"),
+    Column("Vestiging"),
     Column("Overeenkomst"),
     Column("INSZ lerende"),
     Column("INSZ mentor"),
@@ -61,6 +69,7 @@ ACTION_COLUMNS = (
     Column("Kantoor"),
     Column("Onderneming"),
     Column("Ondernemingsnummer"),
+    Column("Vestiging"),
     Column("Overeenkomst"),
     Column("INSZ lerende"),
     Column("INSZ mentor"),
@@ -87,9 +96,10 @@ def _severity_rank(severity: str) -> int:
     return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
-def overview_block(findings: Sequence[Row]) -> Block:
-    """Counts of findings per rule (with its severity) and office, with totals."""
-    offices = ordered_offices({f["office"] for f in findings})
+def overview_block(findings: Sequence[Row], office: str | None = None) -> Block:
+    """Counts of findings per rule (with its severity) and office (or the one office), with
+    totals."""
+    offices = [office] if office else ordered_offices({f["office"] for f in findings})
     counts = Counter((f["code"], f["severity"], _office(f)) for f in findings)
     rules = sorted(
         {(f["code"], f["severity"]) for f in findings}, key=lambda r: (_severity_rank(r[1]), r[0])
@@ -115,6 +125,7 @@ def detail_row(f: Row) -> tuple[object, ...]:
         f["province"],
         f["company_name"],
         f["company_kbo"],
+        f.get("establishment_id"),
         f["agreement_id"],
         f["learner_insz"],
         f["mentor_insz"],
@@ -158,6 +169,7 @@ def action_row(f: Row, as_of: date) -> tuple[object, ...]:
         _office(f),
         f["company_name"],
         f["company_kbo"],
+        f.get("establishment_id"),
         f["agreement_id"],
         f["learner_insz"],
         f["mentor_insz"],
@@ -191,36 +203,112 @@ def quarantine_row(q: Row) -> tuple[object, ...]:
     )
 
 
-def write_conformiteit(
-    path: Path,
-    run: RunInfo,
-    school_year: str,
-    findings: Sequence[Row],
-    quarantine: Sequence[Row],
-    files: Sequence[Row],
-) -> Path:
-    """Write the compliance workbook."""
-    wb = new_workbook()
-    add_sheet(wb, OVERVIEW, [overview_block(findings)])
+CHECK_COLUMNS = (
+    Column("Code"),
+    Column("Ernst"),
+    Column("Bron"),
+    Column("Bestand"),
+    Column("Rij", "int"),
+    Column("Melding"),
+)
+NOTES: tuple[tuple[str, str], ...] = (
+    (
+        "Peildatum",
+        "De bevindingen gelden op de peildatum van de run, niet per schooljaar: deze map "
+        "bevat ze één keer.",
+    ),
+    (
+        "Kantoor van een bevinding",
+        "Het kantoor van de overeenkomst. Een bevinding over een mentor zonder overeenkomst "
+        "valt onder het kantoor van de vestiging van de eerste erkenning van de mentor (de "
+        "postcode van de overeenkomsten van die vestiging, anders van die onderneming); de "
+        "onderneming en vestiging van die erkenning staan bij de bevinding. Een bevinding "
+        "zonder kantoor staat alleen in de map van de run (alle kantoren).",
+    ),
+    (
+        "Kantoor van een afgekeurde rij",
+        "Het kantoor van de postcode van de vestiging in de rij; anders dat van de "
+        "overeenkomst (Overeenkomst-ID), de vestiging of de onderneming die de rij noemt, "
+        "als die in één kantoor liggen. Een rij waarvan het kantoor niet te kennen is, staat "
+        "alleen in de map van de run (alle kantoren), niet in die van een kantoor.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ComplianceInputs:
+    """Everything the conformiteit workbooks show, read once for the run."""
+
+    findings: Sequence[Row]
+    quarantine: Sequence[Row]
+    files: Sequence[Row]
+    checks: Sequence[Row]
+
+
+def check_row(c: Row) -> tuple[object, ...]:
+    """One input check of the run, with its Dutch message."""
+    source = SOURCE_LABELS.get(c["source"], c["source"]) if c["source"] else None
+    return (
+        c["code"],
+        severity_label(c["severity"]),
+        source,
+        c["file_name"],
+        c["row_number"],
+        c["message_nl"],
+    )
+
+
+def check_blocks(checks: Sequence[Row]) -> list[Block]:
+    """The input checks, or one line saying there were none."""
+    if not checks:
+        return [Block((Column("Invoercontrole"),), [(NO_INPUT_CHECKS,)])]
+    return [Block(CHECK_COLUMNS, [check_row(c) for c in checks])]
+
+
+def conformiteit_sheets(
+    run: RunInfo, office: str | None, inputs: ComplianceInputs
+) -> list[tuple[str, list[Block]]]:
+    """The sheets of a conformiteit workbook, in order: the run's (office None) or an
+    office's, with only that office's findings and quarantined rows."""
+    findings, quarantine = inputs.findings, inputs.quarantine
+    if office is not None:
+        findings = [f for f in findings if _office(f) == office]
+        quarantine = [q for q in quarantine if q["office"] == office]
+    sheets = [(OVERVIEW, [overview_block(findings, office)])]
     for severity, title in SEVERITY_SHEETS.items():
         rows = [detail_row(f) for f in findings if f["severity"] == severity]
-        add_sheet(wb, title, [Block(DETAIL_COLUMNS, rows, table=title)])
+        sheets.append((title, [Block(DETAIL_COLUMNS, rows)]))
     due_days = int(run.config.compliance["registration_due_days"])
-    actions = [action_row(f, run.as_of) for f in action_findings(findings, run.as_of, due_days)]
-    add_sheet(wb, ACTION_LIST, [Block(ACTION_COLUMNS, actions, table="Actielijst")])
+    chosen = action_findings(findings, run.as_of, due_days)
+    actions = [action_row(f, run.as_of) for f in chosen]
+    sheets.append((ACTION_LIST, [Block(ACTION_COLUMNS, actions)]))
     rows = [quarantine_row(q) for q in quarantine]
-    add_sheet(wb, QUARANTINE, [Block(QUARANTINE_COLUMNS, rows, table="AfgekeurdeRijen")])
+    sheets.append((QUARANTINE, [Block(QUARANTINE_COLUMNS, rows)]))
     # a refused file loses every row it held: the analyst must see it beside the rows
-    refused = [refused_file_row(f) for f in files if f["status"] == "refused"]
-    add_sheet(wb, REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)])
+    refused = [refused_file_row(f) for f in inputs.files if f["status"] == "refused"]
+    sheets.append((REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)]))
+    sheets.append((INPUT_CHECKS, check_blocks(inputs.checks)))
     codes = [(c, label) for c, label in FINDING_LABELS.items()]
     blocks = toelichting_blocks(
         run,
-        school_year,
-        files=files,
+        None,
+        files=inputs.files,
         codes=codes,
         codes_heading="Regels",
+        notes=NOTES,
         glossary="fct_compliance_findings",
     )
-    add_sheet(wb, TOELICHTING, blocks)
-    return save_workbook(wb, path, run.started_at)
+    sheets.append((TOELICHTING, blocks))
+    return sheets
+
+
+def write_conformiteit(
+    path: Path, run: RunInfo, office: str | None, inputs: ComplianceInputs
+) -> Path:
+    """Write the compliance workbook of the run (office None) or of one office."""
+    period = f"Peildatum {run.as_of:%d/%m/%Y}"
+    page = Page(TITLE, period, office or ALL_OFFICES, run.run_id)
+    with Book(path, page, run.started_at) as book:
+        for title, blocks in conformiteit_sheets(run, office, inputs):
+            book.add_sheet(title, blocks)
+    return path

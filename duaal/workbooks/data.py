@@ -13,6 +13,7 @@ import duckdb
 
 from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.rule_config import RuleConfig, parse_rule_config
+from transforms.sources import AGREEMENTS, RECOGNITIONS, Source
 
 Row = dict[str, Any]
 
@@ -68,38 +69,133 @@ def load_decisions(con: duckdb.DuckDBPyConnection, run_id: str, school_year: str
     )
 
 
+# Where a finding or a quarantined row belongs: the office of an establishment is the office
+# of the postcode its agreements give it (cfg_geography); a company's, when all its
+# agreements are in one office.
+_AGREEMENT_OFFICES = """
+    agreement_offices AS (
+        SELECT a.agreement_id, a.company_kbo, a.company_name, a.establishment_id, g.office
+        FROM stg_werkplekduaal__agreements a
+        JOIN cfg_geography g
+          ON a.establishment_postcode BETWEEN g.postcode_from AND g.postcode_to
+    ),
+    establishment_offices AS (
+        SELECT establishment_id, min(office) AS office FROM agreement_offices
+        GROUP BY ALL HAVING count(DISTINCT office) = 1
+    ),
+    company_offices AS (
+        SELECT company_kbo, min(office) AS office FROM agreement_offices
+        GROUP BY ALL HAVING count(DISTINCT office) = 1
+    ),
+    company_names AS (
+        SELECT company_kbo, min(company_name) AS company_name FROM agreement_offices GROUP BY ALL
+    )"""
+
+
 def load_findings(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
-    """The run's compliance findings, sorted as the findings export (code, agreement, mentor)."""
-    cols = ", ".join(name for name, _ in FINDING_COLUMNS)
+    """The run's compliance findings, sorted as the findings export (code, agreement, mentor).
+
+    A finding about a mentor (no agreement, no company) gets the company and establishment
+    of the mentor's first recognition, and the office of that establishment; `establishment_id`
+    is the agreement's establishment for the others, where the agreement is known."""
+    _require(con, "stg_werkplekduaal__agreements", "stg_werkplekduaal__recognitions")
+    cols = ", ".join(f"f.{name}" for name, _ in FINDING_COLUMNS if name not in _MENTOR_FILLED)
     return _rows(
         con,
-        f"SELECT {cols} FROM run_findings WHERE run_id = ? "
-        "ORDER BY code, agreement_id NULLS FIRST, mentor_insz NULLS FIRST, company_kbo, "
-        "learner_insz, office, detail",
+        f"""
+        WITH {_AGREEMENT_OFFICES},
+        recognitions AS (
+            SELECT mentor_insz, company_kbo, establishment_id
+            FROM stg_werkplekduaal__recognitions
+            QUALIFY row_number() OVER (
+                PARTITION BY mentor_insz ORDER BY recognition_date, recognition_id) = 1
+        ),
+        agreements AS (
+            SELECT agreement_id, min(establishment_id) AS establishment_id
+            FROM agreement_offices GROUP BY ALL
+        )
+        SELECT {cols},
+            coalesce(f.company_kbo, r.company_kbo) AS company_kbo,
+            coalesce(f.company_name, n.company_name) AS company_name,
+            coalesce(f.office, eo.office, co.office) AS office,
+            coalesce(a.establishment_id, r.establishment_id) AS establishment_id
+        FROM run_findings f
+        LEFT JOIN recognitions r
+          ON f.agreement_id IS NULL AND f.company_kbo IS NULL AND r.mentor_insz = f.mentor_insz
+        LEFT JOIN company_names n ON n.company_kbo = r.company_kbo
+        LEFT JOIN establishment_offices eo ON eo.establishment_id = r.establishment_id
+        LEFT JOIN company_offices co ON co.company_kbo = r.company_kbo
+        LEFT JOIN agreements a ON a.agreement_id = f.agreement_id
+        WHERE f.run_id = ?
+        ORDER BY f.code, f.agreement_id NULLS FIRST, f.mentor_insz NULLS FIRST, f.company_kbo,
+            f.learner_insz, f.office, f.detail
+        """,
         [run_id],
     )
 
 
+_MENTOR_FILLED = ("company_kbo", "company_name", "office")
+
+
 def load_input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
-    """The batches the run used: file, hash and row counts."""
+    """The batches the run used: file, hash, row counts and the refusal reason in Dutch."""
     return _rows(
         con,
         "SELECT b.source, b.file_name, b.sheet_name, b.sha256, b.status, b.rows_read, "
-        "b.rows_accepted, b.rows_quarantined, b.rows_blank, b.reason "
+        "b.rows_accepted, b.rows_quarantined, b.rows_blank, "
+        "coalesce(b.reason_nl, b.reason) AS reason "
         "FROM run_batches r JOIN load_batches b USING (batch_id) WHERE r.run_id = ? "
         "ORDER BY b.source, b.file_name, b.batch_id",
         [run_id],
     )
 
 
+def _raw(source: Source, name: str) -> str:
+    """The value of a column in a quarantined row's raw_values (keyed by the file's header)."""
+    header = next(c.header for c in source.columns if c.name == name)
+    return f"""json_extract_string(q.raw_values, '$."{header}"')"""
+
+
 def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
-    """The refused rows of the run's batches, sorted as the quarantine export."""
+    """The refused rows of the run's batches, sorted as the quarantine export, with the office
+    each belongs to where the row tells: the postcode of its establishment, else its
+    agreement, else its establishment, else its company (when that company is in one office)."""
+    _require(con, "stg_werkplekduaal__agreements")
     return _rows(
         con,
-        "SELECT q.source, q.file_name, q.sheet_name, q.row_number, q.reason, q.detail "
-        "FROM quarantine q WHERE q.batch_id IN "
-        "(SELECT batch_id FROM run_batches WHERE run_id = ?) "
-        "ORDER BY q.source, q.file_name, q.row_number, q.reason, q.detail",
+        f"""
+        WITH {_AGREEMENT_OFFICES},
+        agreements AS (SELECT agreement_id, min(office) AS office FROM agreement_offices
+            GROUP BY ALL),
+        refused AS (
+            SELECT q.source, q.file_name, q.sheet_name, q.row_number, q.reason, q.detail,
+                try_cast({_raw(AGREEMENTS, "establishment_postcode")} AS INTEGER) AS postcode,
+                {_raw(AGREEMENTS, "agreement_id")} AS agreement_id,
+                {_raw(RECOGNITIONS, "establishment_id")} AS establishment_id,
+                lpad(regexp_replace(coalesce({_raw(AGREEMENTS, "company_kbo")}, ''),
+                    '[^0-9]', '', 'g'), 10, '0') AS company_kbo
+            FROM quarantine q
+            WHERE q.batch_id IN (SELECT batch_id FROM run_batches WHERE run_id = ?)
+        )
+        SELECT q.source, q.file_name, q.sheet_name, q.row_number, q.reason, q.detail,
+            coalesce(g.office, a.office, eo.office, co.office) AS office
+        FROM refused q
+        LEFT JOIN cfg_geography g ON q.postcode BETWEEN g.postcode_from AND g.postcode_to
+        LEFT JOIN agreements a ON a.agreement_id = q.agreement_id
+        LEFT JOIN establishment_offices eo ON eo.establishment_id = q.establishment_id
+        LEFT JOIN company_offices co ON co.company_kbo = q.company_kbo
+        ORDER BY q.source, q.file_name, q.row_number, q.reason, q.detail
+        """,
+        [run_id],
+    )
+
+
+def load_run_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
+    """The run's input checks in the order the terminal lists them, with the Dutch message."""
+    return _rows(
+        con,
+        "SELECT code, severity, source, file_name, row_number, message_nl FROM run_checks "
+        "WHERE run_id = ? ORDER BY check_seq",
         [run_id],
     )
 
@@ -114,13 +210,19 @@ def _has_tables(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
     return found is not None and found[0] == len(names)
 
 
+def _require(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    """ValueError unless the tables (and cfg_geography) exist: the models must be built."""
+    names = [*tables, "cfg_geography"]
+    if not _has_tables(con, *names):
+        raise ValueError(
+            f"the workbooks need the tables {', '.join(names)}: "
+            "build the models before writing the reports"
+        )
+
+
 def load_brussels_mentors(con: duckdb.DuckDBPyConnection, school_year: str) -> list[Row]:
     """Brussels establishments and their mentors with agreements active in the school year."""
-    if not _has_tables(con, "stg_werkplekduaal__agreements", "cfg_geography"):
-        raise ValueError(
-            "the Brussels (Actiris) sheet needs the tables stg_werkplekduaal__agreements and "
-            "cfg_geography: build the models before writing the reports"
-        )
+    _require(con, "stg_werkplekduaal__agreements")
     year_start = date(int(school_year[:4]), 9, 1)
     year_end = date(int(school_year[5:9]), 8, 31)
     return _rows(

@@ -1,55 +1,70 @@
 """federatie_<Y>.xlsx: aggregates for the sector federations, without personal data.
 
-Only counts, amounts and rates per office and per training. A group of fewer than
-MIN_GROUP learners shows "< 5" and hides every other value of its row; inside a larger
-group, a count below MIN_GROUP shows "< 5" and the values it could be worked back from
-(its complement, the rate, the amount) show HIDDEN. Totals add up only the values shown.
+Only counts, amounts and rates: per office, per training, and per office for every school
+year of the run side by side. The totals are the real totals. A count of 1 to 4 shows
+"< 5"; a group of fewer than 5 learners hides its other figures; and further cells are
+hidden ("—") wherever the published figures together (totals, Lerenden = Subsidiabel +
+Niet subsidiabel, the rates, the same totals in every sheet) would give a hidden count
+away: `duaal.workbooks.suppression` decides which, for a school year as a whole, so every
+sheet and every workbook that shows a year's figures hides the same cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import ordered_offices, reason_label, split_codes
 from duaal.workbooks.premies import office_of, reason_codes, year_amounts
-from duaal.workbooks.style import (
-    Block,
-    Column,
-    add_bar_chart,
-    add_sheet,
-    new_workbook,
-    save_workbook,
+from duaal.workbooks.style import Block, Book, Column, Page
+from duaal.workbooks.suppression import (
+    AMOUNT,
+    CONFORM,
+    ELIGIBLE,
+    LEARNERS,
+    MIN_GROUP,
+    REFUSED,
+    SHOWN,
+    SMALL,
+    TOTAL,
+    Group,
+    Protection,
+    protect,
 )
 from duaal.workbooks.toelichting import SHEET as TOELICHTING
 from duaal.workbooks.toelichting import toelichting_blocks
 
-MIN_GROUP = 5
-SMALL = "< 5"
-HIDDEN = "—"
+SMALL_TEXT = "< 5"
+HIDDEN_TEXT = "—"
 PER_OFFICE = "Per kantoor"
 PER_TRAINING = "Per opleiding"
+PER_YEAR = "Schooljaren"
 NO_TRAINING = "Onbekende opleiding"
+TITLE = "Werkplekleren: cijfers voor de sectorfederaties"
+OFFICE, TRAINING = "Kantoor", "Opleiding"
 
 NOTES: tuple[tuple[str, str], ...] = (
     (
-        "Kleine groepen",
-        f"Een kantoor of opleiding met minder dan {MIN_GROUP} lerenden toont '{SMALL}'; "
-        f"de andere waarden van die rij zijn verborgen ('{HIDDEN}').",
+        "Kleine aantallen",
+        f"Een aantal van 1 tot {MIN_GROUP - 1} toont '{SMALL_TEXT}'. Een kantoor of opleiding "
+        f"met minder dan {MIN_GROUP} lerenden toont ook zijn andere waarden niet "
+        f"('{HIDDEN_TEXT}').",
     ),
     (
-        "Kleine aantallen",
-        f"Binnen een grotere groep toont een aantal van 1 tot {MIN_GROUP - 1} '{SMALL}'. "
-        f"Waarden waaruit zo'n aantal terug te rekenen is (het aanvullende aantal, het "
-        f"percentage, het bedrag) tonen '{HIDDEN}'.",
+        "Aanvullend verborgen",
+        f"Waar een verborgen aantal terug te rekenen zou zijn uit wat wel getoond wordt (de "
+        f"totalen, Lerenden = Subsidiabel + Niet subsidiabel, de percentages, het bedrag, "
+        f"dezelfde totalen op elk blad en in elk schooljaar), is nog een waarde verborgen "
+        f"('{HIDDEN_TEXT}'); dat kan elk getal zijn, ook 0. Waar zelfs dat niet volstaat, "
+        f"toont ook een klein aantal '{HIDDEN_TEXT}'. Welke waarden verborgen zijn, is per "
+        f"schooljaar voor alle bladen samen bepaald.",
     ),
     (
         "Totalen",
-        "De totaalrij telt alleen de getoonde waarden op. Verborgen groepen en waarden zitten "
-        "er niet in, zodat geen verborgen waarde uit een totaal af te leiden is; een totaal "
-        "kan daardoor lager zijn dan het werkelijke aantal of bedrag.",
+        "De totaalrij geeft de werkelijke totalen van het schooljaar, ook van wat in de "
+        "rijen verborgen is; elk blad toont dezelfde totalen.",
     ),
     (
         "Conform (%)",
@@ -62,23 +77,25 @@ NOTES: tuple[tuple[str, str], ...] = (
         "niet op tot het aantal niet-subsidiabele lerenden.",
     ),
     (
+        "Grafiek",
+        f"Een verborgen bedrag ('{HIDDEN_TEXT}') staat niet in de grafiek.",
+    ),
+    (
         "Persoonsgegevens",
         "Deze map bevat geen INSZ-, ondernemings- of rekeningnummers en geen namen.",
     ),
 )
 
 
-@dataclass
-class GroupCounts:
-    """Raw counts of one group of decisions."""
+@dataclass(frozen=True)
+class YearFigures:
+    """A school year's groups per partition, its total and which cells can be published."""
 
-    learners: int = 0
-    eligible: int = 0
-    unpaid: int = 0
-    paid: int = 0
-    amount: int = 0
-    conform: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
+    school_year: str
+    codes: Sequence[str]
+    groups: dict[str, dict[str, Group]]  # partition -> group name -> figures
+    total: Group
+    protection: Protection
 
 
 def count_group(
@@ -86,9 +103,9 @@ def count_group(
     with_errors: set[tuple[str, str]],
     codes: Sequence[str],
     amounts: tuple[int, int],
-) -> GroupCounts:
+) -> Group:
     """Counts, amount and compliance of a group's decisions."""
-    g = GroupCounts(reasons=dict.fromkeys(codes, 0))
+    g = Group(reasons=dict.fromkeys(codes, 0))
     for d in decisions:
         g.learners += 1
         if (d["company_kbo"], d["learner_insz"]) not in with_errors:
@@ -97,43 +114,71 @@ def count_group(
             g.eligible += 1
             g.amount += d["amount_eur"] or 0
             g.unpaid += d["amount_eur"] == amounts[0]
-            g.paid += d["amount_eur"] == amounts[1]
+            g.paid += d["amount_eur"] != amounts[0]
         else:
             for c in split_codes(d["reasons"]):
                 g.reasons[c] = g.reasons.get(c, 0) + 1
     return g
 
 
-def is_small(n: int) -> bool:
-    """A count that could single out a learner."""
-    return 0 < n < MIN_GROUP
+def year_figures(
+    run: RunInfo, school_year: str, decisions: Sequence[Row], findings: Sequence[Row]
+) -> YearFigures:
+    """Group a year's decisions per office and per training, and protect them together."""
+    codes, amounts = reason_codes(decisions), year_amounts(run, school_year)
+    with_errors = {
+        (f["company_kbo"], f["learner_insz"]) for f in findings if f["severity"] == "error"
+    }
+    offices = ordered_offices({d["office"] for d in decisions})
+    trainings = sorted({d["training"] or NO_TRAINING for d in decisions})
+    groups = {
+        OFFICE: {
+            o: count_group([d for d in decisions if office_of(d) == o], with_errors, codes, amounts)
+            for o in offices
+        },
+        TRAINING: {
+            t: count_group(
+                [d for d in decisions if (d["training"] or NO_TRAINING) == t],
+                with_errors,
+                codes,
+                amounts,
+            )
+            for t in trainings
+        },
+    }
+    total = count_group(decisions, with_errors, codes, amounts)
+    return YearFigures(school_year, codes, groups, total, protect(groups, total, codes, amounts))
 
 
-def shown(n: int) -> int | str:
-    """A count, or '< 5' when small."""
-    return SMALL if is_small(n) else n
+def published(figures: YearFigures, partition: str, group: str, measure: str) -> object:
+    """A cell as published: its value, '< 5' or '—'."""
+    status = figures.protection.cell(partition, group, measure)
+    if status == SHOWN:
+        key = ("", TOTAL, measure) if group == TOTAL else (partition, group, measure)
+        return figures.protection.values[key]
+    return SMALL_TEXT if status == SMALL else HIDDEN_TEXT
 
 
-def group_row(label: str, g: GroupCounts, codes: Sequence[str]) -> list[object]:
-    """One group as published: small counts and what could reveal them suppressed."""
-    if is_small(g.learners):
-        return [label, SMALL, *([HIDDEN] * (5 + len(codes)))]
-    refused = g.learners - g.eligible
-    split_hidden = is_small(g.eligible) or is_small(refused)
-    eligible = shown(g.eligible) if is_small(g.eligible) or not split_hidden else HIDDEN
-    refused_shown = shown(refused) if is_small(refused) or not split_hidden else HIDDEN
-    rate = g.eligible / g.learners if g.learners else None
-    amount_hidden = split_hidden or is_small(g.unpaid) or is_small(g.paid)
-    conform_hidden = is_small(g.conform) or is_small(g.learners - g.conform)
+def _rate(figures: YearFigures, partition: str, group: str, measure: str) -> object:
+    """measure / learners when both are published, else '—' (None for an empty group)."""
+    learners = published(figures, partition, group, LEARNERS)
+    part = published(figures, partition, group, measure)
+    if isinstance(learners, int) and isinstance(part, int):
+        return part / learners if learners else None
+    return HIDDEN_TEXT
+
+
+def group_row(figures: YearFigures, partition: str, group: str) -> list[object]:
+    """One group (or the total, group TOTAL) as published."""
     return [
-        label,
-        g.learners,
-        eligible,
-        refused_shown,
-        HIDDEN if split_hidden else rate,
-        HIDDEN if amount_hidden else g.amount,
-        HIDDEN if conform_hidden else (g.conform / g.learners if g.learners else None),
-        *(shown(g.reasons.get(c, 0)) for c in codes),
+        group,
+        published(figures, partition, group, LEARNERS),
+        published(figures, partition, group, ELIGIBLE),
+        published(figures, partition, group, REFUSED),
+        _rate(figures, partition, group, ELIGIBLE),
+        published(figures, partition, group, AMOUNT),
+        _rate(figures, partition, group, CONFORM),
+        *(published(figures, partition, group, f"R:{c}") for c in figures.codes),
     ]
 
 
@@ -151,54 +196,56 @@ def columns_for(group: str, codes: Sequence[str]) -> list[Column]:
     ]
 
 
-def totals_row(rows: Sequence[Sequence[object]], n_columns: int) -> list[object]:
-    """Sums of the values shown; rates are not summed."""
-    rates = {4, 6}
-    total: list[object] = ["Totaal (getoonde waarden)"]
-    for i in range(1, n_columns):
-        values = [r[i] for r in rows if isinstance(r[i], int)]
-        total.append(None if i in rates else sum(values))
-    return total
+def aggregate_block(figures: YearFigures, partition: str) -> Block:
+    """One row per group of a partition, and the year's real totals."""
+    rows = [group_row(figures, partition, g) for g in figures.groups[partition]]
+    totals = group_row(figures, partition, TOTAL)
+    return Block(columns_for(partition, figures.codes), rows, totals=totals)
 
 
-def aggregate_block(
-    group: str,
-    groups: Sequence[tuple[str, Sequence[Row]]],
-    with_errors: set[tuple[str, str]],
-    codes: Sequence[str],
-    amounts: tuple[int, int],
-    table: str,
-) -> Block:
-    """One suppressed row per group, with a totals row of what is shown."""
-    rows = [group_row(k, count_group(ds, with_errors, codes, amounts), codes) for k, ds in groups]
-    columns = columns_for(group, codes)
-    return Block(columns, rows, table=table, totals=totals_row(rows, len(columns)))
+def years_block(years: Sequence[YearFigures]) -> Block:
+    """Per office: learners, subsidiabel and amount of every school year side by side."""
+    columns = [Column(OFFICE)]
+    for y in years:
+        columns += [
+            Column(f"Lerenden {y.school_year}", "int"),
+            Column(f"Subsidiabel {y.school_year}", "int"),
+            Column(f"Bedrag {y.school_year}", "eur"),
+        ]
+    offices = ordered_offices({o for y in years for o in y.groups[OFFICE]})
+
+    def row(office: str) -> list[object]:
+        cells: list[object] = [office]
+        for y in years:
+            if office == TOTAL or office in y.groups[OFFICE]:
+                cells += [published(y, OFFICE, office, m) for m in (LEARNERS, ELIGIBLE, AMOUNT)]
+            else:
+                cells += [0, 0, 0]
+        return cells
+
+    return Block(columns, [row(o) for o in offices], totals=row(TOTAL))
 
 
 def write_federatie(
-    path: Path,
-    run: RunInfo,
-    school_year: str,
-    decisions: Sequence[Row],
-    findings: Sequence[Row],
+    path: Path, run: RunInfo, figures: YearFigures, years: Sequence[YearFigures]
 ) -> Path:
-    """Write the federation workbook: aggregates per office and per training."""
-    codes, amounts = reason_codes(decisions), year_amounts(run, school_year)
-    with_errors = {
-        (f["company_kbo"], f["learner_insz"]) for f in findings if f["severity"] == "error"
-    }
-    wb = new_workbook()
-    offices = ordered_offices({d["office"] for d in decisions})
-    by_office = [(o, [d for d in decisions if office_of(d) == o]) for o in offices]
-    block = aggregate_block("Kantoor", by_office, with_errors, codes, amounts, "PerKantoor")
-    ws, placed = add_sheet(wb, PER_OFFICE, [block])
-    add_bar_chart(ws, f"Premiebedrag per kantoor, {school_year}", 6, placed[0])
-    trainings = sorted({d["training"] or NO_TRAINING for d in decisions})
-    by_training = [
-        (t, [d for d in decisions if (d["training"] or NO_TRAINING) == t]) for t in trainings
-    ]
-    block = aggregate_block("Opleiding", by_training, with_errors, codes, amounts, "PerOpleiding")
-    add_sheet(wb, PER_TRAINING, [block])
-    blocks = toelichting_blocks(run, school_year, files=None, notes=NOTES, with_hash=False)
-    add_sheet(wb, TOELICHTING, blocks)
-    return save_workbook(wb, path, run.started_at)
+    """Write the federation workbook of one school year (years: every year, side by side)."""
+    school_year = figures.school_year
+    page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id)
+    with Book(path, page, run.started_at) as book:
+        block = aggregate_block(figures, OFFICE)
+        sheet, placed = book.add_sheet(PER_OFFICE, [block])
+        if any(isinstance(r[5], int) and r[5] for r in block.rows):  # a chart only with data
+            title = f"Premiebedrag per kantoor, {school_year}"
+            book.add_bar_chart(sheet, title, placed[0], 1, [6])
+        book.add_sheet(PER_TRAINING, [aggregate_block(figures, TRAINING)])
+        block = years_block(years)
+        sheet, placed = book.add_sheet(PER_YEAR, [block])
+        amount_columns = [2 + 3 * i + 2 for i in range(len(years))]
+        if any(isinstance(r[c - 1], int) and r[c - 1] for r in block.rows for c in amount_columns):
+            book.add_bar_chart(
+                sheet, "Premiebedrag per kantoor en schooljaar", placed[0], 1, amount_columns
+            )
+        blocks = toelichting_blocks(run, school_year, files=None, notes=NOTES, with_hash=False)
+        book.add_sheet(TOELICHTING, blocks)
+    return path

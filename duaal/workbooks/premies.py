@@ -19,20 +19,15 @@ from duaal.workbooks.labels import (
     reasons_text,
     split_codes,
 )
-from duaal.workbooks.style import (
-    Block,
-    Column,
-    add_bar_chart,
-    add_sheet,
-    new_workbook,
-    save_workbook,
-)
+from duaal.workbooks.style import Block, Book, Column, Page
 from duaal.workbooks.toelichting import SHEET as TOELICHTING
 from duaal.workbooks.toelichting import toelichting_blocks
 
 OVERVIEW = "Overzicht"
 REFUSALS = "Niet-subsidiabel"
 BRUSSELS = "Brussel (Actiris)"
+TITLE = "Premies kwalificerend werkplekleren"
+ALL_OFFICES = "Alle kantoren"
 
 DECISION_COLUMNS = (
     Column("Onderneming"),
@@ -233,21 +228,41 @@ def write_premies(
     files: Sequence[Row],
 ) -> Path:
     """Write a premium workbook for the given offices (all six, or one)."""
-    wb = new_workbook()
+    page = Page(TITLE, f"Schooljaar {school_year}", office_label(offices), run.run_id)
+    with Book(path, page, run.started_at) as book:
+        _write_sheets(book, run, school_year, offices, decisions, brussels, files)
+    return path
+
+
+def office_label(offices: Sequence[str]) -> str:
+    """The office a workbook is for, as its page header names it."""
+    return offices[0] if len(offices) == 1 else ALL_OFFICES
+
+
+def _write_sheets(
+    book: Book,
+    run: RunInfo,
+    school_year: str,
+    offices: Sequence[str],
+    decisions: Sequence[Row],
+    brussels: Sequence[Row],
+    files: Sequence[Row],
+) -> None:
+    """Overzicht with its chart, a sheet per office, refusals, Brussels, Toelichting."""
     overview = overview_block(offices, decisions, run, school_year)
-    ws, placed = add_sheet(wb, OVERVIEW, [overview])
-    title = f"Premiebedrag per kantoor, {school_year}"
-    add_bar_chart(ws, title, value_col=6, placed=placed[0])
-    for i, office in enumerate(offices, start=1):
+    sheet, placed = book.add_sheet(OVERVIEW, [overview])
+    if any(row[5] for row in overview.rows):  # a chart only of amounts there are
+        book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
+    for office in offices:
         rows = [decision_row(d) for d in decisions if office_of(d) == office]
-        add_sheet(wb, sheet_title(office), [Block(DECISION_COLUMNS, rows, table=f"Kantoor{i}")])
+        book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, rows)])
     refusals = [refusal_row(d) for d in decisions if not d["eligible"]]
-    add_sheet(wb, REFUSALS, [Block(REFUSAL_COLUMNS, refusals, table="NietSubsidiabel")])
+    book.add_sheet(REFUSALS, [Block(REFUSAL_COLUMNS, refusals)])
     if brussels_offices(run) & set(offices):
         c = run.config.compliance
         premium, most = int(c["actiris_mentor_premium_eur"]), int(c["actiris_max_learners"])
         rows = [brussels_row(m, premium, most) for m in brussels if m["office"] in offices]
-        add_sheet(wb, BRUSSELS, [Block(BRUSSELS_COLUMNS, rows, table="Actiris")])
+        book.add_sheet(BRUSSELS, [Block(BRUSSELS_COLUMNS, rows)])
     codes = [(c, reason_label(c)) for c in reason_codes(decisions)]
     blocks = toelichting_blocks(
         run,
@@ -257,5 +272,4 @@ def write_premies(
         codes_heading="Redenen van weigering",
         glossary="fct_premium_decisions",
     )
-    add_sheet(wb, TOELICHTING, blocks)
-    return save_workbook(wb, path, run.started_at)
+    book.add_sheet(TOELICHTING, blocks)

@@ -1,37 +1,30 @@
-"""Formats and sheet writing shared by every workbook (openpyxl write-only mode).
+"""Formats, print layout and sheet writing shared by every workbook (XlsxWriter, public API).
 
 A sheet is one or more blocks: a header row and a list of rows, with a kind per column
-that fixes the number format. Every value that is text is written as text, never as a
-formula or an error code, because names and details come from exports that anyone can
-type into (`=HYPERLINK(...)`, `+32...`, `@...`).
+that fixes the number format. Workbooks are written in XlsxWriter's constant_memory mode:
+each row goes to disk once it is complete, so a sheet of 100,000 decisions costs no
+memory. Every value that is text is written with `write_string`, never as a formula or an
+error code, because names and details come from exports that anyone can type into
+(`=HYPERLINK(...)`, `+32...`, `@...`).
+
+Every sheet prints the same way: landscape A4, one page wide, the header row repeated on
+every page, a page header (report, school year or reference date, office) and a footer
+(run id, page N of M).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
-from typing import IO
-from zipfile import ZIP_DEFLATED, ZipFile
+from types import TracebackType
+from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
-from openpyxl.writer.excel import ExcelWriter
-from openpyxl.xml import LXML
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 EURO_FORMAT = '"€" #,##0'
 DATE_FORMAT = "dd/mm/yyyy"
@@ -51,17 +44,21 @@ NUMBER_FORMATS: dict[str, str] = {
 # Shown width of a formatted value, where it does not depend on the value's text.
 FIXED_WIDTHS: dict[str, int] = {"date": 10, "datetime": 19, "months": 6, "pct": 6}
 MIN_WIDTH, MAX_WIDTH = 6, 70
+HEADER_WIDTH = 18  # a longer header wraps onto more lines instead of widening its column
+LINE_HEIGHT = 15  # points, one line of the default font
 MAX_TEXT = 32_767  # Excel's limit for one cell
-# "\r" too: the rows are written as raw XML, where a bare carriage return would be read back
-# as a line feed (lxml escaped it when it serialised the rows)
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ROWS_MARK = "duaal:rows"  # a comment in <sheetData> that save_workbook replaces by the rows
-LETTERS = [get_column_letter(i) for i in range(1, 703)]  # A .. ZZ
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-BOLD = Font(bold=True)
-TABLE_STYLE = "TableStyleMedium2"
+A4 = 9  # the paper size code of A4 in the OOXML page setup
+HEADER_COLOR, HEADER_FILL = "#FFFFFF", "#1F4E78"
+CHART_MAX_WIDTH, CHART_MIN_WIDTH = 1000, 480  # pixels; a landscape A4 page is about 1000 wide
+EXCEL_EPOCH = date(1899, 12, 30)
+# characters XML 1.0 cannot hold (as openpyxl refuses them): dropped from every text
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+WORKBOOK_OPTIONS: dict[str, object] = {
+    "constant_memory": True,
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
 
 
 @dataclass(frozen=True)
@@ -82,307 +79,50 @@ class Typed:
 class Block:
     columns: Sequence[Column]
     rows: Sequence[Sequence[object]]
-    table: str | None = None  # Excel table name (unique in the workbook); None: autofilter
-    totals: Sequence[object] | None = None  # a bold row below the list, outside filter/table
+    totals: Sequence[object] | None = None  # a bold row below the list, outside the filter
     heading: str | None = None  # a bold line above the block's header (not on the first block)
 
 
 @dataclass(frozen=True)
 class Placed:
-    """Where a block's header and rows landed, for charts that refer to them."""
+    """Where a block's header and rows landed (1-based rows), for charts that refer to them."""
 
     header_row: int
     first_row: int
     last_row: int  # equal to header_row when there are no rows
 
 
-def xml_escape(text: str) -> str:
-    """Text as XML character data."""
-    if "&" in text or "<" in text or ">" in text or "\r" in text:
-        return text.translate(_XML_ESCAPES)
-    return text
+@dataclass(frozen=True)
+class Page:
+    """What the page header and footer of every sheet of a workbook say."""
+
+    title: str  # the report: "Premies kwalificerend werkplekleren"
+    period: str  # "Schooljaar 2024-2025" or "Peildatum 01/09/2025"
+    office: str  # "Alle kantoren" or the office
+    run_id: str
 
 
 def clean_text(value: str) -> str:
     """Text Excel can hold: no control characters, at most 32,767 characters."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+    return _ILLEGAL.sub("", value)[:MAX_TEXT]
 
 
-class _RowWriter:
-    """Writes rows of plain values straight into a write-only sheet's XML stream.
-
-    openpyxl builds a Cell object per value and decides its type from the value, which
-    costs most of the time of a large sheet and turns a string starting with '=' into a
-    formula. Here every str becomes an inline string (never a formula or an error value),
-    numbers and dates get the style of their column kind, and a row is one XML element.
-    It hooks into openpyxl 3.1's write-only internals (`_get_writer`, `_values_to_row`,
-    `_writer.write_row`, `_writer.out`); the tests read every workbook back, so a change
-    there shows. The rows go as text to a file of their own, and only a marker into the
-    sheet's XML stream: parsing each row into an lxml element to have it serialised again
-    took half the time of a 100,000-agreement run's reports. `save_workbook` splices them.
-    """
-
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
-        self.ws = ws
-        self.epoch = ws.parent.epoch
-        self.styles = {kind: self._style_id(fmt, None) for kind, fmt in NUMBER_FORMATS.items()}
-        self.bold = {kind: self._style_id(fmt, BOLD) for kind, fmt in NUMBER_FORMATS.items()}
-        self.bold["text"] = self._style_id(None, BOLD)
-        header = WriteOnlyCell(ws)
-        header.font, header.fill = HEADER_FONT, HEADER_FILL
-        self.header = str(header.style_id)
-        # rows are appended as ready lists and written by `write_row` below
-        ws._get_writer()
-        ws._values_to_row = lambda values, row_idx: values
-        ws._writer.write_row = self.write_row
-        self.rows_file: Path | None = None
-        self._rows_out: IO[str] | None = None
-        self._keep = False  # the rows file belongs to a sheet cache, which removes it
-        self._source: _RowWriter | None = None  # the writer whose rows this sheet repeats
-        cache = _CACHE[-1] if _CACHE else None
-        # text value -> its <is> element (values repeat, also across the sheets of a cache)
-        self._cells: dict[str, str] = cache.cells if cache else {}
-        self._dates: dict[date, str] = cache.dates if cache else {}
-        self._attrs: dict[tuple[tuple[str, ...], str, int], list[str]] = {}
-        _ROW_FILES[ws._writer.out] = self
-
-    def _style_id(self, fmt: str | None, font: Font | None) -> str:
-        """Register a cell style with the workbook; its index as the XML attribute."""
-        cell = WriteOnlyCell(self.ws)
-        if fmt:
-            cell.number_format = fmt
-        if font:
-            cell.font = font
-        return str(cell.style_id)
-
-    def style_key(self) -> tuple[object, ...]:
-        """What the XML of a row depends on besides its values: style indexes and epoch."""
-        return (
-            tuple(sorted(self.styles.items())),
-            tuple(sorted(self.bold.items())),
-            self.header,
-            self.epoch,
-        )
-
-    def append(self, values: Sequence[object], kinds: Sequence[str], style: str = "") -> None:
-        """Queue one row: style '' (by kind), 'bold' or 'header'."""
-        self.ws.append((values, kinds, style))
-
-    def keep(self) -> None:
-        """Leave the rows file to the sheet cache: a later sheet may repeat it."""
-        self._keep = True
-
-    def repeat(self, source: _RowWriter) -> None:
-        """Write the rows another sheet of the same cache wrote, instead of new ones."""
-        self._source = source
-        self.ws.append((_REPEAT, (), ""))
-
-    def _cell_attrs(self, kinds: Sequence[str], style: str, n: int) -> list[str]:
-        """The style attribute of every column of a row (' s="3"' or '')."""
-        key = (tuple(kinds), style, n)
-        attrs = self._attrs.get(key)
-        if attrs is None:
-            ids = [self._style_for(kinds[i] if i < len(kinds) else "text", style) for i in range(n)]
-            attrs = self._attrs[key] = [f' s="{s}"' if s else "" for s in ids]
-        return attrs
-
-    def _open_rows(self, xf: object) -> None:
-        """Put the marker in the sheet's XML and open the file the rows go to."""
-        xf.write(Comment(_ROWS_MARK))
-        fd, name = tempfile.mkstemp(prefix="duaal-rows-", suffix=".xml")
-        self.rows_file = Path(name)
-        # ASCII with character references, as lxml's xmlfile writes the rest of the sheet
-        self._rows_out = os.fdopen(
-            fd, "w", encoding="ascii", errors="xmlcharrefreplace", newline=""
-        )
-
-    def write_row(
-        self, xf: object, row: tuple[Sequence[object], Sequence[str], str], row_idx: int
-    ) -> None:
-        """Serialise one row of values as <row><c .../>...</row>."""
-        values, kinds, style = row
-        if values is _REPEAT:
-            xf.write(Comment(_ROWS_MARK))
-            return
-        if self._rows_out is None:
-            self._open_rows(xf)
-        r = str(row_idx)
-        attrs = self._cell_attrs(kinds, style, len(values))
-        cells, dates = self._cells, self._dates
-        parts = ['<row r="', r, '">']
-        for col, value in enumerate(values):
-            cls = value.__class__
-            if cls is str:
-                inline = cells.get(value)
-                if inline is None:
-                    inline = cells[value] = _inline_string(value)
-                parts += ('<c r="', LETTERS[col], r, '"', attrs[col], ' t="inlineStr">', inline)
-                parts.append("</c>")
-            elif value is None:
-                continue
-            elif cls is int:
-                parts += ('<c r="', LETTERS[col], r, '"', attrs[col], ' t="n"><v>', str(value))
-                parts.append("</v></c>")
-            elif cls is float:
-                parts += ('<c r="', LETTERS[col], r, '"', attrs[col], ' t="n"><v>', repr(value))
-                parts.append("</v></c>")
-            elif cls is date:
-                number = dates.get(value)
-                if number is None:
-                    number = dates[value] = str(to_excel(value, self.epoch))
-                parts += ('<c r="', LETTERS[col], r, '"', attrs[col], ' t="n"><v>', number)
-                parts.append("</v></c>")
-            else:
-                kind = kinds[col] if col < len(kinds) else "text"
-                parts.append(self._other_cell(value, kind, style, LETTERS[col] + r))
-        if len(parts) == 3:
-            self._rows_out.write(f'<row r="{r}"/>')
-            return
-        parts.append("</row>")
-        self._rows_out.write("".join(parts))
-
-    def _other_cell(self, value: object, kind: str, style: str, ref: str) -> str:
-        """A cell of a less common type: Typed, bool, datetime, Decimal and the like."""
-        if isinstance(value, Typed):
-            value, kind = value.value, value.kind
-        if value is None:
-            return ""
-        style_id = self._style_for(kind, style)
-        ref = f'r="{ref}"' + (f' s="{style_id}"' if style_id else "")
-        if isinstance(value, str):
-            inline = self._cells.get(value)
-            if inline is None:
-                inline = self._cells[value] = _inline_string(value)
-            return f'<c {ref} t="inlineStr">{inline}</c>'
-        if isinstance(value, bool):
-            return f'<c {ref} t="b"><v>{int(value)}</v></c>'
-        if isinstance(value, date):
-            return f'<c {ref} t="n"><v>{to_excel(value, self.epoch)}</v></c>'
-        number = repr(value) if isinstance(value, float) else str(value)
-        return f'<c {ref} t="n"><v>{number}</v></c>'
-
-    def close_rows(self) -> None:
-        """Finish the rows file (it may be read again for a sheet that repeats it)."""
-        if self._rows_out is not None and not self._rows_out.closed:
-            self._rows_out.close()
-
-    def splice(self, sheet_xml: bytes, out: IO[bytes]) -> None:
-        """Write the sheet's XML with the rows in place of their marker, then drop the rows."""
-        source = self._source or self
-        if source._rows_out is None:
-            out.write(sheet_xml)
-            return
-        source.close_rows()
-        head, tail = sheet_xml.split(f"<!--{_ROWS_MARK}-->".encode(), 1)
-        out.write(head)
-        with source.rows_file.open("rb") as rows:
-            shutil.copyfileobj(rows, out, 1 << 20)
-        out.write(tail)
-        if not self._keep and self._source is None:
-            self.rows_file.unlink(missing_ok=True)
-
-    def discard(self) -> None:
-        """Drop the rows file of a sheet that is not saved."""
-        self.close_rows()
-        if self._rows_out is not None and not self._keep:
-            self.rows_file.unlink(missing_ok=True)
-
-    def _style_for(self, kind: str, style: str) -> str | None:
-        """The style index of a cell."""
-        if style == "header":
-            return self.header
-        if style == "bold":
-            return self.bold.get(kind, self.bold["text"])
-        return self.styles.get(kind)
+def _header_text(text: str) -> str:
+    """Text inside a page header or footer: '&' is a control character there."""
+    return clean_text(text).replace("&", "&&")
 
 
-_REPEAT: list[object] = []  # the one "row" of a sheet that repeats a cached sheet's rows
-
-
-class _SheetCache:
-    """Sheets already written in this scope: their column widths and rows, by content."""
-
-    def __init__(self) -> None:
-        self.sheets: dict[tuple[object, ...], tuple[list[float], _RowWriter]] = {}
-        self.cells: dict[str, str] = {}
-        self.dates: dict[date, str] = {}
-
-    def close(self) -> None:
-        """Remove the rows files the cache kept."""
-        for _, writer in self.sheets.values():
-            writer.close_rows()
-            if writer.rows_file is not None:
-                writer.rows_file.unlink(missing_ok=True)
-        self.sheets.clear()
-
-
-_CACHE: list[_SheetCache] = []
-
-
-@contextmanager
-def sheet_cache() -> Iterator[None]:
-    """Within it, a sheet whose blocks equal an earlier sheet's reuses that sheet's rows.
-
-    The premies workbook of an office repeats the office's sheet of the premies workbook of
-    all offices, and every year's conformiteit workbook repeats the same findings: their
-    rows are serialised once and copied into each workbook.
-    """
-    cache = _SheetCache()
-    _CACHE.append(cache)
-    try:
-        yield
-    finally:
-        _CACHE.remove(cache)
-        cache.close()
-
-
-def _sheet_key(blocks: Sequence[Block]) -> tuple[object, ...] | None:
-    """What a sheet's widths and rows depend on (not its table names); None if unhashable."""
-    key = tuple(
-        (
-            tuple(block.columns),
-            tuple(map(tuple, block.rows)),
-            None if block.totals is None else tuple(block.totals),
-            block.heading,
-        )
-        for block in blocks
+def page_header(page: Page) -> str:
+    """Left: report and sheet; centre: school year or reference date; right: office."""
+    return (
+        f"&L{_header_text(page.title)}: &A"
+        f"&C{_header_text(page.period)}&R{_header_text(page.office)}"
     )
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
 
 
-if LXML:  # the comment must be of the kind openpyxl's xmlfile writes
-    from lxml.etree import Comment
-else:  # pragma: no cover - openpyxl without lxml
-    from xml.etree.ElementTree import Comment
-
-# write-only sheet XML file (openpyxl's temporary file) -> the writer holding its rows
-_ROW_FILES: dict[str, _RowWriter] = {}
-
-
-def _inline_string(value: str) -> str:
-    """The <is> element of a text cell; leading or trailing spaces kept."""
-    text = clean_text(value)
-    if not text:
-        return "<is><t/></is>"
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f"<is><t{space}>{xml_escape(text)}</t></is>"
-
-
-class _SplicingZipFile(ZipFile):
-    """A zip archive that puts each write-only sheet's rows back into its XML as it stores it."""
-
-    def write(self, filename: object, arcname: str | None = None, *args: object) -> None:
-        writer = _ROW_FILES.pop(str(filename), None)
-        if writer is None:
-            super().write(filename, arcname, *args)  # type: ignore[arg-type]
-            return
-        sheet_xml = Path(str(filename)).read_bytes()
-        with self.open(arcname or str(filename), "w", force_zip64=True) as out:
-            writer.splice(sheet_xml, out)
+def page_footer(page: Page) -> str:
+    """Left: the run; right: page N of M."""
+    return f"&LRun {_header_text(page.run_id)}&RPagina &P van &N"
 
 
 def _shown_width(value: object, kind: str) -> int:
@@ -434,124 +174,243 @@ def column_widths(blocks: Sequence[Block], extra: Sequence[str] = ()) -> list[fl
         for i, col in enumerate(block.columns):
             values = [row[i] for row in rows]
             # + 3: room for the filter button beside a header
-            widths[i] = max(widths[i], len(col.header) + 3, _column_width(values, col.kind))
+            header = min(len(col.header) + 3, HEADER_WIDTH)
+            widths[i] = max(widths[i], header, _column_width(values, col.kind))
     for i, text in enumerate(extra[:n]):
         widths[i] = max(widths[i], len(text))
     return [min(w + 2, MAX_WIDTH) for w in widths]
 
 
-def add_sheet(
-    wb: Workbook, title: str, blocks: Sequence[Block]
-) -> tuple[WriteOnlyWorksheet, list[Placed]]:
-    """Write a sheet of blocks: header of the first block frozen, every list filterable."""
-    ws = wb.create_sheet(title)
-    cache = _CACHE[-1] if _CACHE else None
-    key = _sheet_key(blocks) if cache is not None else None
-    cached = cache.sheets.get(key) if cache is not None and key is not None else None
-    if cached is not None:
-        widths = cached[0]
-    else:
-        widths = column_widths(blocks, [b.heading for b in blocks if b.heading])
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    # write-only sheets take panes and filters when they are set before the first row
-    ws.freeze_panes = "A2"
-    writer = _RowWriter(ws)
-    repeat = cached is not None and cached[1].style_key() == writer.style_key()
-    if repeat:
-        writer.repeat(cached[1])
-    elif cache is not None and key is not None:
-        writer.keep()
-        cache.sheets[key] = (widths, writer)
-    placed: list[Placed] = []
-    row_no = 0
-    for index, block in enumerate(blocks):
-        if index > 0:
-            if not repeat:
-                writer.append([], [])
-            row_no += 1
-            if block.heading:
-                if not repeat:
-                    writer.append([block.heading], ["text"], "bold")
-                row_no += 1
-        if not repeat:
-            writer.append([c.header for c in block.columns], [], "header")
-        header_row = row_no = row_no + 1
-        if not repeat:
-            kinds = [c.kind for c in block.columns]
-            for row in block.rows:
-                writer.append(row, kinds)
-        row_no += len(block.rows)
-        placed.append(Placed(header_row, header_row + 1, row_no))
-        _add_filter(ws, block, header_row, row_no, single=len(blocks) == 1)
-        if block.totals is not None:
-            if not repeat:
-                writer.append(block.totals, kinds, "bold")
-            row_no += 1
-    return ws, placed
+def header_lines(columns: Sequence[Column], widths: Sequence[float]) -> int:
+    """How many lines the longest wrapped header takes in its column."""
+    lines = 1
+    for column, width in zip(columns, widths, strict=False):
+        room = max(1, int(width) - 3)  # the filter button takes the rest
+        words, line, count = column.header.split(), 0, 1
+        for word in words:
+            if line and line + 1 + len(word) > room:
+                count, line = count + 1, len(word)
+            else:
+                line += (1 if line else 0) + len(word)
+        lines = max(lines, count)
+    return lines
 
 
-def _add_filter(ws: WriteOnlyWorksheet, block: Block, top: int, bottom: int, single: bool) -> None:
-    """An Excel table over a list with rows, else a sheet autofilter over its header."""
-    ref = f"A{top}:{get_column_letter(len(block.columns))}{bottom}"
-    if block.table and bottom > top:
-        table = Table(
-            displayName=block.table,
-            ref=ref,
-            autoFilter=AutoFilter(ref=ref),
-            tableColumns=[
-                TableColumn(id=i, name=clean_text(c.header))
-                for i, c in enumerate(block.columns, start=1)
-            ],
-            tableStyleInfo=TableStyleInfo(name=TABLE_STYLE, showRowStripes=True),
-        )
-        with warnings.catch_warnings():
-            # openpyxl warns on every write-only table; the columns are set above
-            warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
-            ws.add_table(table)
-    elif single:
-        ws.auto_filter.ref = ref
-
-
-def add_bar_chart(ws: WriteOnlyWorksheet, title: str, value_col: int, placed: Placed) -> None:
-    """A column chart of one column against the first (the labels), below the list."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = title
-    chart.y_axis.title = "Bedrag (EUR)"
-    chart.y_axis.numFmt = "#,##0"
-    chart.legend = None
-    top, first, last = placed.header_row, placed.first_row, placed.last_row
-    chart.add_data(
-        Reference(ws, min_col=value_col, min_row=top, max_row=last), titles_from_data=True
-    )
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    chart.width, chart.height = 18, 9
-    ws.add_chart(chart, f"A{last + 4}")
-
-
-def new_workbook() -> Workbook:
-    """An empty write-only workbook."""
-    return Workbook(write_only=True)
-
-
-def save_workbook(wb: Workbook, path: Path, stamp: datetime) -> Path:
-    """Save with created/modified set to the run's own time instead of the wall clock."""
+def _create(path: Path) -> IO[bytes]:
+    """Open a new file for writing: every workbook file is created here, and only here."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.properties.creator = "duaal"
-    wb.properties.lastModifiedBy = "duaal"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    # openpyxl's save_workbook would overwrite `modified` with now(); ExcelWriter does not
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with _SplicingZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).save()
-    finally:
-        for ws in wb.worksheets:
-            writer = getattr(ws, "_writer", None)
-            leftover = _ROW_FILES.pop(getattr(writer, "out", None), None)
-            if leftover is not None:
-                leftover.discard()
-    tmp.replace(path)
-    return path
+    return path.open("wb")
+
+
+class Sheet:
+    """A worksheet being written, row by row, and the widths of its columns."""
+
+    def __init__(self, book: Book, ws: Worksheet, widths: Sequence[float]) -> None:
+        self.book, self.ws, self.widths = book, ws, list(widths)
+        self.name = ws.get_name()
+
+
+class Book:
+    """One workbook being written to `path`; `close` (or leaving the `with`) finishes it.
+
+    The file is written under a temporary name and renamed when complete, so a reader never
+    opens half a workbook; a failed write leaves no file behind."""
+
+    def __init__(self, path: Path, page: Page, stamp: datetime) -> None:
+        self.path, self.page = path, page
+        self._tmp = path.with_name(path.name + ".tmp")
+        self._out = _create(self._tmp)
+        self.wb = xlsxwriter.Workbook(self._out, WORKBOOK_OPTIONS)
+        # created (and modified) are the run's own time, so a rewrite gives the same file
+        self.wb.set_properties({"author": "duaal", "created": stamp})
+        add = self.wb.add_format
+        # right-aligned: a '< 5' or '—' in a column of numbers lines up with the numbers
+        self.plain = {
+            kind: add({"num_format": fmt, "align": "right"}) for kind, fmt in NUMBER_FORMATS.items()
+        }
+        self.bold = {
+            k: add({"num_format": f, "bold": True, "align": "right"})
+            for k, f in NUMBER_FORMATS.items()
+        }
+        self.bold["text"] = add({"bold": True})
+        self.header = add(
+            {
+                "bold": True,
+                "font_color": HEADER_COLOR,
+                "bg_color": HEADER_FILL,
+                "text_wrap": True,
+                "valign": "top",
+            }
+        )
+        self._dates: dict[date, int] = {}
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
+
+    def close(self) -> Path:
+        """Finish the workbook and put it in place."""
+        try:
+            self.wb.close()
+        finally:
+            self._out.close()
+        self._tmp.replace(self.path)
+        return self.path
+
+    def discard(self) -> None:
+        """Drop a workbook that could not be finished."""
+        self._out.close()
+        self._tmp.unlink(missing_ok=True)
+
+    def add_sheet(self, title: str, blocks: Sequence[Block]) -> tuple[Sheet, list[Placed]]:
+        """Write a sheet of blocks: header of the first block frozen, the first list filtered."""
+        ws = self.wb.add_worksheet(title)
+        widths = column_widths(blocks, [b.heading for b in blocks if b.heading])
+        for i, width in enumerate(widths):
+            ws.set_column(i, i, width)
+        ws.freeze_panes(1, 0)
+        self._print_setup(ws)
+        placed: list[Placed] = []
+        row = 0  # 0-based index of the next row to write
+        for index, block in enumerate(blocks):
+            if index > 0:
+                row += 1  # an empty line between blocks
+                if block.heading:
+                    ws.write_string(row, 0, clean_text(block.heading), self.bold["text"])
+                    row += 1
+            header = row
+            lines = header_lines(block.columns, widths)
+            if lines > 1:
+                ws.set_row(row, LINE_HEIGHT * lines)
+            for col, column in enumerate(block.columns):
+                ws.write_string(row, col, clean_text(column.header), self.header)
+            row = self._write_rows(ws, row + 1, block.rows, [c.kind for c in block.columns])
+            placed.append(Placed(header + 1, header + 2, row))
+            if index == 0:
+                # one filter a sheet: over the first list, without its totals
+                ws.autofilter(header, 0, max(row - 1, header), len(block.columns) - 1)
+            if block.totals is not None:
+                kinds = [c.kind for c in block.columns]
+                row = self._write_rows(ws, row, [block.totals], kinds, self.bold)
+        return Sheet(self, ws, widths), placed
+
+    def _print_setup(self, ws: Worksheet) -> None:
+        """Landscape A4, one page wide, header row on every page, page header and footer."""
+        ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.set_header(page_header(self.page))
+        ws.set_footer(page_footer(self.page))
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+
+    def _write_rows(
+        self,
+        ws: Worksheet,
+        first: int,
+        rows: Sequence[Sequence[object]],
+        kinds: Sequence[str],
+        formats: dict[str, Any] | None = None,
+    ) -> int:
+        """Write rows from row index `first`; the index after the last one written."""
+        formats = formats or self.plain
+        text_format = formats.get("text")
+        cell_formats = [formats.get(k, text_format) for k in kinds]
+        n_kinds = len(kinds)
+        write_string, write_number = ws.write_string, ws.write_number
+        dates = self._dates
+        r = first
+        for values in rows:
+            for col, value in enumerate(values):
+                cls = value.__class__
+                if cls is str:
+                    if not value.isprintable():
+                        value = clean_text(value)
+                    elif len(value) > MAX_TEXT:
+                        value = value[:MAX_TEXT]
+                    write_string(r, col, value, cell_formats[col] if col < n_kinds else None)
+                elif value is None:
+                    continue
+                elif cls is int or cls is float:
+                    write_number(r, col, value, cell_formats[col] if col < n_kinds else None)
+                elif cls is date:
+                    serial = dates.get(value)
+                    if serial is None:
+                        serial = dates[value] = (value - EXCEL_EPOCH).days
+                    write_number(r, col, serial, cell_formats[col] if col < n_kinds else None)
+                else:
+                    kind = kinds[col] if col < n_kinds else "text"
+                    self._write_other(ws, r, col, value, kind, formats)
+            r += 1
+        return r
+
+    def _write_other(
+        self, ws: Worksheet, r: int, col: int, value: object, kind: str, formats: dict[str, Any]
+    ) -> None:
+        """A cell of a less common type: Typed, bool, datetime, Decimal and the like."""
+        if isinstance(value, Typed):
+            value, kind = value.value, value.kind
+        fmt = formats.get(kind, formats.get("text"))
+        if value is None:
+            return
+        if isinstance(value, str):
+            ws.write_string(r, col, clean_text(value), fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, col, value, fmt)
+        elif isinstance(value, datetime):
+            ws.write_datetime(r, col, value, fmt)
+        elif isinstance(value, date):
+            ws.write_number(r, col, (value - EXCEL_EPOCH).days, fmt)
+        elif isinstance(value, int | float | Decimal):
+            ws.write_number(r, col, float(value) if isinstance(value, Decimal) else value, fmt)
+        else:
+            ws.write_string(r, col, clean_text(str(value)), fmt)
+
+    def add_bar_chart(
+        self,
+        sheet: Sheet,
+        title: str,
+        placed: Placed,
+        categories: int,
+        values: Sequence[int],
+        y_title: str = "Bedrag (EUR)",
+        at_row: int | None = None,
+    ) -> None:
+        """A column chart of one or more columns (1-based) against a label column.
+
+        Placed below the list (or at `at_row`), as wide as the sheet's columns print, within
+        a landscape page; no chart for a list without rows."""
+        if placed.last_row < placed.first_row:
+            return
+        chart = self.wb.add_chart({"type": "column"})
+        first, last = placed.first_row - 1, placed.last_row - 1
+        for col in values:
+            chart.add_series(
+                {
+                    "name": [sheet.name, placed.header_row - 1, col - 1],
+                    "categories": [sheet.name, first, categories - 1, last, categories - 1],
+                    "values": [sheet.name, first, col - 1, last, col - 1],
+                }
+            )
+        chart.set_title({"name": title})
+        chart.set_y_axis({"name": y_title, "num_format": "#,##0"})
+        if len(values) == 1:
+            chart.set_legend({"none": True})
+        else:
+            chart.set_legend({"position": "bottom"})
+        # the sheet prints one page wide: a chart no wider than its columns keeps the scale
+        columns_px = sum(int(w * 7 + 5) for w in sheet.widths)
+        width = max(CHART_MIN_WIDTH, min(CHART_MAX_WIDTH, columns_px))
+        chart.set_size({"width": width, "height": int(width * 0.45)})
+        row = placed.last_row + 3 if at_row is None else at_row
+        sheet.ws.insert_chart(row, 0, chart)

@@ -32,11 +32,14 @@ FILE_COLUMNS = (
 )
 
 
-def run_rows(run: RunInfo, school_year: str, with_hash: bool = True) -> list[tuple[str, object]]:
-    """Run id, reference date, times and versions."""
+def run_rows(
+    run: RunInfo, school_year: str | None, with_hash: bool = True
+) -> list[tuple[str, object]]:
+    """Run id, school year (None: a workbook of the whole run), reference date, times and
+    versions."""
     rows: list[tuple[str, object]] = [
         ("Run-ID", run.run_id),
-        ("Schooljaar", school_year),
+        *([("Schooljaar", school_year)] if school_year else []),
         ("Peildatum (as_of)", Typed(run.as_of, "date")),
         ("Run gestart", Typed(run.started_at, "datetime")),
         ("Run beëindigd", Typed(run.finished_at, "datetime")),
@@ -48,7 +51,7 @@ def run_rows(run: RunInfo, school_year: str, with_hash: bool = True) -> list[tup
     return rows
 
 
-def parameter_rows(run: RunInfo, school_year: str) -> list[tuple[str, object]]:
+def parameter_rows(run: RunInfo, school_year: str | None) -> list[tuple[str, object]]:
     """The main rule parameters, in Dutch, as the run recorded them."""
     p, c = run.config.premium, run.config.compliance
     amounts = {a["school_year"]: a for a in p["amounts"]}.get(school_year)
@@ -106,7 +109,7 @@ def file_rows(files: Sequence[Row]) -> list[tuple[object, ...]]:
 
 def toelichting_blocks(
     run: RunInfo,
-    school_year: str,
+    school_year: str | None,
     *,
     files: Sequence[Row] | None,
     codes: Sequence[tuple[str, str]] = (),
@@ -118,25 +121,16 @@ def toelichting_blocks(
     """Run and parameters, then notes, then input files (when given), then a code list,
     then (when a table is named) the meaning of its columns from the data dictionary."""
     facts = [*run_rows(run, school_year, with_hash), *parameter_rows(run, school_year), *notes]
-    blocks = [Block(KEY_VALUE, facts, table="Toelichting")]
+    blocks = [Block(KEY_VALUE, facts)]
     if files is not None:
-        blocks.append(
-            Block(
-                FILE_COLUMNS, file_rows(files), table="Invoerbestanden", heading="Invoerbestanden"
-            )
-        )
+        blocks.append(Block(FILE_COLUMNS, file_rows(files), heading="Invoerbestanden"))
     if codes:
-        blocks.append(
-            Block(
-                (Column("Code"), Column("Betekenis")), codes, table="Codes", heading=codes_heading
-            )
-        )
+        blocks.append(Block((Column("Code"), Column("Betekenis")), codes, heading=codes_heading))
     if glossary:
         blocks.append(
             Block(
                 (Column("Gegeven"), Column("Betekenis")),
                 glossary_rows(glossary),
-                table="Begrippen",
                 heading="Begrippen",
             )
         )

@@ -1,10 +1,10 @@
-"""The entry point: every workbook of a run, per school year, under reports/<school year>/.
+"""The entry point: every workbook of a run.
 
-Everything is read from the database first. The workbooks are then written in groups that
-repeat each other's sheets (a year's premies workbooks; every year's conformiteit), each
-group in one process with a sheet cache, and, on a machine with more than one CPU, the
-groups in a few forked processes: they share the loaded rows copy-on-write, never touch
-the database connection, and only write files.
+Premies and federatie per school year under reports/<school year>/; conformiteit once for
+the run, judged at as_of, under reports/conformiteit/ (conformiteit_<as_of>.xlsx and one
+per office). Everything is read from the database first. The workbooks are then written,
+on a machine with more than one CPU, in a few forked processes: they share the loaded rows
+copy-on-write, never touch the database connection, and only write files.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 
 import duckdb
 
-from duaal.workbooks.conformiteit import write_conformiteit
+from duaal.privacy import make_private_dir, private_files
+from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (
     decision_years,
     load_brussels_mentors,
@@ -29,15 +31,16 @@ from duaal.workbooks.data import (
     load_input_files,
     load_quarantine,
     load_run,
+    load_run_checks,
 )
-from duaal.workbooks.federatie import write_federatie
-from duaal.workbooks.labels import office_slug, ordered_offices
+from duaal.workbooks.federatie import write_federatie, year_figures
+from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.workbooks.premies import office_of, write_premies
-from duaal.workbooks.style import sheet_cache
 from transforms.loading import die_with_parent
 
 Job = Callable[[], Path]
 MAX_WORKERS = 2
+CONFORMITEIT = "conformiteit"  # the folder of the run's compliance workbooks
 
 # the groups of the write in progress, read by the forked workers by index (never pickled)
 _GROUPS: list[list[Job]] = []
@@ -45,55 +48,67 @@ _GROUPS: list[list[Job]] = []
 
 @dataclass(frozen=True)
 class ReportPlan:
-    """The workbooks to write, in groups that share sheets, and the order of their paths."""
+    """The workbooks to write, in groups (each one process's work), and their paths in order."""
 
     groups: list[list[Job]]
     paths: list[Path]
 
 
+def conformiteit_path(reports_dir: Path, as_of: date, office: str | None = None) -> Path:
+    """reports/conformiteit/conformiteit_<as_of>.xlsx, or ..._<office>.xlsx for an office."""
+    suffix = f"_{office_slug(office)}" if office else ""
+    return reports_dir / CONFORMITEIT / f"conformiteit_{as_of.isoformat()}{suffix}.xlsx"
+
+
 def plan_reports(
     con: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path, school_years: Sequence[str]
 ) -> ReportPlan:
-    """Load every row the workbooks show and plan the workbooks of every school year."""
+    """Load every row the workbooks show and plan the workbooks of the run."""
     run = load_run(con, run_id)
     years = list(school_years) or decision_years(con, run_id)
     findings = load_findings(con, run_id)
     files = load_input_files(con, run_id)
     quarantine = load_quarantine(con, run_id)
-    premies: list[list[Job]] = []
-    conformiteit: list[Job] = []
-    federatie: list[Job] = []
+    inputs = ComplianceInputs(findings, quarantine, files, load_run_checks(con, run_id))
+    large: list[Job] = []  # the workbooks of every office: written first, they take longest
+    small: list[Job] = []
     paths: list[Path] = []
+    # the federation figures of every school year of the run, protected once: each
+    # federatie workbook shows them side by side, with the same cells hidden
+    every_year = sorted({*decision_years(con, run_id), *years})
+    decided = {y: load_decisions(con, run_id, y) for y in every_year}
+    figures = {y: year_figures(run, y, decided[y], findings) for y in every_year}
     for year in years:
         folder = reports_dir / year
-        decisions = load_decisions(con, run_id, year)
+        decisions = decided[year]
         brussels = load_brussels_mentors(con, year)
         offices = ordered_offices({d["office"] for d in decisions})
         path = folder / f"premies_{year}.xlsx"
-        group = [partial(write_premies, path, run, year, offices, decisions, brussels, files)]
+        large.append(partial(write_premies, path, run, year, offices, decisions, brussels, files))
         paths.append(path)
         for office in offices:
             mine = [d for d in decisions if office_of(d) == office]
             path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
-            group.append(partial(write_premies, path, run, year, [office], mine, brussels, files))
+            small.append(partial(write_premies, path, run, year, [office], mine, brussels, files))
             paths.append(path)
-        premies.append(group)
-        path = folder / f"conformiteit_{year}.xlsx"
-        conformiteit.append(
-            partial(write_conformiteit, path, run, year, findings, quarantine, files)
-        )
-        paths.append(path)
         path = folder / f"federatie_{year}.xlsx"
-        federatie.append(partial(write_federatie, path, run, year, decisions, findings))
+        small.append(partial(write_federatie, path, run, figures[year], list(figures.values())))
         paths.append(path)
-    # conformiteit first: its group takes longest to write; federatie's is the shortest
-    return ReportPlan([conformiteit, *premies, federatie], paths)
+    path = conformiteit_path(reports_dir, run.as_of)
+    large.append(partial(write_conformiteit, path, run, None, inputs))
+    paths.append(path)
+    found = {f["office"] for f in findings} | {q["office"] for q in quarantine}
+    for office in ordered_offices(found):
+        if office != NO_OFFICE:
+            path = conformiteit_path(reports_dir, run.as_of, office)
+            small.append(partial(write_conformiteit, path, run, office, inputs))
+            paths.append(path)
+    return ReportPlan([[job] for job in (*large, *small)], paths)
 
 
 def write_group(jobs: Sequence[Job]) -> list[Path]:
-    """Write the workbooks of one group, in order, sharing the sheets they repeat."""
-    with sheet_cache():
-        return [job() for job in jobs]
+    """Write the workbooks of one group, in order."""
+    return [job() for job in jobs]
 
 
 def _write_group_at(index: int) -> list[Path]:
@@ -135,12 +150,17 @@ def write_reports(
     reports_dir: Path,
     school_years: Sequence[str] = (),
     workers: int | None = None,
+    share_group: str = "",
 ) -> list[Path]:
     """Write premies, office, conformiteit and federatie workbooks; returns their paths.
 
+    They hold personal data, so they are created readable by their owner only, or by
+    `share_group` (the folders are made that group's, so what is created inside is too).
     workers: processes writing workbooks (None: one per CPU, at most MAX_WORKERS)."""
-    plan = plan_reports(con, run_id, reports_dir, school_years)
-    written = write_groups(plan.groups, report_workers() if workers is None else workers)
+    with private_files(share_group):
+        make_private_dir(reports_dir, share_group)
+        plan = plan_reports(con, run_id, reports_dir, school_years)
+        written = write_groups(plan.groups, report_workers() if workers is None else workers)
     if sorted(written) != sorted(plan.paths):
         raise RuntimeError("the workbooks written are not the workbooks planned")
     return plan.paths

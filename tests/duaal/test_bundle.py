@@ -181,6 +181,7 @@ def test_audit_writes_the_bundle_of_a_real_run(tmp_path, capsys):
     code = main(["audit", summary.run_id, "--db", str(settings.db), "--bundle", str(out)])
     assert code == 0
     assert f"bundle: {out} (10 members and manifest.json)" in capsys.readouterr().out
+    assert oct(out.stat().st_mode & 0o777) == "0o600", "the evidence holds personal data"
     moved = tmp_path / "elsewhere" / "evidence.zip"
     moved.parent.mkdir()
     shutil.move(out, moved)
