@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNINGS = 0, 1, 2, 3, 4
+FLOW_COMMANDS = frozenset({"run", "demo"})  # the commands that run a Prefect flow
 
 
 def _school_year_arg(text: str) -> str:
@@ -45,8 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, parents=[common])
 
-    def paths(p: argparse.ArgumentParser, *, run: bool = False, dated: bool = True) -> None:
+    def paths(
+        p: argparse.ArgumentParser, *, run: bool = False, dated: bool = True, writes: bool = False
+    ) -> None:
         p.add_argument("--db", help="DuckDB file (default data/processed/duaal.duckdb)")
+        if not run:
+            p.add_argument(
+                "--lock-timeout-s", help="seconds to wait in all for a database in use (60)"
+            )
+        if writes:  # the command writes files with personal data
+            p.add_argument(
+                "--share-group", help="group that may read outputs with personal data (none)"
+            )
         if run:
             p.add_argument("--raw", help="folder of exports (default data/raw)")
             p.add_argument("--reports", help="report folder (default reports)")
@@ -100,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--school-year", dest="export_school_year", metavar="YYYY-YYYY")
     export.add_argument("--from", dest="from_run", help="changes: the earlier run")
     export.add_argument("--to", dest="to_run", help="changes: the later run")
-    paths(export)
+    paths(export, writes=True)
 
     diff = command("diff", "what changed between two completed runs")
     diff.add_argument("--from", dest="from_run", help="the earlier run (default: the one before)")
@@ -110,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit = command("audit", "recompute a past run and compare its digests")
     audit.add_argument("run_id")
     audit.add_argument("--bundle", type=Path, help="also write the run's evidence to FILE.zip")
-    paths(audit)
+    paths(audit, writes=True)
 
     verify = command("verify", "check an evidence bundle, without the database")
     verify.add_argument("bundle", type=Path, help="FILE.zip written by audit --bundle")
@@ -136,7 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="school year, e.g. 2024-2025 (default: the current one minus retention_school_years)",
     )
     purge.add_argument("--dry-run", action="store_true", help="count what would be purged")
-    paths(purge)
+    purge.add_argument(
+        "--retention-school-years", help="school years personal data is kept (default 7)"
+    )
+    paths(purge, writes=True)
 
     serve = command("serve", "serve the scheduled deployments with Prefect")
     paths(serve, run=True, dated=False)
@@ -164,6 +178,7 @@ _SETTING_ARGS = (
     "max_volume_drop",
     "max_quarantine_share",
     "share_group",
+    "retention_school_years",
     "sample_agreements",
     "sample_seed",
 )
@@ -335,13 +350,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Print what changed between two completed runs."""
-    from duaal.changes import compute_changes, format_table
+    from duaal.changes import NotEnoughRuns, compute_changes, format_table
     from duaal.db import connect
 
     settings = _settings(args)
     con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
     try:
         changes = compute_changes(con, args.from_run, args.to_run)
+    except NotEnoughRuns as exc:
+        if args.from_run or args.to_run:
+            raise
+        print(f"diff: nothing to compare yet: {exc}")
+        return EXIT_OK
     finally:
         con.close()
     sys.stdout.write(format_table(changes))
@@ -351,8 +371,26 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     """Print the story of a learner's decisions, or of a mentor, as the run decided them."""
     from duaal.explain import explain_learner, explain_mentor
+    from duaal.settings import UsageError
+    from transforms.identifiers import (
+        InvalidIdentifier,
+        is_pseudonym,
+        normalise_insz,
+        normalise_kbo,
+    )
 
     settings = _settings(args)
+    for flag, value, check in (
+        ("--learner", args.learner, normalise_insz),
+        ("--mentor", args.mentor, normalise_insz),
+        ("--company", args.company, normalise_kbo),
+    ):
+        if value is not None and not is_pseudonym(value.strip()):
+            try:
+                check(value)
+            except InvalidIdentifier as exc:
+                what = "an ondernemingsnummer (KBO)" if flag == "--company" else "an INSZ"
+                raise UsageError(f"{flag} {value}: not {what} ({exc})") from None
     if args.mentor:
         story = explain_mentor(
             settings.db, args.mentor, run_id=args.run_id, timeout_s=settings.lock_timeout_s
@@ -461,10 +499,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
     """Purge (or count, with --dry-run) the personal data of closed school years."""
     from duaal.db import connect
     from duaal.pipeline import code_version
-    from duaal.purge import MissingKey, default_before, pseudonym_key, purge
+    from duaal.purge import MissingKey, default_before, pseudonym_key, purge, school_year_of
+    from duaal.settings import UsageError
 
     settings = _settings(args)
     before = args.before or default_before(settings.as_of, settings.retention_school_years)
+    current = school_year_of(settings.as_of)
+    if before > current:
+        raise UsageError(
+            f"--before {before}: later than the current school year {current}; people whose "
+            "agreements run now would be purged"
+        )
     try:
         key: bytes | None = pseudonym_key()
     except MissingKey as exc:
@@ -559,9 +604,14 @@ def _failure(command: str, exc: BaseException) -> str:
         if stages and stages[0] not in ("open", "ingest")
         else ""
     )
+    log = (
+        "the traceback is in the flow run's log in Prefect, and "
+        if command in FLOW_COMMANDS
+        else ""
+    )
     return (
         f"duaal {command} failed{where}: {type(exc).__name__}: {exc}\n"
-        f"{recorded}the traceback is in the flow run's log in Prefect, and --debug shows it here"
+        f"{recorded}{log}--debug shows the traceback here"
     )
 
 

@@ -32,6 +32,7 @@ from duaal.checks import (
     store_checks,
 )
 from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS, claim, connect, release, transaction
+from duaal.privacy import make_private_dir
 from duaal.settings import Settings
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
@@ -443,6 +444,8 @@ def execute(
             progress("rules: building models")
             timed("rules", rules_stage)(con, config, settings.as_of)
             progress("validate: running the expectation suites")
+            # the Data Docs quote failing values: the report folder is private or the group's
+            make_private_dir(settings.reports, settings.share_group)
             docs_dir = settings.reports / "datakwaliteit"
             outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
             summary.staging_warnings = list(outcome.failed_staging)

@@ -136,7 +136,7 @@ def restrict_existing(path: Path, group: str = "") -> None:
         return  # another member of the group made it: theirs to keep right
     if group:
         os.chown(path, -1, group_id(group))
-        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & SHARED_FILE_MODE)
+        os.chmod(path, SHARED_FILE_MODE)  # the group may read it, others not
     else:
         os.chmod(path, stat.S_IMODE(path.stat().st_mode) & PRIVATE_FILE_MODE)
 

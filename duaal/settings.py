@@ -206,6 +206,18 @@ def _cron(value: object) -> str:
     return str(value)
 
 
+def _group(value: object) -> str:
+    import grp
+
+    name = str(value).strip()
+    if name:
+        try:
+            grp.getgrnam(name)
+        except KeyError:
+            raise ValueError("is not a group on this machine") from None
+    return name
+
+
 def _school_years(value: object) -> tuple[str, ...]:
     items = value.replace(";", ",").split(",") if isinstance(value, str) else value
     return tuple(parse_school_year_setting(str(v)) for v in items if str(v).strip())  # type: ignore[union-attr]
@@ -226,6 +238,7 @@ _CONVERT: dict[str, Callable[[object], object]] = {
     "max_volume_drop": _share,
     "max_quarantine_share": _share,
     "timezone": _timezone,
+    "share_group": _group,
     "ingest_cron": _cron,
     "reports_cron": _cron,
 }

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -43,7 +44,8 @@ MAX_WORKERS = 2
 CONFORMITEIT = "conformiteit"  # the folder of the run's compliance workbooks
 
 # the groups of the write in progress, read by the forked workers by index (never pickled)
-_GROUPS: list[list[Job]] = []
+T = TypeVar("T")
+_JOBS: list[Callable[[], object]] = []  # what forked workers run, by index
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,11 @@ def conformiteit_path(reports_dir: Path, as_of: date, office: str | None = None)
 
 
 def plan_reports(
-    con: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path, school_years: Sequence[str]
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    reports_dir: Path,
+    school_years: Sequence[str],
+    workers: int = 1,
 ) -> ReportPlan:
     """Load every row the workbooks show and plan the workbooks of the run."""
     run = load_run(con, run_id)
@@ -77,7 +83,16 @@ def plan_reports(
     # federatie workbook shows them side by side, with the same cells hidden
     every_year = sorted({*decision_years(con, run_id), *years})
     decided = {y: load_decisions(con, run_id, y) for y in every_year}
-    figures = {y: year_figures(run, y, decided[y], findings) for y in every_year}
+    # protecting the figures solves many small linear programs: a school year a worker
+    figures = dict(
+        zip(
+            every_year,
+            in_workers(
+                [partial(year_figures, run, y, decided[y], findings) for y in every_year], workers
+            ),
+            strict=True,
+        )
+    )
     for year in years:
         folder = reports_dir / year
         decisions = decided[year]
@@ -111,9 +126,9 @@ def write_group(jobs: Sequence[Job]) -> list[Path]:
     return [job() for job in jobs]
 
 
-def _write_group_at(index: int) -> list[Path]:
-    """In a forked worker: write the group the parent planned at this index."""
-    return write_group(_GROUPS[index])
+def _job_at(index: int) -> object:
+    """In a forked worker: run the job the parent planned at this index."""
+    return _JOBS[index]()
 
 
 def report_workers() -> int:
@@ -123,25 +138,32 @@ def report_workers() -> int:
     return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
 
 
-def write_groups(groups: Sequence[Sequence[Job]], workers: int) -> list[Path]:
-    """Write every group, in worker processes when workers > 1; paths in the groups' order."""
-    if workers <= 1 or len(groups) <= 1:
-        return [path for group in groups for path in write_group(group)]
-    _GROUPS[:] = [list(g) for g in groups]
+def in_workers(jobs: Sequence[Callable[[], T]], workers: int) -> list[T]:
+    """Each job's result, in order: run in forked worker processes when workers > 1 (they
+    never touch the database: the rows were loaded before). A job whose worker died (killed,
+    out of memory) is run here instead: that costs time, not output."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [job() for job in jobs]
+    _JOBS[:] = list(jobs)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
-            futures = [pool.submit(_write_group_at, i) for i in range(len(groups))]
-            written: list[Path] = []
-            for group, future in zip(groups, futures, strict=True):
+            futures = [pool.submit(_job_at, i) for i in range(len(jobs))]
+            results: list[T] = []
+            for job, future in zip(jobs, futures, strict=True):
                 try:
-                    written += future.result()
+                    results.append(future.result())
                 except BrokenProcessPool:
-                    # a worker died (killed, out of memory): write this group here instead
-                    written += write_group(group)
-            return written
+                    results.append(job())
+            return results
     finally:
-        _GROUPS.clear()
+        _JOBS.clear()
+
+
+def write_groups(groups: Sequence[Sequence[Job]], workers: int) -> list[Path]:
+    """Write every group, in worker processes when workers > 1; paths in the groups' order."""
+    written = in_workers([partial(write_group, group) for group in groups], workers)
+    return [path for paths in written for path in paths]
 
 
 def write_reports(
@@ -159,8 +181,9 @@ def write_reports(
     workers: processes writing workbooks (None: one per CPU, at most MAX_WORKERS)."""
     with private_files(share_group):
         make_private_dir(reports_dir, share_group)
-        plan = plan_reports(con, run_id, reports_dir, school_years)
-        written = write_groups(plan.groups, report_workers() if workers is None else workers)
+        workers = report_workers() if workers is None else workers
+        plan = plan_reports(con, run_id, reports_dir, school_years, workers)
+        written = write_groups(plan.groups, workers)
     if sorted(written) != sorted(plan.paths):
         raise RuntimeError("the workbooks written are not the workbooks planned")
     return plan.paths

@@ -67,6 +67,26 @@ def _timed(cmd: list[str]) -> float:
         ),
         (["run", "--rules", "nergens.toml"], {}, "--rules "),
         (
+            ["run", "--share-group", "geen-groep"],
+            {},
+            "--share-group geen-groep: not a group on this machine",
+        ),
+        (
+            ["explain", "--learner", "00000000001"],
+            {},
+            "--learner 00000000001: not an INSZ (controlecijfer klopt niet)",
+        ),
+        (
+            ["explain", "--learner", "00000000097", "--company", "12"],
+            {},
+            "--company 12: not an ondernemingsnummer (KBO)",
+        ),
+        (
+            ["purge", "--before", "2027-2028", "--dry-run"],
+            {"DUAAL_AS_OF": "2026-11-28"},
+            "--before 2027-2028: later than the current school year 2026-2027",
+        ),
+        (
             ["export", "decisions", "--out", "x.csv", "--school-year", "2024"],
             {},
             "--school-year 2024: not a school year",

@@ -16,18 +16,15 @@ import random
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pytest
 from openpyxl import load_workbook
 from scipy.optimize import linprog
 
-from duaal.workbooks import write_reports
 from duaal.workbooks.data import RunInfo
 from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.labels import OFFICES
 from tests.builders import rule_config
-from tests.duaal.test_parallel import raw, recorded  # noqa: F401 - a generated run
 from tests.duaal.test_workbooks import con, written  # noqa: F401 - the test run's workbooks
 
 SMALL, HIDDEN = "< 5", "—"
@@ -226,10 +223,8 @@ def test_the_attack_recovers_no_cell_of_a_larger_run(seed, tmp_path):
     assert totals[:4] == ("Totaal", learners, eligible, learners - eligible), "the real totals"
 
 
-def test_the_attack_recovers_no_cell_of_a_generated_run(recorded, tmp_path):  # noqa: F811
-    db, run_id = recorded
-    database = duckdb.connect(str(db), read_only=True)
-    paths = write_reports(database, run_id, tmp_path, workers=1)
+def test_the_attack_recovers_no_cell_of_a_generated_run(serial):
+    _folder, paths = serial  # the workbooks of a generated run (tests/duaal/conftest.py)
     federatie = [p for p in paths if p.name.startswith("federatie_")]
     assert len(federatie) >= 3, "every school year of the generated run"
     for path in federatie:

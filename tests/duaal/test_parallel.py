@@ -9,15 +9,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from duaal.db import connect
-from duaal.generate import generate
-from duaal.pipeline import record_stage, rules_stage, start_run
-from duaal.settings import load_settings
 from duaal.workbooks.writer import plan_reports, write_reports
 from transforms.loading import ingest
-from transforms.rule_config import load_rule_config
 
 AS_OF = date(2026, 11, 28)
 NOW = datetime(2026, 11, 28, 6, 0)
@@ -25,14 +20,6 @@ BATCH_COLUMNS = (
     "batch_id, source, file_name, sha256, sheet_name, status, reason, rows_read, "
     "rows_accepted, rows_quarantined, rows_blank"
 )
-
-
-@pytest.fixture(scope="module")
-def raw(tmp_path_factory) -> Path:
-    """300 generated agreements' exports."""
-    base = tmp_path_factory.mktemp("parallel")
-    generate(base / "raw", agreements=300, seed=11, as_of=AS_OF)
-    return base / "raw"
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
@@ -98,21 +85,6 @@ def test_a_file_twice_in_one_ingest_is_loaded_once(raw, tmp_path):
     assert twin.reason.startswith(f"loaded before as batch {twin.batch_id} on ")
 
 
-@pytest.fixture(scope="module")
-def recorded(raw, tmp_path_factory) -> tuple[Path, str]:
-    """A database with one recorded run (no validation: the workbooks do not need it)."""
-    base = tmp_path_factory.mktemp("recorded")
-    settings = load_settings(raw=raw, db=base / "duaal.duckdb", reports=base / "r", as_of=AS_OF)
-    con = connect(settings.db)
-    ingest(con, raw, now=NOW)
-    config = load_rule_config(settings.rules)
-    run_id = start_run(con, config, AS_OF, now=NOW)
-    rules_stage(con, config, AS_OF)
-    record_stage(con, run_id)
-    con.close()
-    return settings.db, run_id
-
-
 def _entries(folder: Path) -> dict[str, bytes]:
     """Every XML part of every workbook under a folder."""
     parts = {}
@@ -123,18 +95,14 @@ def _entries(folder: Path) -> dict[str, bytes]:
     return parts
 
 
-def test_parallel_workbooks_equal_plain_ones(recorded, tmp_path):
+def test_parallel_workbooks_equal_serial_ones(recorded, serial, tmp_path):
     db, run_id = recorded
+    folder, written = serial
     con = duckdb.connect(str(db), read_only=True)
-    plain = tmp_path / "plain"
-    plan = plan_reports(con, run_id, plain, ())
-    for group in plan.groups:
-        for job in group:
-            job()  # in this process, one after the other
-    serial = write_reports(con, run_id, tmp_path / "serial", workers=1)
+    plan = plan_reports(con, run_id, tmp_path / "planned", (), workers=2)
     parallel = write_reports(con, run_id, tmp_path / "parallel", workers=2)
-    planned = [p.relative_to(plain) for p in plan.paths]
-    assert [p.relative_to(tmp_path / "serial") for p in serial] == planned
+    planned = [p.relative_to(tmp_path / "planned") for p in plan.paths]
+    assert [p.relative_to(folder) for p in written] == planned
     assert [p.relative_to(tmp_path / "parallel") for p in parallel] == planned
     year = planned[0].parent.name
     assert [p.name for p in planned if p.parent.name == year][:1] == [f"premies_{year}.xlsx"]
@@ -142,21 +110,20 @@ def test_parallel_workbooks_equal_plain_ones(recorded, tmp_path):
     assert [p.parent.name for p in planned if p.name.startswith("conformiteit_")] == [
         "conformiteit"
     ] * 7, "the run's conformiteit and one per office"
-    expected = _entries(plain)
+    expected = _entries(folder)
     assert len(expected) > 100
-    assert _entries(tmp_path / "serial") == expected
     assert _entries(tmp_path / "parallel") == expected
 
 
-def test_a_dead_report_worker_costs_time_not_workbooks(recorded, tmp_path, monkeypatch):
+def test_a_dead_report_worker_costs_time_not_workbooks(recorded, serial, tmp_path, monkeypatch):
     import duaal.workbooks.writer
 
     db, run_id = recorded
+    folder, written = serial
     con = duckdb.connect(str(db), read_only=True)
-    serial = write_reports(con, run_id, tmp_path / "serial", workers=1)
-    monkeypatch.setattr(duaal.workbooks.writer, "_write_group_at", _die)
+    monkeypatch.setattr(duaal.workbooks.writer, "_job_at", _die)
     parallel = write_reports(con, run_id, tmp_path / "parallel", workers=2)
     assert [p.relative_to(tmp_path / "parallel") for p in parallel] == [
-        p.relative_to(tmp_path / "serial") for p in serial
+        p.relative_to(folder) for p in written
     ]
-    assert _entries(tmp_path / "parallel") == _entries(tmp_path / "serial")
+    assert _entries(tmp_path / "parallel") == _entries(folder)

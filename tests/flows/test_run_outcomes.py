@@ -203,7 +203,10 @@ def test_a_failure_is_one_message_and_debug_shows_the_traceback(
     assert "Traceback" not in err
     assert err.splitlines()[0].startswith("duaal run failed in ")
     assert "RuntimeError: boom in the models" in err.splitlines()[0]
-    assert "--debug shows it here" in err
+    assert (
+        "the traceback is in the flow run's log in Prefect, and --debug shows the traceback here"
+        in err
+    )
     assert main([*args[:1], "--debug", *args[1:]]) == 1
     assert "Traceback (most recent call last)" in capsys.readouterr().err
 
@@ -214,3 +217,9 @@ def test_runs_lists_outcome_and_warnings(prefect_harness, clean, tmp_path, capsy
     header, row = capsys.readouterr().out.splitlines()[:2]
     assert header.split()[:3] == ["run_id", "outcome", "warnings"]
     assert row.split()[1:3] == ["completed", "0"]
+
+
+def test_diff_after_the_first_run_has_nothing_to_compare_yet(prefect_harness, clean, capsys):
+    capsys.readouterr()
+    assert main(["diff", "--db", str(clean)]) == 0
+    assert capsys.readouterr().out.startswith("diff: nothing to compare yet: run ")

@@ -464,10 +464,14 @@ def test_the_compliance_workbook_names_refused_files_and_rows(hostile_run):
     for _, file_name, row, reason, detail in EXPECTED_QUARANTINE:
         assert (file_name, row, reason, detail) in listed
     toelichting = [r for r in wb["Toelichting"].iter_rows(values_only=True)]
-    for (_, file_name), reason in REFUSED.items():
+    dutch = dict(
+        _rows(settings.db, "SELECT file_name, reason_nl FROM load_batches WHERE status = 'refused'")
+    )
+    for (_, file_name), _english in REFUSED.items():
         lines = [r for r in toelichting if file_name in r]
         assert len(lines) == 1, f"{file_name} listed once among the input files"
-        assert "geweigerd" in lines[0] and reason in lines[0], lines[0]
+        assert dutch[file_name].startswith(f"{file_name}: "), "a Dutch reason was stored"
+        assert "geweigerd" in lines[0] and dutch[file_name] in lines[0], "shown in Dutch"
     wb.close()
 
 
