@@ -159,7 +159,8 @@ def resolve_runs(
         to_run = runs[-1]
     after = _run_info(con, to_run)
     if from_run is None:
-        earlier = runs[: runs.index(to_run)] if to_run in runs else []
+        # a run still writing its reports comes after every completed run
+        earlier = runs[: runs.index(to_run)] if to_run in runs else runs
         if not earlier:
             raise NotEnoughRuns(
                 f"run {to_run} is the first completed run: there is no run before it to compare"
@@ -653,6 +654,34 @@ def _dutch(row: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True)
+class ChangeSheets:
+    """The rows of the "Wijzigingen" sheets of a run's workbooks, computed once."""
+
+    headers: tuple[str, ...]
+    rows: list[tuple[str, ...]]  # Dutch, every change (the run's conformiteit workbook)
+    offices: list[tuple[str, ...]]  # per row: the offices it concerns
+
+    def for_office(self, office: str, school_year: str | None = None) -> list[tuple[str, ...]]:
+        """The changes of one office's decisions and findings (of one school year: its
+        decisions only)."""
+        return [
+            row
+            for row, offices in zip(self.rows, self.offices, strict=True)
+            if office in offices and (school_year is None or row[2] == school_year)
+        ]
+
+
+def change_sheets(con: duckdb.DuckDBPyConnection, run_id: str) -> ChangeSheets:
+    """What changed since the completed run before `run_id` (or, for a run still writing
+    its reports, since the latest completed run); the first run has no rows."""
+    try:
+        changes = compute_changes(con, to_run=run_id)
+    except NotEnoughRuns:
+        return ChangeSheets(CHANGE_HEADERS_NL, [], [])
+    return ChangeSheets(CHANGE_HEADERS_NL, list(changes.rows_nl), list(changes.offices))
+
+
 def changes_sheet(
     con: duckdb.DuckDBPyConnection, run_id: str, office: str | None = None
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
@@ -660,20 +689,8 @@ def changes_sheet(
     run before `run_id`, for one office (decisions and findings of that office, before or
     after) or for all (office None, quarantine and refused files included). The first run
     has no rows."""
-    try:
-        changes = compute_changes(con, to_run=run_id)
-    except NotEnoughRuns:
-        if run_id in completed_runs(con):
-            return CHANGE_HEADERS_NL, []
-        raise
-    if office is None:
-        return CHANGE_HEADERS_NL, list(changes.rows_nl)
-    rows = [
-        row
-        for row, offices in zip(changes.rows_nl, changes.offices, strict=True)
-        if office in offices
-    ]
-    return CHANGE_HEADERS_NL, rows
+    sheets = change_sheets(con, run_id)
+    return sheets.headers, sheets.rows if office is None else sheets.for_office(office)
 
 
 def changes_markdown(con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 50) -> str:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from duaal.changes import ChangeSheets
+from duaal.workbooks.changes import CHANGES, changes_block
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
     ACTIONS,
@@ -243,6 +245,7 @@ class ComplianceInputs:
     quarantine: Sequence[Row]
     files: Sequence[Row]
     checks: Sequence[Row]
+    changes: ChangeSheets | None = None  # since the previous completed run
 
 
 def check_row(c: Row) -> tuple[object, ...]:
@@ -288,6 +291,9 @@ def conformiteit_sheets(
     refused = [refused_file_row(f) for f in inputs.files if f["status"] == "refused"]
     sheets.append((REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)]))
     sheets.append((INPUT_CHECKS, check_blocks(inputs.checks)))
+    if inputs.changes is not None:
+        rows = inputs.changes.rows if office is None else inputs.changes.for_office(office)
+        sheets.append((CHANGES, [changes_block(inputs.changes.headers, rows)]))
     codes = [(c, label) for c, label in FINDING_LABELS.items()]
     blocks = toelichting_blocks(
         run,

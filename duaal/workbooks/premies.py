@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from duaal.changes import ChangeSheets
+from duaal.workbooks.changes import CHANGES, changes_block
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
     NO_OFFICE,
@@ -226,11 +228,16 @@ def write_premies(
     decisions: Sequence[Row],
     brussels: Sequence[Row],
     files: Sequence[Row],
+    changes: ChangeSheets | None = None,
 ) -> Path:
-    """Write a premium workbook for the given offices (all six, or one)."""
+    """Write a premium workbook for the given offices (all six, or one: an office's
+    workbook also shows what changed in its decisions since the previous run)."""
     page = Page(TITLE, f"Schooljaar {school_year}", office_label(offices), run.run_id)
+    changed = None
+    if changes is not None and len(offices) == 1:
+        changed = changes_block(changes.headers, changes.for_office(offices[0], school_year))
     with Book(path, page, run.started_at) as book:
-        _write_sheets(book, run, school_year, offices, decisions, brussels, files)
+        _write_sheets(book, run, school_year, offices, decisions, brussels, files, changed)
     return path
 
 
@@ -247,8 +254,10 @@ def _write_sheets(
     decisions: Sequence[Row],
     brussels: Sequence[Row],
     files: Sequence[Row],
+    changed: Block | None = None,
 ) -> None:
-    """Overzicht with its chart, a sheet per office, refusals, Brussels, Toelichting."""
+    """Overzicht with its chart, a sheet per office, refusals, Brussels, the changes since
+    the previous run (an office's workbook), Toelichting."""
     overview = overview_block(offices, decisions, run, school_year)
     sheet, placed = book.add_sheet(OVERVIEW, [overview])
     if any(row[5] for row in overview.rows):  # a chart only of amounts there are
@@ -263,6 +272,8 @@ def _write_sheets(
         premium, most = int(c["actiris_mentor_premium_eur"]), int(c["actiris_max_learners"])
         rows = [brussels_row(m, premium, most) for m in brussels if m["office"] in offices]
         book.add_sheet(BRUSSELS, [Block(BRUSSELS_COLUMNS, rows)])
+    if changed is not None:
+        book.add_sheet(CHANGES, [changed])
     codes = [(c, reason_label(c)) for c in reason_codes(decisions)]
     blocks = toelichting_blocks(
         run,

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import duckdb
 
+from duaal.changes import change_sheets
 from duaal.privacy import make_private_dir, private_files
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (
@@ -75,7 +76,8 @@ def plan_reports(
     findings = load_findings(con, run_id)
     files = load_input_files(con, run_id)
     quarantine = load_quarantine(con, run_id)
-    inputs = ComplianceInputs(findings, quarantine, files, load_run_checks(con, run_id))
+    changes = change_sheets(con, run_id)
+    inputs = ComplianceInputs(findings, quarantine, files, load_run_checks(con, run_id), changes)
     large: list[Job] = []  # the workbooks of every office: written first, they take longest
     small: list[Job] = []
     paths: list[Path] = []
@@ -104,7 +106,9 @@ def plan_reports(
         for office in offices:
             mine = [d for d in decisions if office_of(d) == office]
             path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
-            small.append(partial(write_premies, path, run, year, [office], mine, brussels, files))
+            small.append(
+                partial(write_premies, path, run, year, [office], mine, brussels, files, changes)
+            )
             paths.append(path)
         path = folder / f"federatie_{year}.xlsx"
         small.append(partial(write_federatie, path, run, figures[year], list(figures.values())))

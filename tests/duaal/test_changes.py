@@ -302,3 +302,42 @@ def test_the_artifact_text_says_why_when_the_database_cannot_be_read(tmp_path):
 
     text = since_previous_run(tmp_path / "none.duckdb", "R1")
     assert text.startswith("# Since the previous run\n\nNot available: no database at ")
+
+
+def test_the_office_and_conformiteit_workbooks_show_the_changes(two_runs, tmp_path):
+    from openpyxl import load_workbook
+
+    from duaal.workbooks import write_reports
+
+    settings, _first, second = two_runs
+    con = connect(settings.db, read_only=True)
+    try:
+        paths = write_reports(con, second.run_id, tmp_path, workers=1)
+        (office,) = {
+            o
+            for (o,) in con.execute(
+                "SELECT office FROM run_decisions WHERE run_id = ? AND agreement_ids LIKE "
+                "'%OVK-1%'",
+                [second.run_id],
+            ).fetchall()
+        }
+    finally:
+        con.close()
+
+    def sheet(path) -> list[tuple]:
+        wb = load_workbook(path, read_only=True)
+        try:
+            return [r for r in wb["Wijzigingen"].iter_rows(values_only=True) if any(r)]
+        finally:
+            wb.close()
+
+    run_book = [p for p in paths if p.name == f"conformiteit_{AS_OF.isoformat()}.xlsx"][0]
+    rows = sheet(run_book)
+    assert rows[0] == CHANGE_HEADERS_NL
+    decision_rows = [r for r in rows[1:] if r[0] == "beslissing"]
+    assert decision_rows and all("b_correctie.csv" in r[11] for r in decision_rows)
+    slug = office.lower().replace(" & ", "_").replace(" ", "_").replace("-", "_")
+    office_books = [p for p in paths if p.name.startswith("premies_") and p.stem.count("_") >= 2]
+    mine = [p for p in office_books if sheet(p)[0] == CHANGE_HEADERS_NL and len(sheet(p)) > 1]
+    assert mine, f"the office workbook of {office} ({slug}) lists its changed decisions"
+    assert all(r[0] == "beslissing" for p in mine for r in sheet(p)[1:])

@@ -542,7 +542,13 @@ def test_toelichting_names_run_parameters_and_files(reports):
 
 def test_office_workbook_holds_one_office(reports):
     antwerp = load_workbook(reports / YEAR / f"premies_{YEAR}_antwerpen.xlsx")
-    assert antwerp.sheetnames == ["Overzicht", "Antwerpen", "Niet-subsidiabel", "Toelichting"]
+    assert antwerp.sheetnames == [
+        "Overzicht",
+        "Antwerpen",
+        "Niet-subsidiabel",
+        "Wijzigingen",
+        "Toelichting",
+    ]
     overview = list(antwerp["Overzicht"].iter_rows(values_only=True))
     assert overview[1][:7] == ("Antwerpen", 10, 5, 0, 5, 5000, 5)
     assert overview[2][:7] == ("Totaal", 10, 5, 0, 5, 5000, 5)
@@ -564,6 +570,7 @@ CONFORMITEIT_SHEETS = [
     "Afgekeurde rijen",
     "Geweigerde bestanden",
     "Invoercontrole",
+    "Wijzigingen",
     "Toelichting",
 ]
 QUARANTINE_HEADER = ("Bron", "Bestand", "Blad", "Rij", "Reden", "Redencode", "Detail")
@@ -650,6 +657,10 @@ def test_conformiteit_of_the_run(reports):
         ("Invoercontrole",),
         ("Geen opmerkingen bij de invoer",),
     ]
+    assert values(path, "Wijzigingen") == [
+        ("Wijzigingen",),
+        ("Geen wijzigingen sinds de vorige run (of dit is de eerste run)",),
+    ], "the test run is the database's only run"
     notes = {r[0]: r[1] for r in values(path, "Toelichting") if r[0]}
     assert "Schooljaar" not in notes, "judged at as_of, for no one school year"
     assert "alleen in de map van de run" in notes["Kantoor van een afgekeurde rij"]
