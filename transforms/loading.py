@@ -108,15 +108,17 @@ def scan_raw(raw_dir: Path) -> RawScan:
             continue
         source = by_key.get(_folder_key(entry.name)) if entry.is_dir() else None
         if source is None:
-            kind, soort = ("folder", "map") if entry.is_dir() else ("file", "bestand")
             expected = ", ".join(f"{s.folder}/" for s in SOURCES)
-            unread.append(
-                Unread(
-                    entry,
-                    f"{kind} {entry.name} is not a source folder ({expected}): not read",
-                    f"{soort} {entry.name} is geen bronmap ({expected}): niet gelezen",
+            if entry.is_dir():
+                why = f"folder {entry.name} is not a source folder ({expected}): not read"
+                why_nl = f"map {entry.name} is geen bronmap ({expected}): niet gelezen"
+            else:
+                why = f"file {entry.name} lies beside the source folders, not in one ({expected}): not read"
+                why_nl = (
+                    f"bestand {entry.name} ligt naast de bronmappen, niet in een ervan "
+                    f"({expected}): niet gelezen"
                 )
-            )
+            unread.append(Unread(entry, why, why_nl))
             continue
         if entry.name != source.folder:
             unread.append(

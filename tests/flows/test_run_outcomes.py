@@ -163,7 +163,7 @@ def test_a_newer_broken_row_and_a_stray_file_give_warnings_naming_them(
         f"overeenkomsten/{used_file} row {used_row}"
     ) in out
     assert (
-        "  FILE_IGNORED export_van_vrijdag.xlsx: file export_van_vrijdag.xlsx is not a source folder"
+        "  FILE_IGNORED export_van_vrijdag.xlsx: file export_van_vrijdag.xlsx lies beside the source folders, not in one"
         in out
     )
     explanations = query(
