@@ -20,9 +20,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/duaal demo || [ $$? -eq 4 ]
 
-# both cores, each test file in one worker (its module fixtures and servers stay together)
 test: lint
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
