@@ -14,6 +14,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from duaal.settings import PURGE_SETTINGS, RUN_SETTINGS, SAMPLE_SETTINGS
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNINGS = 0, 1, 2, 3, 4
 FLOW_COMMANDS = frozenset({"run", "demo"})  # the commands that run a Prefect flow
 
@@ -163,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# argparse destinations that are settings (duaal.settings.Settings fields)
+# argparse destinations that are settings (duaal.settings.Settings fields): a command
+# without one of these flags leaves it to the environment and the settings file
+_SETTING_ARGS = (*RUN_SETTINGS, *PURGE_SETTINGS, *SAMPLE_SETTINGS)
 _SETTING_ARGS = (
     "raw",
     "db",
