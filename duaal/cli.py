@@ -168,24 +168,6 @@ def build_parser() -> argparse.ArgumentParser:
 # argparse destinations that are settings (duaal.settings.Settings fields): a command
 # without one of these flags leaves it to the environment and the settings file
 _SETTING_ARGS = (*RUN_SETTINGS, *PURGE_SETTINGS, *SAMPLE_SETTINGS)
-_SETTING_ARGS = (
-    "raw",
-    "db",
-    "reports",
-    "rules",
-    "aliases",
-    "as_of",
-    "school_years",
-    "lock_timeout_s",
-    "notify_block",
-    "max_export_age_days",
-    "max_volume_drop",
-    "max_quarantine_share",
-    "share_group",
-    "retention_school_years",
-    "sample_agreements",
-    "sample_seed",
-)
 
 
 def _settings(args: argparse.Namespace):  # -> Settings (imported lazily)
