@@ -148,7 +148,11 @@ def readable_by_others(path: Path) -> bool:
 
 # An INSZ as exports or messages write it (85073003328, 85.07.30-033.28); a Belgian IBAN,
 # with or without spaces. Neither is part of a longer run of digits.
-_INSZ_TEXT = re.compile(r"(?<![0-9])[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}-?[0-9]{3}\.?[0-9]{2}(?![0-9])")
+# Not inside a longer word: a run id such as R20261201T115728-01234c holds eleven digits
+# in INSZ shape ("115728-01234") that are no INSZ.
+_INSZ_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}-?[0-9]{3}\.?[0-9]{2}(?![0-9A-Za-z])"
+)
 _IBAN_TEXT = re.compile(r"\bBE ?[0-9]{2}(?: ?[0-9]{4}){3}\b", re.IGNORECASE)
 
 

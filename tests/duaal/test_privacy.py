@@ -190,6 +190,11 @@ def test_redact_takes_insz_numbers_and_ibans_out_of_text():
     assert redact("run R20261128T063000-1a2b3c: 272 decisions") == (
         "run R20261128T063000-1a2b3c: 272 decisions"
     )
+    # the time and the random part of a run id can form eleven digits in INSZ shape
+    assert redact("duaal run R20261201T115728-01234c completed") == (
+        "duaal run R20261201T115728-01234c completed"
+    )
+    assert redact("INSZ 85073003328.") == "INSZ <INSZ>."
 
 
 def test_a_database_shared_with_the_group_is_0640_in_a_set_group_id_folder(tmp_path, lax_umask):
