@@ -48,10 +48,11 @@ def _stop(proc: subprocess.Popen, timeout_s: float = 20) -> None:
         proc.wait()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """A Prefect server on 127.0.0.1 with its own home, one per test module (so each module
-    sees only its own runs); yields (api_url, env)."""
+    """A Prefect server on 127.0.0.1 with its own home, one for the session (a start costs
+    seconds): the tests that use it find their own runs by id, never by counting them;
+    yields (api_url, env)."""
     home = tmp_path_factory.mktemp("prefect-home")
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"

@@ -8,7 +8,9 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from uuid import UUID
 
+import duckdb
 import pytest
 
 from duaal.generate import generate
@@ -21,7 +23,6 @@ AS_OF = date(2026, 11, 28)
 
 def test_run_against_the_server_completes_with_artifacts(server, tmp_path):
     from prefect.client.orchestration import SyncPrefectClient
-    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 
     api, env = server
     generate(tmp_path / "raw", agreements=80, seed=5, as_of=AS_OF)
@@ -49,14 +50,16 @@ def test_run_against_the_server_completes_with_artifacts(server, tmp_path):
     assert "decisions:" in out.stdout and "reports:" in out.stdout
     assert out.stderr == "", "no Prefect log lines or tracebacks on the terminal"
 
+    con = duckdb.connect(str(tmp_path / "duaal.duckdb"), read_only=True)
+    ((flow_run_id,),) = con.execute("SELECT flow_run_id FROM runs").fetchall()
+    con.close()
     with SyncPrefectClient(api) as client:
-        runs = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=["duaal-pipeline"]))
-        )
-        assert len(runs) == 1 and runs[0].state.is_completed()
-        assert runs[0].state.name == "Completed with warnings"
+        # the server is shared by the session's server tests: this run is found by its id
+        run = client.read_flow_run(UUID(flow_run_id))
+        assert run.flow_id == client.read_flow_by_name("duaal-pipeline").id
+        assert run.state.is_completed() and run.state.name == "Completed with warnings"
         artifacts = client.read_artifacts()
-    mine = [a for a in artifacts if a.flow_run_id == runs[0].id]
+    mine = [a for a in artifacts if a.flow_run_id == run.id]
     keys = {a.key for a in mine if a.key}
     assert {"duaal-summary", "duaal-amounts-per-office"} <= keys
     (summary,) = [a.data for a in mine if a.key == "duaal-summary"]
