@@ -20,7 +20,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/duaal demo || [ $$? -eq 4 ]
 
+# lint-imports: the layers of pyproject.toml ([tool.importlinter]) point one way
 test: lint
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

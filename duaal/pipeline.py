@@ -31,12 +31,14 @@ from duaal.checks import (
     run_input_checks,
     store_checks,
 )
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS, claim, connect, release, transaction
+from duaal.db import claim, connect, release
 from duaal.privacy import make_private_dir
 from duaal.settings import Settings
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
+from transforms.transaction import transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]

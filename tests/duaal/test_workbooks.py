@@ -12,7 +12,6 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from duaal.workbooks import write_reports
 from duaal.workbooks.style import DATE_FORMAT, EURO_FORMAT
 from tests.builders import (
@@ -25,6 +24,7 @@ from tests.builders import (
 )
 from transforms.identifiers import make_insz, make_kbo
 from transforms.rule_config import load_into
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 
 RUN = "run-test"
 YEAR = "2024-2025"

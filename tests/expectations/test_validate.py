@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from expectations.dictionary import column_label, load_data_dictionary
 from expectations.validate import (
     CONTRACT_COLUMNS,
@@ -42,6 +41,7 @@ from tests.builders import (
 from transforms.identifiers import make_kbo
 from transforms.models import build_models, discover, install_macros
 from transforms.rule_config import load_into
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 
 AS_OF = date(2025, 9, 1)  # 2024-2025 is final, 2025-2026 provisional
 KBO = make_kbo(4031707)  # 0403170701
