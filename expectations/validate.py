@@ -25,8 +25,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from expectations.dictionary import column_info
 from expectations.docs import write_docs
+from transforms.contracts import column_info
 from transforms.identifiers import iban_is_valid, insz_is_valid, is_pseudonym, kbo_is_valid
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.sources import AGREEMENTS, DIMONA, LINEAGE_COLUMNS, PREMIUMS, RECOGNITIONS

@@ -1,49 +1,21 @@
 """The tables that are not models: load batches, quarantine, ingest tables and the run
-history, created by `ensure_schema`; and the column lists of the two marts."""
+history, created by `ensure_schema`; and the column lists of the two marts, from their
+contracts (transforms/contracts.py)."""
 
 from __future__ import annotations
 
 import duckdb
 
+from transforms.contracts import contract
 from transforms.sources import SOURCES, ingest_table_ddl
 
-# Columns of the decision mart (transforms/marts/fct_premium_decisions.sql), in order.
-DECISION_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("school_year", "VARCHAR"),
-    ("company_kbo", "VARCHAR"),
-    ("learner_insz", "VARCHAR"),
-    ("province", "VARCHAR"),
-    ("office", "VARCHAR"),
-    ("status", "VARCHAR"),  # final | provisional
-    ("eligible", "BOOLEAN"),
-    ("amount_eur", "INTEGER"),
-    ("months_covered", "DOUBLE"),  # exact value; exports round to 2 decimals
-    ("premiums_before", "INTEGER"),
-    ("reasons", "VARCHAR"),  # codes joined by ';' in RULES.md order; '' when eligible
-    ("explanation", "VARCHAR"),  # one Dutch sentence
-    ("company_name", "VARCHAR"),
-    ("establishment_id", "VARCHAR"),
-    ("establishment_postcode", "INTEGER"),
-    ("establishment_municipality", "VARCHAR"),
-    ("learner_name", "VARCHAR"),
-    ("training", "VARCHAR"),
-    ("agreement_types", "VARCHAR"),  # e.g. 'OAO' or 'OAO;SAO', of the basis agreements
-    ("agreement_ids", "VARCHAR"),  # basis agreements joined by ';'
+# The columns of the two marts in order, with their types, from their contracts
+# (transforms/marts/<mart>.toml, beside the model).
+DECISION_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (c.name, c.type) for c in contract("fct_premium_decisions").columns
 )
-
-# Columns of the findings mart (transforms/marts/fct_compliance_findings.sql), in order.
-FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "VARCHAR"),
-    ("severity", "VARCHAR"),  # error | warning | info
-    ("agreement_id", "VARCHAR"),  # NULL for mentor findings
-    ("company_kbo", "VARCHAR"),
-    ("learner_insz", "VARCHAR"),
-    ("mentor_insz", "VARCHAR"),
-    ("province", "VARCHAR"),
-    ("office", "VARCHAR"),
-    ("detail", "VARCHAR"),  # Dutch: what is wrong and by how much
-    ("due_date", "DATE"),  # for what can still be fixed: the date it must be done by
-    ("company_name", "VARCHAR"),
+FINDING_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (c.name, c.type) for c in contract("fct_compliance_findings").columns
 )
 
 

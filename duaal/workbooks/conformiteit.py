@@ -18,6 +18,7 @@ from pathlib import Path
 
 from duaal.changes import ChangeSheets
 from duaal.workbooks.changes import CHANGES, changes_block
+from duaal.workbooks.columns import FINDINGS, finding_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
     ACTIONS,
@@ -50,32 +51,32 @@ SEVERITY_SHEETS: dict[str, str] = {
 
 DETAIL_COLUMNS = (
     Column("Regel"),
-    Column("Code"),
-    Column("Kantoor"),
-    Column("Provincie"),
-    Column("Onderneming"),
-    Column("Ondernemingsnummer"),
+    finding_column("code"),
+    finding_column("office"),
+    finding_column("province"),
+    finding_column("company_name"),
+    finding_column("company_kbo"),
     Column("Vestiging"),
-    Column("Overeenkomst"),
-    Column("INSZ lerende"),
-    Column("INSZ mentor"),
-    Column("Detail"),
-    Column("Uiterste datum", "date"),
+    finding_column("agreement_id"),
+    finding_column("learner_insz"),
+    finding_column("mentor_insz"),
+    finding_column("detail"),
+    finding_column("due_date", "date"),
 )
 ACTION_COLUMNS = (
-    Column("Uiterste datum", "date"),
+    finding_column("due_date", "date"),
     Column("Dagen resterend", "int"),
     Column("Regel"),
-    Column("Ernst"),
+    finding_column("severity"),
     Column("Actie"),
-    Column("Kantoor"),
-    Column("Onderneming"),
-    Column("Ondernemingsnummer"),
+    finding_column("office"),
+    finding_column("company_name"),
+    finding_column("company_kbo"),
     Column("Vestiging"),
-    Column("Overeenkomst"),
-    Column("INSZ lerende"),
-    Column("INSZ mentor"),
-    Column("Detail"),
+    finding_column("agreement_id"),
+    finding_column("learner_insz"),
+    finding_column("mentor_insz"),
+    finding_column("detail"),
 )
 QUARANTINE_COLUMNS = (
     Column("Bron"),
@@ -302,7 +303,8 @@ def conformiteit_sheets(
         codes=codes,
         codes_heading="Regels",
         notes=NOTES,
-        glossary="fct_compliance_findings",
+        glossary=FINDINGS,
+        glossary_columns=(*DETAIL_COLUMNS, *ACTION_COLUMNS),
     )
     sheets.append((TOELICHTING, blocks))
     return sheets
