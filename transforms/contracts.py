@@ -35,7 +35,7 @@ class Check:
 
 
 @dataclass(frozen=True)
-class RuleQuery:
+class Rule:
     """A check GX cannot express on pandas: a DuckDB query that returns the offending rows."""
 
     name: str
@@ -60,7 +60,7 @@ class Contract:
     notes: str  # Dutch: what the table holds
     columns: tuple[ContractColumn, ...]
     checks: tuple[Check, ...]  # on several columns
-    rules: tuple[RuleQuery, ...]
+    rules: tuple[Rule, ...]
     path: Path
 
     @property
@@ -120,7 +120,7 @@ def load_contract(path: Path) -> Contract:
             Check(c["type"], {k: v for k, v in c.items() if k not in ("type", "notes")}, c["notes"])
             for c in raw.get("checks", ())
         ),
-        rules=tuple(RuleQuery(**r) for r in raw.get("rules", ())),
+        rules=tuple(Rule(**r) for r in raw.get("rules", ())),
         path=path,
     )
 

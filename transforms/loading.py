@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import pyarrow as pa
@@ -47,6 +48,9 @@ READ_WORKERS = 2  # processes reading and parsing the next files while one is lo
 # million rows takes over a gigabyte, and two of those at once would not fit in 2 GB
 PREFETCH_MAX_BYTES = 16 << 20
 
+FileStatus = Literal["loaded", "skipped", "refused"]
+BatchStatus = Literal["loaded", "refused"]  # what load_batches records
+
 Reader = Callable[[Path, Source, dict[str, list[str]], bytes], ReadResult]
 
 
@@ -56,7 +60,7 @@ class FileOutcome:
 
     source: str  # folder name
     file_name: str
-    status: str  # loaded | skipped | refused
+    status: FileStatus
     reason: str | None
     batch_id: int | None  # the new batch; for 'skipped' the batch that loaded it before
     sheet_name: str | None
@@ -388,7 +392,7 @@ def _insert_batch(
     source: Source,
     path: Path,
     sha256: str,
-    status: str,
+    status: BatchStatus,
     refused: FileRefused | None,
     result: ReadResult | None,
     loaded_at: datetime,

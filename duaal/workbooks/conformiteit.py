@@ -49,11 +49,8 @@ SEVERITY_SHEETS: dict[str, str] = {
     "info": "Info",
 }
 
-DETAIL_COLUMNS = (
-    Column("Regel"),
-    finding_column("code"),
-    finding_column("office"),
-    finding_column("province"),
+# whom a finding is about and what it says (subject_values), on the detail and action sheets
+SUBJECT_COLUMNS = (
     finding_column("company_name"),
     finding_column("company_kbo"),
     Column("Vestiging"),
@@ -61,6 +58,13 @@ DETAIL_COLUMNS = (
     finding_column("learner_insz"),
     finding_column("mentor_insz"),
     finding_column("detail"),
+)
+DETAIL_COLUMNS = (
+    Column("Regel"),
+    finding_column("code"),
+    finding_column("office"),
+    finding_column("province"),
+    *SUBJECT_COLUMNS,
     finding_column("due_date", "date"),
 )
 ACTION_COLUMNS = (
@@ -70,13 +74,7 @@ ACTION_COLUMNS = (
     finding_column("severity"),
     Column("Actie"),
     finding_column("office"),
-    finding_column("company_name"),
-    finding_column("company_kbo"),
-    Column("Vestiging"),
-    finding_column("agreement_id"),
-    finding_column("learner_insz"),
-    finding_column("mentor_insz"),
-    finding_column("detail"),
+    *SUBJECT_COLUMNS,
 )
 QUARANTINE_COLUMNS = (
     Column("Bron"),
@@ -119,13 +117,9 @@ def overview_block(findings: Sequence[Row], office: str | None = None) -> Block:
     return Block(columns, rows, totals=totals)
 
 
-def detail_row(f: Row) -> tuple[object, ...]:
-    """One finding as the detail sheets show it."""
+def subject_values(f: Row) -> tuple[object, ...]:
+    """Whom a finding is about and what it says, under SUBJECT_COLUMNS."""
     return (
-        finding_label(f["code"]),
-        f["code"],
-        _office(f),
-        f["province"],
         f["company_name"],
         f["company_kbo"],
         f.get("establishment_id"),
@@ -133,6 +127,17 @@ def detail_row(f: Row) -> tuple[object, ...]:
         f["learner_insz"],
         f["mentor_insz"],
         f["detail"],
+    )
+
+
+def detail_row(f: Row) -> tuple[object, ...]:
+    """One finding as the detail sheets show it."""
+    return (
+        finding_label(f["code"]),
+        f["code"],
+        _office(f),
+        f["province"],
+        *subject_values(f),
         f["due_date"],
     )
 
@@ -170,13 +175,7 @@ def action_row(f: Row, as_of: date) -> tuple[object, ...]:
         severity_label(f["severity"]),
         ACTIONS[f["code"]],
         _office(f),
-        f["company_name"],
-        f["company_kbo"],
-        f.get("establishment_id"),
-        f["agreement_id"],
-        f["learner_insz"],
-        f["mentor_insz"],
-        f["detail"],
+        *subject_values(f),
     )
 
 
