@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint suites bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,17 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/duaal demo || [ $$? -eq 4 ]
 
+# lint-imports: the layers of pyproject.toml ([tool.importlinter]) point one way
 test: lint
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# the validation suites expectations/<table>.json, from the table contracts beside the models
+suites: $(STAMP)
+	$(BIN)/python -m expectations.generate
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -24,9 +24,9 @@ import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from duaal.db import ensure_schema  # noqa: E402
 from transforms.identifiers import make_insz, make_kbo  # noqa: E402
 from transforms.loading import ingest  # noqa: E402
+from transforms.schema import ensure_schema  # noqa: E402
 from transforms.sources import DIMONA  # noqa: E402
 
 OUT_DIR = ROOT / "benchmarks" / "out"

@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from duaal.db import ensure_schema  # noqa: E402
 from duaal.workbooks import write_reports  # noqa: E402
 from duaal.workbooks.data import (  # noqa: E402
     load_brussels_mentors,
@@ -33,6 +32,7 @@ from duaal.workbooks.data import (  # noqa: E402
 from duaal.workbooks.labels import ordered_offices  # noqa: E402
 from duaal.workbooks.premies import write_premies  # noqa: E402
 from transforms.rule_config import load_into, load_rule_config  # noqa: E402
+from transforms.schema import ensure_schema  # noqa: E402
 
 RUN = "bench"
 YEAR = "2024-2025"

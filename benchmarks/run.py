@@ -143,7 +143,7 @@ def measure_stages(data: Dataset, workdir: Path, stages: tuple[str, ...]) -> dic
 def measure_help(runs: int) -> dict[str, Any]:
     """Median wall time of `duaal --help` over several fresh processes."""
     exe = Path(sys.executable).with_name("duaal")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "duaal.cli"]
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -183,7 +183,7 @@ def measure_prefect(out_dir: Path, data: Dataset | None, runs: int = 3) -> dict[
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir(parents=True)
         exe = Path(sys.executable).with_name("duaal")
-        command = [str(exe)] if exe.exists() else [sys.executable, "-m", "duaal.cli"]
+        command = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
         started = time.perf_counter()
         proc = subprocess.run(
             [

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.db import DECISION_COLUMNS, attach_read_only, ensure_schema
+from duaal.db import attach_read_only
 from duaal.pipeline import DECISION_KEY, output_digests, quarantine_digest
 from duaal.purge import purged_run
 from transforms.models import build_models
 from transforms.rule_config import parse_rule_config
+from transforms.schema import DECISION_COLUMNS, ensure_schema
 from transforms.sources import SOURCES
 
 

@@ -32,9 +32,10 @@ from pathlib import Path
 import duckdb
 
 from duaal.audit import UnknownRun, decision_differences, recompute
-from duaal.db import attach_read_only, ensure_schema
+from duaal.db import attach_read_only
 from duaal.pipeline import code_version, digest_rows, output_digests
 from duaal.privacy import make_private_dir, open_private
+from transforms.schema import ensure_schema
 from transforms.sources import SOURCES
 
 BUNDLE_FORMAT = 1

@@ -282,22 +282,19 @@ def _build(con: duckdb.DuckDBPyConnection, p: str, before: RunInfo, after: RunIn
         ids,
     )
     fields = ", ".join(f"'{f}'" for f in DECISION_FIELDS)
+    # a run's decisions with the compared fields as text ($1: the run before, $2: after)
+    compared = """
+            SELECT school_year, company_kbo, learner_insz, office,
+                   CASE WHEN eligible THEN 'true' ELSE 'false' END AS eligible,
+                   CAST(amount_eur AS VARCHAR) AS amount_eur, coalesce(reasons, '') AS reasons,
+                   printf('%.2f', months_covered) AS months_covered, status
+            FROM run_decisions WHERE run_id = {run}"""
     con.execute(
         f"""
         CREATE TEMP TABLE {p}decisions AS
-        WITH b AS (
-            SELECT school_year, company_kbo, learner_insz, office,
-                   CASE WHEN eligible THEN 'true' ELSE 'false' END AS eligible,
-                   CAST(amount_eur AS VARCHAR) AS amount_eur, coalesce(reasons, '') AS reasons,
-                   printf('%.2f', months_covered) AS months_covered, status
-            FROM run_decisions WHERE run_id = $1
+        WITH b AS ({compared.format(run="$1")}
         ),
-        a AS (
-            SELECT school_year, company_kbo, learner_insz, office,
-                   CASE WHEN eligible THEN 'true' ELSE 'false' END AS eligible,
-                   CAST(amount_eur AS VARCHAR) AS amount_eur, coalesce(reasons, '') AS reasons,
-                   printf('%.2f', months_covered) AS months_covered, status
-            FROM run_decisions WHERE run_id = $2
+        a AS ({compared.format(run="$2")}
         ),
         joined AS (
             SELECT coalesce(a.school_year, b.school_year) AS school_year,
@@ -339,19 +336,17 @@ def _build(con: duckdb.DuckDBPyConnection, p: str, before: RunInfo, after: RunIn
         """,
         ids,
     )
+    # a finding's place among the run's findings with the same key (several may share one)
+    keyed = """
+            SELECT *, row_number() OVER (PARTITION BY code, agreement_id, mentor_insz
+                                         ORDER BY detail) AS n FROM {side}"""
     con.execute(
         f"""
         CREATE TEMP TABLE {p}findings AS
         WITH b AS (SELECT * FROM run_findings WHERE run_id = $1),
         a AS (SELECT * FROM run_findings WHERE run_id = $2),
-        keyed_b AS (
-            SELECT *, row_number() OVER (PARTITION BY code, agreement_id, mentor_insz
-                                         ORDER BY detail) AS n FROM b
-        ),
-        keyed_a AS (
-            SELECT *, row_number() OVER (PARTITION BY code, agreement_id, mentor_insz
-                                         ORDER BY detail) AS n FROM a
-        ),
+        keyed_b AS ({keyed.format(side="b")}),
+        keyed_a AS ({keyed.format(side="a")}),
         joined AS (
             SELECT coalesce(a.code, b.code) AS code,
                    coalesce(a.agreement_id, b.agreement_id) AS agreement_id,
@@ -430,23 +425,36 @@ def _cause_lists(
     return decisions, findings
 
 
+# how a cause that is an input row is told, per language
+_INPUT_CAUSE = {
+    "en": {
+        "row": "row",
+        "new": "new row {key}",
+        "gone": "row {key} no longer used",
+        "older": "older",
+        "newer": "newer",
+        "version": "{which} version of {key}: {changed}",
+    },
+    "nl": {
+        "row": "rij",
+        "new": "nieuwe rij {key}",
+        "gone": "rij {key} niet meer gebruikt",
+        "older": "oudere",
+        "newer": "nieuwere",
+        "version": "{which} versie van {key}: {changed}",
+    },
+}
+
+
 def _input_cause(item: dict, lang: str) -> str:
-    where = f"{item['source']}/{item['file_name']}"
-    if lang == "nl":
-        where += f" rij {item['row_number']}"
-        if item["version"] == "new":
-            return f"{where} (nieuwe rij {item['key_text']})"
-        if item["version"] == "gone":
-            return f"{where} (rij {item['key_text']} niet meer gebruikt)"
-        which = "oudere" if item["version"] == "older" else "nieuwere"
-        return f"{where} ({which} versie van {item['key_text']}: {'; '.join(item['changed'])})"
-    where += f" row {item['row_number']}"
-    if item["version"] == "new":
-        return f"{where} (new row {item['key_text']})"
-    if item["version"] == "gone":
-        return f"{where} (row {item['key_text']} no longer used)"
-    which = "older" if item["version"] == "older" else "newer"
-    return f"{where} ({which} version of {item['key_text']}: {'; '.join(item['changed'])})"
+    say = _INPUT_CAUSE[lang]
+    where = f"{item['source']}/{item['file_name']} {say['row']} {item['row_number']}"
+    key, version = item["key_text"], item["version"]
+    if version in ("new", "gone"):
+        return f"{where} ({say[version].format(key=key)})"
+    which = say["older"] if version == "older" else say["newer"]
+    changed = "; ".join(item["changed"])
+    return f"{where} ({say['version'].format(which=which, key=key, changed=changed)})"
 
 
 def _inputs_text(items: list[dict] | None, lang: str) -> list[str]:
@@ -554,10 +562,14 @@ def compute_changes(
     rows: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
 
     def add(values: tuple, causes: dict[str, list[str]], offices: list[str | None]) -> None:
-        base = tuple("" if v is None else str(v) for v in values)
-        en = (*base, "; ".join(causes["en"]))
-        nl = (*base, "; ".join(causes["nl"]))
-        rows.append((en, nl, tuple(sorted(o for o in offices if o))))
+        """One change, in English and in Dutch; a value given as {"en": ..., "nl": ...}
+        differs between the two."""
+
+        def text(lang: str) -> tuple[str, ...]:
+            cells = (v[lang] if isinstance(v, dict) else v for v in values)
+            return (*("" if c is None else str(c) for c in cells), "; ".join(causes[lang]))
+
+        rows.append((text("en"), text("nl"), tuple(sorted(o for o in offices if o))))
 
     for year, kbo, insz, offices, change, field, b, a, _bs, _as, inputs in decisions:
         causes = {
@@ -593,38 +605,12 @@ def compute_changes(
         }
         add(("quarantine", "appeared", "", "", "", "", "", reason, "", "", detail), causes, [])
     for source, file_name, reason, reason_nl in refused:
-        rows.append(
-            (
-                (
-                    "file",
-                    "refused",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "FILE_REFUSED",
-                    "",
-                    "",
-                    reason,
-                    f"{source}/{file_name}",
-                ),
-                (
-                    "file",
-                    "refused",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "FILE_REFUSED",
-                    "",
-                    "",
-                    reason_nl,
-                    f"{source}/{file_name}",
-                ),
-                (),
-            )
+        detail = {"en": reason, "nl": reason_nl}
+        where = [f"{source}/{file_name}"]
+        add(
+            ("file", "refused", "", "", "", "", "", "FILE_REFUSED", "", "", detail),
+            {"en": where, "nl": where},
+            [],
         )
     rows.sort(key=lambda r: r[0])
     return Changes(

@@ -11,6 +11,7 @@ the story says so when it does not. No Prefect, no Great Expectations.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,23 +23,12 @@ import duckdb
 
 from duaal.audit import copy_run_inputs, recompute
 from duaal.db import attach_read_only
+from duaal.exports import DECISION_EXPORT
 from duaal.workbooks.labels import FINDING_LABELS, REASON_LABELS
 from transforms.identifiers import is_pseudonym, normalise_insz, normalise_kbo
 
 STATUS_NL = {"final": "definitief", "provisional": "voorlopig"}
-DECISION_FIELDS = (
-    "school_year",
-    "company_kbo",
-    "learner_insz",
-    "province",
-    "office",
-    "status",
-    "eligible",
-    "amount_eur",
-    "months_covered",
-    "premiums_before",
-    "reasons",
-)
+DECISION_FIELDS = DECISION_EXPORT  # what the story shows of a decision: its export columns
 
 
 class NothingToExplain(LookupError):
@@ -95,6 +85,12 @@ class Story:
 
     def add(self, level: int, text: str) -> None:
         self.lines.append((level, text))
+
+    def section(self, heading: str, lines: Iterable[str]) -> None:
+        """A heading and its lines."""
+        self.add(1, heading)
+        for line in lines:
+            self.add(2, line)
 
     def text(self) -> str:
         out = []
@@ -587,16 +583,17 @@ def explain_mentor(
         story = Story()
         story.add(0, f"Uitleg voor mentor {insz}")
         story.add(2, f"Run {run_id}, referentiedatum (as_of) {_nl(as_of)}, code {code_version}")
-        story.add(1, f"Erkenningen ({len(recognitions)})")
-        for r in recognitions:
-            story.add(
-                2,
+        story.section(
+            f"Erkenningen ({len(recognitions)})",
+            (
                 f"{r['recognition_id']} bij onderneming {r['company_kbo']}, erkend op "
                 f"{_nl(r['recognition_date'])}, {r['years_experience']} jaar ervaring, "
                 f"opleiding {_nl(r['mentor_training_date'])}, vrijstelling "
                 f"{'ja' if r['mentor_training_exempt'] else 'nee'}; "
-                f"bron {_source(r, 'erkenningen')}",
-            )
+                f"bron {_source(r, 'erkenningen')}"
+                for r in recognitions
+            ),
+        )
         if recognitions:
             first = min(r["recognition_date"] for r in recognitions)
             trained = [r["mentor_training_date"] for r in recognitions if r["mentor_training_date"]]
@@ -616,14 +613,15 @@ def explain_mentor(
                 f"Mentoropleiding uiterlijk {_nl(deadline)} (eerste erkenning {_nl(first)} + "
                 f"{cfg['mentor_training_months']} maanden): {state}",
             )
-        story.add(1, f"Overeenkomsten met deze mentor ({len(agreements)})")
-        for a in agreements:
-            story.add(
-                2,
+        story.section(
+            f"Overeenkomsten met deze mentor ({len(agreements)})",
+            (
                 f"{a['agreement_id']} ({a['agreement_type']}) lerende {a['learner_insz']} bij "
                 f"{a['company_kbo']}, {_nl(a['start_date'])} tot {_nl(a['effective_end_date'])}; "
-                f"bron {_source(a, 'overeenkomsten')}",
-            )
+                f"bron {_source(a, 'overeenkomsten')}"
+                for a in agreements
+            ),
+        )
         peak_day, running = _peak(agreements)
         if peak_day:
             story.add(
@@ -631,13 +629,14 @@ def explain_mentor(
                 f"Piek: {len(running)} overeenkomsten tegelijk op {_nl(peak_day)} (maximum "
                 f"{cfg['mentor_max_agreements']}): {', '.join(a['agreement_id'] for a in running)}",
             )
-        story.add(1, f"Bevindingen ({len(findings)})")
-        for f in findings:
-            story.add(
-                2,
+        story.section(
+            f"Bevindingen ({len(findings)})",
+            (
                 f"{f['code']} ({f['severity']}): {FINDING_LABELS.get(f['code'], f['code'])}; "
-                f"{f['detail']}",
-            )
+                f"{f['detail']}"
+                for f in findings
+            ),
+        )
         story.data = {
             "run": {"run_id": run_id, "as_of": as_of.isoformat()},
             "mentor_insz": insz,

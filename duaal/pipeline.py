@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import duckdb
 
@@ -31,13 +31,19 @@ from duaal.checks import (
     run_input_checks,
     store_checks,
 )
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS, claim, connect, release, transaction
+from duaal.db import claim, connect, release
 from duaal.privacy import make_private_dir
 from duaal.settings import Settings
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
+from transforms.transaction import transaction
 
+if TYPE_CHECKING:  # imported by the validation stage only: it costs seconds
+    from expectations.validate import ValidationOutcome
+
+RunStatus = Literal["running", "completed", "failed"]
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
 
@@ -52,7 +58,7 @@ class RunSummary:
 
     run_id: str
     as_of: date
-    status: str = "running"
+    status: RunStatus = "running"
     files: list[FileOutcome] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -228,7 +234,9 @@ def preload_validation() -> threading.Thread | None:
     return thread
 
 
-def validate_stage(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> Any:
+def validate_stage(
+    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path
+) -> ValidationOutcome:
     """Run the Great Expectations suites; a failed mart expectation fails the run."""
     from expectations.validate import validate
 
@@ -359,7 +367,7 @@ def reports_stage(
 def finish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
-    status: str,
+    status: RunStatus,
     error: str | None = None,
     warnings: int | None = None,
 ) -> None:

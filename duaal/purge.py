@@ -37,10 +37,10 @@ from datetime import date, datetime
 
 import duckdb
 
-from duaal.db import transaction
 from transforms.identifiers import InvalidIdentifier, normalise_insz
 from transforms.reading import load_aliases, normalise_header
 from transforms.sources import AGREEMENTS, SOURCES
+from transforms.transaction import transaction
 
 KEY_VARIABLE = "DUAAL_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16

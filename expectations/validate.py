@@ -25,10 +25,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
-from expectations.dictionary import column_info
 from expectations.docs import write_docs
+from transforms.contracts import Layer, Rule, column_info
 from transforms.identifiers import iban_is_valid, insz_is_valid, is_pseudonym, kbo_is_valid
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.sources import AGREEMENTS, DIMONA, LINEAGE_COLUMNS, PREMIUMS, RECOGNITIONS
 
 SUITES_DIR = Path(__file__).resolve().parent
@@ -59,18 +59,10 @@ class ValidationFailed(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Rule:
-    name: str
-    column: str
-    notes: str
-    sql: str  # returns the offending rows
-
-
-@dataclass(frozen=True)
 class Suite:
     name: str
     table: str
-    layer: str  # staging | mart
+    layer: Layer
     notes: str
     expectations: tuple[dict[str, Any], ...]
     rules: tuple[Rule, ...]
@@ -92,7 +84,7 @@ def kwargs_columns(kwargs: dict[str, Any]) -> list[str]:
 class CheckResult:
     suite: str
     table_name: str
-    layer: str
+    layer: Layer
     expectation: str  # GX expectation type, or 'rule:<name>'
     column_name: str | None
     kwargs: dict[str, Any]

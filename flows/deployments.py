@@ -38,25 +38,27 @@ def deployment_parameters(settings: Settings, *, with_reports: bool) -> dict[str
 
 def build_deployments(
     settings: Settings, entrypoint_type: EntrypointType = EntrypointType.FILE_PATH
-) -> list[Any]:
+) -> list[RunnerDeployment]:
     """The two deployments, with their cron schedules and parameters."""
-    ingest = pipeline_flow.to_deployment(
-        name=INGEST_DEPLOYMENT,
-        schedules=[Cron(settings.ingest_cron, timezone=settings.timezone)],
-        parameters=deployment_parameters(settings, with_reports=False),
-        description="Ingest the new exports, decide, validate (working days).",
-        tags=["duaal", "ingest"],
-        entrypoint_type=entrypoint_type,
+    kinds = (
+        (INGEST_DEPLOYMENT, settings.ingest_cron, False, "ingest"),
+        (REPORTS_DEPLOYMENT, settings.reports_cron, True, "reports"),
     )
-    reports = pipeline_flow.to_deployment(
-        name=REPORTS_DEPLOYMENT,
-        schedules=[Cron(settings.reports_cron, timezone=settings.timezone)],
-        parameters=deployment_parameters(settings, with_reports=True),
-        description="The whole pipeline with the Excel reports (monthly).",
-        tags=["duaal", "reports"],
-        entrypoint_type=entrypoint_type,
-    )
-    return [ingest, reports]
+    descriptions = {
+        INGEST_DEPLOYMENT: "Ingest the new exports, decide, validate (working days).",
+        REPORTS_DEPLOYMENT: "The whole pipeline with the Excel reports (monthly).",
+    }
+    return [
+        pipeline_flow.to_deployment(
+            name=name,
+            schedules=[Cron(cron, timezone=settings.timezone)],
+            parameters=deployment_parameters(settings, with_reports=with_reports),
+            description=descriptions[name],
+            tags=["duaal", tag],
+            entrypoint_type=entrypoint_type,
+        )
+        for name, cron, with_reports, tag in kinds
+    ]
 
 
 def insecure_api_warning(api_url: str | None) -> str | None:

@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from duaal.db import DatabaseBusy, connect
 from duaal.privacy import redact
 from duaal.settings import load_settings
 
+if TYPE_CHECKING:
+    from prefect import Flow, State
+    from prefect.client.schemas.objects import FlowRun
 
-def record_failure(flow: Any, flow_run: Any, state: Any) -> None:
+
+def record_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State) -> None:
     """on_failure hook: mark the flow run's duaal run failed, then notify."""
     params = flow_run.parameters
     settings = load_settings(

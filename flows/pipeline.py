@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypedDict, TypeVar
 
-from prefect import flow, get_run_logger, task
+from prefect import State, Task, flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -29,13 +30,23 @@ from flows.summary import summary_markdown, warnings_message
 
 WARNINGS_STATE = "Completed with warnings"
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def redacted_errors(fn: Any) -> Any:
+
+class FlowResult(TypedDict):
+    """What a flow run returns (as its state's data when it completed with warnings)."""
+
+    run_id: str
+    summary: RunSummary
+
+
+def redacted_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """The stage, its exceptions stripped of INSZ numbers and IBANs before Prefect stores
     their message in the task's state and logs (a failed mart check quotes rows)."""
 
     @functools.wraps(fn)
-    def stage(*args: Any, **kwargs: Any) -> Any:
+    def stage(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
@@ -45,7 +56,7 @@ def redacted_errors(fn: Any) -> Any:
     return stage
 
 
-def as_task(fn: Any) -> Any:
+def as_task(fn: Callable[P, R]) -> Task[P, R]:
     """A stage as a Prefect task: no caching (the inputs are a live database), no personal
     data in its state (redacted_errors) and no retries: a busy database is waited for inside
     `open_database`, lock_timeout_s in all."""
@@ -103,24 +114,11 @@ def pipeline_flow(
     max_quarantine_share: float | None = None,
     share_group: str | None = None,
     with_reports: bool = True,
-) -> Any:
+) -> FlowResult | State:
     """Ingest, input checks, rules, validation and (optionally) reports, as one flow run.
     A parameter left out takes the settings file, the environment, then the default."""
-    settings = load_settings(
-        raw=raw,
-        db=db,
-        reports=reports,
-        rules=rules,
-        aliases=aliases,
-        as_of=as_of,
-        school_years=school_years or None,
-        lock_timeout_s=lock_timeout_s,
-        notify_block=notify_block,
-        max_export_age_days=max_export_age_days,
-        max_volume_drop=max_volume_drop,
-        max_quarantine_share=max_quarantine_share,
-        share_group=share_group,
-    )
+    given = {name: value for name, value in locals().items() if name in RUN_SETTINGS}
+    settings = load_settings(**{**given, "school_years": school_years or None})
     summary = execute(
         settings,
         with_reports=with_reports,
@@ -129,7 +127,7 @@ def pipeline_flow(
         flow_run_id=str(flow_run.get_id()),
     )
     publish(summary, settings.db)
-    result = {"run_id": summary.run_id, "summary": summary}
+    result: FlowResult = {"run_id": summary.run_id, "summary": summary}
     if summary.warnings:
         message = redact(warnings_message(summary))
         get_run_logger().warning(message)

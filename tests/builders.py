@@ -15,10 +15,10 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.db import ensure_schema
 from transforms.identifiers import make_iban, make_insz, make_kbo
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
+from transforms.schema import ensure_schema
 from transforms.sources import AGREEMENTS, DIMONA, PREMIUMS, RECOGNITIONS, Source
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "transforms" / "rules.toml"

@@ -9,12 +9,9 @@ all, so a failure or a kill in the middle of a file leaves the database as it wa
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import hashlib
 import multiprocessing
 import os
-import signal
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import pyarrow as pa
 
-from duaal.db import ensure_schema, transaction
 from transforms.reading import (
     CSV_SUFFIXES,
     SPREADSHEET_SUFFIXES,
@@ -37,17 +34,22 @@ from transforms.reading import (
     not_a_spreadsheet,
     read_file,
 )
+from transforms.schema import ensure_schema
 from transforms.sources import SOURCES, Source
+from transforms.transaction import transaction
+from transforms.workers import die_with_parent
 
 __all__ = ["FileOutcome", "RawScan", "Unread", "ingest", "load_aliases", "scan_raw"]
 
 _view_ids = count(1)
 
-PR_SET_PDEATHSIG = 1  # prctl(2)
 READ_WORKERS = 2  # processes reading and parsing the next files while one is loaded
 # a file larger than this is read in the loading process, alone: reading a sheet of a
 # million rows takes over a gigabyte, and two of those at once would not fit in 2 GB
 PREFETCH_MAX_BYTES = 16 << 20
+
+FileStatus = Literal["loaded", "skipped", "refused"]
+BatchStatus = Literal["loaded", "refused"]  # what load_batches records
 
 Reader = Callable[[Path, Source, dict[str, list[str]], bytes], ReadResult]
 
@@ -58,7 +60,7 @@ class FileOutcome:
 
     source: str  # folder name
     file_name: str
-    status: str  # loaded | skipped | refused
+    status: FileStatus
     reason: str | None
     batch_id: int | None  # the new batch; for 'skipped' the batch that loaded it before
     sheet_name: str | None
@@ -220,18 +222,6 @@ def _read_workers(workers: int | None) -> int:
     if workers is None:
         workers = min(READ_WORKERS, len(os.sched_getaffinity(0)))
     return workers if workers > 1 else 0
-
-
-def die_with_parent() -> None:
-    """In a worker process (Linux): be killed with the parent, so a killed run leaves none;
-    and never collect what was inherited: a forked copy of an unreachable DuckDB object
-    must not run its destructor here, where DuckDB's threads do not exist."""
-    gc.disable()
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return  # elsewhere the worker ends when it next finds its parent's queue closed
 
 
 def _read_ahead(
@@ -402,7 +392,7 @@ def _insert_batch(
     source: Source,
     path: Path,
     sha256: str,
-    status: str,
+    status: BatchStatus,
     refused: FileRefused | None,
     result: ReadResult | None,
     loaded_at: datetime,

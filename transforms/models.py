@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from graphlib import TopologicalSorter
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 
 from transforms.rule_config import RuleConfig, load_into
 
 MODELS_DIR = Path(__file__).resolve().parent
-LAYERS = ("staging", "intermediate", "marts")
+ModelLayer = Literal["staging", "intermediate", "marts"]  # the folder of a model's SQL file
+LAYERS: tuple[ModelLayer, ...] = ("staging", "intermediate", "marts")
 NAME_PATTERN = {
     "staging": re.compile(r"^stg_[a-z0-9]+__[a-z0-9_]+$"),
     "intermediate": re.compile(r"^int_[a-z0-9_]+$"),
@@ -44,7 +46,7 @@ MACROS = (
 @dataclass(frozen=True)
 class Model:
     name: str
-    layer: str
+    layer: ModelLayer
     path: Path
 
     @property

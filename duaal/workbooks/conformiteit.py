@@ -18,6 +18,7 @@ from pathlib import Path
 
 from duaal.changes import ChangeSheets
 from duaal.workbooks.changes import CHANGES, changes_block
+from duaal.workbooks.columns import FINDINGS, finding_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
     ACTIONS,
@@ -48,34 +49,32 @@ SEVERITY_SHEETS: dict[str, str] = {
     "info": "Info",
 }
 
+# whom a finding is about and what it says (subject_values), on the detail and action sheets
+SUBJECT_COLUMNS = (
+    finding_column("company_name"),
+    finding_column("company_kbo"),
+    Column("Vestiging"),
+    finding_column("agreement_id"),
+    finding_column("learner_insz"),
+    finding_column("mentor_insz"),
+    finding_column("detail"),
+)
 DETAIL_COLUMNS = (
     Column("Regel"),
-    Column("Code"),
-    Column("Kantoor"),
-    Column("Provincie"),
-    Column("Onderneming"),
-    Column("Ondernemingsnummer"),
-    Column("Vestiging"),
-    Column("Overeenkomst"),
-    Column("INSZ lerende"),
-    Column("INSZ mentor"),
-    Column("Detail"),
-    Column("Uiterste datum", "date"),
+    finding_column("code"),
+    finding_column("office"),
+    finding_column("province"),
+    *SUBJECT_COLUMNS,
+    finding_column("due_date", "date"),
 )
 ACTION_COLUMNS = (
-    Column("Uiterste datum", "date"),
+    finding_column("due_date", "date"),
     Column("Dagen resterend", "int"),
     Column("Regel"),
-    Column("Ernst"),
+    finding_column("severity"),
     Column("Actie"),
-    Column("Kantoor"),
-    Column("Onderneming"),
-    Column("Ondernemingsnummer"),
-    Column("Vestiging"),
-    Column("Overeenkomst"),
-    Column("INSZ lerende"),
-    Column("INSZ mentor"),
-    Column("Detail"),
+    finding_column("office"),
+    *SUBJECT_COLUMNS,
 )
 QUARANTINE_COLUMNS = (
     Column("Bron"),
@@ -118,13 +117,9 @@ def overview_block(findings: Sequence[Row], office: str | None = None) -> Block:
     return Block(columns, rows, totals=totals)
 
 
-def detail_row(f: Row) -> tuple[object, ...]:
-    """One finding as the detail sheets show it."""
+def subject_values(f: Row) -> tuple[object, ...]:
+    """Whom a finding is about and what it says, under SUBJECT_COLUMNS."""
     return (
-        finding_label(f["code"]),
-        f["code"],
-        _office(f),
-        f["province"],
         f["company_name"],
         f["company_kbo"],
         f.get("establishment_id"),
@@ -132,6 +127,17 @@ def detail_row(f: Row) -> tuple[object, ...]:
         f["learner_insz"],
         f["mentor_insz"],
         f["detail"],
+    )
+
+
+def detail_row(f: Row) -> tuple[object, ...]:
+    """One finding as the detail sheets show it."""
+    return (
+        finding_label(f["code"]),
+        f["code"],
+        _office(f),
+        f["province"],
+        *subject_values(f),
         f["due_date"],
     )
 
@@ -169,13 +175,7 @@ def action_row(f: Row, as_of: date) -> tuple[object, ...]:
         severity_label(f["severity"]),
         ACTIONS[f["code"]],
         _office(f),
-        f["company_name"],
-        f["company_kbo"],
-        f.get("establishment_id"),
-        f["agreement_id"],
-        f["learner_insz"],
-        f["mentor_insz"],
-        f["detail"],
+        *subject_values(f),
     )
 
 
@@ -302,7 +302,8 @@ def conformiteit_sheets(
         codes=codes,
         codes_heading="Regels",
         notes=NOTES,
-        glossary="fct_compliance_findings",
+        glossary=FINDINGS,
+        glossary_columns=(*DETAIL_COLUMNS, *ACTION_COLUMNS),
     )
     sheets.append((TOELICHTING, blocks))
     return sheets

@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.rule_config import RuleConfig, parse_rule_config
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.sources import AGREEMENTS, RECOGNITIONS, Source
 
 Row = dict[str, Any]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from duaal.changes import ChangeSheets
 from duaal.workbooks.changes import CHANGES, changes_block
+from duaal.workbooks.columns import DECISIONS, decision_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
     NO_OFFICE,
@@ -32,38 +33,38 @@ TITLE = "Premies kwalificerend werkplekleren"
 ALL_OFFICES = "Alle kantoren"
 
 DECISION_COLUMNS = (
-    Column("Onderneming"),
-    Column("Ondernemingsnummer"),
-    Column("Vestiging"),
-    Column("Postcode", "int"),
-    Column("Gemeente"),
-    Column("Lerende"),
-    Column("INSZ lerende"),
-    Column("Opleiding"),
-    Column("Type overeenkomst"),
-    Column("Overeenkomsten"),
-    Column("Maanden gedekt", "months"),
-    Column("Eerdere premies", "int"),
-    Column("Bedrag", "eur"),
-    Column("Status"),
-    Column("Subsidiabel"),
-    Column("Redenen"),
-    Column("Uitleg"),
+    decision_column("company_name"),
+    decision_column("company_kbo"),
+    decision_column("establishment_id"),
+    decision_column("establishment_postcode", "int"),
+    decision_column("establishment_municipality"),
+    decision_column("learner_name"),
+    decision_column("learner_insz"),
+    decision_column("training"),
+    decision_column("agreement_types"),
+    decision_column("agreement_ids"),
+    decision_column("months_covered", "months"),
+    decision_column("premiums_before", "int"),
+    decision_column("amount_eur", "eur"),
+    decision_column("status"),
+    decision_column("eligible"),
+    decision_column("reasons"),
+    decision_column("explanation"),
 )
 REFUSAL_COLUMNS = (
-    Column("Kantoor"),
-    Column("Onderneming"),
-    Column("Ondernemingsnummer"),
-    Column("Lerende"),
-    Column("INSZ lerende"),
-    Column("Opleiding"),
-    Column("Type overeenkomst"),
-    Column("Maanden gedekt", "months"),
-    Column("Eerdere premies", "int"),
-    Column("Status"),
-    Column("Redenen"),
+    decision_column("office"),
+    decision_column("company_name"),
+    decision_column("company_kbo"),
+    decision_column("learner_name"),
+    decision_column("learner_insz"),
+    decision_column("training"),
+    decision_column("agreement_types"),
+    decision_column("months_covered", "months"),
+    decision_column("premiums_before", "int"),
+    decision_column("status"),
+    decision_column("reasons"),
     Column("Redencodes"),
-    Column("Uitleg"),
+    decision_column("explanation"),
 )
 BRUSSELS_COLUMNS = (
     Column("Onderneming"),
@@ -281,6 +282,7 @@ def _write_sheets(
         files=files,
         codes=codes,
         codes_heading="Redenen van weigering",
-        glossary="fct_premium_decisions",
+        glossary=DECISIONS,
+        glossary_columns=(*DECISION_COLUMNS, *REFUSAL_COLUMNS),
     )
     book.add_sheet(TOELICHTING, blocks)

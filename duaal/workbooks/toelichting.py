@@ -12,7 +12,7 @@ from datetime import date
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import SOURCE_LABELS
 from duaal.workbooks.style import Block, Column, Typed
-from expectations.dictionary import load_data_dictionary
+from transforms.contracts import contract
 
 SHEET = "Toelichting"
 BATCH_STATUS = {"loaded": "ingelezen", "refused": "geweigerd"}
@@ -117,9 +117,11 @@ def toelichting_blocks(
     notes: Sequence[tuple[str, str]] = (),
     with_hash: bool = True,
     glossary: str | None = None,
+    glossary_columns: Sequence[Column] = (),
 ) -> list[Block]:
     """Run and parameters, then notes, then input files (when given), then a code list,
-    then (when a table is named) the meaning of its columns from the data dictionary."""
+    then (when a table is named) the meaning of its columns from its contract: of those
+    glossary_columns shows (all of them when none are given)."""
     facts = [*run_rows(run, school_year, with_hash), *parameter_rows(run, school_year), *notes]
     blocks = [Block(KEY_VALUE, facts)]
     if files is not None:
@@ -130,13 +132,16 @@ def toelichting_blocks(
         blocks.append(
             Block(
                 (Column("Gegeven"), Column("Betekenis")),
-                glossary_rows(glossary),
+                glossary_rows(glossary, glossary_columns),
                 heading="Begrippen",
             )
         )
     return blocks
 
 
-def glossary_rows(table: str) -> list[tuple[str, str]]:
-    """Label and meaning of every column of a mart, as the data dictionary describes them."""
-    return [(info.label, info.meaning) for info in load_data_dictionary()[table].values()]
+def glossary_rows(table: str, shown: Sequence[Column] = ()) -> list[tuple[str, str]]:
+    """Label and meaning of the columns of a mart, in its contract's order, as its contract
+    describes them: those whose label is the header of a shown column (all when none are)."""
+    headers = {c.header for c in shown}
+    columns = contract(table).columns
+    return [(c.label, c.meaning) for c in columns if not headers or c.label in headers]

@@ -38,7 +38,7 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.workbooks.premies import office_of, write_premies
-from transforms.loading import die_with_parent
+from transforms.workers import die_with_parent
 
 Job = Callable[[], Path]
 MAX_WORKERS = 2

@@ -11,8 +11,8 @@ from datetime import date
 import duckdb
 import pytest
 
+from cli.main import main
 from duaal.bundle import verify_bundle, write_bundle
-from duaal.cli import main
 from duaal.db import connect
 from duaal.generate import generate
 from duaal.pipeline import digest_rows, execute, finish_run, record_stage, rules_stage, start_run
@@ -119,7 +119,7 @@ def test_an_edited_output_with_a_matching_manifest_fails_the_recomputation(bundl
     con.execute("UPDATE d SET amount_eur = 1400 WHERE learner_insz = ?", [LEARNERS["eligible"]])
     forged = tmp_path / "forged.parquet"
     con.execute(f"COPY (SELECT * FROM d ORDER BY ALL) TO '{forged}' (FORMAT parquet)")
-    from duaal.db import DECISION_COLUMNS
+    from transforms.schema import DECISION_COLUMNS
 
     cols = ", ".join(n for n, _ in DECISION_COLUMNS)
     digest = digest_rows(

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from cli.main import main
 from duaal.changes import (
     CHANGE_EXPORT,
     CHANGE_HEADERS_NL,
@@ -15,7 +16,6 @@ from duaal.changes import (
     changes_sheet,
     compute_changes,
 )
-from duaal.cli import main
 from duaal.db import connect
 from duaal.pipeline import execute
 from duaal.settings import load_settings

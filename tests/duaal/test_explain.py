@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from duaal.cli import main
+from cli.main import main
 from duaal.db import connect
 from duaal.explain import NothingToExplain, explain_learner, explain_mentor, months_parts
 from duaal.pipeline import finish_run, record_stage, rules_stage, start_run
@@ -236,7 +236,7 @@ def test_mentor_story(run_db):
 def test_explain_imports_neither_prefect_nor_great_expectations(run_db):
     db, _ = run_db
     code = (
-        "import sys; from duaal.cli import main; "
+        "import sys; from cli.main import main; "
         f"rc = main(['explain', '--learner', {LEARNERS['eligible']!r}, '--db', {str(db)!r}]); "
         "bad = [m for m in ('prefect', 'great_expectations') if m in sys.modules]; "
         "print('BAD', bad) if bad else None; sys.exit(rc or bool(bad))"

@@ -12,9 +12,9 @@ from datetime import date
 import duckdb
 import pytest
 
+from cli.main import main
 from duaal import exports
 from duaal.audit import audit
-from duaal.cli import main
 from duaal.db import DatabaseBusy, connect
 from duaal.generate import generate
 from duaal.pipeline import execute

@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from duaal.cli import main
+from cli.main import main
 from duaal.generate import generate
 from duaal.pipeline import execute
 from duaal.purge import (

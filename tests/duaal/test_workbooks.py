@@ -12,7 +12,6 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from duaal.workbooks import write_reports
 from duaal.workbooks.style import DATE_FORMAT, EURO_FORMAT
 from tests.builders import (
@@ -23,8 +22,10 @@ from tests.builders import (
     rule_config,
     rules_db,
 )
+from transforms.contracts import contract
 from transforms.identifiers import make_insz, make_kbo
 from transforms.rule_config import load_into
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 
 RUN = "run-test"
 YEAR = "2024-2025"
@@ -535,9 +536,31 @@ def test_toelichting_names_run_parameters_and_files(reports):
     assert ws["B4"].value == datetime(2025, 9, 1) and ws["B4"].number_format == DATE_FORMAT
     assert ws.auto_filter.ref.startswith("A1:B"), "the run's facts can be filtered"
     assert (
-        "Gedekte maanden",
+        "Maanden gedekt",
         "Maanden met Dimona binnen de basisovereenkomsten en het schooljaar (0 tot 12).",
-    ) in [r[:2] for r in rows[header:]], "the meaning of a column comes from the data dictionary"
+    ) in [r[:2] for r in rows[header:]], "the meaning of a column comes from its contract"
+
+
+@pytest.mark.parametrize(
+    ("workbook", "mart"),
+    [
+        (f"{YEAR}/premies_{YEAR}.xlsx", "fct_premium_decisions"),
+        (f"conformiteit/conformiteit_{AS_OF}.xlsx", "fct_compliance_findings"),
+    ],
+)
+def test_the_glossary_describes_the_headers_the_sheets_show(reports, workbook, mart):
+    wb = load_workbook(reports / workbook, read_only=True)
+    headers = set()
+    for name in wb.sheetnames:
+        if name != "Toelichting":
+            headers |= {h for row in wb[name].iter_rows(values_only=True) for h in row}
+    rows = values(reports / workbook, "Toelichting")
+    start = next(i for i, r in enumerate(rows) if r[:2] == ("Gegeven", "Betekenis"))
+    glossary = [r[0] for r in rows[start + 1 :] if r[0]]
+    labels = {c.label for c in contract(mart).columns}
+    assert glossary, "the Toelichting has a glossary"
+    assert set(glossary) <= headers, "every column the glossary describes is shown"
+    assert labels & headers <= set(glossary), "every mart column shown is described"
 
 
 def test_office_workbook_holds_one_office(reports):

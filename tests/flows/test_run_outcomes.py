@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.cli import main
+from cli.main import main
 from duaal.generate import generate
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.cli import build_parser, main
+from cli.main import build_parser, main
 from duaal.generate import generate
 from duaal.settings import (
     PURGE_SETTINGS,

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.cli import EXIT_FAILED, EXIT_USAGE, main
+from cli.main import EXIT_FAILED, EXIT_USAGE, main
 from duaal.generate import generate
 
 pytestmark = pytest.mark.prefect

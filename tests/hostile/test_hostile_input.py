@@ -32,7 +32,6 @@ import msoffcrypto.format.ooxml
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from duaal.generate import write_xlsx as write_big_xlsx
 from duaal.pipeline import RunSummary, execute
 from tests.fixtures.exports.writers import (
@@ -46,6 +45,7 @@ from tests.fixtures.exports.writers import (
 from tests.hostile.sample import CleanRun, settings_for
 from transforms.identifiers import make_insz, make_kbo
 from transforms.reading import FileRefused, read_file
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.sources import DIMONA
 from transforms.values import (
     EARLIEST_PLAUSIBLE_DATE,

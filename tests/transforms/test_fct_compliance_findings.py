@@ -13,7 +13,6 @@ from datetime import date
 import duckdb
 import pytest
 
-from duaal.db import FINDING_COLUMNS
 from tests.builders import (
     COMPANY,
     LEARNER,
@@ -29,6 +28,7 @@ from tests.builders import (
 )
 from transforms.identifiers import make_insz
 from transforms.models import build_models
+from transforms.schema import FINDING_COLUMNS
 
 MART = "fct_compliance_findings"
 

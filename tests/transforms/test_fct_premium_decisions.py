@@ -62,7 +62,7 @@ def standard_db(**agreement: object) -> duckdb.DuckDBPyConnection:
 
 
 def test_columns_are_the_decision_contract() -> None:
-    from duaal.db import DECISION_COLUMNS
+    from transforms.schema import DECISION_COLUMNS
 
     con = standard_db()
     add_dimona(con)

@@ -8,7 +8,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.db import ensure_schema
 from tests.fixtures.exports.writers import (
     DIMONA_HEADERS,
     KBO,
@@ -22,6 +21,7 @@ from tests.fixtures.exports.writers import (
 )
 from transforms import loading
 from transforms.loading import FileOutcome, ingest, load_aliases, scan_raw
+from transforms.schema import ensure_schema
 
 NOW = datetime(2025, 1, 2, 3, 4, 5)
 TABLES = ("load_batches", "quarantine", "ingest_dimona", "ingest_premies", "ingest_overeenkomsten")

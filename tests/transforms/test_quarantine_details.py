@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.db import ensure_schema
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -25,6 +24,7 @@ from tests.fixtures.exports.writers import (
 )
 from transforms.loading import ingest
 from transforms.reading import FileRefused, read_file
+from transforms.schema import ensure_schema
 from transforms.sources import AGREEMENTS, DIMONA, PREMIUMS, RECOGNITIONS
 from transforms.values import (
     DUPLICATE_KEY,

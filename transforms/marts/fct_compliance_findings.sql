@@ -1,5 +1,5 @@
 -- Compliance findings per agreement or mentor, judged at as_of (RULES.md, Compliance
--- findings). Columns as duaal.db.FINDING_COLUMNS; sorted as the findings export is.
+-- findings). Columns as transforms.schema.FINDING_COLUMNS; sorted as the findings export is.
 with registration as (
     select * from int_finding_registration
 ),

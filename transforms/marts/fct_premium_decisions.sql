@@ -1,6 +1,6 @@
 -- Premium decisions: one row per pair (company, learner) and school year to decide, with
 -- every reason of a refusal in the order of RULES.md and one Dutch sentence that explains
--- the decision with its numbers. Columns as duaal.db.DECISION_COLUMNS.
+-- the decision with its numbers. Columns as transforms.schema.DECISION_COLUMNS.
 with pairs as (
     select * from int_pair_school_years
 ),

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from duaal.settings import PURGE_SETTINGS, RUN_SETTINGS, SAMPLE_SETTINGS
+from duaal.settings import PURGE_SETTINGS, RUN_SETTINGS, SAMPLE_SETTINGS, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNINGS = 0, 1, 2, 3, 4
 FLOW_COMMANDS = frozenset({"run", "demo"})  # the commands that run a Prefect flow
@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 _SETTING_ARGS = (*RUN_SETTINGS, *PURGE_SETTINGS, *SAMPLE_SETTINGS)
 
 
-def _settings(args: argparse.Namespace):  # -> Settings (imported lazily)
+def _settings(args: argparse.Namespace) -> Settings:
     from duaal.settings import load_settings
 
     return load_settings(**{name: getattr(args, name, None) for name in _SETTING_ARGS})
@@ -185,7 +185,7 @@ def _given(args: argparse.Namespace, name: str, env: str) -> str:
     return env if env in os.environ else name
 
 
-def _run_settings(args: argparse.Namespace):  # -> Settings
+def _run_settings(args: argparse.Namespace) -> Settings:
     """The settings of a run, checked against its rule configuration before any work."""
     from duaal.settings import UsageError
     from transforms.rule_config import load_rule_config, school_year_of

@@ -1,4 +1,4 @@
-"""An independent review of fct_premium_decisions against RULES.md ("Vocabulary", "Date
+"""fct_premium_decisions against RULES.md ("Vocabulary", "Date
 arithmetic", "Premium decision", "Geography"): golden tests of the subtle points that
 test_fct_premium_decisions.py leaves open, and the SQL against a plain Python reading of
 the rule book on drawn inputs."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from duaal.cli import build_parser, main
+from cli.main import build_parser, main
 
 DUAAL = Path(sys.executable).with_name("duaal")
 

@@ -1,4 +1,4 @@
-"""Review of the compliance findings against RULES.md: golden tests for the places where the
+"""fct_compliance_findings against RULES.md: golden tests for the places where the
 SQL and the rule book could part ways, including rule parameters that must follow the
 configuration rather than a literal in the SQL.
 

@@ -1,0 +1,78 @@
+"""The table contracts beside the models: every staging table and mart is described once,
+in the types its table really has."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from expectations.validate import CONTRACT_COLUMNS
+from transforms.contracts import column_info, column_label, contract, load_contracts
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS, ensure_schema
+from transforms.sources import AGREEMENTS, DIMONA, LINEAGE_COLUMNS, PREMIUMS, RECOGNITIONS
+
+STAGING = {
+    AGREEMENTS: "stg_werkplekduaal__agreements",
+    DIMONA: "stg_dimona__periods",
+    RECOGNITIONS: "stg_werkplekduaal__recognitions",
+    PREMIUMS: "stg_mtech__premiums_paid",
+}
+
+
+def test_a_contract_for_every_staging_table_and_mart_with_its_columns_in_order() -> None:
+    assert list(load_contracts()) == [
+        "stg_dimona__periods",
+        "stg_mtech__premiums_paid",
+        "stg_werkplekduaal__agreements",
+        "stg_werkplekduaal__recognitions",
+        "fct_compliance_findings",
+        "fct_premium_decisions",
+    ]
+    for table, names in CONTRACT_COLUMNS.items():
+        assert contract(table).names == names
+
+
+def test_staging_contracts_have_the_types_of_the_ingest_tables() -> None:
+    for source, table in STAGING.items():
+        staging = contract(table)
+        expected = [*LINEAGE_COLUMNS, *((c.name, c.sql_type) for c in source.columns)]
+        assert [(c.name, c.type) for c in staging.columns] == expected
+
+
+def test_a_staging_column_is_labelled_with_its_export_header() -> None:
+    for source, table in STAGING.items():
+        labels = {c.name: c.label for c in contract(table).columns}
+        assert [labels[c.name] for c in source.columns] == [c.header for c in source.columns]
+
+
+def test_the_run_tables_take_the_mart_columns_from_the_contracts() -> None:
+    con = duckdb.connect()
+    ensure_schema(con)
+    for run_table, columns in (
+        ("run_decisions", DECISION_COLUMNS),
+        ("run_findings", FINDING_COLUMNS),
+    ):
+        mart = (
+            "fct_premium_decisions" if run_table == "run_decisions" else "fct_compliance_findings"
+        )
+        assert columns == tuple((c.name, c.type) for c in contract(mart).columns)
+        described = con.execute(f"describe {run_table}").fetchall()
+        assert [(name, kind) for name, kind, *_ in described] == [("run_id", "VARCHAR"), *columns]
+
+
+def test_labels_and_meanings_are_dutch_and_one_per_column() -> None:
+    assert column_label("fct_premium_decisions", "months_covered") == "Maanden gedekt"
+    assert column_label("fct_premium_decisions", "eligible") == "Subsidiabel"
+    assert column_label("stg_dimona__periods", "row_number") == "Rij"
+    assert column_info("fct_compliance_findings", "due_date").meaning.startswith("Datum waarop")
+    for table in load_contracts().values():
+        labels = [c.label for c in table.columns]
+        assert len(labels) == len(set(labels)), f"{table.table}: two columns share a label"
+        assert all(c.meaning.endswith(".") for c in table.columns)
+
+
+def test_an_unknown_column_or_table_is_named() -> None:
+    with pytest.raises(KeyError, match="contract fct_premium_decisions: no column nope"):
+        column_info("fct_premium_decisions", "nope")
+    with pytest.raises(KeyError, match="no contract for table int_mentors"):
+        contract("int_mentors")
