@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from transforms import codes
+
 
 @dataclass(frozen=True)
 class RuleConfig:
@@ -36,6 +38,13 @@ class RuleConfig:
     @property
     def compliance(self) -> dict[str, Any]:
         return self.values["compliance"]
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        """Every single-valued parameter of [premium] and [compliance], by name: what a
+        label template of the code registry may name."""
+        scalars = {k: v for k, v in self.premium.items() if not isinstance(v, list)}
+        return scalars | dict(self.compliance)
 
 
 def parse_rule_config(text: str) -> RuleConfig:
@@ -116,6 +125,7 @@ def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -
         "FROM (SELECT unnest($1::VARCHAR[]) AS school_year)",
         [school_years_to_decide(config, as_of)],
     )
+    codes.load_into(con, config.parameters, codes.load_codes())
 
 
 def _amount_years(config: RuleConfig) -> set[str]:

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
+from duaal.workbooks.labels import CodeLabels, code_labels
 from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.sources import AGREEMENTS, RECOGNITIONS, Source
 
@@ -27,6 +28,11 @@ class RunInfo:
     config: RuleConfig
     rule_config_hash: str
     code_version: str | None
+
+    @property
+    def labels(self) -> CodeLabels:
+        """The Dutch labels of the codes, filled from the run's rule configuration."""
+        return code_labels(self.config)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[Row]:

@@ -9,23 +9,10 @@ school_years as (
     select * from cfg_school_years
 ),
 
-parameters as (
-    select * from cfg_parameters
-),
-
-recognitions as (
-    select * from stg_werkplekduaal__recognitions
-),
-
 -- a mentor is matched by INSZ alone, whatever company the recognition names; several
 -- recognitions: the earliest training date, exempt when any recognition says so
 mentors as (
-    select
-        mentor_insz,
-        min(mentor_training_date) as mentor_training_date,
-        bool_or(coalesce(mentor_training_exempt, false)) as mentor_training_exempt
-    from recognitions
-    group by mentor_insz
+    select * from int_mentors
 ),
 
 active as (
@@ -43,13 +30,10 @@ active as (
 conditions as (
     select
         active.*,
-        add_months(active.start_date, parameters.registration_deadline_months)
-            as registration_deadline,
         mentors.mentor_insz is not null as mentor_known,
-        mentors.mentor_training_date,
-        coalesce(mentors.mentor_training_exempt, false) as mentor_training_exempt
+        mentors.first_training_date as mentor_training_date,
+        coalesce(mentors.is_exempt, false) as mentor_training_exempt
     from active
-    cross join parameters
     left join mentors
         on active.mentor_insz = mentors.mentor_insz
 ),
