@@ -227,30 +227,18 @@ def _require(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
 
 
 def load_brussels_mentors(con: duckdb.DuckDBPyConnection, school_year: str) -> list[Row]:
-    """Brussels establishments and their mentors with agreements active in the school year."""
-    _require(con, "stg_werkplekduaal__agreements")
-    year_start = date(int(school_year[:4]), 9, 1)
-    year_end = date(int(school_year[5:9]), 8, 31)
+    """Brussels establishments and their mentors with agreements active in the school year,
+    with the Actiris mentor premium they may ask (the mart fct_actiris_mentor_premiums)."""
+    _require(con, "fct_actiris_mentor_premiums")
     return _rows(
         con,
         """
-        WITH agreements AS (
-            SELECT a.*, g.office,
-                -- an early termination ends the agreement before its planned end date
-                least(a.end_date, coalesce(a.termination_date, a.end_date)) AS effective_end
-            FROM stg_werkplekduaal__agreements a
-            JOIN cfg_geography g
-              ON a.establishment_postcode BETWEEN g.postcode_from AND g.postcode_to
-            WHERE g.province = 'Brussel'
-        )
         SELECT office, company_name, company_kbo, establishment_id, establishment_postcode,
-            establishment_municipality, mentor_name, mentor_insz,
-            count(DISTINCT learner_insz) AS learners,
-            string_agg(DISTINCT agreement_id, ';' ORDER BY agreement_id) AS agreement_ids
-        FROM agreements
-        WHERE start_date <= ? AND effective_end >= ?
-        GROUP BY ALL
+            establishment_municipality, mentor_name, mentor_insz, learners, agreement_ids,
+            premium_possible, premium_eur
+        FROM fct_actiris_mentor_premiums
+        WHERE school_year = ?
         ORDER BY company_name, company_kbo, establishment_id, mentor_name, mentor_insz
         """,
-        [year_end, year_start],
+        [school_year],
     )

@@ -192,9 +192,8 @@ def overview_block(
     return Block(overview_columns(codes, amounts, run.labels), rows, totals=totals)
 
 
-def brussels_row(m: Row, premium_eur: int, max_learners: int) -> tuple[object, ...]:
+def brussels_row(m: Row) -> tuple[object, ...]:
     """One Brussels establishment and mentor, with the Actiris premium it may ask."""
-    fits = 1 <= m["learners"] <= max_learners
     return (
         m["company_name"],
         m["company_kbo"],
@@ -205,8 +204,8 @@ def brussels_row(m: Row, premium_eur: int, max_learners: int) -> tuple[object, .
         m["mentor_insz"],
         m["learners"],
         (m["agreement_ids"] or "").replace(";", ", "),
-        yes_no(fits),
-        premium_eur if fits else 0,
+        yes_no(m["premium_possible"]),
+        m["premium_eur"],
     )
 
 
@@ -263,9 +262,7 @@ def _write_sheets(
     refusals = [refusal_row(d, run.labels) for d in decisions if not d["eligible"]]
     book.add_sheet(REFUSALS, [Block(REFUSAL_COLUMNS, refusals)])
     if brussels_offices(run) & set(offices):
-        c = run.config.compliance
-        premium, most = int(c["actiris_mentor_premium_eur"]), int(c["actiris_max_learners"])
-        rows = [brussels_row(m, premium, most) for m in brussels if m["office"] in offices]
+        rows = [brussels_row(m) for m in brussels if m["office"] in offices]
         book.add_sheet(BRUSSELS, [Block(BRUSSELS_COLUMNS, rows)])
     if changed is not None:
         book.add_sheet(CHANGES, [changed])

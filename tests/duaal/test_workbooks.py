@@ -24,6 +24,7 @@ from tests.builders import (
     rules_db,
 )
 from transforms.identifiers import make_insz, make_kbo
+from transforms.models import build_models
 from transforms.rule_config import load_into
 
 RUN = "run-test"
@@ -315,6 +316,8 @@ def con() -> duckdb.DuckDBPyConnection:
     )
     db.execute("CREATE TABLE stg_werkplekduaal__agreements AS SELECT * FROM ingest_overeenkomsten")
     db.execute("CREATE TABLE stg_werkplekduaal__recognitions AS SELECT * FROM ingest_erkenningen")
+    # the Actiris list is a mart, as a run builds it
+    build_models(db, rule_config(), AS_OF, targets=("fct_actiris_mentor_premiums",))
     return db
 
 
