@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from duaal.db import DECISION_COLUMNS, FINDING_COLUMNS
 from duaal.workbooks import write_reports
+from duaal.workbooks.data import PLACE_MARTS
 from duaal.workbooks.style import DATE_FORMAT, EURO_FORMAT
 from tests.builders import (
     COMPANY,
@@ -316,8 +317,8 @@ def con() -> duckdb.DuckDBPyConnection:
     )
     db.execute("CREATE TABLE stg_werkplekduaal__agreements AS SELECT * FROM ingest_overeenkomsten")
     db.execute("CREATE TABLE stg_werkplekduaal__recognitions AS SELECT * FROM ingest_erkenningen")
-    # the Actiris list is a mart, as a run builds it
-    build_models(db, rule_config(), AS_OF, targets=("fct_actiris_mentor_premiums",))
+    # the Actiris list and the places of findings and rows are marts, as a run builds them
+    build_models(db, rule_config(), AS_OF, targets=("fct_actiris_mentor_premiums", *PLACE_MARTS))
     return db
 
 
