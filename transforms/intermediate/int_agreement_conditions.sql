@@ -1,30 +1,14 @@
 -- Every active agreement per school year to decide, with the four premium conditions of
 -- RULES.md ("Premium decision") and whether it belongs to the coverage basis of its pair.
--- An agreement is active in Y when [start, effective end] overlaps Y.
-with agreements as (
-    select * from int_agreements
-),
-
-school_years as (
-    select * from cfg_school_years
+-- An agreement is active in Y when [start, effective end] overlaps Y (int_active_agreements).
+with active as (
+    select * from int_active_agreements
 ),
 
 -- a mentor is matched by INSZ alone, whatever company the recognition names; several
 -- recognitions: the earliest training date, exempt when any recognition says so
 mentors as (
     select * from int_mentors
-),
-
-active as (
-    select
-        school_years.school_year,
-        school_years.year_start,
-        school_years.year_end,
-        agreements.*
-    from agreements
-    inner join school_years
-        on agreements.start_date <= school_years.year_end
-        and agreements.effective_end_date >= school_years.year_start
 ),
 
 conditions as (

@@ -2,28 +2,13 @@
 -- decide, every Brussels establishment and mentor with agreements active in that year, how
 -- many learners the mentor guides there, and whether the premium may be asked (1 to
 -- actiris_max_learners learners). The premium workbooks show it on Brussel (Actiris).
-with agreements as (
-    select * from int_agreements
-),
-
-school_years as (
-    select * from cfg_school_years
+with active as (
+    select * from int_active_agreements
+    where in_brussels
 ),
 
 parameters as (
     select * from cfg_parameters
-),
-
--- an agreement is active in Y when [start, effective end] overlaps Y
-active as (
-    select
-        school_years.school_year,
-        agreements.*
-    from agreements
-    inner join school_years
-        on agreements.start_date <= school_years.year_end
-        and agreements.effective_end_date >= school_years.year_start
-    where agreements.in_brussels
 ),
 
 mentors as (
