@@ -138,9 +138,9 @@ def reason_codes(decisions: Sequence[Row], labels: CodeLabels) -> list[str]:
 
 def year_amounts(run: RunInfo, school_year: str) -> tuple[int, int]:
     """The unpaid and paid premium amounts of the school year (EUR)."""
-    for a in run.config.premium["amounts"]:
-        if a["school_year"] == school_year:
-            return int(a["unpaid_eur"]), int(a["paid_eur"])
+    amounts = run.config.amounts_of(school_year)
+    if amounts is not None:
+        return amounts.unpaid_eur, amounts.paid_eur
     raise ValueError(f"the run's rule configuration has no amounts for {school_year}")
 
 
@@ -211,7 +211,7 @@ def brussels_row(m: Row) -> tuple[object, ...]:
 
 def brussels_offices(run: RunInfo) -> set[str]:
     """The offices that cover Brussels, from the run's geography."""
-    return {g["office"] for g in run.config.values["geography"] if g["province"] == "Brussel"}
+    return {g.office for g in run.config.geography if g.province == "Brussel"}
 
 
 def write_premies(

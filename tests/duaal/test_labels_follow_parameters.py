@@ -47,7 +47,7 @@ def changed_run(raw: Path, tmp_path_factory: pytest.TempPathFactory):
     con = connect(settings.db)
     ingest(con, raw, now=NOW)
     config = load_rule_config(settings.rules)
-    assert (config.premium["min_months_covered"], config.premium["max_premiums"]) == (5, 2)
+    assert (config.premium.min_months_covered, config.premium.max_premiums) == (5, 2)
     run_id = start_run(con, config, AS_OF, now=NOW)
     rules_stage(con, config, AS_OF)
     record_stage(con, run_id)
