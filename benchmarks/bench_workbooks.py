@@ -24,6 +24,7 @@ import duckdb  # noqa: E402
 
 from duaal.workbooks import write_reports  # noqa: E402
 from duaal.workbooks.data import (  # noqa: E402
+    PLACE_MARTS,
     load_brussels_mentors,
     load_decisions,
     load_input_files,
@@ -31,6 +32,7 @@ from duaal.workbooks.data import (  # noqa: E402
 )
 from duaal.workbooks.labels import ordered_offices  # noqa: E402
 from duaal.workbooks.premies import write_premies  # noqa: E402
+from transforms.models import build_models  # noqa: E402
 from transforms.rule_config import load_into, load_rule_config  # noqa: E402
 from transforms.schema import ensure_schema  # noqa: E402
 
@@ -74,6 +76,7 @@ def make_db(rows: int) -> duckdb.DuckDBPyConnection:
     load_into(con, config, AS_OF)
     con.execute("CREATE TABLE stg_werkplekduaal__agreements AS SELECT * FROM ingest_overeenkomsten")
     con.execute("CREATE TABLE stg_werkplekduaal__recognitions AS SELECT * FROM ingest_erkenningen")
+    build_models(con, config, AS_OF, targets=("fct_actiris_mentor_premiums", *PLACE_MARTS))
     con.execute(
         "INSERT INTO runs (run_id, started_at, finished_at, status, as_of, rule_config, "
         "rule_config_hash) VALUES (?, ?, ?, 'completed', ?, ?, ?)",

@@ -201,7 +201,7 @@ def _run_settings(args: argparse.Namespace) -> Settings:
         raise UsageError(
             f"{_given(args, 'rules', 'DUAAL_RULES')} {settings.rules}: {exc}"
         ) from None
-    configured = sorted(a["school_year"] for a in config.premium["amounts"])
+    configured = sorted(a.school_year for a in config.premium.amounts)
     span = f"{configured[0]} … {configured[-1]}" if configured else "none"
     for year in settings.school_years:
         if year not in configured:

@@ -24,7 +24,6 @@ import duckdb
 from duaal.audit import copy_run_inputs, recompute
 from duaal.db import attach_read_only
 from duaal.exports import DECISION_EXPORT
-from duaal.workbooks.labels import FINDING_LABELS, REASON_LABELS
 from transforms.identifiers import is_pseudonym, normalise_insz, normalise_kbo
 
 STATUS_NL = {"final": "definitief", "provisional": "voorlopig"}
@@ -149,6 +148,14 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
+def _code_label(con: duckdb.DuckDBPyConnection, kind: str, code: str) -> str:
+    """The Dutch label of a code, as the recomputed run's code table (cfg_codes) fills it."""
+    found = con.execute(
+        "SELECT label FROM cfg_codes WHERE kind = ? AND code = ?", [kind, code]
+    ).fetchone()
+    return found[0] if found else code
+
+
 def _source(row: dict, folder: str) -> str:
     return f"{folder}/{row['file_name']} rij {row['row_number']}"
 
@@ -269,7 +276,7 @@ def _explain_decision(con: duckdb.DuckDBPyConnection, story: Story, stored: dict
     )
     codes = [c for c in (stored["reasons"] or "").split(";") if c]
     for code in codes:
-        story.add(3, f"{code}: {REASON_LABELS.get(code, code)}")
+        story.add(3, f"{code}: {_code_label(con, 'reason', code)}")
     story.add(2, f"Toelichting: {stored['explanation']}")
     recomputed = _rows(
         con,
@@ -632,7 +639,7 @@ def explain_mentor(
         story.section(
             f"Bevindingen ({len(findings)})",
             (
-                f"{f['code']} ({f['severity']}): {FINDING_LABELS.get(f['code'], f['code'])}; "
+                f"{f['code']} ({f['severity']}): {_code_label(con, 'finding', f['code'])}; "
                 f"{f['detail']}"
                 for f in findings
             ),

@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from expectations.docs import write_docs
+from transforms.codes import SEVERITIES
 from transforms.contracts import Layer, Rule, column_info
 from transforms.identifiers import iban_is_valid, insz_is_valid, is_pseudonym, kbo_is_valid
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
@@ -156,6 +158,7 @@ def suite_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
         ).fetchall()
         geography = con.execute("select province, office from cfg_geography").fetchall()
         years = con.execute("select school_year from cfg_school_years order by 1").fetchall()
+        codes = con.execute("select kind, code from cfg_codes order by kind, sort_order").fetchall()
     except duckdb.CatalogException as exc:
         raise RuntimeError(
             "validation needs the rule configuration tables (cfg_*): "
@@ -166,7 +169,16 @@ def suite_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
         "provinces": sorted({p for p, _ in geography}),
         "offices": sorted({o for _, o in geography}),
         "school_years": [y for (y,) in years],
+        "finding_codes": [c for k, c in codes if k == "finding"],
+        "reasons_regex": codes_list_regex([c for k, c in codes if k == "reason"]),
+        "severities": list(SEVERITIES),
     }
+
+
+def codes_list_regex(codes: list[str]) -> str:
+    """A regex for ';'-joined codes of a list, or the empty text."""
+    one = "|".join(re.escape(c) for c in codes)
+    return f"^(?:(?:{one})(?:;(?:{one}))*)?$"
 
 
 @contextmanager

@@ -3,12 +3,15 @@ table of the same name, built after the models it reads.
 
 A model is one SELECT statement (inputs as CTEs, named transformation CTEs,
 `select * from final`). Dependencies are found by the model names a file mentions, so a
-new model needs no registration. Macros shared by the models are defined here, once.
+new model needs no registration. Macros shared by the models are defined here, once, and
+so are the templates: SQL a model writes as `{{ name('argument') }}` and that is generated
+here before the model runs (`TEMPLATES`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from graphlib import TopologicalSorter
@@ -18,6 +21,7 @@ from typing import Literal
 import duckdb
 
 from transforms.rule_config import RuleConfig, load_into
+from transforms.sources import SOURCES
 
 MODELS_DIR = Path(__file__).resolve().parent
 ModelLayer = Literal["staging", "intermediate", "marts"]  # the folder of a model's SQL file
@@ -48,21 +52,66 @@ class Model:
     name: str
     layer: ModelLayer
     path: Path
+    sql: str  # the file with its templates filled in
 
-    @property
-    def sql(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+
+def latest_rows(folder: str, names: list[str]) -> str:
+    """A whole staging model: the ingest table of a source (transforms/sources.py), one row
+    per natural key (`Source.key`). Exports are upserts: across files the row of the last
+    ingested batch wins for its key; within one file identical duplicates collapse to the
+    last row."""
+    source = next((s for s in SOURCES if s.folder == folder), None)
+    if source is None:
+        raise ValueError(f"latest_rows: no source {folder!r} in transforms/sources.py")
+    return (
+        f"with source as (select * from {source.table}), "
+        "final as (select * from source qualify row_number() over ("
+        f"partition by {', '.join(source.key)} order by batch_id desc, row_number desc) = 1) "
+        "select * from final"
+    )
+
+
+def union_models(prefix: str, names: list[str]) -> str:
+    """Every model whose name starts with prefix, stacked by column name: a new model of that
+    family (a new int_finding_<what>.sql) is read without being named anywhere."""
+    chosen = sorted(n for n in names if n.startswith(prefix))
+    if not chosen:
+        raise ValueError(f"union_models: no model starts with {prefix!r}")
+    return " union all by name ".join(f"select * from {n}" for n in chosen)
+
+
+TEMPLATES: dict[str, Callable[[str, list[str]], str]] = {
+    "latest_rows": latest_rows,
+    "union_models": union_models,
+}
+TEMPLATE = re.compile(r"\{\{\s*([a-z_]+)\(\s*'([^']*)'\s*\)\s*\}\}")
+
+
+def render(text: str, names: list[str]) -> str:
+    """A model's SQL with every {{ template('argument') }} generated."""
+
+    def generate(match: re.Match[str]) -> str:
+        template = TEMPLATES.get(match.group(1))
+        if template is None:
+            raise ValueError(f"unknown SQL template {match.group(1)!r}")
+        return template(match.group(2), names)
+
+    return TEMPLATE.sub(generate, text)
 
 
 def discover(models_dir: Path = MODELS_DIR) -> list[Model]:
-    """Every model file, checked against the naming scheme of its layer."""
-    models = []
+    """Every model file, checked against the naming scheme of its layer, templates filled."""
+    found: list[tuple[str, str, Path]] = []
     for layer in LAYERS:
         for path in sorted((models_dir / layer).glob("*.sql")):
             if not NAME_PATTERN[layer].match(path.stem):
                 raise ValueError(f"model {path} does not follow the naming scheme of {layer}/")
-            models.append(Model(path.stem, layer, path))
-    return models
+            found.append((path.stem, layer, path))
+    names = [name for name, _, _ in found]
+    return [
+        Model(name, layer, path, render(path.read_text(encoding="utf-8"), names))
+        for name, layer, path in found
+    ]
 
 
 def dependencies(models: list[Model]) -> dict[str, set[str]]:

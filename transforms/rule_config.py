@@ -8,34 +8,117 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
+
+from transforms import codes
+
+Number = int | float  # as written in the file: 4 stays 4, 19.5 stays 19.5
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """The premium of one school year, with and without a leervergoeding (EUR)."""
+
+    school_year: str
+    paid_eur: int
+    unpaid_eur: int
+
+
+@dataclass(frozen=True)
+class Premium:
+    """[premium]: the premium decision (RULES.md, "Premium decision")."""
+
+    first_school_year: str
+    registration_deadline_months: int
+    min_months_covered: Number
+    max_premiums: int
+    counted_dimona_types: tuple[str, ...]
+    amounts: tuple[Amounts, ...]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """[compliance]: the compliance findings (RULES.md, "Compliance findings")."""
+
+    registration_due_days: int
+    mentor_training_months: int
+    mentor_max_agreements: int
+    mentor_min_age: int
+    mentor_min_experience_years: int
+    oao_min_hours_per_week: Number
+    max_agreement_months: int
+    dimona_type_check_from: date
+    actiris_mentor_premium_eur: int
+    actiris_max_learners: int
+
+
+@dataclass(frozen=True)
+class Region:
+    """[[geography]]: a range of postal codes and where it lies."""
+
+    postcode_from: int
+    postcode_to: int
+    province: str
+    region: str
+    office: str
 
 
 @dataclass(frozen=True)
 class RuleConfig:
     text: str  # the file as written, stored with every run
-    values: dict[str, Any]
-
-    @property
-    def version(self) -> str:
-        return str(self.values["version"])
+    version: str
+    premium: Premium
+    compliance: Compliance
+    geography: tuple[Region, ...]
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
-    def premium(self) -> dict[str, Any]:
-        return self.values["premium"]
+    def parameters(self) -> dict[str, object]:
+        """Every single-valued parameter of [premium] and [compliance], by name, in the file's
+        order: what cfg_parameters holds and a label template of the code registry may name."""
+        out: dict[str, object] = {}
+        for section in (self.premium, self.compliance):
+            for f in fields(section):
+                value = getattr(section, f.name)
+                if not isinstance(value, tuple):
+                    out[f.name] = value
+        return out
 
-    @property
-    def compliance(self) -> dict[str, Any]:
-        return self.values["compliance"]
+    def amounts_of(self, school_year: str) -> Amounts | None:
+        """The amounts of a school year, or None when the configuration has none."""
+        return next((a for a in self.premium.amounts if a.school_year == school_year), None)
+
+
+T = TypeVar("T")
+
+
+def _section(
+    cls: type[T], raw: dict[str, Any], where: str, convert: dict[str, Callable[[Any], Any]]
+) -> T:
+    """A section's dataclass from its TOML table: every field present, no unknown key, each
+    value converted where the file's type is not the field's (a date written as text)."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    missing = [n for n in names if n not in raw]
+    unknown = sorted(set(raw) - set(names))
+    if missing or unknown:
+        problems = ([f"{', '.join(missing)} missing"] if missing else []) + (
+            [f"unknown {', '.join(unknown)}"] if unknown else []
+        )
+        raise ValueError(f"rule configuration: {where}: {'; '.join(problems)}")
+    return cls(**{n: convert.get(n, _same)(raw[n]) for n in names})
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def parse_rule_config(text: str) -> RuleConfig:
@@ -44,12 +127,39 @@ def parse_rule_config(text: str) -> RuleConfig:
     for section in ("premium", "compliance", "geography"):
         if section not in values:
             raise ValueError(f"rule configuration: section [{section}] is missing")
-    if not values["premium"].get("counted_dimona_types"):
+    premium, compliance = values["premium"], values["compliance"]
+    if not premium.get("counted_dimona_types"):
         raise ValueError("rule configuration: premium.counted_dimona_types names no Dimona type")
-    years = [a["school_year"] for a in values["premium"]["amounts"]]
+    amounts = tuple(_section(Amounts, a, "[[premium.amounts]]", {}) for a in premium["amounts"])
+    years = [a.school_year for a in amounts]
     if len(years) != len(set(years)):
         raise ValueError("rule configuration: a school year appears twice in premium.amounts")
-    return RuleConfig(text=text, values=values)
+    renamed = {"from": "postcode_from", "to": "postcode_to"}
+    regions = tuple(
+        _section(Region, {renamed.get(k, k): v for k, v in g.items()}, "[[geography]]", {})
+        for g in values["geography"]
+    )
+    return RuleConfig(
+        text=text,
+        version=str(values["version"]),
+        premium=_section(
+            Premium,
+            premium,
+            "[premium]",
+            {
+                "first_school_year": str,
+                "counted_dimona_types": tuple,
+                "amounts": lambda _: amounts,
+            },
+        ),
+        compliance=_section(
+            Compliance,
+            compliance,
+            "[compliance]",
+            {"dimona_type_check_from": lambda d: date.fromisoformat(str(d))},
+        ),
+        geography=regions,
+    )
 
 
 def load_rule_config(path: Path) -> RuleConfig:
@@ -65,11 +175,8 @@ def school_year_of(day: date) -> str:
 
 def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -> None:
     """Write the configuration and as_of into the cfg_* tables the SQL models read."""
-    premium, compliance = config.premium, config.compliance
-    scalars: dict[str, Any] = {"as_of": as_of, "rule_config_version": config.version}
-    scalars |= {k: v for k, v in premium.items() if not isinstance(v, list)}
-    scalars |= dict(compliance)
-    scalars["dimona_type_check_from"] = date.fromisoformat(str(scalars["dimona_type_check_from"]))
+    scalars: dict[str, object] = {"as_of": as_of, "rule_config_version": config.version}
+    scalars |= config.parameters
     current = school_year_of(as_of)
     missing = [y for y in school_years_to_decide(config, as_of) if y not in _amount_years(config)]
     if missing:
@@ -89,14 +196,14 @@ def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -
     )
     con.executemany(
         "INSERT INTO cfg_amounts VALUES (?, ?, ?)",
-        [(a["school_year"], a["paid_eur"], a["unpaid_eur"]) for a in premium["amounts"]],
+        [(a.school_year, a.paid_eur, a.unpaid_eur) for a in config.premium.amounts],
     )
     con.execute(
         "CREATE OR REPLACE TABLE cfg_counted_dimona_types (worker_type VARCHAR PRIMARY KEY)"
     )
     con.executemany(
         "INSERT INTO cfg_counted_dimona_types VALUES (?)",
-        [(t,) for t in premium["counted_dimona_types"]],
+        [(t,) for t in config.premium.counted_dimona_types],
     )
     con.execute(
         "CREATE OR REPLACE TABLE cfg_geography (postcode_from INTEGER, postcode_to INTEGER, "
@@ -105,8 +212,8 @@ def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -
     con.executemany(
         "INSERT INTO cfg_geography VALUES (?, ?, ?, ?, ?)",
         [
-            (g["from"], g["to"], g["province"], g["region"], g["office"])
-            for g in config.values["geography"]
+            (g.postcode_from, g.postcode_to, g.province, g.region, g.office)
+            for g in config.geography
         ],
     )
     con.execute(
@@ -116,14 +223,15 @@ def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -
         "FROM (SELECT unnest($1::VARCHAR[]) AS school_year)",
         [school_years_to_decide(config, as_of)],
     )
+    codes.load_into(con, config.parameters, codes.load_codes())
 
 
 def _amount_years(config: RuleConfig) -> set[str]:
-    return {a["school_year"] for a in config.premium["amounts"]}
+    return {a.school_year for a in config.premium.amounts}
 
 
 def school_years_to_decide(config: RuleConfig, as_of: date) -> list[str]:
     """From the first premium year up to and including the school year that contains as_of."""
-    first = int(str(config.premium["first_school_year"])[:4])
+    first = int(config.premium.first_school_year[:4])
     last = int(school_year_of(as_of)[:4])
     return [f"{y}-{y + 1}" for y in range(first, last + 1)]

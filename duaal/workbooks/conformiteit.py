@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from duaal.changes import ChangeSheets
@@ -21,14 +21,11 @@ from duaal.workbooks.changes import CHANGES, changes_block
 from duaal.workbooks.columns import FINDINGS, finding_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
-    ACTIONS,
-    FINDING_LABELS,
     NO_OFFICE,
     SEVERITY_ORDER,
     SOURCE_LABELS,
-    finding_label,
+    CodeLabels,
     ordered_offices,
-    quarantine_label,
     severity_label,
 )
 from duaal.workbooks.style import Block, Book, Column, Page
@@ -97,7 +94,7 @@ def _severity_rank(severity: str) -> int:
     return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
-def overview_block(findings: Sequence[Row], office: str | None = None) -> Block:
+def overview_block(findings: Sequence[Row], labels: CodeLabels, office: str | None = None) -> Block:
     """Counts of findings per rule (with its severity) and office (or the one office), with
     totals."""
     offices = [office] if office else ordered_offices({f["office"] for f in findings})
@@ -109,7 +106,7 @@ def overview_block(findings: Sequence[Row], office: str | None = None) -> Block:
     for code, severity in rules:
         per_office = [counts[(code, severity, o)] for o in offices]
         rows.append(
-            [finding_label(code), code, severity_label(severity), *per_office, sum(per_office)]
+            [labels.finding(code), code, severity_label(severity), *per_office, sum(per_office)]
         )
     columns = [Column("Regel"), Column("Code"), Column("Ernst")]
     columns += [Column(o, "int") for o in offices] + [Column("Totaal", "int")]
@@ -130,10 +127,10 @@ def subject_values(f: Row) -> tuple[object, ...]:
     )
 
 
-def detail_row(f: Row) -> tuple[object, ...]:
+def detail_row(f: Row, labels: CodeLabels) -> tuple[object, ...]:
     """One finding as the detail sheets show it."""
     return (
-        finding_label(f["code"]),
+        labels.finding(f["code"]),
         f["code"],
         _office(f),
         f["province"],
@@ -142,16 +139,12 @@ def detail_row(f: Row) -> tuple[object, ...]:
     )
 
 
-def action_findings(findings: Sequence[Row], as_of: date, due_days: int) -> list[Row]:
-    """Findings that can still be fixed, most urgent (earliest due date) first."""
-    horizon = as_of + timedelta(days=due_days)
-    chosen = [
-        f
-        for f in findings
-        if f["code"] in ACTIONS
-        and not (f["code"] == "REGISTRATION_DUE" and f["due_date"] and f["due_date"] > horizon)
-    ]
-    order = list(ACTIONS)
+def action_findings(findings: Sequence[Row], as_of: date, labels: CodeLabels) -> list[Row]:
+    """Findings that can still be fixed (a code with an action in the registry), most urgent
+    (earliest due date) first. Which findings are due is the models' rule: a REGISTRATION_DUE
+    finding exists only within registration_due_days of its deadline."""
+    chosen = [f for f in findings if f["code"] in labels.actions]
+    order = list(labels.actions)
     return sorted(
         chosen,
         key=lambda f: (
@@ -166,14 +159,14 @@ def action_findings(findings: Sequence[Row], as_of: date, due_days: int) -> list
     )
 
 
-def action_row(f: Row, as_of: date) -> tuple[object, ...]:
+def action_row(f: Row, as_of: date, labels: CodeLabels) -> tuple[object, ...]:
     """One action: when, how many days are left (negative: overdue), what to do, for whom."""
     return (
         f["due_date"],
         (f["due_date"] - as_of).days if f["due_date"] else None,
-        finding_label(f["code"]),
+        labels.finding(f["code"]),
         severity_label(f["severity"]),
-        ACTIONS[f["code"]],
+        labels.actions[f["code"]],
         _office(f),
         *subject_values(f),
     )
@@ -192,14 +185,14 @@ def refused_file_row(f: Row) -> tuple[object, ...]:
     return (SOURCE_LABELS.get(f["source"], f["source"]), f["file_name"], f["sha256"], f["reason"])
 
 
-def quarantine_row(q: Row) -> tuple[object, ...]:
+def quarantine_row(q: Row, labels: CodeLabels) -> tuple[object, ...]:
     """One refused input row."""
     return (
         SOURCE_LABELS.get(q["source"], q["source"]),
         q["file_name"],
         q["sheet_name"],
         q["row_number"],
-        quarantine_label(q["reason"]),
+        labels.quarantine_reason(q["reason"]),
         q["reason"],
         q["detail"],
     )
@@ -277,15 +270,15 @@ def conformiteit_sheets(
     if office is not None:
         findings = [f for f in findings if _office(f) == office]
         quarantine = [q for q in quarantine if q["office"] == office]
-    sheets = [(OVERVIEW, [overview_block(findings, office)])]
+    labels = run.labels
+    sheets = [(OVERVIEW, [overview_block(findings, labels, office)])]
     for severity, title in SEVERITY_SHEETS.items():
-        rows = [detail_row(f) for f in findings if f["severity"] == severity]
+        rows = [detail_row(f, labels) for f in findings if f["severity"] == severity]
         sheets.append((title, [Block(DETAIL_COLUMNS, rows)]))
-    due_days = int(run.config.compliance["registration_due_days"])
-    chosen = action_findings(findings, run.as_of, due_days)
-    actions = [action_row(f, run.as_of) for f in chosen]
+    chosen = action_findings(findings, run.as_of, labels)
+    actions = [action_row(f, run.as_of, labels) for f in chosen]
     sheets.append((ACTION_LIST, [Block(ACTION_COLUMNS, actions)]))
-    rows = [quarantine_row(q) for q in quarantine]
+    rows = [quarantine_row(q, labels) for q in quarantine]
     sheets.append((QUARANTINE, [Block(QUARANTINE_COLUMNS, rows)]))
     # a refused file loses every row it held: the analyst must see it beside the rows
     refused = [refused_file_row(f) for f in inputs.files if f["status"] == "refused"]
@@ -294,7 +287,7 @@ def conformiteit_sheets(
     if inputs.changes is not None:
         rows = inputs.changes.rows if office is None else inputs.changes.for_office(office)
         sheets.append((CHANGES, [changes_block(inputs.changes.headers, rows)]))
-    codes = [(c, label) for c, label in FINDING_LABELS.items()]
+    codes = list(labels.findings.items())
     blocks = toelichting_blocks(
         run,
         None,

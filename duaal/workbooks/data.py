@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from duaal.workbooks.labels import CodeLabels, code_labels
 from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.sources import AGREEMENTS, RECOGNITIONS, Source
@@ -27,6 +28,11 @@ class RunInfo:
     config: RuleConfig
     rule_config_hash: str
     code_version: str | None
+
+    @property
+    def labels(self) -> CodeLabels:
+        """The Dutch labels of the codes, filled from the run's rule configuration."""
+        return code_labels(self.config)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[Row]:
@@ -69,27 +75,15 @@ def load_decisions(con: duckdb.DuckDBPyConnection, run_id: str, school_year: str
     )
 
 
-# Where a finding or a quarantined row belongs: the office of an establishment is the office
-# of the postcode its agreements give it (cfg_geography); a company's, when all its
-# agreements are in one office.
-_AGREEMENT_OFFICES = """
-    agreement_offices AS (
-        SELECT a.agreement_id, a.company_kbo, a.company_name, a.establishment_id, g.office
-        FROM stg_werkplekduaal__agreements a
-        JOIN cfg_geography g
-          ON a.establishment_postcode BETWEEN g.postcode_from AND g.postcode_to
-    ),
-    establishment_offices AS (
-        SELECT establishment_id, min(office) AS office FROM agreement_offices
-        GROUP BY ALL HAVING count(DISTINCT office) = 1
-    ),
-    company_offices AS (
-        SELECT company_kbo, min(office) AS office FROM agreement_offices
-        GROUP BY ALL HAVING count(DISTINCT office) = 1
-    ),
-    company_names AS (
-        SELECT company_kbo, min(company_name) AS company_name FROM agreement_offices GROUP BY ALL
-    )"""
+# Where a finding or a quarantined row belongs is the models' rule (transforms/marts/dim_*):
+# an establishment's office is the office its agreements' postcodes give it, a company's when
+# all its agreements lie in one office, a mentor's place that of the first recognition.
+PLACE_MARTS = (
+    "dim_agreement_places",
+    "dim_establishment_offices",
+    "dim_company_offices",
+    "dim_mentor_places",
+)
 
 
 def load_findings(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
@@ -98,34 +92,22 @@ def load_findings(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
     A finding about a mentor (no agreement, no company) gets the company and establishment
     of the mentor's first recognition, and the office of that establishment; `establishment_id`
     is the agreement's establishment for the others, where the agreement is known."""
-    _require(con, "stg_werkplekduaal__agreements", "stg_werkplekduaal__recognitions")
+    _require(con, *PLACE_MARTS)
     cols = ", ".join(f"f.{name}" for name, _ in FINDING_COLUMNS if name not in _MENTOR_FILLED)
     return _rows(
         con,
         f"""
-        WITH {_AGREEMENT_OFFICES},
-        recognitions AS (
-            SELECT mentor_insz, company_kbo, establishment_id
-            FROM stg_werkplekduaal__recognitions
-            QUALIFY row_number() OVER (
-                PARTITION BY mentor_insz ORDER BY recognition_date, recognition_id) = 1
-        ),
-        agreements AS (
-            SELECT agreement_id, min(establishment_id) AS establishment_id
-            FROM agreement_offices GROUP BY ALL
-        )
         SELECT {cols},
             coalesce(f.company_kbo, r.company_kbo) AS company_kbo,
-            coalesce(f.company_name, n.company_name) AS company_name,
+            coalesce(f.company_name, co.company_name) AS company_name,
             coalesce(f.office, eo.office, co.office) AS office,
             coalesce(a.establishment_id, r.establishment_id) AS establishment_id
         FROM run_findings f
-        LEFT JOIN recognitions r
+        LEFT JOIN dim_mentor_places r
           ON f.agreement_id IS NULL AND f.company_kbo IS NULL AND r.mentor_insz = f.mentor_insz
-        LEFT JOIN company_names n ON n.company_kbo = r.company_kbo
-        LEFT JOIN establishment_offices eo ON eo.establishment_id = r.establishment_id
-        LEFT JOIN company_offices co ON co.company_kbo = r.company_kbo
-        LEFT JOIN agreements a ON a.agreement_id = f.agreement_id
+        LEFT JOIN dim_establishment_offices eo ON eo.establishment_id = r.establishment_id
+        LEFT JOIN dim_company_offices co ON co.company_kbo = r.company_kbo
+        LEFT JOIN dim_agreement_places a ON a.agreement_id = f.agreement_id
         WHERE f.run_id = ?
         ORDER BY f.code, f.agreement_id NULLS FIRST, f.mentor_insz NULLS FIRST, f.company_kbo,
             f.learner_insz, f.office, f.detail
@@ -160,14 +142,11 @@ def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
     """The refused rows of the run's batches, sorted as the quarantine export, with the office
     each belongs to where the row tells: the postcode of its establishment, else its
     agreement, else its establishment, else its company (when that company is in one office)."""
-    _require(con, "stg_werkplekduaal__agreements")
+    _require(con, *PLACE_MARTS)
     return _rows(
         con,
         f"""
-        WITH {_AGREEMENT_OFFICES},
-        agreements AS (SELECT agreement_id, min(office) AS office FROM agreement_offices
-            GROUP BY ALL),
-        refused AS (
+        WITH refused AS (
             SELECT q.source, q.file_name, q.sheet_name, q.row_number, q.reason, q.detail,
                 try_cast({_raw(AGREEMENTS, "establishment_postcode")} AS INTEGER) AS postcode,
                 {_raw(AGREEMENTS, "agreement_id")} AS agreement_id,
@@ -181,9 +160,9 @@ def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
             coalesce(g.office, a.office, eo.office, co.office) AS office
         FROM refused q
         LEFT JOIN cfg_geography g ON q.postcode BETWEEN g.postcode_from AND g.postcode_to
-        LEFT JOIN agreements a ON a.agreement_id = q.agreement_id
-        LEFT JOIN establishment_offices eo ON eo.establishment_id = q.establishment_id
-        LEFT JOIN company_offices co ON co.company_kbo = q.company_kbo
+        LEFT JOIN dim_agreement_places a ON a.agreement_id = q.agreement_id
+        LEFT JOIN dim_establishment_offices eo ON eo.establishment_id = q.establishment_id
+        LEFT JOIN dim_company_offices co ON co.company_kbo = q.company_kbo
         ORDER BY q.source, q.file_name, q.row_number, q.reason, q.detail
         """,
         [run_id],
@@ -221,30 +200,18 @@ def _require(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
 
 
 def load_brussels_mentors(con: duckdb.DuckDBPyConnection, school_year: str) -> list[Row]:
-    """Brussels establishments and their mentors with agreements active in the school year."""
-    _require(con, "stg_werkplekduaal__agreements")
-    year_start = date(int(school_year[:4]), 9, 1)
-    year_end = date(int(school_year[5:9]), 8, 31)
+    """Brussels establishments and their mentors with agreements active in the school year,
+    with the Actiris mentor premium they may ask (the mart fct_actiris_mentor_premiums)."""
+    _require(con, "fct_actiris_mentor_premiums")
     return _rows(
         con,
         """
-        WITH agreements AS (
-            SELECT a.*, g.office,
-                -- an early termination ends the agreement before its planned end date
-                least(a.end_date, coalesce(a.termination_date, a.end_date)) AS effective_end
-            FROM stg_werkplekduaal__agreements a
-            JOIN cfg_geography g
-              ON a.establishment_postcode BETWEEN g.postcode_from AND g.postcode_to
-            WHERE g.province = 'Brussel'
-        )
         SELECT office, company_name, company_kbo, establishment_id, establishment_postcode,
-            establishment_municipality, mentor_name, mentor_insz,
-            count(DISTINCT learner_insz) AS learners,
-            string_agg(DISTINCT agreement_id, ';' ORDER BY agreement_id) AS agreement_ids
-        FROM agreements
-        WHERE start_date <= ? AND effective_end >= ?
-        GROUP BY ALL
+            establishment_municipality, mentor_name, mentor_insz, learners, agreement_ids,
+            premium_possible, premium_eur
+        FROM fct_actiris_mentor_premiums
+        WHERE school_year = ?
         ORDER BY company_name, company_kbo, establishment_id, mentor_name, mentor_insz
         """,
-        [year_end, year_start],
+        [school_year],
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duaal.workbooks.data import Row, RunInfo
-from duaal.workbooks.labels import ordered_offices, reason_label, split_codes
+from duaal.workbooks.labels import CodeLabels, ordered_offices, split_codes
 from duaal.workbooks.premies import office_of, reason_codes, year_amounts
 from duaal.workbooks.style import Block, Book, Column, Page
 from duaal.workbooks.suppression import (
@@ -125,7 +125,7 @@ def year_figures(
     run: RunInfo, school_year: str, decisions: Sequence[Row], findings: Sequence[Row]
 ) -> YearFigures:
     """Group a year's decisions per office and per training, and protect them together."""
-    codes, amounts = reason_codes(decisions), year_amounts(run, school_year)
+    codes, amounts = reason_codes(decisions, run.labels), year_amounts(run, school_year)
     with_errors = {
         (f["company_kbo"], f["learner_insz"]) for f in findings if f["severity"] == "error"
     }
@@ -182,7 +182,7 @@ def group_row(figures: YearFigures, partition: str, group: str) -> list[object]:
     ]
 
 
-def columns_for(group: str, codes: Sequence[str]) -> list[Column]:
+def columns_for(group: str, codes: Sequence[str], labels: CodeLabels) -> list[Column]:
     """Headers of an aggregate sheet."""
     return [
         Column(group),
@@ -192,15 +192,15 @@ def columns_for(group: str, codes: Sequence[str]) -> list[Column]:
         Column("Subsidiabel (%)", "pct"),
         Column("Totaal bedrag", "eur"),
         Column("Conform (%)", "pct"),
-        *(Column(f"Reden: {reason_label(c)}", "int") for c in codes),
+        *(Column(f"Reden: {labels.reason(c)}", "int") for c in codes),
     ]
 
 
-def aggregate_block(figures: YearFigures, partition: str) -> Block:
+def aggregate_block(figures: YearFigures, partition: str, labels: CodeLabels) -> Block:
     """One row per group of a partition, and the year's real totals."""
     rows = [group_row(figures, partition, g) for g in figures.groups[partition]]
     totals = group_row(figures, partition, TOTAL)
-    return Block(columns_for(partition, figures.codes), rows, totals=totals)
+    return Block(columns_for(partition, figures.codes, labels), rows, totals=totals)
 
 
 def years_block(years: Sequence[YearFigures]) -> Block:
@@ -233,12 +233,12 @@ def write_federatie(
     school_year = figures.school_year
     page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id)
     with Book(path, page, run.started_at) as book:
-        block = aggregate_block(figures, OFFICE)
+        block = aggregate_block(figures, OFFICE, run.labels)
         sheet, placed = book.add_sheet(PER_OFFICE, [block])
         if any(isinstance(r[5], int) and r[5] for r in block.rows):  # a chart only with data
             title = f"Premiebedrag per kantoor, {school_year}"
             book.add_bar_chart(sheet, title, placed[0], 1, [6])
-        book.add_sheet(PER_TRAINING, [aggregate_block(figures, TRAINING)])
+        book.add_sheet(PER_TRAINING, [aggregate_block(figures, TRAINING, run.labels)])
         block = years_block(years)
         sheet, placed = book.add_sheet(PER_YEAR, [block])
         amount_columns = [2 + 3 * i + 2 for i in range(len(years))]

@@ -1,67 +1,70 @@
 """Dutch words for the codes the marts carry: reasons, findings, severities, statuses, offices.
 
-One mapping per kind of code, written once; every workbook reads its labels from here.
-An unknown code falls back to the code itself, so a new rule shows up rather than vanishes.
+The labels of reasons, findings and quarantine reasons and the actions come from the code
+registry (transforms/codes.toml), filled from the run's rule configuration (`code_labels`);
+the other mappings are written once here. An unknown code falls back to the code itself, so
+a new rule shows up rather than vanishes.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import cache
 
-# Reasons a premium is refused (RULES.md, "Premium decision"), in the rule book's order.
-REASON_LABELS: dict[str, str] = {
-    "REGISTRATION_MISSING": "Niet geregistreerd in werkplekduaal",
-    "REGISTRATION_LATE": "Te laat geregistreerd in werkplekduaal",
-    "OUTSIDE_FLANDERS": "Vestiging buiten het Vlaams Gewest",
-    "NO_CONSENT": "Geen toestemming voor de premie of geen rekeningnummer",
-    "MENTOR_NOT_TRAINED": "Mentor niet tijdig opgeleid of vrijgesteld",
-    "NO_QUALIFYING_AGREEMENT": "Geen overeenkomst die aan alle voorwaarden voldoet",
-    "NO_DIMONA": "Geen Dimona-periode die telt",
-    "UNDER_4_MONTHS": "Minder dan 4 maanden opleiding",
-    "CAP_REACHED": "Maximum van 3 premies bereikt",
-}
+from transforms.codes import SEVERITIES, Severity, load_codes
+from transforms.rule_config import RuleConfig, parse_rule_config
 
-# Compliance rules (RULES.md, "Compliance findings").
-FINDING_LABELS: dict[str, str] = {
-    "DIMONA_MISSING": "Dimona ontbreekt",
-    "DIMONA_LATE": "Dimona te laat aangegeven",
-    "DIMONA_TYPE": "Verkeerd Dimona-type (OTH in plaats van ALT of RTA)",
-    "REGISTRATION_LATE": "Te laat geregistreerd in werkplekduaal",
-    "REGISTRATION_MISSING": "Niet geregistreerd, termijn verstreken",
-    "REGISTRATION_DUE": "Registratie binnenkort verschuldigd",
-    "MENTOR_UNKNOWN": "Mentor niet erkend",
-    "MENTOR_TRAINING_OVERDUE": "Mentoropleiding niet gevolgd, termijn verstreken",
-    "MENTOR_TRAINING_LATE": "Mentoropleiding na de termijn gevolgd",
-    "MENTOR_OVERLOAD": "Mentor begeleidt te veel lerenden tegelijk",
-    "MENTOR_PROFILE": "Mentor te jong of te weinig ervaring",
-    "HOURS_TYPE_MISMATCH": "Uren per week passen niet bij het type overeenkomst",
-    "PAY_TYPE_MISMATCH": "Leervergoeding past niet bij het type overeenkomst",
-    "AGREEMENT_TOO_LONG": "Overeenkomst langer dan toegelaten",
-}
 
-# What to do about a finding that can still be fixed (the Actielijst).
-ACTIONS: dict[str, str] = {
-    "REGISTRATION_DUE": "Registreer de overeenkomst in werkplekduaal vóór de uiterste datum",
-    "DIMONA_MISSING": "Doe de Dimona-aangifte voor de lerende (type ALT of RTA)",
-    "MENTOR_TRAINING_OVERDUE": "Laat de mentor de mentoropleiding volgen",
-}
+@dataclass(frozen=True)
+class CodeLabels:
+    """The Dutch texts of the codes of the registry (transforms/codes.toml), filled from one
+    run's rule configuration: a label that names a parameter shows the run's value."""
 
-# Why a row went to quarantine (CONTRACTS.md, "Quarantine").
-QUARANTINE_LABELS: dict[str, str] = {
-    "MISSING_VALUE": "Verplichte waarde ontbreekt",
-    "INVALID_DATE": "Ongeldige datum",
-    "INVALID_INSZ": "Ongeldig INSZ-nummer",
-    "INVALID_KBO": "Ongeldig ondernemingsnummer",
-    "INVALID_IBAN": "Ongeldig IBAN-rekeningnummer",
-    "INVALID_POSTCODE": "Ongeldige postcode",
-    "INVALID_VALUE": "Ongeldige waarde",
-    "END_BEFORE_START": "Einddatum vóór de startdatum",
-    "DUPLICATE_KEY": "Twee verschillende rijen voor dezelfde sleutel in één bestand",
-}
+    reasons: dict[str, str]  # in the rule book's order
+    findings: dict[str, str]
+    actions: dict[str, str]  # findings that can still be fixed, in the Actielijst's order
+    quarantine: dict[str, str]
+
+    def reason(self, code: str) -> str:
+        """The Dutch wording of a refusal reason."""
+        return self.reasons.get(code, code)
+
+    def reasons_text(self, codes: str | None) -> str:
+        """';'-joined reason codes as Dutch phrases joined by '; '."""
+        return "; ".join(self.reason(c) for c in split_codes(codes))
+
+    def finding(self, code: str) -> str:
+        """The Dutch name of a compliance rule."""
+        return self.findings.get(code, code)
+
+    def quarantine_reason(self, code: str) -> str:
+        """The Dutch wording of a quarantine reason."""
+        return self.quarantine.get(code, code)
+
+
+def code_labels(config: RuleConfig) -> CodeLabels:
+    """The registry's labels and actions, filled from a rule configuration."""
+    return _code_labels(config.text)
+
+
+@cache
+def _code_labels(config_text: str) -> CodeLabels:
+    registry = load_codes().filled(parse_rule_config(config_text).parameters)
+    actions = sorted(
+        (c for c in registry.of("finding") if c.action), key=lambda c: c.action_order or 0
+    )
+    return CodeLabels(
+        reasons={c.code: c.label for c in registry.of("reason")},
+        findings={c.code: c.label for c in registry.of("finding")},
+        actions={c.code: c.action or "" for c in actions},
+        quarantine={c.code: c.label for c in registry.of("quarantine")},
+    )
+
 
 SEVERITY_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "info": "info"}
-SEVERITY_ORDER: tuple[str, ...] = ("error", "warning", "info")
+SEVERITY_ORDER: tuple[Severity, ...] = SEVERITIES
 STATUS_LABELS: dict[str, str] = {"final": "definitief", "provisional": "voorlopig"}
 SOURCE_LABELS: dict[str, str] = {
     "overeenkomsten": "Overeenkomsten (werkplekduaal)",
@@ -90,34 +93,14 @@ OFFICE_SLUGS: dict[str, str] = {
 NO_OFFICE = "Zonder kantoor"
 
 
-def reason_label(code: str) -> str:
-    """The Dutch wording of a refusal reason."""
-    return REASON_LABELS.get(code, code)
-
-
-def reasons_text(codes: str | None) -> str:
-    """';'-joined reason codes as Dutch phrases joined by '; '."""
-    return "; ".join(reason_label(c) for c in split_codes(codes))
-
-
 def split_codes(codes: str | None) -> list[str]:
     """The codes of a ';'-joined field, without empty parts."""
     return [c for c in (codes or "").split(";") if c]
 
 
-def finding_label(code: str) -> str:
-    """The Dutch name of a compliance rule."""
-    return FINDING_LABELS.get(code, code)
-
-
 def severity_label(severity: str | None) -> str:
     """fout / waarschuwing / info."""
     return SEVERITY_LABELS.get(severity or "", severity or "")
-
-
-def quarantine_label(code: str) -> str:
-    """The Dutch wording of a quarantine reason."""
-    return QUARANTINE_LABELS.get(code, code)
 
 
 def office_slug(office: str) -> str:

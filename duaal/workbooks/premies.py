@@ -14,14 +14,7 @@ from duaal.changes import ChangeSheets
 from duaal.workbooks.changes import CHANGES, changes_block
 from duaal.workbooks.columns import DECISIONS, decision_column
 from duaal.workbooks.data import Row, RunInfo
-from duaal.workbooks.labels import (
-    NO_OFFICE,
-    REASON_LABELS,
-    STATUS_LABELS,
-    reason_label,
-    reasons_text,
-    split_codes,
-)
+from duaal.workbooks.labels import NO_OFFICE, STATUS_LABELS, CodeLabels, split_codes
 from duaal.workbooks.style import Block, Book, Column, Page
 from duaal.workbooks.toelichting import SHEET as TOELICHTING
 from duaal.workbooks.toelichting import toelichting_blocks
@@ -96,7 +89,7 @@ def sheet_title(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
 
 
-def decision_row(d: Row) -> tuple[object, ...]:
+def decision_row(d: Row, labels: CodeLabels) -> tuple[object, ...]:
     """One decision as the office sheet shows it."""
     return (
         d["company_name"],
@@ -114,12 +107,12 @@ def decision_row(d: Row) -> tuple[object, ...]:
         d["amount_eur"],
         STATUS_LABELS.get(d["status"], d["status"]),
         yes_no(d["eligible"]),
-        reasons_text(d["reasons"]),
+        labels.reasons_text(d["reasons"]),
         d["explanation"],
     )
 
 
-def refusal_row(d: Row) -> tuple[object, ...]:
+def refusal_row(d: Row, labels: CodeLabels) -> tuple[object, ...]:
     """One refused decision with its reasons in plain Dutch."""
     return (
         office_of(d),
@@ -132,27 +125,29 @@ def refusal_row(d: Row) -> tuple[object, ...]:
         d["months_covered"],
         d["premiums_before"],
         STATUS_LABELS.get(d["status"], d["status"]),
-        reasons_text(d["reasons"]),
+        labels.reasons_text(d["reasons"]),
         d["reasons"],
         d["explanation"],
     )
 
 
-def reason_codes(decisions: Sequence[Row]) -> list[str]:
+def reason_codes(decisions: Sequence[Row], labels: CodeLabels) -> list[str]:
     """Every reason of the rule book in its order, then any other code found (sorted)."""
     found = {c for d in decisions for c in split_codes(d["reasons"])}
-    return [*REASON_LABELS, *sorted(found - set(REASON_LABELS))]
+    return [*labels.reasons, *sorted(found - set(labels.reasons))]
 
 
 def year_amounts(run: RunInfo, school_year: str) -> tuple[int, int]:
     """The unpaid and paid premium amounts of the school year (EUR)."""
-    for a in run.config.premium["amounts"]:
-        if a["school_year"] == school_year:
-            return int(a["unpaid_eur"]), int(a["paid_eur"])
+    amounts = run.config.amounts_of(school_year)
+    if amounts is not None:
+        return amounts.unpaid_eur, amounts.paid_eur
     raise ValueError(f"the run's rule configuration has no amounts for {school_year}")
 
 
-def overview_columns(codes: Sequence[str], amounts: tuple[int, int]) -> list[Column]:
+def overview_columns(
+    codes: Sequence[str], amounts: tuple[int, int], labels: CodeLabels
+) -> list[Column]:
     """Overzicht headers: counts, amounts, then one count per refusal reason."""
     unpaid, paid = (f"{a:,}".replace(",", ".") for a in amounts)
     return [
@@ -163,7 +158,7 @@ def overview_columns(codes: Sequence[str], amounts: tuple[int, int]) -> list[Col
         Column(f"Premies van € {paid}", "int"),
         Column("Totaal bedrag", "eur"),
         Column("Niet subsidiabel", "int"),
-        *(Column(f"Niet subsidiabel: {reason_label(c)}", "int") for c in codes),
+        *(Column(f"Niet subsidiabel: {labels.reason(c)}", "int") for c in codes),
     ]
 
 
@@ -189,18 +184,17 @@ def overview_block(
     offices: Sequence[str], decisions: Sequence[Row], run: RunInfo, school_year: str
 ) -> Block:
     """One row per office and a total row."""
-    codes, amounts = reason_codes(decisions), year_amounts(run, school_year)
+    codes, amounts = reason_codes(decisions, run.labels), year_amounts(run, school_year)
     rows = [
         overview_row(o, [d for d in decisions if office_of(d) == o], codes, amounts)
         for o in offices
     ]
     totals = ["Totaal", *(sum(r[i] for r in rows) for i in range(1, len(rows[0])))]
-    return Block(overview_columns(codes, amounts), rows, totals=totals)
+    return Block(overview_columns(codes, amounts, run.labels), rows, totals=totals)
 
 
-def brussels_row(m: Row, premium_eur: int, max_learners: int) -> tuple[object, ...]:
+def brussels_row(m: Row) -> tuple[object, ...]:
     """One Brussels establishment and mentor, with the Actiris premium it may ask."""
-    fits = 1 <= m["learners"] <= max_learners
     return (
         m["company_name"],
         m["company_kbo"],
@@ -211,14 +205,14 @@ def brussels_row(m: Row, premium_eur: int, max_learners: int) -> tuple[object, .
         m["mentor_insz"],
         m["learners"],
         (m["agreement_ids"] or "").replace(";", ", "),
-        yes_no(fits),
-        premium_eur if fits else 0,
+        yes_no(m["premium_possible"]),
+        m["premium_eur"],
     )
 
 
 def brussels_offices(run: RunInfo) -> set[str]:
     """The offices that cover Brussels, from the run's geography."""
-    return {g["office"] for g in run.config.values["geography"] if g["province"] == "Brussel"}
+    return {g.office for g in run.config.geography if g.province == "Brussel"}
 
 
 def write_premies(
@@ -264,18 +258,16 @@ def _write_sheets(
     if any(row[5] for row in overview.rows):  # a chart only of amounts there are
         book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
     for office in offices:
-        rows = [decision_row(d) for d in decisions if office_of(d) == office]
+        rows = [decision_row(d, run.labels) for d in decisions if office_of(d) == office]
         book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, rows)])
-    refusals = [refusal_row(d) for d in decisions if not d["eligible"]]
+    refusals = [refusal_row(d, run.labels) for d in decisions if not d["eligible"]]
     book.add_sheet(REFUSALS, [Block(REFUSAL_COLUMNS, refusals)])
     if brussels_offices(run) & set(offices):
-        c = run.config.compliance
-        premium, most = int(c["actiris_mentor_premium_eur"]), int(c["actiris_max_learners"])
-        rows = [brussels_row(m, premium, most) for m in brussels if m["office"] in offices]
+        rows = [brussels_row(m) for m in brussels if m["office"] in offices]
         book.add_sheet(BRUSSELS, [Block(BRUSSELS_COLUMNS, rows)])
     if changed is not None:
         book.add_sheet(CHANGES, [changed])
-    codes = [(c, reason_label(c)) for c in reason_codes(decisions)]
+    codes = [(c, run.labels.reason(c)) for c in reason_codes(decisions, run.labels)]
     blocks = toelichting_blocks(
         run,
         school_year,

@@ -7,7 +7,6 @@ configuration text the run recorded, not from the file as it is today.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import SOURCE_LABELS
@@ -54,36 +53,33 @@ def run_rows(
 def parameter_rows(run: RunInfo, school_year: str | None) -> list[tuple[str, object]]:
     """The main rule parameters, in Dutch, as the run recorded them."""
     p, c = run.config.premium, run.config.compliance
-    amounts = {a["school_year"]: a for a in p["amounts"]}.get(school_year)
+    amounts = run.config.amounts_of(school_year) if school_year else None
     rows: list[tuple[str, object]] = [
-        ("Eerste premiejaar (vroegere jaren: stagebonus)", str(p["first_school_year"])),
+        ("Eerste premiejaar (vroegere jaren: stagebonus)", p.first_school_year),
         (
             "Registratie in werkplekduaal uiterlijk",
-            f"{p['registration_deadline_months']} maanden na de startdatum",
+            f"{p.registration_deadline_months} maanden na de startdatum",
         ),
-        ("Minimum gedekte maanden opleiding", Typed(p["min_months_covered"], "int")),
-        ("Maximum aantal premies per lerende en onderneming", Typed(p["max_premiums"], "int")),
-        ("Dimona-types die tellen", ", ".join(p["counted_dimona_types"])),
+        ("Minimum gedekte maanden opleiding", Typed(p.min_months_covered, "int")),
+        ("Maximum aantal premies per lerende en onderneming", Typed(p.max_premiums, "int")),
+        ("Dimona-types die tellen", ", ".join(p.counted_dimona_types)),
     ]
     if amounts:
         rows += [
-            (f"Premie {school_year} met leervergoeding", Typed(amounts["paid_eur"], "eur")),
-            (f"Premie {school_year} zonder leervergoeding", Typed(amounts["unpaid_eur"], "eur")),
+            (f"Premie {school_year} met leervergoeding", Typed(amounts.paid_eur, "eur")),
+            (f"Premie {school_year} zonder leervergoeding", Typed(amounts.unpaid_eur, "eur")),
         ]
     rows += [
-        ("Registratie binnenkort verschuldigd: binnen (dagen)", c["registration_due_days"]),
-        ("Mentoropleiding binnen (maanden na erkenning)", c["mentor_training_months"]),
-        ("Maximum lopende overeenkomsten per mentor", c["mentor_max_agreements"]),
-        ("Minimumleeftijd mentor (jaar)", c["mentor_min_age"]),
-        ("Minimum ervaring mentor (jaar)", c["mentor_min_experience_years"]),
-        ("Minimum uren per week voor een OAO", c["oao_min_hours_per_week"]),
-        ("Maximale duur van een overeenkomst (maanden)", c["max_agreement_months"]),
-        (
-            "Controle Dimona-type voor OAO's vanaf",
-            Typed(date.fromisoformat(str(c["dimona_type_check_from"])), "date"),
-        ),
-        ("Actiris-mentorpremie per jaar (Brussel)", Typed(c["actiris_mentor_premium_eur"], "eur")),
-        ("Actiris: maximum lerenden per mentor", c["actiris_max_learners"]),
+        ("Registratie binnenkort verschuldigd: binnen (dagen)", c.registration_due_days),
+        ("Mentoropleiding binnen (maanden na erkenning)", c.mentor_training_months),
+        ("Maximum lopende overeenkomsten per mentor", c.mentor_max_agreements),
+        ("Minimumleeftijd mentor (jaar)", c.mentor_min_age),
+        ("Minimum ervaring mentor (jaar)", c.mentor_min_experience_years),
+        ("Minimum uren per week voor een OAO", c.oao_min_hours_per_week),
+        ("Maximale duur van een overeenkomst (maanden)", c.max_agreement_months),
+        ("Controle Dimona-type voor OAO's vanaf", Typed(c.dimona_type_check_from, "date")),
+        ("Actiris-mentorpremie per jaar (Brussel)", Typed(c.actiris_mentor_premium_eur, "eur")),
+        ("Actiris: maximum lerenden per mentor", c.actiris_max_learners),
     ]
     return [(k, v if isinstance(v, Typed | str) else Typed(v, "int")) for k, v in rows]
 

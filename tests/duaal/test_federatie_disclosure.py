@@ -105,9 +105,9 @@ class Reader:
 
 
 def amounts_of(year: str) -> tuple[int, int]:
-    for a in rule_config().premium["amounts"]:
-        if a["school_year"] == year:
-            return int(a["unpaid_eur"]), int(a["paid_eur"])
+    for a in rule_config().premium.amounts:
+        if a.school_year == year:
+            return a.unpaid_eur, a.paid_eur
     raise AssertionError(year)
 
 

@@ -52,3 +52,17 @@ def test_no_counted_dimona_type_is_refused_clearly():
     text = TEXT.replace('counted_dimona_types = ["ALT", "OTH", "RTA"]', "counted_dimona_types = []")
     with pytest.raises(ValueError, match="counted_dimona_types names no Dimona type"):
         parse_rule_config(text)
+
+
+def test_the_configuration_is_typed_and_names_a_missing_or_unknown_parameter():
+    config = parse_rule_config(TEXT)
+    assert (config.premium.min_months_covered, config.premium.max_premiums) == (4, 3)
+    assert config.compliance.dimona_type_check_from == date(2023, 9, 1)
+    assert config.amounts_of("2024-2025").paid_eur == 1000
+    assert config.geography[0].postcode_from == 1000
+    with pytest.raises(ValueError, match=r"\[premium\]: max_premiums missing"):
+        parse_rule_config(TEXT.replace("max_premiums = 3", ""))
+    with pytest.raises(ValueError, match=r"\[compliance\]: unknown mentor_max_age"):
+        parse_rule_config(
+            TEXT.replace("mentor_min_age = 25", "mentor_min_age = 25\nmentor_max_age = 65")
+        )

@@ -1,55 +1,23 @@
 -- Every active agreement per school year to decide, with the four premium conditions of
 -- RULES.md ("Premium decision") and whether it belongs to the coverage basis of its pair.
--- An agreement is active in Y when [start, effective end] overlaps Y.
-with agreements as (
-    select * from int_agreements
-),
-
-school_years as (
-    select * from cfg_school_years
-),
-
-parameters as (
-    select * from cfg_parameters
-),
-
-recognitions as (
-    select * from stg_werkplekduaal__recognitions
+-- An agreement is active in Y when [start, effective end] overlaps Y (int_active_agreements).
+with active as (
+    select * from int_active_agreements
 ),
 
 -- a mentor is matched by INSZ alone, whatever company the recognition names; several
 -- recognitions: the earliest training date, exempt when any recognition says so
 mentors as (
-    select
-        mentor_insz,
-        min(mentor_training_date) as mentor_training_date,
-        bool_or(coalesce(mentor_training_exempt, false)) as mentor_training_exempt
-    from recognitions
-    group by mentor_insz
-),
-
-active as (
-    select
-        school_years.school_year,
-        school_years.year_start,
-        school_years.year_end,
-        agreements.*
-    from agreements
-    inner join school_years
-        on agreements.start_date <= school_years.year_end
-        and agreements.effective_end_date >= school_years.year_start
+    select * from int_mentors
 ),
 
 conditions as (
     select
         active.*,
-        add_months(active.start_date, parameters.registration_deadline_months)
-            as registration_deadline,
         mentors.mentor_insz is not null as mentor_known,
-        mentors.mentor_training_date,
-        coalesce(mentors.mentor_training_exempt, false) as mentor_training_exempt
+        mentors.first_training_date as mentor_training_date,
+        coalesce(mentors.is_exempt, false) as mentor_training_exempt
     from active
-    cross join parameters
     left join mentors
         on active.mentor_insz = mentors.mentor_insz
 ),

@@ -1,5 +1,5 @@
--- Agreements with what every rule asks of them: the effective end and the geography of
--- their establishment.
+-- Agreements with what every rule asks of them: the effective end, the registration
+-- deadline and the geography of their establishment.
 with agreements as (
     select * from stg_werkplekduaal__agreements
 ),
@@ -8,12 +8,21 @@ geography as (
     select * from cfg_geography
 ),
 
+parameters as (
+    select * from cfg_parameters
+),
+
 effective as (
     select
-        *,
+        agreements.*,
         -- an early termination ends the agreement before its planned end date
-        least(end_date, coalesce(termination_date, end_date)) as effective_end_date
+        least(agreements.end_date, coalesce(agreements.termination_date, agreements.end_date))
+            as effective_end_date,
+        -- registered on or before this day (RULES.md, "Premium decision")
+        add_months(agreements.start_date, parameters.registration_deadline_months)
+            as registration_deadline
     from agreements
+    cross join parameters
 ),
 
 final as (

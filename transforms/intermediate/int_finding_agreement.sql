@@ -36,7 +36,6 @@ lengths as (
 hours_mismatch as (
     select
         'HOURS_TYPE_MISMATCH' as code,
-        'error' as severity,
         *,
         case
             when agreement_type = 'OAO'
@@ -54,7 +53,6 @@ hours_mismatch as (
 pay_mismatch as (
     select
         'PAY_TYPE_MISMATCH' as code,
-        'error' as severity,
         *,
         case
             when agreement_type = 'OAO' then 'OAO zonder leervergoeding'
@@ -69,7 +67,6 @@ pay_mismatch as (
 too_long as (
     select
         'AGREEMENT_TOO_LONG' as code,
-        'warning' as severity,
         *,
         'looptijd van ' || date_nl(start_date) || ' tot '
         || date_nl(effective_end_date) || ' is '
@@ -89,20 +86,9 @@ findings as (
     select * from too_long
 ),
 
+-- the columns of the findings mart are picked in fct_compliance_findings
 final as (
-    select
-        code,
-        severity,
-        agreement_id,
-        company_kbo,
-        learner_insz,
-        mentor_insz,
-        province,
-        office,
-        detail,
-        due_date,
-        company_name
-    from findings
+    select * from findings
 )
 
 select * from final

@@ -79,7 +79,6 @@ judged as (
 missing as (
     select
         'DIMONA_MISSING' as code,
-        'error' as severity,
         *,
         'geen Dimona-aangifte (' || counted_types_text || ') voor de overeenkomst van '
         || date_nl(start_date) || ' tot '
@@ -98,7 +97,6 @@ missing as (
 late as (
     select
         'DIMONA_LATE' as code,
-        'error' as severity,
         *,
         'Dimona aangegeven op ' || date_nl(first_declared_on) || ', '
         || days_nl(days_late)
@@ -112,7 +110,6 @@ late as (
 wrong_type as (
     select
         'DIMONA_TYPE' as code,
-        'warning' as severity,
         *,
         'Dimona van het type OTH (' || oth_dimona_ids || ') voor een OAO die start op '
         || date_nl(start_date)
@@ -132,20 +129,9 @@ findings as (
     select * from wrong_type
 ),
 
+-- the columns of the findings mart are picked in fct_compliance_findings
 final as (
-    select
-        code,
-        severity,
-        agreement_id,
-        company_kbo,
-        learner_insz,
-        mentor_insz,
-        province,
-        office,
-        detail,
-        due_date,
-        company_name
-    from findings
+    select * from findings
 )
 
 select * from final

@@ -21,7 +21,6 @@ parameters as (
 unknown as (
     select
         'MENTOR_UNKNOWN' as code,
-        'error' as severity,
         agreements.*,
         'mentor van de overeenkomst staat niet in het erkenningsregister' as detail,
         cast(null as date) as due_date
@@ -46,7 +45,6 @@ mentors_judged as (
 training_overdue as (
     select
         'MENTOR_TRAINING_OVERDUE' as code,
-        'error' as severity,
         *,
         'geen mentoropleiding binnen ' || mentor_training_months
         || ' maanden na de erkenning van ' || date_nl(first_recognition_date)
@@ -63,7 +61,6 @@ training_overdue as (
 training_late as (
     select
         'MENTOR_TRAINING_LATE' as code,
-        'warning' as severity,
         *,
         'mentoropleiding gevolgd op ' || date_nl(first_training_date) || ', '
         || days_nl(days_trained_late)
@@ -78,7 +75,6 @@ training_late as (
 profile as (
     select
         'MENTOR_PROFILE' as code,
-        'warning' as severity,
         *,
         profile_problems as detail,
         cast(null as date) as due_date
@@ -91,7 +87,6 @@ profile as (
 overload as (
     select
         'MENTOR_OVERLOAD' as code,
-        'error' as severity,
         mentor_load.*,
         'begeleidt ' || mentor_load.peak_agreements || ' overeenkomsten tegelijk (maximum '
         || parameters.mentor_max_agreements || '), voor het eerst op '
@@ -102,24 +97,11 @@ overload as (
     where mentor_load.is_overloaded
 ),
 
-agreement_findings as (
-    select
-        code,
-        severity,
-        agreement_id,
-        company_kbo,
-        learner_insz,
-        mentor_insz,
-        province,
-        office,
-        detail,
-        due_date,
-        company_name
-    from unknown
-),
-
--- mentor findings name no agreement, company or learner
-mentor_findings as (
+-- a mentor finding names no agreement, company or learner (subject mentor in
+-- transforms/codes.toml): fct_compliance_findings leaves those columns empty
+final as (
+    select * from unknown
+    union all by name
     select * from training_overdue
     union all by name
     select * from training_late
@@ -127,24 +109,6 @@ mentor_findings as (
     select * from profile
     union all by name
     select * from overload
-),
-
-final as (
-    select * from agreement_findings
-    union all
-    select
-        code,
-        severity,
-        cast(null as varchar) as agreement_id,
-        cast(null as varchar) as company_kbo,
-        cast(null as varchar) as learner_insz,
-        mentor_insz,
-        province,
-        office,
-        detail,
-        due_date,
-        cast(null as varchar) as company_name
-    from mentor_findings
 )
 
 select * from final

@@ -1,5 +1,5 @@
 -- Registration findings per agreement (RULES.md): REGISTRATION_LATE, REGISTRATION_MISSING,
--- REGISTRATION_DUE. The deadline is add_months(start, registration_deadline_months).
+-- REGISTRATION_DUE. The deadline is int_agreements.registration_deadline.
 with agreements as (
     select * from int_agreements
 ),
@@ -11,8 +11,6 @@ parameters as (
 deadlines as (
     select
         agreements.*,
-        add_months(agreements.start_date, parameters.registration_deadline_months)
-            as registration_deadline,
         parameters.as_of,
         parameters.registration_due_days
     from agreements
@@ -31,7 +29,6 @@ judged as (
 late as (
     select
         'REGISTRATION_LATE' as code,
-        'warning' as severity,
         *,
         'geregistreerd ' || days_nl(days_registered_late)
         || ' na de deadline van ' || date_nl(registration_deadline) as detail,
@@ -44,7 +41,6 @@ late as (
 missing as (
     select
         'REGISTRATION_MISSING' as code,
-        'warning' as severity,
         *,
         'niet geregistreerd; deadline ' || date_nl(registration_deadline)
         || ' is ' || days_nl(-days_to_deadline)
@@ -58,7 +54,6 @@ missing as (
 due as (
     select
         'REGISTRATION_DUE' as code,
-        'info' as severity,
         *,
         'nog niet geregistreerd; deadline ' || date_nl(registration_deadline)
         || ', '
@@ -81,20 +76,9 @@ findings as (
     select * from due
 ),
 
+-- the columns of the findings mart are picked in fct_compliance_findings
 final as (
-    select
-        code,
-        severity,
-        agreement_id,
-        company_kbo,
-        learner_insz,
-        mentor_insz,
-        province,
-        office,
-        detail,
-        due_date,
-        company_name
-    from findings
+    select * from findings
 )
 
 select * from final

@@ -86,12 +86,7 @@ paid_earlier as (
 
 walk as (
     select
-        pair_years.company_kbo,
-        pair_years.learner_insz,
-        pair_years.school_year,
-        pair_years.year_number,
-        pair_years.eligible_before_cap,
-        pair_years.paid_in_year,
+        pair_years.*,
         cast(paid_earlier.premiums_paid_earlier as integer) as premiums_before
     from pair_years
     inner join paid_earlier using (company_kbo, learner_insz)
@@ -100,12 +95,7 @@ walk as (
     union all
 
     select
-        pair_years.company_kbo,
-        pair_years.learner_insz,
-        pair_years.school_year,
-        pair_years.year_number,
-        pair_years.eligible_before_cap,
-        pair_years.paid_in_year,
+        pair_years.*,
         -- a year counts once, whether paid, decided eligible under the cap, or both
         walk.premiums_before + case
             when walk.paid_in_year

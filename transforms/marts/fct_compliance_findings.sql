@@ -1,45 +1,42 @@
 -- Compliance findings per agreement or mentor, judged at as_of (RULES.md, Compliance
 -- findings). Columns as transforms.schema.FINDING_COLUMNS; sorted as the findings export is.
-with registration as (
-    select * from int_finding_registration
+-- Every int_finding_<what> model is read (a new one needs no line here); the severity and
+-- the subject of each code come from the code registry (transforms/codes.toml).
+with findings as (
+    {{ union_models('int_finding_') }}
 ),
 
-dimona as (
-    select * from int_finding_dimona
+codes as (
+    select * from cfg_codes
+    where kind = 'finding'
 ),
 
-mentor as (
-    select * from int_finding_mentor
-),
-
-agreement as (
-    select * from int_finding_agreement
-),
-
-findings as (
-    select * from registration
-    union all by name
-    select * from dimona
-    union all by name
-    select * from mentor
-    union all by name
-    select * from agreement
+-- a code the registry does not hold keeps no severity: the findings suite then fails the run
+judged as (
+    select
+        findings.*,
+        codes.severity,
+        coalesce(codes.subject = 'mentor', false) as about_mentor
+    from findings
+    left join codes
+        on findings.code = codes.code
 ),
 
 final as (
     select
         cast(code as varchar) as code,
         cast(severity as varchar) as severity,
-        cast(agreement_id as varchar) as agreement_id,
-        cast(company_kbo as varchar) as company_kbo,
-        cast(learner_insz as varchar) as learner_insz,
+        -- a finding about a mentor names no agreement, company or learner
+        cast(case when not about_mentor then agreement_id end as varchar) as agreement_id,
+        cast(case when not about_mentor then company_kbo end as varchar) as company_kbo,
+        cast(case when not about_mentor then learner_insz end as varchar) as learner_insz,
         cast(mentor_insz as varchar) as mentor_insz,
         cast(province as varchar) as province,
         cast(office as varchar) as office,
         cast(detail as varchar) as detail,
         cast(due_date as date) as due_date,
-        cast(company_name as varchar) as company_name
-    from findings
+        cast(case when not about_mentor then company_name end as varchar) as company_name
+    from judged
     -- a stable order makes reruns byte-identical and the export's sort a no-op
     order by code, agreement_id nulls first, mentor_insz nulls first, detail
 )

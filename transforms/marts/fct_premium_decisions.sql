@@ -73,8 +73,9 @@ combined as (
         covered.meets_minimum,
         premiums_before.premiums_before,
         premiums_before.cap_reached,
-        amounts.paid_eur,
-        amounts.unpaid_eur,
+        -- the amount of the year: with a leervergoeding (a paid learner) or without
+        case when pairs.paid_learner then amounts.paid_eur else amounts.unpaid_eur end
+            as premium_eur,
         parameters.as_of,
         parameters.min_months_covered,
         parameters.max_premiums
@@ -220,7 +221,7 @@ explained as (
         *,
         case
             when eligible then
-                'Premie van EUR ' || case when paid_learner then paid_eur else unpaid_eur end
+                'Premie van EUR ' || premium_eur
                 || case when is_final then ' toegekend' else ' voorlopig toegekend' end
                 || ' voor ' || school_year || ': ' || months_text
                 || ' maanden opleiding volgens Dimona bij '
@@ -253,13 +254,7 @@ final as (
         office,
         case when is_final then 'final' else 'provisional' end as status,
         eligible,
-        cast(
-            case
-                when not eligible then 0
-                when paid_learner then paid_eur
-                else unpaid_eur
-            end as integer
-        ) as amount_eur,
+        cast(case when eligible then premium_eur else 0 end as integer) as amount_eur,
         cast(months_covered as double) as months_covered,
         cast(premiums_before as integer) as premiums_before,
         case when eligible then '' else array_to_string(reason_codes, ';') end as reasons,
