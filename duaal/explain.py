@@ -30,6 +30,14 @@ STATUS_NL = {"final": "definitief", "provisional": "voorlopig"}
 DECISION_FIELDS = DECISION_EXPORT  # what the story shows of a decision: its export columns
 
 
+# whether a person is in a run's data (parameters: the run id, the INSZ or pseudonym)
+LEARNER_IN_RUN = "SELECT count(*) FROM src.run_decisions WHERE run_id = ? AND learner_insz = ?"
+MENTOR_IN_RUN = (
+    "SELECT count(*) FROM src.ingest_erkenningen WHERE batch_id IN (SELECT batch_id "
+    "FROM src.run_batches WHERE run_id = ?) AND mentor_insz = ?"
+)
+
+
 class NothingToExplain(LookupError):
     """No decision (or mentor) of that kind in the run."""
 
@@ -122,7 +130,11 @@ class Story:
         return {"text": self.text, "markdown": self.markdown, "json": self.json}[fmt]()
 
 
-def _run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> tuple:
+def _run(
+    con: duckdb.DuckDBPyConnection, run_id: str | None
+) -> tuple[str, date, str, str, str | None]:
+    """The run (default: the latest completed): run id, as_of, rule configuration text,
+    status and code version."""
     if run_id is None:
         row = con.execute(
             "SELECT run_id FROM src.runs WHERE status = 'completed' "
@@ -140,6 +152,15 @@ def _run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> tuple:
     if row[3] != "completed":
         raise NothingToExplain(f"run {run_id} did not complete (status {row[3]})")
     return row
+
+
+def _agreements_naming(column: str, insz_literal: str) -> str:
+    """A filter on the agreements copied for a story: every version of every agreement
+    that ever named the person in column (so the version the run chose is among them)."""
+    return (
+        "agreement_id IN (SELECT agreement_id FROM src.ingest_overeenkomsten "
+        f"WHERE {column} = {insz_literal})"
+    )
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
@@ -175,12 +196,7 @@ def explain_learner(
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
         run_id, as_of, config_text, _status, code_version = _run(con, run_id)
-        insz = _person(
-            con,
-            learner,
-            "SELECT count(*) FROM src.run_decisions WHERE run_id = ? AND learner_insz = ?",
-            run_id,
-        )
+        insz = _person(con, learner, LEARNER_IN_RUN, run_id)
         stored = _rows(
             con,
             "SELECT * EXCLUDE (run_id) FROM src.run_decisions WHERE run_id = ? AND learner_insz = ? "
@@ -202,8 +218,7 @@ def explain_learner(
             con,
             run_id,
             only={
-                "ingest_overeenkomsten": "agreement_id IN (SELECT agreement_id FROM "
-                f"src.ingest_overeenkomsten WHERE learner_insz = {lit})",
+                "ingest_overeenkomsten": _agreements_naming("learner_insz", lit),
                 "ingest_dimona": "dimona_id IN (SELECT dimona_id FROM src.ingest_dimona "
                 f"WHERE worker_insz = {lit})",
                 "ingest_premies": f"learner_insz = {lit}",
@@ -546,20 +561,13 @@ def explain_mentor(
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
         run_id, as_of, config_text, _status, code_version = _run(con, run_id)
-        insz = _person(
-            con,
-            mentor,
-            "SELECT count(*) FROM src.ingest_erkenningen WHERE batch_id IN (SELECT batch_id "
-            "FROM src.run_batches WHERE run_id = ?) AND mentor_insz = ?",
-            run_id,
-        )
+        insz = _person(con, mentor, MENTOR_IN_RUN, run_id)
         lit = f"'{insz}'"
         copy_run_inputs(
             con,
             run_id,
             only={
-                "ingest_overeenkomsten": "agreement_id IN (SELECT agreement_id FROM "
-                f"src.ingest_overeenkomsten WHERE mentor_insz = {lit})",
+                "ingest_overeenkomsten": _agreements_naming("mentor_insz", lit),
                 "ingest_erkenningen": f"mentor_insz = {lit}",
                 "ingest_dimona": "false",
                 "ingest_premies": "false",
