@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.optimize import linprog
@@ -263,6 +264,8 @@ class _Program:
         """Whether the reader finds no whole number but `value` (the true one) for it."""
         if self._witnessed(variable, value):
             return False
+        if variable in self.determined:
+            return True
         # only whether a value a whole number away exists matters: a program capped there
         # answers the same, and has a solution (a point for later checks) where the
         # uncapped one would run off to infinity
@@ -270,6 +273,23 @@ class _Program:
         if high >= value + 1 - 1e-6:
             return False
         return self.extreme(variable, 1.0, value - 1) > value - 1 + 1e-6
+
+    @cached_property
+    def determined(self) -> set[int]:
+        """Values the equalities alone give away: one left unknown in a relation follows
+        from the others; taken as known, it may leave one unknown in another relation."""
+        matrix = self.matrices[0][0]
+        if matrix is None:
+            return set()
+        bounds = zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True)
+        rows = [set(matrix.indices[a:b]) for a, b in bounds]
+        found: set[int] = set()
+        while True:
+            single = {next(iter(r)) for r in rows if len(r) == 1}
+            if not single:
+                return {self.unknown[p] for p in found}
+            found |= single
+            rows = [r - single for r in rows if len(r) > 1]
 
     def _witnessed(self, variable: int, value: float) -> bool:
         """Whether a point of this program found earlier lies a whole number away."""
