@@ -257,9 +257,11 @@ def _write_sheets(
     sheet, placed = book.add_sheet(OVERVIEW, [overview])
     if any(row[5] for row in overview.rows):  # a chart only of amounts there are
         book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
+    per_office: dict[str, list[tuple[object, ...]]] = {office: [] for office in offices}
+    for d in decisions:  # one pass, in the decisions' order
+        per_office.setdefault(office_of(d), []).append(decision_row(d, run.labels))
     for office in offices:
-        rows = [decision_row(d, run.labels) for d in decisions if office_of(d) == office]
-        book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, rows)])
+        book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, per_office[office])])
     refusals = [refusal_row(d, run.labels) for d in decisions if not d["eligible"]]
     book.add_sheet(REFUSALS, [Block(REFUSAL_COLUMNS, refusals)])
     if brussels_offices(run) & set(offices):

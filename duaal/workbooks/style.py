@@ -325,31 +325,33 @@ class Book:
         """Write rows from row index `first`; the index after the last one written."""
         formats = formats or self.plain
         text_format = formats.get("text")
+        # a format per column, and None past the typed columns: one lookup a cell
+        widest = max(map(len, rows), default=0)
         cell_formats = [formats.get(k, text_format) for k in kinds]
-        n_kinds = len(kinds)
+        cell_formats += [None] * (widest - len(cell_formats))
         write_string, write_number = ws.write_string, ws.write_number
         dates = self._dates
         r = first
         for values in rows:
-            for col, value in enumerate(values):
+            for col, (value, fmt) in enumerate(zip(values, cell_formats, strict=False)):
                 cls = value.__class__
                 if cls is str:
                     if not value.isprintable():
                         value = clean_text(value)
                     elif len(value) > MAX_TEXT:
                         value = value[:MAX_TEXT]
-                    write_string(r, col, value, cell_formats[col] if col < n_kinds else None)
+                    write_string(r, col, value, fmt)
                 elif value is None:
                     continue
                 elif cls is int or cls is float:
-                    write_number(r, col, value, cell_formats[col] if col < n_kinds else None)
+                    write_number(r, col, value, fmt)
                 elif cls is date:
                     serial = dates.get(value)
                     if serial is None:
                         serial = dates[value] = (value - EXCEL_EPOCH).days
-                    write_number(r, col, serial, cell_formats[col] if col < n_kinds else None)
+                    write_number(r, col, serial, fmt)
                 else:
-                    kind = kinds[col] if col < n_kinds else "text"
+                    kind = kinds[col] if col < len(kinds) else "text"
                     self._write_other(ws, r, col, value, kind, formats)
             r += 1
         return r

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.optimize import linprog
@@ -195,10 +196,39 @@ def _bounds(system: _System, status: dict[int, str]) -> list[tuple[float, float 
     return bounds
 
 
+class _Witnesses:
+    """Points a reader's relations allow, found by earlier linear programs of the year.
+
+    A point holds every variable (the published ones at their value), so it satisfies
+    every relation; it is a point of a program when it also lies within that program's
+    bounds. One such point with a value a whole number away from the true one proves
+    that the reader cannot pin that value down, without solving anything."""
+
+    def __init__(self, size: int) -> None:
+        self.points = np.empty((0, size))
+
+    def add(self, point: np.ndarray) -> None:
+        self.points = np.vstack([self.points, point])
+
+    def within(self, low: np.ndarray, high: np.ndarray, start: int = 0) -> np.ndarray:
+        """The points from `start` on that lie within the bounds."""
+        points = self.points[start:]
+        inside = ((points >= low - FEASIBLE) & (points <= high + FEASIBLE)).all(axis=1)
+        return points[inside]
+
+
+FEASIBLE = 1e-6  # how far a solver's point may lie outside a bound and still count
+
+
 class _Program:
     """The linear program of a reader: the relations over the values not published."""
 
-    def __init__(self, system: _System, bounds: list[tuple[float, float | None]]) -> None:
+    def __init__(
+        self,
+        system: _System,
+        bounds: list[tuple[float, float | None]],
+        witnesses: _Witnesses | None = None,
+    ) -> None:
         self.unknown = [i for i, (lo, hi) in enumerate(bounds) if lo != hi]
         self.position = {i: p for p, i in enumerate(self.unknown)}
         n = len(self.unknown)
@@ -224,32 +254,83 @@ class _Program:
             )
             self.matrices.append((matrix, np.array(constants)))
         self.bounds = [bounds[i] for i in self.unknown]
+        self.witnesses = witnesses or _Witnesses(len(bounds))
+        self.low = np.array([lo for lo, _ in bounds], dtype=float)
+        self.high = np.array([np.inf if hi is None else hi for _, hi in bounds], dtype=float)
+        self._points = self.witnesses.within(self.low, self.high)
+        self._seen = len(self.witnesses.points)
 
     def pins(self, variable: int, value: float) -> bool:
         """Whether the reader finds no whole number but `value` (the true one) for it."""
-        high = self.extreme(variable, -1.0)
+        if self._witnessed(variable, value):
+            return False
+        if variable in self.determined:
+            return True
+        # only whether a value a whole number away exists matters: a program capped there
+        # answers the same, and has a solution (a point for later checks) where the
+        # uncapped one would run off to infinity
+        high = self.extreme(variable, -1.0, value + 1)
         if high >= value + 1 - 1e-6:
             return False
-        return self.extreme(variable, 1.0) > value - 1 + 1e-6
+        return self.extreme(variable, 1.0, value - 1) > value - 1 + 1e-6
 
-    def extreme(self, variable: int, sign: float) -> float:
-        """The least (sign 1) or greatest (sign -1) value the reader can find for it."""
+    @cached_property
+    def determined(self) -> set[int]:
+        """Values the equalities alone give away: one left unknown in a relation follows
+        from the others; taken as known, it may leave one unknown in another relation."""
+        matrix = self.matrices[0][0]
+        if matrix is None:
+            return set()
+        bounds = zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True)
+        rows = [set(matrix.indices[a:b]) for a, b in bounds]
+        found: set[int] = set()
+        while True:
+            single = {next(iter(r)) for r in rows if len(r) == 1}
+            if not single:
+                return {self.unknown[p] for p in found}
+            found |= single
+            rows = [r - single for r in rows if len(r) > 1]
+
+    def _witnessed(self, variable: int, value: float) -> bool:
+        """Whether a point of this program found earlier lies a whole number away."""
+        if self._seen < len(self.witnesses.points):
+            fresh = self.witnesses.within(self.low, self.high, self._seen)
+            self._points = np.vstack([self._points, fresh])
+            self._seen = len(self.witnesses.points)
+        found = self._points[:, variable]
+        return bool(((found >= value + 1 - 1e-6) | (found <= value - 1 + 1e-6)).any())
+
+    def extreme(self, variable: int, sign: float, limit: float | None = None) -> float:
+        """The least (sign 1) or greatest (sign -1) value the reader can find for it, not
+        looking below (sign 1) or above (sign -1) `limit`."""
         (a_eq, b_eq), (a_ub, b_ub) = self.matrices
+        position = self.position[variable]
         c = np.zeros(len(self.unknown))
-        c[self.position[variable]] = sign
+        c[position] = sign
+        bounds = self.bounds
+        if limit is not None:
+            lo, hi = bounds[position]
+            if sign > 0:
+                capped = (max(lo, limit), hi)
+            else:
+                capped = (lo, limit if hi is None else min(hi, limit))
+            bounds = [*bounds[:position], capped, *bounds[position + 1 :]]
         result = linprog(
             c,
             A_ub=a_ub,
             b_ub=b_ub if a_ub is not None else None,
             A_eq=a_eq,
             b_eq=b_eq if a_eq is not None else None,
-            bounds=self.bounds,
+            bounds=bounds,
             method="highs",
         )
         if result.status == 3:  # unbounded
             return -np.inf if sign > 0 else np.inf
         if result.status != 0:
             raise RuntimeError(f"the disclosure check could not be solved: {result.message}")
+        point = self.low.copy()  # the published values, and the solution for the rest
+        point[self.unknown] = result.x
+        self.witnesses.add(point)
         return float(result.fun * sign)
 
 
@@ -279,8 +360,9 @@ def protect(
     checked: set[int] = set()  # unpinned once: hiding more cells only widens its range
     useless: set[int] = set()  # shown again since pinned anyway: hiding them protects nothing
     complements: set[int] = set()  # hidden to protect another: each needs a range itself
+    witnesses = _Witnesses(len(system.keys))
     while True:
-        program = _Program(system, _bounds(system, status))
+        program = _Program(system, _bounds(system, status), witnesses)
         targets = [
             i
             for i in program.unknown
@@ -317,7 +399,7 @@ def protect(
             raise RuntimeError(
                 f"no cell left to protect {system.keys[found]} of the federation figures"
             )
-        chosen = _first_that_protects(system, status, found, candidates)
+        chosen = _first_that_protects(system, status, found, candidates, witnesses)
         status[chosen] = HIDDEN
         complements.add(chosen)
     return Protection(
@@ -334,12 +416,13 @@ def _first_that_protects(
     status: dict[int, str],
     target: int,
     candidates: Sequence[int],
+    witnesses: _Witnesses,
 ) -> int:
     """The cheapest candidate whose hiding gives the target and itself a range; else the
     cheapest (a later round hides more)."""
     for candidate in candidates[:TRIES]:
         status[candidate] = HIDDEN
-        program = _Program(system, _bounds(system, status))
+        program = _Program(system, _bounds(system, status), witnesses)
         status[candidate] = SHOWN
         if not program.pins(target, system.values[target]) and not program.pins(
             candidate, system.values[candidate]

@@ -26,6 +26,7 @@ from duaal.changes import change_sheets
 from duaal.privacy import make_private_dir, private_files
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (
+    Row,
     decision_years,
     load_brussels_mentors,
     load_decisions,
@@ -103,8 +104,11 @@ def plan_reports(
         path = folder / f"premies_{year}.xlsx"
         large.append(partial(write_premies, path, run, year, offices, decisions, brussels, files))
         paths.append(path)
+        per_office: dict[str, list[Row]] = {office: [] for office in offices}
+        for d in decisions:  # one pass, in the decisions' order
+            per_office.setdefault(office_of(d), []).append(d)
         for office in offices:
-            mine = [d for d in decisions if office_of(d) == office]
+            mine = per_office[office]
             path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
             small.append(
                 partial(write_premies, path, run, year, [office], mine, brussels, files, changes)
