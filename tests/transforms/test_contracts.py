@@ -3,6 +3,7 @@ in the types its table really has."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
@@ -104,3 +105,15 @@ def test_an_unknown_column_or_table_is_named() -> None:
         column_info("fct_premium_decisions", "nope")
     with pytest.raises(KeyError, match="no contract for table int_mentors"):
         contract("int_mentors")
+
+
+def test_no_contract_writes_a_rule_parameter_as_fixed_text() -> None:
+    """A meaning or note names the parameter (rules.toml) instead of its value, so that it
+    stays true when the configuration changes ("3 maanden", "25 jaar", "3 premies")."""
+    fixed = re.compile(r"\b\d+ (?:maanden|maand|jaar|premies|lerenden|dagen)\b")
+    for table in load_contracts().values():
+        texts = [table.notes, *(c.meaning for c in table.columns)]
+        texts += [check.notes for check in table.expectations()]
+        texts += [rule.notes for rule in table.rules]
+        found = [t for t in texts if fixed.search(t)]
+        assert found == [], f"{table.table}: {found}"
