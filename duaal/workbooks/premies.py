@@ -226,55 +226,41 @@ def write_premies(
     changes: ChangeSheets | None = None,
 ) -> Path:
     """Write a premium workbook for the given offices (all six, or one: an office's
-    workbook also shows what changed in its decisions since the previous run)."""
+    workbook also shows what changed in its decisions since the previous run): Overzicht
+    with its chart, a sheet per office, refusals, Brussels, the changes, Toelichting."""
     page = Page(TITLE, f"Schooljaar {school_year}", office_label(offices), run.run_id)
     changed = None
     if changes is not None and len(offices) == 1:
         changed = changes_block(changes.headers, changes.for_office(offices[0], school_year))
     with Book(path, page, run.started_at) as book:
-        _write_sheets(book, run, school_year, offices, decisions, brussels, files, changed)
+        overview = overview_block(offices, decisions, run, school_year)
+        sheet, placed = book.add_sheet(OVERVIEW, [overview])
+        if any(row[5] for row in overview.rows):  # a chart only of amounts there are
+            book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
+        for office in offices:
+            rows = [decision_row(d, run.labels) for d in decisions if office_of(d) == office]
+            book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, rows)])
+        refusals = [refusal_row(d, run.labels) for d in decisions if not d["eligible"]]
+        book.add_sheet(REFUSALS, [Block(REFUSAL_COLUMNS, refusals)])
+        if brussels_offices(run) & set(offices):
+            rows = [brussels_row(m) for m in brussels if m["office"] in offices]
+            book.add_sheet(BRUSSELS, [Block(BRUSSELS_COLUMNS, rows)])
+        if changed is not None:
+            book.add_sheet(CHANGES, [changed])
+        codes = [(c, run.labels.reason(c)) for c in reason_codes(decisions, run.labels)]
+        blocks = toelichting_blocks(
+            run,
+            school_year,
+            files=files,
+            codes=codes,
+            codes_heading="Redenen van weigering",
+            glossary=DECISIONS,
+            glossary_columns=(*DECISION_COLUMNS, *REFUSAL_COLUMNS),
+        )
+        book.add_sheet(TOELICHTING, blocks)
     return path
 
 
 def office_label(offices: Sequence[str]) -> str:
     """The office a workbook is for, as its page header names it."""
     return offices[0] if len(offices) == 1 else ALL_OFFICES
-
-
-def _write_sheets(
-    book: Book,
-    run: RunInfo,
-    school_year: str,
-    offices: Sequence[str],
-    decisions: Sequence[Row],
-    brussels: Sequence[Row],
-    files: Sequence[Row],
-    changed: Block | None = None,
-) -> None:
-    """Overzicht with its chart, a sheet per office, refusals, Brussels, the changes since
-    the previous run (an office's workbook), Toelichting."""
-    overview = overview_block(offices, decisions, run, school_year)
-    sheet, placed = book.add_sheet(OVERVIEW, [overview])
-    if any(row[5] for row in overview.rows):  # a chart only of amounts there are
-        book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
-    for office in offices:
-        rows = [decision_row(d, run.labels) for d in decisions if office_of(d) == office]
-        book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, rows)])
-    refusals = [refusal_row(d, run.labels) for d in decisions if not d["eligible"]]
-    book.add_sheet(REFUSALS, [Block(REFUSAL_COLUMNS, refusals)])
-    if brussels_offices(run) & set(offices):
-        rows = [brussels_row(m) for m in brussels if m["office"] in offices]
-        book.add_sheet(BRUSSELS, [Block(BRUSSELS_COLUMNS, rows)])
-    if changed is not None:
-        book.add_sheet(CHANGES, [changed])
-    codes = [(c, run.labels.reason(c)) for c in reason_codes(decisions, run.labels)]
-    blocks = toelichting_blocks(
-        run,
-        school_year,
-        files=files,
-        codes=codes,
-        codes_heading="Redenen van weigering",
-        glossary=DECISIONS,
-        glossary_columns=(*DECISION_COLUMNS, *REFUSAL_COLUMNS),
-    )
-    book.add_sheet(TOELICHTING, blocks)
