@@ -12,7 +12,7 @@ from pathlib import Path
 
 from duaal.changes import ChangeSheets
 from duaal.workbooks.changes import CHANGES, changes_block
-from duaal.workbooks.columns import DECISIONS, decision_column
+from duaal.workbooks.columns import DECISIONS, actiris_column, decision_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import NO_OFFICE, STATUS_LABELS, CodeLabels, split_codes
 from duaal.workbooks.style import Block, Book, Column, Page
@@ -60,17 +60,17 @@ REFUSAL_COLUMNS = (
     decision_column("explanation"),
 )
 BRUSSELS_COLUMNS = (
-    Column("Onderneming"),
-    Column("Ondernemingsnummer"),
-    Column("Vestiging"),
-    Column("Postcode", "int"),
-    Column("Gemeente"),
-    Column("Mentor"),
-    Column("INSZ mentor"),
-    Column("Aantal lerenden", "int"),
-    Column("Overeenkomsten"),
-    Column("Actiris-mentorpremie mogelijk"),
-    Column("Actiris-mentorpremie", "eur"),
+    actiris_column("company_name"),
+    actiris_column("company_kbo"),
+    actiris_column("establishment_id"),
+    actiris_column("establishment_postcode", "int"),
+    actiris_column("establishment_municipality"),
+    actiris_column("mentor_name"),
+    actiris_column("mentor_insz"),
+    actiris_column("learners", "int"),
+    actiris_column("agreement_ids"),
+    actiris_column("premium_possible"),
+    actiris_column("premium_eur", "eur"),
 )
 
 
