@@ -16,10 +16,11 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from duaal.db import attach_read_only
+from duaal.db import attach_read_only, run_record
 from duaal.pipeline import DECISION_KEY, output_digests, quarantine_digest
 from duaal.purge import purged_run
 from transforms.models import build_models
@@ -55,20 +56,25 @@ class PurgedRun(LookupError):
     """A purge changed the run's inputs: its digests cannot be recomputed any more."""
 
 
+def completed_run(
+    con: duckdb.DuckDBPyConnection, db: Path, run_id: str, otherwise: str
+) -> dict[str, Any]:
+    """The row of a completed run of the database attached as `src`; UnknownRun when it has
+    no such run, or the run did not complete (the message ends with otherwise)."""
+    run = run_record(con, run_id, table="src.runs")
+    if run is None:
+        raise UnknownRun(f"no run {run_id!r} in {db}")
+    if run["status"] != "completed":
+        raise UnknownRun(f"run {run_id} did not complete (status {run['status']}): {otherwise}")
+    return run
+
+
 def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = True) -> AuditResult:
     """Recompute a run's rules (and validation) from its stored inputs and compare digests."""
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
-        run = con.execute(
-            "SELECT as_of, rule_config, digest_decisions, digest_findings, digest_quarantine, "
-            "status FROM src.runs WHERE run_id = ?",
-            [run_id],
-        ).fetchone()
-        if run is None:
-            raise UnknownRun(f"no run {run_id!r} in {db}")
-        as_of, config_text, d_dec, d_find, d_quar, status = run
-        if status != "completed":
-            raise UnknownRun(f"run {run_id} did not complete (status {status}): nothing to audit")
+        run = completed_run(con, db, run_id, "nothing to audit")
+        as_of = run["as_of"]
         purged = purged_run(con, run_id, schema="src")
         if purged is not None:
             purge_id, purged_at, before = purged
@@ -78,7 +84,7 @@ def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = Tr
                 f"{before}); its recorded digests and outputs are kept as they were"
             )
         copy_run_inputs(con, run_id)
-        recomputed = recompute(con, config_text, as_of)
+        recomputed = recompute(con, run["rule_config"], as_of)
         recomputed["quarantine"] = quarantine_digest(con, run_id, schema="src")
         stored = output_digests(
             con, "src.run_decisions", "src.run_findings", "WHERE run_id = ?", [run_id]
@@ -87,7 +93,9 @@ def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = Tr
         result = AuditResult(
             run_id=run_id,
             as_of=as_of,
-            recorded={"decisions": d_dec, "findings": d_find, "quarantine": d_quar},
+            recorded={
+                kind: run[f"digest_{kind}"] for kind in ("decisions", "findings", "quarantine")
+            },
             recomputed=recomputed,
             stored=stored,
             decision_differences=decision_differences(con, run_id),

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.audit import UnknownRun, decision_differences, recompute
+from duaal.audit import completed_run, decision_differences, recompute
 from duaal.db import attach_read_only
 from duaal.pipeline import code_version, digest_rows, output_digests
 from duaal.privacy import make_private_dir, open_private
@@ -79,16 +79,7 @@ def write_bundle(
     """Write the evidence bundle of a completed run; returns the manifest (member: SHA-256)."""
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
-        run = con.execute(
-            "SELECT run_id, as_of, rule_config, rule_config_hash, code_version, row_counts, "
-            "digest_decisions, digest_findings, digest_quarantine, status, started_at, "
-            "finished_at FROM src.runs WHERE run_id = ?",
-            [run_id],
-        ).fetchone()
-        if run is None:
-            raise UnknownRun(f"no run {run_id!r} in {db}")
-        if run[9] != "completed":
-            raise UnknownRun(f"run {run_id} did not complete (status {run[9]}): no evidence")
+        run = completed_run(con, db, run_id, "no evidence")
         rid = "'" + run_id.replace("'", "''") + "'"
         batches = f"(SELECT batch_id FROM src.run_batches WHERE run_id = {rid})"
         queries = {
@@ -118,17 +109,19 @@ def write_bundle(
         ).fetchall()
     finally:
         con.close()
-    members["rule_config.toml"] = run[2].encode("utf-8")
+    members["rule_config.toml"] = run["rule_config"].encode("utf-8")
     record = {
         "bundle_format": BUNDLE_FORMAT,
-        "run_id": run[0],
-        "as_of": run[1].isoformat(),
-        "rule_config_sha256": run[3],
-        "code_version": run[4],
-        "started_at": str(run[10]),
-        "finished_at": str(run[11]),
-        "row_counts": json.loads(run[5]) if run[5] else None,
-        "digests": {"decisions": run[6], "findings": run[7], "quarantine": run[8]},
+        "run_id": run["run_id"],
+        "as_of": run["as_of"].isoformat(),
+        "rule_config_sha256": run["rule_config_hash"],
+        "code_version": run["code_version"],
+        "started_at": str(run["started_at"]),
+        "finished_at": str(run["finished_at"]),
+        "row_counts": json.loads(run["row_counts"]) if run["row_counts"] else None,
+        "digests": {
+            kind: run[f"digest_{kind}"] for kind in ("decisions", "findings", "quarantine")
+        },
         "input_files": [
             {"source": s, "file": f, "sha256": h, "status": st} for s, f, h, st in files
         ],

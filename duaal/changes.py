@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from duaal.db import run_record
 from transforms.sources import SOURCES, Source
 
 CHANGE_EXPORT = (
@@ -116,16 +117,17 @@ class Changes:
 
 
 def _run_info(con: duckdb.DuckDBPyConnection, run_id: str) -> RunInfo:
-    row = con.execute(
-        "SELECT run_id, as_of, rule_config_hash, rule_config, status, coalesce(code_version, '') "
-        "FROM runs WHERE run_id = ?",
-        [run_id],
-    ).fetchone()
-    if row is None:
+    run = run_record(con, run_id)
+    if run is None:
         raise NotEnoughRuns(f"no run {run_id!r} in the database")
-    if row[4] != "completed":
-        raise NotEnoughRuns(f"run {run_id} did not complete (status {row[4]}): nothing to compare")
-    return RunInfo(row[0], row[1], row[2], _rule_version(row[3]), row[5])
+    if run["status"] != "completed":
+        raise NotEnoughRuns(
+            f"run {run_id} did not complete (status {run['status']}): nothing to compare"
+        )
+    version = _rule_version(run["rule_config"])
+    return RunInfo(
+        run_id, run["as_of"], run["rule_config_hash"], version, run["code_version"] or ""
+    )
 
 
 def _rule_version(config_text: str) -> str:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -133,3 +133,15 @@ def attach_read_only(path: Path, *, timeout_s: float = 60.0) -> duckdb.DuckDBPyC
     literal = str(path).replace("'", "''")
     retry_locked(lambda: con.execute(f"ATTACH '{literal}' AS src (READ_ONLY)"), path, timeout_s)
     return con
+
+
+def run_record(
+    con: duckdb.DuckDBPyConnection, run_id: str, *, table: str = "runs"
+) -> dict[str, Any] | None:
+    """A run's row of the run history by column name (table `runs`, or `src.runs` of a
+    database attached read-only); None when there is no such run."""
+    cursor = con.execute(f"SELECT * FROM {table} WHERE run_id = ?", [run_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))

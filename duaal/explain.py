@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from duaal.audit import copy_run_inputs, recompute
-from duaal.db import attach_read_only
+from duaal.db import attach_read_only, run_record
 from duaal.exports import DECISION_EXPORT
 from transforms.identifiers import is_pseudonym, normalise_insz, normalise_kbo
 
@@ -143,15 +143,12 @@ def _run(
         if row is None:
             raise NothingToExplain("no completed run in the database: run `duaal run` first")
         run_id = row[0]
-    row = con.execute(
-        "SELECT run_id, as_of, rule_config, status, code_version FROM src.runs WHERE run_id = ?",
-        [run_id],
-    ).fetchone()
-    if row is None:
+    run = run_record(con, run_id, table="src.runs")
+    if run is None:
         raise NothingToExplain(f"no run {run_id!r} in the database")
-    if row[3] != "completed":
-        raise NothingToExplain(f"run {run_id} did not complete (status {row[3]})")
-    return row
+    if run["status"] != "completed":
+        raise NothingToExplain(f"run {run_id} did not complete (status {run['status']})")
+    return run_id, run["as_of"], run["rule_config"], run["status"], run["code_version"]
 
 
 def _agreements_naming(column: str, insz_literal: str) -> str:

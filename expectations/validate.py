@@ -28,7 +28,7 @@ import pandas as pd
 
 from expectations.docs import write_docs
 from transforms.codes import SEVERITIES
-from transforms.contracts import Layer, Rule, column_info
+from transforms.contracts import Layer, Rule, column_info, load_contracts
 from transforms.identifiers import iban_is_valid, insz_is_valid, is_pseudonym, kbo_is_valid
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.sources import AGREEMENTS, DIMONA, LINEAGE_COLUMNS, PREMIUMS, RECOGNITIONS
@@ -45,6 +45,10 @@ CONTRACT_COLUMNS: dict[str, list[str]] = {
     "stg_mtech__premiums_paid": _LINEAGE + [c.name for c in PREMIUMS.columns],
     "fct_premium_decisions": [name for name, _ in DECISION_COLUMNS],
     "fct_compliance_findings": [name for name, _ in FINDING_COLUMNS],
+}
+# The marts no run table copies (the Actiris premiums, the places): from their contracts.
+CONTRACT_COLUMNS |= {
+    c.table: c.names for c in load_contracts().values() if c.table not in CONTRACT_COLUMNS
 }
 
 # Checksum functions the rule queries call; the logic stays in transforms/identifiers.py.

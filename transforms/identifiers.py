@@ -9,6 +9,7 @@ value: the quarantine detail puts it after the column and the value as read
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
 
@@ -42,6 +43,13 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _checked(number: str, is_valid: Callable[[str], bool]) -> str:
+    """The number, when its check digits are right."""
+    if not is_valid(number):
+        raise InvalidIdentifier("controlecijfer klopt niet")
+    return number
+
+
 def normalise_insz(value: object) -> str:
     """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328 or 5073003328 (lost zero)."""
     text = _digits(value)
@@ -53,10 +61,7 @@ def normalise_insz(value: object) -> str:
     # read from such a cell lost one at most (5073003328); shorter is not an INSZ
     if len(text) < (MIN_INSZ_NUMBER_DIGITS if _is_number(value) else 10):
         raise InvalidIdentifier(f"{len(text)} cijfers, een INSZ heeft er 11")
-    text = text.zfill(11)
-    if not insz_is_valid(text):
-        raise InvalidIdentifier("controlecijfer klopt niet")
-    return text
+    return _checked(text.zfill(11), insz_is_valid)
 
 
 def kbo_is_valid(kbo: str) -> bool:
@@ -76,10 +81,7 @@ def normalise_kbo(value: object) -> str:
     # an old number has 9 digits and gets a leading 0; shorter is not a KBO number
     if not 9 <= len(text) <= 10:
         raise InvalidIdentifier(f"{len(text)} cijfers, een ondernemingsnummer heeft er 10")
-    text = text.zfill(10)
-    if not kbo_is_valid(text):
-        raise InvalidIdentifier("controlecijfer klopt niet")
-    return text
+    return _checked(text.zfill(10), kbo_is_valid)
 
 
 def belgian_account_check(first10: str) -> int:

@@ -9,6 +9,7 @@ from transforms.contracts import column_label
 
 DECISIONS = "fct_premium_decisions"
 FINDINGS = "fct_compliance_findings"
+ACTIRIS = "fct_actiris_mentor_premiums"
 
 
 def decision_column(name: str, kind: str = "text") -> Column:
@@ -19,3 +20,8 @@ def decision_column(name: str, kind: str = "text") -> Column:
 def finding_column(name: str, kind: str = "text") -> Column:
     """A column showing the findings mart's column `name`."""
     return Column(column_label(FINDINGS, name), kind)
+
+
+def actiris_column(name: str, kind: str = "text") -> Column:
+    """A column showing the Actiris mentor premium mart's column `name`."""
+    return Column(column_label(ACTIRIS, name), kind)

@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from duaal.db import run_record
 from duaal.workbooks.labels import CodeLabels, code_labels
 from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
@@ -44,16 +45,17 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> lis
 
 def load_run(con: duckdb.DuckDBPyConnection, run_id: str) -> RunInfo:
     """The recorded run; ValueError when the database has no such run."""
-    found = con.execute(
-        "SELECT as_of, started_at, finished_at, rule_config, rule_config_hash, code_version "
-        "FROM runs WHERE run_id = ?",
-        [run_id],
-    ).fetchone()
-    if found is None:
+    run = run_record(con, run_id)
+    if run is None:
         raise ValueError(f"run {run_id!r} is not in the database")
-    as_of, started, finished, config_text, config_hash, code_version = found
     return RunInfo(
-        run_id, as_of, started, finished, parse_rule_config(config_text), config_hash, code_version
+        run_id,
+        run["as_of"],
+        run["started_at"],
+        run["finished_at"],
+        parse_rule_config(run["rule_config"]),
+        run["rule_config_hash"],
+        run["code_version"],
     )
 
 

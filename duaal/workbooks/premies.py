@@ -12,7 +12,7 @@ from pathlib import Path
 
 from duaal.changes import ChangeSheets
 from duaal.workbooks.changes import CHANGES, changes_block
-from duaal.workbooks.columns import DECISIONS, decision_column
+from duaal.workbooks.columns import DECISIONS, actiris_column, decision_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import NO_OFFICE, STATUS_LABELS, CodeLabels, split_codes
 from duaal.workbooks.style import Block, Book, Column, Page
@@ -60,17 +60,17 @@ REFUSAL_COLUMNS = (
     decision_column("explanation"),
 )
 BRUSSELS_COLUMNS = (
-    Column("Onderneming"),
-    Column("Ondernemingsnummer"),
-    Column("Vestiging"),
-    Column("Postcode", "int"),
-    Column("Gemeente"),
-    Column("Mentor"),
-    Column("INSZ mentor"),
-    Column("Aantal lerenden", "int"),
-    Column("Overeenkomsten"),
-    Column("Actiris-mentorpremie mogelijk"),
-    Column("Actiris-mentorpremie", "eur"),
+    actiris_column("company_name"),
+    actiris_column("company_kbo"),
+    actiris_column("establishment_id"),
+    actiris_column("establishment_postcode", "int"),
+    actiris_column("establishment_municipality"),
+    actiris_column("mentor_name"),
+    actiris_column("mentor_insz"),
+    actiris_column("learners", "int"),
+    actiris_column("agreement_ids"),
+    actiris_column("premium_possible"),
+    actiris_column("premium_eur", "eur"),
 )
 
 
@@ -226,57 +226,43 @@ def write_premies(
     changes: ChangeSheets | None = None,
 ) -> Path:
     """Write a premium workbook for the given offices (all six, or one: an office's
-    workbook also shows what changed in its decisions since the previous run)."""
+    workbook also shows what changed in its decisions since the previous run): Overzicht
+    with its chart, a sheet per office, refusals, Brussels, the changes, Toelichting."""
     page = Page(TITLE, f"Schooljaar {school_year}", office_label(offices), run.run_id)
     changed = None
     if changes is not None and len(offices) == 1:
         changed = changes_block(changes.headers, changes.for_office(offices[0], school_year))
     with Book(path, page, run.started_at) as book:
-        _write_sheets(book, run, school_year, offices, decisions, brussels, files, changed)
+        overview = overview_block(offices, decisions, run, school_year)
+        sheet, placed = book.add_sheet(OVERVIEW, [overview])
+        if any(row[5] for row in overview.rows):  # a chart only of amounts there are
+            book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
+        per_office: dict[str, list[tuple[object, ...]]] = {office: [] for office in offices}
+        for d in decisions:  # one pass, in the decisions' order
+            per_office.setdefault(office_of(d), []).append(decision_row(d, run.labels))
+        for office in offices:
+            book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, per_office[office])])
+        refusals = [refusal_row(d, run.labels) for d in decisions if not d["eligible"]]
+        book.add_sheet(REFUSALS, [Block(REFUSAL_COLUMNS, refusals)])
+        if brussels_offices(run) & set(offices):
+            rows = [brussels_row(m) for m in brussels if m["office"] in offices]
+            book.add_sheet(BRUSSELS, [Block(BRUSSELS_COLUMNS, rows)])
+        if changed is not None:
+            book.add_sheet(CHANGES, [changed])
+        codes = [(c, run.labels.reason(c)) for c in reason_codes(decisions, run.labels)]
+        blocks = toelichting_blocks(
+            run,
+            school_year,
+            files=files,
+            codes=codes,
+            codes_heading="Redenen van weigering",
+            glossary=DECISIONS,
+            glossary_columns=(*DECISION_COLUMNS, *REFUSAL_COLUMNS),
+        )
+        book.add_sheet(TOELICHTING, blocks)
     return path
 
 
 def office_label(offices: Sequence[str]) -> str:
     """The office a workbook is for, as its page header names it."""
     return offices[0] if len(offices) == 1 else ALL_OFFICES
-
-
-def _write_sheets(
-    book: Book,
-    run: RunInfo,
-    school_year: str,
-    offices: Sequence[str],
-    decisions: Sequence[Row],
-    brussels: Sequence[Row],
-    files: Sequence[Row],
-    changed: Block | None = None,
-) -> None:
-    """Overzicht with its chart, a sheet per office, refusals, Brussels, the changes since
-    the previous run (an office's workbook), Toelichting."""
-    overview = overview_block(offices, decisions, run, school_year)
-    sheet, placed = book.add_sheet(OVERVIEW, [overview])
-    if any(row[5] for row in overview.rows):  # a chart only of amounts there are
-        book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
-    per_office: dict[str, list[tuple[object, ...]]] = {office: [] for office in offices}
-    for d in decisions:  # one pass, in the decisions' order
-        per_office.setdefault(office_of(d), []).append(decision_row(d, run.labels))
-    for office in offices:
-        book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, per_office[office])])
-    refusals = [refusal_row(d, run.labels) for d in decisions if not d["eligible"]]
-    book.add_sheet(REFUSALS, [Block(REFUSAL_COLUMNS, refusals)])
-    if brussels_offices(run) & set(offices):
-        rows = [brussels_row(m) for m in brussels if m["office"] in offices]
-        book.add_sheet(BRUSSELS, [Block(BRUSSELS_COLUMNS, rows)])
-    if changed is not None:
-        book.add_sheet(CHANGES, [changed])
-    codes = [(c, run.labels.reason(c)) for c in reason_codes(decisions, run.labels)]
-    blocks = toelichting_blocks(
-        run,
-        school_year,
-        files=files,
-        codes=codes,
-        codes_heading="Redenen van weigering",
-        glossary=DECISIONS,
-        glossary_columns=(*DECISION_COLUMNS, *REFUSAL_COLUMNS),
-    )
-    book.add_sheet(TOELICHTING, blocks)

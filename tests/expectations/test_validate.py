@@ -143,10 +143,17 @@ def add_good_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def create_marts(con: duckdb.DuckDBPyConnection, decisions: list, findings: list) -> None:
-    """The two marts with the given rows, columns as the contracts say."""
+    """The two marts with the given rows, and the other marts empty, columns as the contracts
+    say."""
+    others = [
+        (c.table, tuple((col.name, col.type) for col in c.columns), [])
+        for c in load_contracts().values()
+        if c.layer == "mart" and c.table not in ("fct_premium_decisions", "fct_compliance_findings")
+    ]
     for table, columns, rows in (
         ("fct_premium_decisions", DECISION_COLUMNS, decisions),
         ("fct_compliance_findings", FINDING_COLUMNS, findings),
+        *others,
     ):
         con.execute(f"CREATE TABLE {table} ({', '.join(f'{n} {t}' for n, t in columns)})")
         marks = ", ".join("?" for _ in columns)
@@ -219,6 +226,11 @@ def test_results_are_stored_with_the_run_id(good: Validated) -> None:
         ).fetchall()
     )
     assert layers == {
+        "dim_agreement_places": "mart",
+        "dim_company_offices": "mart",
+        "dim_establishment_offices": "mart",
+        "dim_mentor_places": "mart",
+        "fct_actiris_mentor_premiums": "mart",
         "fct_compliance_findings": "mart",
         "fct_premium_decisions": "mart",
         "stg_dimona__periods": "staging",
@@ -450,7 +462,17 @@ def test_empty_tables_pass_and_a_missing_mart_fails(empty: Validated) -> None:
 def test_built_marts_pass_the_mart_suites(tmp_path: Path) -> None:
     con = rules_db()
     add_good_staging(con)
+    add_agreement(  # a Brussels agreement, so that the Actiris mart has a row
+        con,
+        agreement_id="BXL-1",
+        learner_insz=OTHER_LEARNER,
+        company_kbo=KBO,
+        establishment_id="2999999999",
+        establishment_postcode=1000,
+        establishment_municipality="Brussel",
+    )
     build_models(con, rule_config(), AS_OF)
+    assert con.execute("select count(*) from fct_actiris_mentor_premiums").fetchall() == [(1,)]
     outcome = validate(con, "run-built", tmp_path / "docs")
     assert outcome.failed_marts == [], "the real mart SQL violates its own suites"
     assert outcome.failed_staging == []
