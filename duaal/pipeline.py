@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import pyarrow as pa
 
 from duaal import __version__
 from duaal.checks import (
@@ -253,6 +254,42 @@ def digest_rows(rows: list[tuple]) -> str:
     return h.hexdigest()
 
 
+DIGEST_BATCH_ROWS = 65_536  # rows per Arrow batch a query digest reads at a time
+
+
+_NULL = "\\N"
+_BOOLEAN_TEXT = {True: "True", False: "False", None: _NULL}
+
+
+def _digest_cells(column: pa.Array) -> list[str]:
+    """A column's cells in `digest_rows`' text form: NULL as '\\N', a float to 9 decimals,
+    anything else as str() gives it; text, integers and booleans by C-level maps, the other
+    types value by value, exactly as `digest_rows` does."""
+    kind = column.type
+    values = column.to_pylist()
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return [_NULL if v is None else v for v in values] if column.null_count else values
+    if pa.types.is_boolean(kind):
+        return list(map(_BOOLEAN_TEXT.__getitem__, values))
+    if pa.types.is_integer(kind) and not column.null_count:
+        return list(map(str, values))
+    return [_NULL if v is None else f"{v:.9f}" if isinstance(v, float) else str(v) for v in values]
+
+
+def digest_query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> str:
+    """`digest_rows` of a query's rows, the same SHA-256, read in Arrow batches and turned
+    into text column by column (a run's decisions are read once, not as Python tuples)."""
+    h = hashlib.sha256()
+    reader = con.sql(sql, params=params or None).to_arrow_reader(DIGEST_BATCH_ROWS)
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        cells = [_digest_cells(column) for column in batch.columns]
+        text = "\n".join(map("\x1f".join, zip(*cells, strict=True))) + "\n"
+        h.update(text.encode("utf-8"))
+    return h.hexdigest()
+
+
 def output_digests(
     con: duckdb.DuckDBPyConnection,
     decisions: str,
@@ -265,18 +302,16 @@ def output_digests(
     fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
     params = params or []
     return {
-        "decisions": digest_rows(
-            con.execute(
-                f"SELECT {dcols} FROM {decisions} {run_filter} ORDER BY {', '.join(DECISION_KEY)}",
-                params,
-            ).fetchall()
+        "decisions": digest_query(
+            con,
+            f"SELECT {dcols} FROM {decisions} {run_filter} ORDER BY {', '.join(DECISION_KEY)}",
+            params,
         ),
-        "findings": digest_rows(
-            con.execute(
-                f"SELECT {fcols} FROM {findings} {run_filter} "
-                f"ORDER BY {', '.join(FINDING_ORDER)} NULLS FIRST",
-                params,
-            ).fetchall()
+        "findings": digest_query(
+            con,
+            f"SELECT {fcols} FROM {findings} {run_filter} "
+            f"ORDER BY {', '.join(FINDING_ORDER)} NULLS FIRST",
+            params,
         ),
     }
 
@@ -284,13 +319,13 @@ def output_digests(
 def quarantine_digest(con: duckdb.DuckDBPyConnection, run_id: str, schema: str = "") -> str:
     """Digest of the quarantined rows of the batches a run read."""
     prefix = f"{schema}." if schema else ""
-    rows = con.execute(
+    return digest_query(
+        con,
         f"""SELECT q.source, q.file_name, q.row_number, q.reason, q.detail
         FROM {prefix}quarantine q JOIN {prefix}run_batches rb USING (batch_id)
         WHERE rb.run_id = ? ORDER BY ALL""",
         [run_id],
-    ).fetchall()
-    return digest_rows(rows)
+    )
 
 
 def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
