@@ -154,6 +154,10 @@ def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> Ingested
     return Ingested(scan, ingest(con, settings.raw, settings.aliases, scan=scan))
 
 
+# the models the input checks read, built by checks_stage; the rules stage reuses them
+CHECKED_MODELS = (*STAGING_TABLES.values(), "int_superseded_rows")
+
+
 def checks_stage(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -163,9 +167,7 @@ def checks_stage(
 ) -> list[CheckResult]:
     """Check the inputs (CONTRACTS.md) on freshly built staging tables; keep the results."""
     with transaction(con):
-        build_models(
-            con, config, settings.as_of, targets=(*STAGING_TABLES.values(), "int_superseded_rows")
-        )
+        build_models(con, config, settings.as_of, targets=CHECKED_MODELS)
         results = run_input_checks(
             con,
             run_id=run_id,
@@ -206,10 +208,16 @@ def start_run(
     return run_id
 
 
-def rules_stage(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -> list[str]:
-    """Build staging, intermediate and mart models in one transaction."""
+def rules_stage(
+    con: duckdb.DuckDBPyConnection,
+    config: RuleConfig,
+    as_of: date,
+    built_already: tuple[str, ...] = (),
+) -> list[str]:
+    """Build staging, intermediate and mart models in one transaction; built_already: the
+    models the input checks of this run built from the same inputs (CHECKED_MODELS)."""
     with transaction(con):
-        return build_models(con, config, as_of)
+        return build_models(con, config, as_of, built_already=built_already)
 
 
 def _import_validation() -> None:
@@ -477,7 +485,8 @@ def execute(
             if any(c.severity == "error" for c in summary.checks):
                 raise InputCheckFailed(summary.checks)
             progress("rules: building models")
-            timed("rules", rules_stage)(con, config, settings.as_of)
+            # nothing changes the ingest tables between the checks and the rules
+            timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
             progress("validate: running the expectation suites")
             # the Data Docs quote failing values: the report folder is private or the group's
             make_private_dir(settings.reports, settings.share_group)

@@ -11,8 +11,8 @@ import pytest
 
 from duaal.db import connect
 from duaal.generate import generate
-from duaal.pipeline import record_stage, rules_stage, start_run
-from duaal.settings import defaults
+from duaal.pipeline import execute, record_stage, rules_stage, start_run
+from duaal.settings import defaults, load_settings
 from transforms.loading import ingest
 from transforms.rule_config import load_rule_config
 
@@ -27,13 +27,19 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def digests(tmp_path_factory) -> dict[str, str]:
+def raw(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("sample") / "raw"
+    generate(raw, agreements=AGREEMENTS, seed=SEED, as_of=AS_OF)
+    return raw
+
+
+@pytest.fixture(scope="module")
+def digests(raw, tmp_path_factory) -> dict[str, str]:
     """Ingest, rules and record on the sample (validation and reports do not change them)."""
     base = tmp_path_factory.mktemp("digests")
-    generate(base / "raw", agreements=AGREEMENTS, seed=SEED, as_of=AS_OF)
     con = connect(base / "duaal.duckdb")
     try:
-        ingest(con, base / "raw", now=datetime(2025, 11, 28, 6, 0))
+        ingest(con, raw, now=datetime(2025, 11, 28, 6, 0))
         config = load_rule_config(defaults().rules)
         run_id = start_run(con, config, AS_OF, now=datetime(2025, 11, 28, 6, 0))
         rules_stage(con, config, AS_OF)
@@ -45,3 +51,12 @@ def digests(tmp_path_factory) -> dict[str, str]:
 @pytest.mark.parametrize("output", sorted(EXPECTED))
 def test_sample_digest_is_pinned(digests, output):
     assert digests[output] == EXPECTED[output]
+
+
+def test_the_whole_run_gives_the_pinned_digests(raw, tmp_path):
+    # the whole run takes other paths than the stages above (the input checks build the
+    # staging models the rules then reuse, ingest reads ahead in worker processes)
+    settings = load_settings(
+        raw=raw, db=tmp_path / "duaal.duckdb", reports=tmp_path / "reports", as_of=AS_OF
+    )
+    assert execute(settings, with_reports=False).digests == EXPECTED
