@@ -42,8 +42,18 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _canonical(value: object, length: int) -> bool:
+    """Whether value is already a text of exactly `length` ASCII digits (what most export
+    cells hold): normalising it is checking its checksum only."""
+    return value.__class__ is str and len(value) == length and value.isascii() and value.isdigit()
+
+
 def normalise_insz(value: object) -> str:
     """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328 or 5073003328 (lost zero)."""
+    if _canonical(value, 11):
+        if not insz_is_valid(value):
+            raise InvalidIdentifier("controlecijfer klopt niet")
+        return value
     text = _digits(value)
     if not text.isdigit():
         raise InvalidIdentifier("bevat letters")
@@ -68,6 +78,10 @@ def kbo_is_valid(kbo: str) -> bool:
 
 def normalise_kbo(value: object) -> str:
     """Canonical 10-digit KBO from 'BE 0403.170.701', '403170701' or 403170701."""
+    if _canonical(value, 10):
+        if not kbo_is_valid(value):
+            raise InvalidIdentifier("controlecijfer klopt niet")
+        return value
     text = _digits(value)
     if text[:2].upper() == "BE":
         text = text[2:]
