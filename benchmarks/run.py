@@ -39,6 +39,11 @@ MEMORY_GOAL_MB = 2048
 SPEED_GOAL = 2.0  # pandas + openpyxl reading time / duaal whole time, at least
 SCALING_GOAL = 4.4  # time ratio for four times the data, at most
 HELP_GOAL_S = 1.0
+# issue 13: the whole `duaal run` (Prefect's temporary server included) against the reads
+FLOOR_GOAL = 3.0  # duaal run / pandas.read_excel(calamine), at most
+OPENPYXL_GOAL = 0.3  # duaal run / pandas.read_excel(openpyxl), at most
+TREE_MEMORY_GOAL_MB = 1536  # peak memory of the process tree, at most
+TIME_TITLE = "where the time went (seconds):"  # flows/summary.py, the run's own stage times
 
 
 class BenchError(RuntimeError):
@@ -54,6 +59,8 @@ class DatasetResult:
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     whole: dict[str, Any] | None = None
     pandas: dict[str, Any] | None = None
+    calamine: dict[str, Any] | None = None
+    cli: dict[str, Any] | None = None
 
 
 def parse_size(name: str) -> DatasetSpec:
@@ -94,17 +101,14 @@ def peak(figures: dict[str, Any]) -> float:
     return max(figures["peak_mb"], figures.get("tree_peak_mb", 0.0))
 
 
-def worker(*args: str | Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run benchmarks/worker.py in a fresh process and return its JSON result, with the
-    peak memory of its whole process tree (its read-ahead and report workers included)."""
+def sampled(
+    command: list[str], env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run a command; its result, wall seconds and the peak memory (PSS, sampled every
+    0.2 s) of its whole process tree."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, str(WORKER), *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
     )
     peak = [0.0]
     done = threading.Event()
@@ -116,14 +120,71 @@ def worker(*args: str | Path, env: dict[str, str] | None = None) -> dict[str, An
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - started
     done.set()
     sampler.join()
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), seconds, peak[0]
+
+
+def worker(*args: str | Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run benchmarks/worker.py in a fresh process and return its JSON result, with the
+    peak memory of its whole process tree (its read-ahead and report workers included)."""
+    proc, seconds, tree_peak = sampled([sys.executable, str(WORKER), *map(str, args)], env)
     if proc.returncode != 0:
-        raise BenchError(f"worker {args[0]} failed ({proc.returncode}):\n{stderr[-4000:]}")
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["process_s"] = time.perf_counter() - started
-    result["tree_peak_mb"] = peak[0]
+        raise BenchError(f"worker {args[0]} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["process_s"] = seconds
+    result["tree_peak_mb"] = tree_peak
     return result
+
+
+def duaal_command() -> list[str]:
+    """The `duaal` script of this interpreter's environment."""
+    exe = Path(sys.executable).with_name("duaal")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
+
+
+def stage_times_of(stdout: str) -> dict[str, float]:
+    """The stage seconds `duaal run` prints under 'where the time went'."""
+    lines = stdout.splitlines()
+    if TIME_TITLE not in lines:
+        return {}
+    times = {}
+    for line in lines[lines.index(TIME_TITLE) + 1 :]:
+        parts = line.split()
+        if not line.startswith("  ") or len(parts) != 2:
+            break
+        times[parts[0]] = float(parts[1])
+    return times
+
+
+def measure_cli(data: Dataset, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
+    """`duaal run` as a user starts it: a fresh process, Prefect's temporary server included,
+    on a new database; wall seconds, peak memory of the process tree, the run's stage times."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    command = [
+        *duaal_command(),
+        "run",
+        "--raw",
+        str(data.raw),
+        "--db",
+        str(workdir / "duaal.duckdb"),
+        "--reports",
+        str(workdir / "reports"),
+        "--as-of",
+        data.spec.as_of.isoformat(),
+    ]
+    proc, seconds, tree_peak = sampled(command, env)
+    if proc.returncode not in (0, 4):  # 4: completed with input warnings
+        raise BenchError(f"duaal run failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    return {
+        "seconds": seconds,
+        "peak_mb": 0.0,
+        "tree_peak_mb": tree_peak,
+        "exit_code": proc.returncode,
+        "stages": stage_times_of(proc.stdout),
+    }
 
 
 def measure_stages(data: Dataset, workdir: Path, stages: tuple[str, ...]) -> dict[str, Any]:
@@ -142,8 +203,7 @@ def measure_stages(data: Dataset, workdir: Path, stages: tuple[str, ...]) -> dic
 
 def measure_help(runs: int) -> dict[str, Any]:
     """Median wall time of `duaal --help` over several fresh processes."""
-    exe = Path(sys.executable).with_name("duaal")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
+    command = duaal_command()
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -158,10 +218,25 @@ def _prefect_env(out_dir: Path) -> dict[str, str]:
     env["PREFECT_HOME"] = str(out_dir / "prefect-home")
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # on a busy shared machine the temporary API server can take longer than its 20 s
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     return env
 
 
 TRIVIAL_FLOW = "from prefect import flow\n@flow\ndef f():\n    return 1\nassert f() == 1\n"
+
+
+def warm_prefect(out_dir: Path) -> None:
+    """One trivial flow first, so that no measured `duaal run` pays for creating Prefect's
+    home and database (a user's machine has them after the first run)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", TRIVIAL_FLOW],
+        capture_output=True,
+        text=True,
+        env=_prefect_env(out_dir),
+    )
+    if proc.returncode != 0:
+        raise BenchError(f"a trivial Prefect flow failed:\n{proc.stderr[-4000:]}")
 
 
 def measure_prefect(out_dir: Path, data: Dataset | None, runs: int = 3) -> dict[str, Any]:
@@ -182,12 +257,10 @@ def measure_prefect(out_dir: Path, data: Dataset | None, runs: int = 3) -> dict[
         workdir = out_dir / "work" / f"{data.spec.key}-prefect"
         shutil.rmtree(workdir, ignore_errors=True)
         workdir.mkdir(parents=True)
-        exe = Path(sys.executable).with_name("duaal")
-        command = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
         started = time.perf_counter()
         proc = subprocess.run(
             [
-                *command,
+                *duaal_command(),
                 "run",
                 "--raw",
                 str(data.raw),
@@ -309,6 +382,17 @@ def stage_rows(result: DatasetResult) -> list[list[str]]:
                 ratio,
             ]
         )
+    if result.cli:
+        table.append(
+            [
+                name,
+                "`duaal run` (whole process, Prefect included)",
+                _s(result.cli["seconds"]),
+                _mb(peak(result.cli)),
+                _rate(rows, result.cli["seconds"]),
+                cli_ratios(result),
+            ]
+        )
     if result.pandas:
         note = ""
         if ingest:
@@ -323,7 +407,30 @@ def stage_rows(result: DatasetResult) -> list[list[str]]:
                 note,
             ]
         )
+    if result.calamine:
+        table.append(
+            [
+                name,
+                "pandas.read_excel calamine (the read floor)",
+                _s(result.calamine["seconds"]),
+                _mb(peak(result.calamine)),
+                _rate(rows, result.calamine["seconds"]),
+                "",
+            ]
+        )
     return table
+
+
+def cli_ratios(result: DatasetResult) -> str:
+    """`duaal run` against the floor and against openpyxl, measured in the same sitting."""
+    if not result.cli:
+        return ""
+    parts = []
+    if result.calamine:
+        parts.append(f"{result.cli['seconds'] / result.calamine['seconds']:.2f}x floor")
+    if result.pandas:
+        parts.append(f"{result.cli['seconds'] / result.pandas['seconds']:.2f}x openpyxl")
+    return ", ".join(parts)
 
 
 def goals(results: list[DatasetResult], help_: dict | None) -> list[list[str]]:
@@ -372,6 +479,45 @@ def goals(results: list[DatasetResult], help_: dict | None) -> list[list[str]]:
                 f"{ingest['rows_read']:,} rows in {_s(ingest['seconds'])} s, "
                 f"peak {_mb(peak(ingest))} MB",
                 _ok(peak(ingest) < MEMORY_GOAL_MB),
+            ]
+        )
+    for r in results:
+        if r.dataset["name"] != "large" or not r.cli:
+            continue
+        cli_s = r.cli["seconds"]
+        if r.calamine:
+            ratio = cli_s / r.calamine["seconds"]
+            out.append(
+                [
+                    "large: `duaal run` <= 3x the calamine read floor",
+                    f"{_s(cli_s)} s vs {_s(r.calamine['seconds'])} s ({ratio:.2f}x)",
+                    _ok(ratio <= FLOOR_GOAL),
+                ]
+            )
+        if r.pandas:
+            ratio = cli_s / r.pandas["seconds"]
+            out.append(
+                [
+                    "large: `duaal run` <= 0.3x the openpyxl read",
+                    f"{_s(cli_s)} s vs {_s(r.pandas['seconds'])} s ({ratio:.2f}x)",
+                    _ok(ratio <= OPENPYXL_GOAL),
+                ]
+            )
+        out.append(
+            [
+                "large: `duaal run` peak memory (process tree) <= 1.5 GB",
+                f"{_mb(peak(r.cli))} MB",
+                _ok(peak(r.cli) <= TREE_MEMORY_GOAL_MB),
+            ]
+        )
+    if large and quarter and large.cli and quarter.cli:
+        data = large.rows / quarter.rows
+        time_ratio = large.cli["seconds"] / quarter.cli["seconds"]
+        out.append(
+            [
+                "4x data in <= 4.4x time (quarter -> large, `duaal run`)",
+                f"{data:.2f}x rows, {time_ratio:.2f}x time",
+                _ok(time_ratio <= SCALING_GOAL),
             ]
         )
     if help_:
@@ -438,6 +584,19 @@ def render(report: dict[str, Any], results: list[DatasetResult]) -> str:
         if r.whole
         for name, f in r.whole["stages"].items()
     ]
+    cli_stages = [
+        [r.dataset["name"], name, _s(seconds)]
+        for r in results
+        if r.cli
+        for name, seconds in r.cli["stages"].items()
+    ]
+    if cli_stages:
+        parts += [
+            "",
+            "## Inside `duaal run` (the stage times its summary prints; prefect = the rest)",
+            "",
+            markdown_table(["dataset", "stage", "seconds"], cli_stages),
+        ]
     if whole_stages:
         parts += [
             "",
@@ -471,14 +630,25 @@ def render(report: dict[str, Any], results: list[DatasetResult]) -> str:
         parts += ["", "## Start-up", "", markdown_table(["what", "seconds"], startup)]
     goal_rows = goals(results, report.get("help"))
     if goal_rows:
-        parts += ["", "## Goals (issue 6)", "", markdown_table(["goal", "measured", ""], goal_rows)]
+        parts += [
+            "",
+            "## Goals (issues 6 and 13)",
+            "",
+            markdown_table(["goal", "measured", ""], goal_rows),
+        ]
     return "\n".join(parts) + "\n"
 
 
 def measure_dataset(
-    spec: DatasetSpec, out_dir: Path, stages: tuple[str, ...], whole: bool, pandas: bool
+    spec: DatasetSpec,
+    out_dir: Path,
+    stages: tuple[str, ...],
+    whole: bool,
+    pandas: bool,
+    cli: bool = False,
 ) -> DatasetResult:
-    """Generate (or reuse) a dataset and measure the stages, the whole run and pandas."""
+    """Generate (or reuse) a dataset and measure the stages, the whole run (`execute`, and
+    `duaal run` with Prefect) and pandas reading the files with openpyxl and calamine."""
     data = ensure_dataset(spec, out_dir)
     result = DatasetResult(dataset=data.describe(), rows=data.data_rows)
     work = out_dir / "work" / spec.key
@@ -488,8 +658,11 @@ def measure_dataset(
         result.rows = result.stages["ingest"]["rows_read"]
     if whole:
         result.whole = worker("whole", data.raw, work / "whole")
+    if cli:
+        result.cli = measure_cli(data, work / "cli", _prefect_env(out_dir))
     if pandas:
         result.pandas = worker("pandas", *data.files)
+        result.calamine = worker("calamine", *data.files)
     return result
 
 
@@ -501,6 +674,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", default=",".join(STAGES), help="stages in their own process")
     parser.add_argument("--no-whole", action="store_true", help="skip the whole run")
     parser.add_argument("--no-pandas", action="store_true", help="skip pandas.read_excel")
+    parser.add_argument("--no-cli", action="store_true", help="skip `duaal run` (Prefect)")
     parser.add_argument("--no-startup", action="store_true", help="skip --help and Prefect")
     parser.add_argument("--help-runs", type=int, default=7)
     parser.add_argument("--out", type=Path, default=OUT_DIR)
@@ -514,8 +688,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown stage(s): {', '.join(sorted(unknown))}")
     args.out.mkdir(parents=True, exist_ok=True)
 
+    if not args.no_cli:
+        warm_prefect(args.out)
     results = [
-        measure_dataset(spec, args.out, stages, not args.no_whole, not args.no_pandas)
+        measure_dataset(
+            spec, args.out, stages, not args.no_whole, not args.no_pandas, not args.no_cli
+        )
         for spec in specs
     ]
     report: dict[str, Any] = {

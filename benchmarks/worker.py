@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/worker.py reports  RAW WORKDIR RUN_ID
     .venv/bin/python benchmarks/worker.py whole    RAW WORKDIR
     .venv/bin/python benchmarks/worker.py pandas   FILE [FILE ...]
+    .venv/bin/python benchmarks/worker.py calamine FILE [FILE ...]
 
 The stage modes share WORKDIR/duaal.duckdb, so ingest, rules, validate and reports run one
 after the other, each in its own process: its peak memory (ru_maxrss) is that stage's alone.
@@ -222,8 +223,9 @@ def run_whole(raw: Path, workdir: Path) -> dict[str, Any]:
     }
 
 
-def run_pandas(files: list[Path]) -> dict[str, Any]:
-    """pandas merely reading the files: read_excel(openpyxl) for workbooks, read_csv for CSV."""
+def run_pandas(files: list[Path], engine: str = "openpyxl") -> dict[str, Any]:
+    """pandas merely reading the files: read_excel(engine) for workbooks, read_csv for CSV.
+    With engine="calamine" (the reader duaal uses) this is the read floor of the files."""
     import pandas as pd
 
     per_file = {}
@@ -233,7 +235,7 @@ def run_pandas(files: list[Path]) -> dict[str, Any]:
         if path.suffix == ".csv":
             frame = pd.read_csv(path, sep=";", encoding="utf-8-sig")
         else:
-            frame = pd.read_excel(path, engine="openpyxl")
+            frame = pd.read_excel(path, engine=engine)
         per_file[path.name] = {"seconds": time.perf_counter() - t0, "rows": len(frame)}
         del frame
     return {"seconds": time.perf_counter() - started, "files": per_file}
@@ -242,8 +244,9 @@ def run_pandas(files: list[Path]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     """Dispatch one mode and print its result, with this process's peak memory, as JSON."""
     mode, *args = argv
-    if mode == "pandas":
-        result = run_pandas([Path(a) for a in args])
+    if mode in {"pandas", "calamine"}:
+        engine = "openpyxl" if mode == "pandas" else "calamine"
+        result = run_pandas([Path(a) for a in args], engine)
     else:
         raw, workdir = Path(args[0]), Path(args[1])
         runners: dict[str, Callable[..., dict[str, Any]]] = {

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import duckdb
+import pyarrow as pa
 
 from duaal import __version__
 from duaal.checks import (
@@ -159,6 +160,10 @@ def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> Ingested
     return Ingested(scan, ingest(con, settings.raw, settings.aliases, scan=scan))
 
 
+# the models the input checks read, built by checks_stage; the rules stage reuses them
+CHECKED_MODELS = (*STAGING_TABLES.values(), "int_superseded_rows")
+
+
 def checks_stage(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -168,9 +173,7 @@ def checks_stage(
 ) -> list[CheckResult]:
     """Check the inputs (CONTRACTS.md) on freshly built staging tables; keep the results."""
     with transaction(con):
-        build_models(
-            con, config, settings.as_of, targets=(*STAGING_TABLES.values(), "int_superseded_rows")
-        )
+        build_models(con, config, settings.as_of, targets=CHECKED_MODELS)
         results = run_input_checks(
             con,
             run_id=run_id,
@@ -211,10 +214,16 @@ def start_run(
     return run_id
 
 
-def rules_stage(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -> list[str]:
-    """Build staging, intermediate and mart models in one transaction."""
+def rules_stage(
+    con: duckdb.DuckDBPyConnection,
+    config: RuleConfig,
+    as_of: date,
+    built_already: tuple[str, ...] = (),
+) -> list[str]:
+    """Build staging, intermediate and mart models in one transaction; built_already: the
+    models the input checks of this run built from the same inputs (CHECKED_MODELS)."""
     with transaction(con):
-        return build_models(con, config, as_of)
+        return build_models(con, config, as_of, built_already=built_already)
 
 
 def _import_validation() -> None:
@@ -261,6 +270,42 @@ def digest_rows(rows: list[tuple]) -> str:
     return h.hexdigest()
 
 
+DIGEST_BATCH_ROWS = 65_536  # rows per Arrow batch a query digest reads at a time
+
+
+_NULL = "\\N"
+_BOOLEAN_TEXT = {True: "True", False: "False", None: _NULL}
+
+
+def _digest_cells(column: pa.Array) -> list[str]:
+    """A column's cells in `digest_rows`' text form: NULL as '\\N', a float to 9 decimals,
+    anything else as str() gives it; text, integers and booleans by C-level maps, the other
+    types value by value, exactly as `digest_rows` does."""
+    kind = column.type
+    values = column.to_pylist()
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return [_NULL if v is None else v for v in values] if column.null_count else values
+    if pa.types.is_boolean(kind):
+        return list(map(_BOOLEAN_TEXT.__getitem__, values))
+    if pa.types.is_integer(kind) and not column.null_count:
+        return list(map(str, values))
+    return [_NULL if v is None else f"{v:.9f}" if isinstance(v, float) else str(v) for v in values]
+
+
+def digest_query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> str:
+    """`digest_rows` of a query's rows, the same SHA-256, read in Arrow batches and turned
+    into text column by column (a run's decisions are read once, not as Python tuples)."""
+    h = hashlib.sha256()
+    reader = con.sql(sql, params=params or None).to_arrow_reader(DIGEST_BATCH_ROWS)
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        cells = [_digest_cells(column) for column in batch.columns]
+        text = "\n".join(map("\x1f".join, zip(*cells, strict=True))) + "\n"
+        h.update(text.encode("utf-8"))
+    return h.hexdigest()
+
+
 def output_digests(
     con: duckdb.DuckDBPyConnection,
     decisions: str,
@@ -273,18 +318,16 @@ def output_digests(
     fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
     params = params or []
     return {
-        "decisions": digest_rows(
-            con.execute(
-                f"SELECT {dcols} FROM {decisions} {run_filter} ORDER BY {', '.join(DECISION_KEY)}",
-                params,
-            ).fetchall()
+        "decisions": digest_query(
+            con,
+            f"SELECT {dcols} FROM {decisions} {run_filter} ORDER BY {', '.join(DECISION_KEY)}",
+            params,
         ),
-        "findings": digest_rows(
-            con.execute(
-                f"SELECT {fcols} FROM {findings} {run_filter} "
-                f"ORDER BY {', '.join(FINDING_ORDER)} NULLS FIRST",
-                params,
-            ).fetchall()
+        "findings": digest_query(
+            con,
+            f"SELECT {fcols} FROM {findings} {run_filter} "
+            f"ORDER BY {', '.join(FINDING_ORDER)} NULLS FIRST",
+            params,
         ),
     }
 
@@ -292,13 +335,13 @@ def output_digests(
 def quarantine_digest(con: duckdb.DuckDBPyConnection, run_id: str, schema: str = "") -> str:
     """Digest of the quarantined rows of the batches a run read."""
     prefix = f"{schema}." if schema else ""
-    rows = con.execute(
+    return digest_query(
+        con,
         f"""SELECT q.source, q.file_name, q.row_number, q.reason, q.detail
         FROM {prefix}quarantine q JOIN {prefix}run_batches rb USING (batch_id)
         WHERE rb.run_id = ? ORDER BY ALL""",
         [run_id],
-    ).fetchall()
-    return digest_rows(rows)
+    )
 
 
 def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
@@ -450,7 +493,8 @@ def execute(
             if any(c.severity == "error" for c in summary.checks):
                 raise InputCheckFailed(summary.checks)
             progress("rules: building models")
-            timed("rules", rules_stage)(con, config, settings.as_of)
+            # nothing changes the ingest tables between the checks and the rules
+            timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
             progress("validate: running the expectation suites")
             # the Data Docs quote failing values: the report folder is private or the group's
             make_private_dir(settings.reports, settings.share_group)

@@ -54,15 +54,32 @@ def summary_lines(summary: RunSummary) -> list[str]:
     findings = ", ".join(f"{n} {sev}" for sev, n in summary.findings_by_severity.items())
     lines.append(f"findings: {findings or 'none'}")
     lines += [f"  data quality warning: {w}" for w in summary.staging_warnings]
-    if summary.stage_seconds:
-        times = ", ".join(f"{name} {s:.1f} s" for name, s in summary.stage_seconds.items())
-        lines.append(f"time: {times}")
     return lines
+
+
+TIME_TITLE = "where the time went (seconds):"
+
+
+def stage_times(summary: RunSummary) -> list[tuple[str, float]]:
+    """Each stage the run went through and its seconds, in run order, then the total."""
+    times = [(name, round(s, 2)) for name, s in summary.stage_seconds.items()]
+    if times:
+        times.append(("total", round(sum(summary.stage_seconds.values()), 2)))
+    return times
+
+
+def time_lines(summary: RunSummary) -> list[str]:
+    """Where the time went: one line per stage, seconds with two decimals."""
+    times = stage_times(summary)
+    if not times:
+        return []
+    width = max(len(name) for name, _ in times)
+    return [TIME_TITLE] + [f"  {name:<{width}} {s:8.2f}" for name, s in times]
 
 
 def format_summary(summary: RunSummary, settings: Settings) -> str:
     """The text `duaal run` prints at the end."""
-    lines = summary_lines(summary)
+    lines = summary_lines(summary) + time_lines(summary)
     if summary.reports:
         lines.append(f"reports: {len(summary.reports)} workbooks under {settings.reports}")
     if summary.docs_index:
@@ -76,4 +93,8 @@ def summary_markdown(summary: RunSummary) -> str:
     lines = summary_lines(summary)
     out = [f"# duaal run {summary.run_id}", "", f"**{summary.outcome}**", ""]
     out += [f"- {line.strip()}" for line in lines[1:]]
+    times = stage_times(summary)
+    if times:
+        out += ["", "## Where the time went", "", "| stage | seconds |", "| --- | ---: |"]
+        out += [f"| {name} | {s:.2f} |" for name, s in times]
     return "\n".join(out)

@@ -50,8 +50,16 @@ def _checked(number: str, is_valid: Callable[[str], bool]) -> str:
     return number
 
 
+def _canonical(value: object, length: int) -> bool:
+    """Whether value is already a text of exactly `length` ASCII digits (what most export
+    cells hold): normalising it is checking its checksum only."""
+    return value.__class__ is str and len(value) == length and value.isascii() and value.isdigit()
+
+
 def normalise_insz(value: object) -> str:
     """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328 or 5073003328 (lost zero)."""
+    if _canonical(value, 11):
+        return _checked(str(value), insz_is_valid)
     text = _digits(value)
     if not text.isdigit():
         raise InvalidIdentifier("bevat letters")
@@ -73,6 +81,8 @@ def kbo_is_valid(kbo: str) -> bool:
 
 def normalise_kbo(value: object) -> str:
     """Canonical 10-digit KBO from 'BE 0403.170.701', '403170701' or 403170701."""
+    if _canonical(value, 10):
+        return _checked(str(value), kbo_is_valid)
     text = _digits(value)
     if text[:2].upper() == "BE":
         text = text[2:]

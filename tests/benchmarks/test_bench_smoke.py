@@ -21,6 +21,7 @@ def test_tiny_benchmark_writes_results(tmp_path: Path) -> None:
             "--stages",
             "ingest,rules",
             "--no-whole",
+            "--no-cli",
             "--no-startup",
             "--out",
             str(tmp_path),
@@ -51,7 +52,9 @@ def test_tiny_benchmark_writes_results(tmp_path: Path) -> None:
         "  load (hash + DuckDB)",
         "rules",
         "pandas.read_excel openpyxl",
+        "pandas.read_excel calamine (the read floor)",
     ]
+    assert set(dataset["calamine"]["files"]) == set(dataset["pandas"]["files"])
 
 
 def test_dataset_is_cached_by_parameters(tmp_path: Path) -> None:
@@ -101,3 +104,37 @@ def test_sizes_by_name_or_agreements() -> None:
     assert run.parse_size("a250") == DatasetSpec("a250", 250)
     with pytest.raises(Exception, match="unknown size 'huge'"):
         run.parse_size("huge")
+
+
+def test_duaal_run_goals_are_judged_against_the_reads_of_the_same_sitting() -> None:
+    """Issue 13: `duaal run` at most 3x the calamine floor and 0.3x openpyxl, its process
+    tree at most 1.5 GB, and 4x the data in at most 4.4x the time."""
+    quarter = _result("quarter", 1000, 10.0, 300.0, 30.0)
+    quarter.cli = {"seconds": 12.0, "peak_mb": 0.0, "tree_peak_mb": 700.0, "stages": {}}
+    large = _result("large", 4000, 44.5, 900.0, 89.0)
+    large.cli = {"seconds": 26.7, "peak_mb": 0.0, "tree_peak_mb": 1600.0, "stages": {}}
+    large.calamine = {"seconds": 8.9, "peak_mb": 150.0}
+    assert run.goals([quarter, large], None)[-4:] == [
+        ["large: `duaal run` <= 3x the calamine read floor", "26.70 s vs 8.90 s (3.00x)", "met"],
+        ["large: `duaal run` <= 0.3x the openpyxl read", "26.70 s vs 89.00 s (0.30x)", "met"],
+        ["large: `duaal run` peak memory (process tree) <= 1.5 GB", "1,600 MB", "MISSED"],
+        [
+            "4x data in <= 4.4x time (quarter -> large, `duaal run`)",
+            "4.00x rows, 2.23x time",
+            "met",
+        ],
+    ]
+    assert run.cli_ratios(large) == "3.00x floor, 0.30x openpyxl"
+
+
+def test_stage_times_are_read_from_the_run_summary() -> None:
+    stdout = (
+        "decisions: 5\nwhere the time went (seconds):\n  open      0.03\n  ingest    5.61\n"
+        "  prefect   8.20\n  total    13.84\nreports: 15 workbooks under r\n"
+    )
+    assert run.stage_times_of(stdout) == {
+        "open": 0.03,
+        "ingest": 5.61,
+        "prefect": 8.2,
+        "total": 13.84,
+    }

@@ -191,3 +191,19 @@ def test_a_waiting_run_says_for_whom_and_waits_lock_timeout_s_in_all(sample_run)
     assert told == [f"the database {settings.db} is in use by {who}; waiting up to 2 s"]
     assert f"is in use by {who} (waited 2 s)" in str(exc.value)
     assert 2 <= waited < 4, f"waited {waited:.1f} s for a lock_timeout_s of 2"
+
+
+def test_summary_says_where_the_time_went(sample_run):
+    from flows.summary import TIME_TITLE, format_summary
+
+    settings, summary = sample_run
+    stages = ["open", "ingest", "checks", "rules", "validate", "record", "reports"]
+    assert list(summary.stage_seconds) == stages
+    lines = format_summary(summary, settings).splitlines()
+    start = lines.index(TIME_TITLE)
+    shown = [line.split() for line in lines[start + 1 : start + 2 + len(stages)]]
+    assert [name for name, _ in shown] == [*stages, "total"]
+    seconds = {name: float(value) for name, value in shown}
+    for name in stages:
+        assert seconds[name] == round(summary.stage_seconds[name], 2) >= 0
+    assert seconds["total"] == round(sum(summary.stage_seconds.values()), 2) > 0

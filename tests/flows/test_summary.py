@@ -1,0 +1,71 @@
+"""The run summary says where the time went: each stage's seconds, on the terminal and in
+the Prefect summary artifact (plain functions, no Prefect)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from duaal.pipeline import RunSummary
+from duaal.settings import load_settings
+from flows.summary import format_summary, stage_times, summary_markdown
+
+
+def _summary() -> RunSummary:
+    return RunSummary(
+        run_id="R20261128T060000-abcdef",
+        as_of=date(2026, 11, 28),
+        status="completed",
+        stage_seconds={
+            "open": 0.031,
+            "ingest": 5.614,
+            "checks": 0.402,
+            "rules": 3.981,
+            "validate": 5.276,
+            "record": 1.094,
+            "reports": 7.705,
+        },
+        decisions=12,
+        eligible=7,
+        amount_per_office={"Gent": 3000},
+    )
+
+
+def test_terminal_summary_lists_each_stage_and_the_total(tmp_path: Path) -> None:
+    settings = load_settings(raw=tmp_path / "raw", db=tmp_path / "d.duckdb", reports=tmp_path)
+    lines = format_summary(_summary(), settings).splitlines()
+    start = lines.index("where the time went (seconds):")
+    assert lines[start + 1 : start + 9] == [
+        "  open         0.03",
+        "  ingest       5.61",
+        "  checks       0.40",
+        "  rules        3.98",
+        "  validate     5.28",
+        "  record       1.09",
+        "  reports      7.71",
+        "  total       24.10",
+    ]
+    assert lines[start + 9] == f"database: {settings.db}"
+
+
+def test_markdown_artifact_has_a_table_of_stage_seconds() -> None:
+    text = summary_markdown(_summary())
+    table = text.split("## Where the time went\n\n", 1)[1].splitlines()
+    assert table[:2] == ["| stage | seconds |", "| --- | ---: |"]
+    rows = [line.strip("|").split("|") for line in table[2:]]
+    assert [(name.strip(), float(s)) for name, s in rows] == [
+        ("open", 0.03),
+        ("ingest", 5.61),
+        ("checks", 0.4),
+        ("rules", 3.98),
+        ("validate", 5.28),
+        ("record", 1.09),
+        ("reports", 7.71),
+        ("total", 24.1),
+    ]
+
+
+def test_a_run_that_stopped_early_shows_the_stages_it_went_through() -> None:
+    summary = _summary()
+    summary.stage_seconds = {"open": 0.02, "ingest": 1.5}
+    assert stage_times(summary) == [("open", 0.02), ("ingest", 1.5), ("total", 1.52)]
