@@ -20,11 +20,15 @@ from typing import Literal
 
 import duckdb
 
+from transforms.codes import load_codes
 from transforms.loading import FileOutcome, RawScan
 from transforms.sources import SOURCES
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+CHECK_SEVERITIES: dict[str, Severity] = {
+    c.code: c.severity for c in load_codes().of("input_check") if c.severity
+}
 
 # sources without which no decision can be trusted; a sector may have no premium history
 REQUIRED_SOURCES = ("overeenkomsten", "dimona", "erkenningen")
@@ -76,6 +80,29 @@ class Thresholds:
     max_quarantine_share: float = 0.05
 
 
+def check(
+    code: str,
+    message: str,
+    message_nl: str,
+    source: str | None = None,
+    file_name: str | None = None,
+    row_number: int | None = None,
+    *,
+    severity: Severity | None = None,
+) -> CheckResult:
+    """A result of the input check `code`, with the severity the code registry gives it
+    (transforms/codes.toml), unless the check lowers it."""
+    return CheckResult(
+        code,
+        severity or CHECK_SEVERITIES[code],
+        message,
+        message_nl,
+        source,
+        file_name,
+        row_number,
+    )
+
+
 class InputCheckFailed(RuntimeError):
     """A check of severity error: the inputs cannot be used, so no reports are written."""
 
@@ -106,15 +133,16 @@ def check_sources(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[CheckRe
         folder = raw_dir / source.folder
         required = source.folder in REQUIRED_SOURCES
         out.append(
-            CheckResult(
+            check(
                 "SOURCE_MISSING",
-                "error" if required else "warning",
                 f"no rows of {source.folder} were ever loaded: put its exports in {folder}/"
                 + ("" if required else " (a sector without premium history may have none)"),
                 f"er werden nooit rijen van {source.folder} geladen: zet de exports in "
                 f"{folder}/"
                 + ("" if required else " (een sector zonder premiehistoriek mag er geen hebben)"),
                 source=source.folder,
+                # an error in the registry; a sector may have no premium history
+                severity=None if required else "warning",
             )
         )
     return out
@@ -152,9 +180,8 @@ def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> lis
                 [f.batch_id],
             ).fetchone()
             out.append(
-                CheckResult(
+                check(
                     "FILE_REFUSED",
-                    "warning",
                     f"refused whole, none of its rows used: {f.reason}",
                     f"volledig geweigerd, geen enkele rij gebruikt: {reason_nl}",
                     f.source,
@@ -163,9 +190,8 @@ def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> lis
             )
         elif f.status == "loaded" and f.rows_read == f.rows_blank:
             out.append(
-                CheckResult(
+                check(
                     "FILE_EMPTY",
-                    "warning",
                     "read with its headers but no data rows: it changes nothing",
                     "gelezen met de kolomkoppen maar zonder gegevensrijen: het verandert niets",
                     f.source,
@@ -181,9 +207,8 @@ def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> lis
                 continue  # the same file met again: loaded before, nothing to say
             source, name, when = earlier
             out.append(
-                CheckResult(
+                check(
                     "FILE_DUPLICATE",
-                    "info",
                     f"skipped: the same bytes were loaded before as {source}/{name} "
                     f"(batch {f.batch_id}, {when:%Y-%m-%d %H:%M})",
                     f"overgeslagen: dezelfde inhoud werd eerder geladen als {source}/{name} "
@@ -203,9 +228,8 @@ def check_unread(scan: RawScan, raw_dir: Path) -> list[CheckResult]:
         relative = u.path.relative_to(raw_dir)
         parent = relative.parent.as_posix()
         out.append(
-            CheckResult(
+            check(
                 "FILE_IGNORED",
-                "warning",
                 u.why,
                 u.why_nl,
                 source=None if parent == "." else parent,
@@ -242,9 +266,8 @@ def check_export_age(
             continue
         how_nl = "Exportdatum" if how == "Exportdatum" else "gewijzigd op"
         out.append(
-            CheckResult(
+            check(
                 "EXPORT_STALE",
-                "warning",
                 f"the newest {source} export ({how} {dated.isoformat()}) is {age} days old on "
                 f"as_of {as_of.isoformat()} (more than {max_age_days}): export it again",
                 f"de nieuwste export van {source} ({how_nl} {dated:%d/%m/%Y}) is {age} dagen "
@@ -288,9 +311,8 @@ def check_volume(
             continue
         drop = (before - now) / before
         out.append(
-            CheckResult(
+            check(
                 "VOLUME_DROP",
-                "warning",
                 f"{table} holds {now} rows, {drop:.0%} fewer than the {before} of run {run_id} "
                 f"(more than {max_drop:.0%}): was an export cut short?",
                 f"{table} bevat {now} rijen, {_pct_nl(drop)} minder dan de {before} van run "
@@ -311,9 +333,8 @@ def check_quarantine_share(files: list[FileOutcome], max_share: float) -> list[C
             continue
         share = f.rows_quarantined / rows
         out.append(
-            CheckResult(
+            check(
                 "QUARANTINE_SHARE",
-                "warning",
                 f"{f.rows_quarantined} of its {rows} rows ({share:.1%}) are in quarantine "
                 f"(more than {max_share:.0%}): see the quarantine for why",
                 f"{f.rows_quarantined} van de {rows} rijen ({_pct_nl(share, 1)}) staan in "
@@ -363,9 +384,8 @@ def check_superseded(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
     for source, row_key, q_file, q_row, reasons, used_file, used_row in rows:
         en, nl = key_label(source, row_key)
         out.append(
-            CheckResult(
+            check(
                 "ROW_SUPERSEDED",
-                "warning",
                 f"the newest row of {en} is in quarantine ({reasons}); the rules use the older "
                 f"row {source}/{used_file} row {used_row}: correct the row and export again",
                 f"de nieuwste rij van {nl} staat in quarantaine ({reasons}); de regels gebruiken "
