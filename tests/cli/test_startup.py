@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from duaal.db import connect, ensure_schema
+from duaal.db import connect
 from transforms.identifiers import make_insz
+from transforms.schema import ensure_schema
 
 HEAVY = ("prefect", "great_expectations", "xlsxwriter", "scipy")
 
@@ -21,7 +22,7 @@ HEAVY = ("prefect", "great_expectations", "xlsxwriter", "scipy")
 # imported and the command's exit code, as one JSON line.
 PROBE = """
 import json, sys
-from duaal.cli import main
+from cli.main import main
 try:
     rc = main(sys.argv[1:])
 except SystemExit as exc:
