@@ -33,7 +33,7 @@ def test_the_registration_deadline_is_three_months_on_clamped_to_the_month_end()
     for n, start in enumerate((date(2024, 9, 1), date(2024, 11, 30), date(2023, 11, 30)), 1):
         add_agreement(con, agreement_id=f"A-{n}", start_date=start)
     build_model(con, MODEL, AS_OF)
-    assert model_rows(con, MODEL, "agreement_id, start_date, registration_deadline") == [
+    assert cte_rows(con, MODEL, "effective", "agreement_id, start_date, registration_deadline") == [
         ("A-1", date(2024, 9, 1), date(2024, 12, 1)),
         ("A-2", date(2024, 11, 30), date(2025, 2, 28)),
         ("A-3", date(2023, 11, 30), date(2024, 2, 29)),  # 2024 is a leap year

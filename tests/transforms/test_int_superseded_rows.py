@@ -37,16 +37,19 @@ def test_a_quarantined_row_of_a_later_file_supersedes_the_row_in_use() -> None:
     con = rules_db()
     add_agreement(con, agreement_id="OVK-1", batch_id=1)
     add_agreement(con, agreement_id="OVK-2", batch_id=3)
+    add_agreement(con, agreement_id="OVK-4", batch_id=2)
     quarantine(con, 2, "overeenkomsten", "OVK-1", "INVALID_INSZ")
     quarantine(con, 2, "overeenkomsten", "OVK-1", "INVALID_DATE")  # the same row, 2 reasons
     quarantine(con, 2, "overeenkomsten", "OVK-2", "INVALID_DATE")  # staging's row is newer
     quarantine(con, 2, "overeenkomsten", "OVK-3", "INVALID_DATE")  # staging has no such key
+    quarantine(con, 2, "overeenkomsten", "OVK-4", "INVALID_DATE")  # the same file: no older row
     quarantine(con, 2, "overeenkomsten", None, "MISSING_VALUE")  # no key could be read
     build_model(con, MODEL, AS_OF)
     assert cte_rows(con, MODEL, "quarantined", "row_key, reasons", "row_key") == [
         ("OVK-1", "INVALID_DATE, INVALID_INSZ"),
         ("OVK-2", "INVALID_DATE"),
         ("OVK-3", "INVALID_DATE"),
+        ("OVK-4", "INVALID_DATE"),
     ]
     columns = (
         "source, row_key, quarantined_file, quarantined_row, quarantined_batch_id, "
