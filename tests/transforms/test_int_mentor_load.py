@@ -78,9 +78,9 @@ def test_agreements_of_every_company_count_and_a_termination_ends_one() -> None:
     build_model(con, MODEL, AS_OF)
     assert load(con) == [(MENTOR, 4, 4, True, date(2025, 3, 1))]
     con.execute(
-        "update ingest_overeenkomsten set termination_date = ? where agreement_id = 'B-2'",
+        "update ingest_overeenkomsten set termination_date = ? where agreement_id = 'B-1'",
         [date(2025, 3, 1) - DAY],
-    )  # terminated before it began: it never runs
+    )  # B-1 ends the day before B-2 starts: never more than 3 at once
     build_model(con, MODEL, AS_OF)
     assert load(con) == [(MENTOR, 4, 3, False, None)]
 
