@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from tests.builders import add_recognition, rules_db
+from tests.builders import MENTOR, add_recognition, rules_db
+from tests.transforms.cte import build_model, cte_rows, model_rows
 from tests.transforms.test_fct_compliance_findings import findings, mentor
 
 LEAP_DAY_BIRTH = date(2000, 2, 29)
@@ -54,4 +55,47 @@ def test_age_is_counted_from_the_birth_date_itself() -> None:
     rows = findings(con, date(2025, 6, 1), "MENTOR_PROFILE")
     assert [(r[3], r[4]) for r in rows] == [
         (mentor(1), "erkenning ERK-1 van 30/03/2025: mentor 24 jaar oud (minimum 25)")
+    ]
+
+
+def test_age_per_recognition_in_the_profile_cte() -> None:
+    con = rules_db()
+    for n, day in enumerate((date(2025, 2, 27), date(2025, 2, 28)), 1):
+        add_recognition(
+            con,
+            recognition_id=f"ERK-{n}",
+            mentor_birth_date=LEAP_DAY_BIRTH,
+            recognition_date=day,
+            mentor_training_date=day,
+        )
+    build_model(con, "int_mentors", date(2025, 6, 1))
+    columns = "recognition_id, recognition_date, age_at_recognition"
+    assert cte_rows(con, "int_mentors", "recognition_profiles", columns) == [
+        ("ERK-1", date(2025, 2, 27), 24),
+        ("ERK-2", date(2025, 2, 28), 25),
+    ]
+
+
+def test_a_mentor_with_several_recognitions_is_judged_on_the_earliest_dates() -> None:
+    con = rules_db()
+    add_recognition(
+        con,
+        recognition_id="ERK-1",
+        recognition_date=date(2024, 3, 1),
+        mentor_training_date=date(2024, 9, 1),
+    )
+    add_recognition(
+        con,
+        recognition_id="ERK-2",
+        recognition_date=date(2023, 11, 30),
+        mentor_training_date=None,
+        mentor_training_exempt=True,
+    )
+    build_model(con, "int_mentors", date(2025, 6, 1))
+    columns = (
+        "mentor_insz, recognition_count, first_recognition_date, first_training_date, "
+        "is_exempt, training_deadline"
+    )
+    assert model_rows(con, "int_mentors", columns) == [
+        (MENTOR, 2, date(2023, 11, 30), date(2024, 9, 1), True, date(2024, 11, 30))
     ]

@@ -25,7 +25,6 @@ from duaal.workbooks.data import RunInfo
 from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.labels import OFFICES
 from tests.builders import rule_config
-from tests.duaal.test_workbooks import con, written  # noqa: F401 - the test run's workbooks
 
 SMALL, HIDDEN = "< 5", "—"
 YEARS = ("2023-2024", "2024-2025")
@@ -174,7 +173,7 @@ def assert_no_cell_recovered(path: Path, year: str) -> int:
     return len(set(reader.hidden))
 
 
-def test_the_attack_recovers_no_cell_of_the_test_run(written):  # noqa: F811
+def test_the_attack_recovers_no_cell_of_the_test_run(written):
     for path in written:
         if path.name.startswith("federatie_"):
             year = path.stem.removeprefix("federatie_")

@@ -11,7 +11,7 @@ import duaal.workbooks.suppression as suppression
 from duaal.workbooks.data import RunInfo
 from duaal.workbooks.federatie import year_figures
 from tests.builders import rule_config
-from tests.duaal.test_federatie_disclosure import YEARS, synthetic_decisions
+from tests.duaal.workbooks.test_federatie_disclosure import YEARS, synthetic_decisions
 
 
 def figures_of(seed: int, year: str, n: int):

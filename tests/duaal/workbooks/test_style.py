@@ -1,0 +1,51 @@
+"""The house style every sheet shares (duaal/workbooks/style.py): frozen, filterable and sized
+headers, landscape A4 one page wide, page headers and footers, wrapping headers."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+
+from tests.duaal.workbooks.one_run import RUN, YEAR
+
+
+def test_every_sheet_frozen_and_filterable(reports):
+    for path in sorted((reports / YEAR).glob("*.xlsx")):
+        for ws in load_workbook(path).worksheets:
+            assert ws.freeze_panes == "A2", f"{path.name}/{ws.title}: header frozen"
+            assert ws.auto_filter.ref, f"{path.name}/{ws.title}: filter"
+            assert ws.column_dimensions["A"].width > 6, f"{path.name}/{ws.title}: sized"
+
+
+def test_every_sheet_prints_landscape_a4_one_page_wide(reports):
+    workbooks = sorted(reports.rglob("*.xlsx"))
+    assert len(workbooks) > 10
+    for path in workbooks:
+        for ws in load_workbook(path).worksheets:
+            where = f"{path.name}/{ws.title}"
+            setup = ws.page_setup
+            assert setup.orientation == "landscape", f"{where}: landscape"
+            assert int(setup.paperSize) == 9, f"{where}: A4"
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, f"{where}: fit to page"
+            assert int(setup.fitToWidth or 1) == 1, f"{where}: one page wide"
+            assert int(setup.fitToHeight) == 0, f"{where}: as many pages tall as needed"
+            assert ws.print_title_rows == "$1:$1", f"{where}: the header row on every page"
+            assert ws.oddHeader.left.text.endswith(": &A"), f"{where}: report and sheet name"
+            assert ws.oddFooter.left.text == f"Run {RUN}", f"{where}: run id in the footer"
+            assert ws.oddFooter.right.text == "Pagina &P van &N", f"{where}: page N of M"
+
+
+def test_page_header_names_report_period_and_office(reports):
+    ws = load_workbook(reports / YEAR / f"premies_{YEAR}_vlaams-brabant-brussel.xlsx")["Overzicht"]
+    assert ws.oddHeader.left.text == "Premies kwalificerend werkplekleren: &A"
+    assert ws.oddHeader.center.text == f"Schooljaar {YEAR}"
+    assert ws.oddHeader.right.text == "Vlaams-Brabant && Brussel", "'&' escaped in a header"
+    ws = load_workbook(reports / YEAR / f"premies_{YEAR}.xlsx")["Limburg"]
+    assert ws.oddHeader.right.text == "Alle kantoren"
+
+
+def test_long_headers_wrap_instead_of_widening_the_page(reports):
+    ws = load_workbook(reports / YEAR / f"federatie_{YEAR}.xlsx")["Per kantoor"]
+    reason = next(c for c in ws[1] if str(c.value).startswith("Reden: Geen toestemming"))
+    assert ws.column_dimensions[reason.column_letter].width <= 20, "a reason column stays narrow"
+    assert reason.alignment.wrap_text and ws.row_dimensions[1].height >= 45, "its header wraps"
+    assert ws["B7"].value == "< 5" and ws["B7"].alignment.horizontal == "right", "lines up"
