@@ -158,12 +158,9 @@ def stage_times_of(stdout: str) -> dict[str, float]:
     return times
 
 
-def measure_cli(data: Dataset, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
-    """`duaal run` as a user starts it: a fresh process, Prefect's temporary server included,
-    on a new database; wall seconds, peak memory of the process tree, the run's stage times."""
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    command = [
+def duaal_run(data: Dataset, workdir: Path) -> list[str]:
+    """The `duaal run` command line of a dataset, on a database and reports in workdir."""
+    return [
         *duaal_command(),
         "run",
         "--raw",
@@ -175,7 +172,14 @@ def measure_cli(data: Dataset, workdir: Path, env: dict[str, str]) -> dict[str, 
         "--as-of",
         data.spec.as_of.isoformat(),
     ]
-    proc, seconds, tree_peak = sampled(command, env)
+
+
+def measure_cli(data: Dataset, workdir: Path, env: dict[str, str]) -> dict[str, Any]:
+    """`duaal run` as a user starts it: a fresh process, Prefect's temporary server included,
+    on a new database; wall seconds, peak memory of the process tree, the run's stage times."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    proc, seconds, tree_peak = sampled(duaal_run(data, workdir), env)
     if proc.returncode not in (0, 4):  # 4: completed with input warnings
         raise BenchError(f"duaal run failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     return {
@@ -259,26 +263,11 @@ def measure_prefect(out_dir: Path, data: Dataset | None, runs: int = 3) -> dict[
         workdir.mkdir(parents=True)
         started = time.perf_counter()
         proc = subprocess.run(
-            [
-                *duaal_command(),
-                "run",
-                "--raw",
-                str(data.raw),
-                "--db",
-                str(workdir / "duaal.duckdb"),
-                "--reports",
-                str(workdir / "reports"),
-                "--as-of",
-                data.spec.as_of.isoformat(),
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
+            duaal_run(data, workdir), capture_output=True, text=True, env=env, cwd=ROOT
         )
         cli_s = time.perf_counter() - started
-        if proc.returncode != 0:
-            raise BenchError(f"duaal run failed:\n{proc.stderr[-4000:]}")
+        if proc.returncode not in (0, 4):  # 4: completed with input warnings
+            raise BenchError(f"duaal run failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
         plain = worker("whole", data.raw, out_dir / "work" / f"{data.spec.key}-plain")
         result |= {
             "dataset": data.spec.name,
@@ -318,6 +307,14 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _measured(
+    name: str, what: str, figures: dict[str, Any], rows: int, note: str = ""
+) -> list[str]:
+    """A table row of one measured command: seconds, peak memory, rows a second, a note."""
+    seconds = figures["seconds"]
+    return [name, what, _s(seconds), _mb(peak(figures)), _rate(rows, seconds), note]
+
+
 def _rate(rows: int, seconds: float | None) -> str:
     return f"{rows / seconds:,.0f}" if seconds else "-"
 
@@ -336,88 +333,32 @@ def stage_rows(result: DatasetResult) -> list[list[str]]:
     table = []
     ingest = result.stages.get("ingest")
     for stage, figures in result.stages.items():
-        table.append(
-            [
-                name,
-                stage,
-                _s(figures["seconds"]),
-                _mb(peak(figures)),
-                _rate(rows, figures["seconds"]),
-                "",
-            ]
-        )
+        table.append(_measured(name, stage, figures, rows))
         if stage == "ingest":
-            table.append(
-                [
-                    name,
-                    "  read (calamine + parsing)",
-                    _s(figures["read_s"]),
-                    "",
-                    _rate(rows, figures["read_s"]),
-                    "",
-                ]
-            )
-            table.append(
-                [
-                    name,
-                    "  load (hash + DuckDB)",
-                    _s(figures["load_s"]),
-                    "",
-                    _rate(rows, figures["load_s"]),
-                    "",
-                ]
-            )
+            for part, key in (
+                ("read (calamine + parsing)", "read_s"),
+                ("load (hash + DuckDB)", "load_s"),
+            ):
+                table.append(
+                    [name, f"  {part}", _s(figures[key]), "", _rate(rows, figures[key]), ""]
+                )
         if stage == "validate":
             table.append([name, "  of which record", _s(figures["record_s"]), "", "", ""])
     if result.whole:
         pandas_s = result.pandas["seconds"] if result.pandas else None
         ratio = f"pandas/duaal {pandas_s / result.whole['seconds']:.2f}x" if pandas_s else ""
-        table.append(
-            [
-                name,
-                "whole (execute, no Prefect)",
-                _s(result.whole["seconds"]),
-                _mb(peak(result.whole)),
-                _rate(rows, result.whole["seconds"]),
-                ratio,
-            ]
-        )
+        table.append(_measured(name, "whole (execute, no Prefect)", result.whole, rows, ratio))
     if result.cli:
-        table.append(
-            [
-                name,
-                "`duaal run` (whole process, Prefect included)",
-                _s(result.cli["seconds"]),
-                _mb(peak(result.cli)),
-                _rate(rows, result.cli["seconds"]),
-                cli_ratios(result),
-            ]
-        )
+        what = "`duaal run` (whole process, Prefect included)"
+        table.append(_measured(name, what, result.cli, rows, cli_ratios(result)))
     if result.pandas:
         note = ""
         if ingest:
             note = f"pandas/ingest {result.pandas['seconds'] / ingest['seconds']:.2f}x"
-        table.append(
-            [
-                name,
-                "pandas.read_excel openpyxl",
-                _s(result.pandas["seconds"]),
-                _mb(peak(result.pandas)),
-                _rate(rows, result.pandas["seconds"]),
-                note,
-            ]
-        )
+        table.append(_measured(name, "pandas.read_excel openpyxl", result.pandas, rows, note))
     if result.calamine:
-        table.append(
-            [
-                name,
-                "pandas.read_excel calamine (the read floor)",
-                _s(result.calamine["seconds"]),
-                _mb(peak(result.calamine)),
-                _rate(rows, result.calamine["seconds"]),
-                "",
-            ]
-        )
+        what = "pandas.read_excel calamine (the read floor)"
+        table.append(_measured(name, what, result.calamine, rows))
     return table
 
 
