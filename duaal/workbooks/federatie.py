@@ -64,7 +64,9 @@ NOTES: tuple[tuple[str, str], ...] = (
     (
         "Totalen",
         "De totaalrij geeft de werkelijke totalen van het schooljaar, ook van wat in de "
-        "rijen verborgen is; elk blad toont dezelfde totalen.",
+        "rijen verborgen is; elk blad toont dezelfde totalen. Een totaal wordt nooit "
+        "verborgen om een andere waarde te beschermen: alleen een totaal van 1 tot "
+        f"{MIN_GROUP - 1} kan '{SMALL_TEXT}' of '{HIDDEN_TEXT}' tonen.",
     ),
     (
         "Conform (%)",

@@ -13,7 +13,9 @@ rate when it gives away 1 to 4 learners. Then, until no hidden value is pinned d
 linear program a reader could run (scipy's linprog over the published cells) is run for
 every hidden value, and where one comes out as a single whole number another cell of a
 relation holding it is hidden as well ("—", which may be any number, 0 included), the
-cheapest first, totals last; where no cell is left to hide, a "< 5" becomes "—". A hidden value
+cheapest first, never a total (the totals are the real ones, published); where no cell is
+left to hide, a "< 5" becomes "—", and a total of 1 to 4 that the other totals give away
+anyway is shown. A hidden value
 that is not itself 1 to 4 learners and that the program pins down anyway (a 0 in a small
 group whose total is shown, say) is shown instead: it tells a reader nothing new.
 
@@ -174,6 +176,10 @@ def _primary(system: _System) -> dict[int, str]:
                 total = system.values[system.index[("", TOTAL, system.keys[i][2])]]
                 if i != at(LEARNERS) and status[i] == SHOWN and total:
                     status[i] = HIDDEN
+            continue
+        if name == TOTAL:
+            # the year's real totals: the amount and conform rate give away numbers of the
+            # whole year (premiums of one amount, learners not conform), no group's
             continue
         if is_small(g[CONFORM]) or is_small(g[LEARNERS] - g[CONFORM]):
             status[at(CONFORM)] = HIDDEN
@@ -339,6 +345,17 @@ def _sensitive(system: _System, i: int) -> bool:
     return system.keys[i][2] != AMOUNT and is_small(system.values[i])
 
 
+def _protected(system: _System, i: int) -> bool:
+    """Whether a value not published must keep a range: every hidden cell, and a group's
+    number of premiums of one amount or of learners (not) conform when it is 1 to 4. The
+    same numbers of the whole year follow from its real totals, which are published: they
+    are no group's, and hiding totals to protect them would hide the totals."""
+    _, name, measure = system.keys[i]
+    if measure not in NEVER_SHOWN:
+        return True
+    return name != TOTAL and _sensitive(system, i)
+
+
 def _cost(system: _System, i: int, amounts: tuple[int, int]) -> tuple[bool, bool, float, int]:
     """Which cell to hide first: not a total, not a 0 (mostly pinned by a total of 0), the
     fewest learners behind it, then the order."""
@@ -363,11 +380,7 @@ def protect(
     witnesses = _Witnesses(len(system.keys))
     while True:
         program = _Program(system, _bounds(system, status), witnesses)
-        targets = [
-            i
-            for i in program.unknown
-            if i not in checked and (system.keys[i][2] not in NEVER_SHOWN or _sensitive(system, i))
-        ]
+        targets = [i for i in program.unknown if i not in checked and _protected(system, i)]
         found = None
         for i in targets:
             if program.pins(i, system.values[i]):
@@ -388,9 +401,10 @@ def protect(
             status[found] = HIDDEN
             complements.add(found)
             continue
-        if not candidates and not _sensitive(system, found):
-            # a cell hidden to protect another, pinned by what is shown whatever else hides:
-            # it protects nothing, and showing it tells a reader nothing new
+        if not candidates and (not _sensitive(system, found) or system.keys[found][1] == TOTAL):
+            # a cell hidden to protect another, or a total of 1 to 4 that the other totals
+            # give away (Niet subsidiabel as Lerenden - Subsidiabel), pinned by what is shown
+            # whatever else hides: showing it tells a reader nothing new
             status[found] = SHOWN
             useless.add(found)
             complements.discard(found)
@@ -443,7 +457,8 @@ def _complements(
     values it is linked to, nearest first."""
 
     def hideable(j: int) -> bool:
-        return status[j] == SHOWN and j not in useless
+        # the totals are published as they are: a federation quotes them
+        return status[j] == SHOWN and j not in useless and system.keys[j][1] != TOTAL
 
     relations = [*system.equalities, *system.inequalities]
     linked, frontier = {target}, [target]

@@ -173,11 +173,25 @@ def assert_no_cell_recovered(path: Path, year: str) -> int:
     return len(set(reader.hidden))
 
 
+def assert_real_totals(path: Path) -> None:
+    """Every sheet publishes the year's real totals: none hides to protect a group's cell.
+    (A year whose totals hold a count of 1 to 4 may hide a total to protect that one.)"""
+    wb = load_workbook(path)
+    for sheet in ("Per kantoor", "Per opleiding", "Schooljaren"):
+        header, *_, totals = wb[sheet].iter_rows(values_only=True)
+        assert totals[0] == "Totaal"
+        if SMALL in totals:
+            continue
+        hidden = [h for h, cell in zip(header, totals, strict=True) if cell == HIDDEN]
+        assert hidden == [], f"{path.name} {sheet} hides totals {hidden}"
+
+
 def test_the_attack_recovers_no_cell_of_the_test_run(written):
     for path in written:
         if path.name.startswith("federatie_"):
             year = path.stem.removeprefix("federatie_")
             assert assert_no_cell_recovered(path, year) > 0, f"{path.name} hides something"
+            assert_real_totals(path)
 
 
 def synthetic_decisions(seed: int, n: int, year: str) -> list[dict]:
@@ -220,6 +234,7 @@ def test_the_attack_recovers_no_cell_of_a_larger_run(seed, tmp_path):
     learners = len(decided[YEARS[1]])
     eligible = sum(d["eligible"] for d in decided[YEARS[1]])
     assert totals[:4] == ("Totaal", learners, eligible, learners - eligible), "the real totals"
+    assert_real_totals(path)
 
 
 def test_the_attack_recovers_no_cell_of_a_generated_run(serial):
@@ -228,3 +243,4 @@ def test_the_attack_recovers_no_cell_of_a_generated_run(serial):
     assert len(federatie) >= 3, "every school year of the generated run"
     for path in federatie:
         assert assert_no_cell_recovered(path, path.stem.removeprefix("federatie_")) > 0
+        assert_real_totals(path)
