@@ -308,7 +308,9 @@ def write_conformiteit(
     """Write the compliance workbook of the run (office None) or of one office."""
     period = f"Peildatum {run.as_of:%d/%m/%Y}"
     page = Page(TITLE, period, office or ALL_OFFICES, run.run_id)
-    with Book(path, page, run.started_at) as book:
-        for title, blocks in conformiteit_sheets(run, office, inputs):
+    sheets = conformiteit_sheets(run, office, inputs)
+    cells = sum(len(b.rows) * len(b.columns) for _, blocks in sheets for b in blocks)
+    with Book(path, page, run.started_at, cells) as book:
+        for title, blocks in sheets:
             book.add_sheet(title, blocks)
     return path
