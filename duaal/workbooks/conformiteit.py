@@ -54,7 +54,7 @@ SUBJECT_COLUMNS = (
     finding_column("agreement_id"),
     finding_column("learner_insz"),
     finding_column("mentor_insz"),
-    finding_column("detail"),
+    finding_column("detail", "wrap"),
 )
 DETAIL_COLUMNS = (
     Column("Regel"),
@@ -69,7 +69,7 @@ ACTION_COLUMNS = (
     Column("Dagen resterend", "int"),
     Column("Regel"),
     finding_column("severity"),
-    Column("Actie"),
+    Column("Actie", "wrap"),
     finding_column("office"),
     *SUBJECT_COLUMNS,
 )
@@ -78,9 +78,9 @@ QUARANTINE_COLUMNS = (
     Column("Bestand"),
     Column("Blad"),
     Column("Rij", "int"),
-    Column("Reden"),
+    Column("Reden", "wrap"),
     Column("Redencode"),
-    Column("Detail"),
+    Column("Detail", "wrap"),
 )
 
 
@@ -204,7 +204,7 @@ CHECK_COLUMNS = (
     Column("Bron"),
     Column("Bestand"),
     Column("Rij", "int"),
-    Column("Melding"),
+    Column("Melding", "wrap"),
 )
 NOTES: tuple[tuple[str, str], ...] = (
     (

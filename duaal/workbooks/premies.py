@@ -41,8 +41,8 @@ DECISION_COLUMNS = (
     decision_column("amount_eur", "eur"),
     decision_column("status"),
     decision_column("eligible"),
-    decision_column("reasons"),
-    decision_column("explanation"),
+    decision_column("reasons", "wrap"),
+    decision_column("explanation", "wrap"),
 )
 REFUSAL_COLUMNS = (
     decision_column("office"),
@@ -55,9 +55,9 @@ REFUSAL_COLUMNS = (
     decision_column("months_covered", "months"),
     decision_column("premiums_before", "int"),
     decision_column("status"),
-    decision_column("reasons"),
+    decision_column("reasons", "wrap"),
     Column("Redencodes"),
-    decision_column("explanation"),
+    decision_column("explanation", "wrap"),
 )
 BRUSSELS_COLUMNS = (
     actiris_column("company_name"),

@@ -47,6 +47,7 @@ NUMBER_FORMATS: dict[str, str] = {
 # Shown width of a formatted value, where it does not depend on the value's text.
 FIXED_WIDTHS: dict[str, int] = {"date": 10, "datetime": 19, "months": 6, "pct": 6}
 MIN_WIDTH, MAX_WIDTH = 6, 70
+WRAP_WIDTH = 40  # a long text (an explanation, a detail) wraps onto lines this wide
 HEADER_WIDTH = 18  # a longer header wraps onto more lines instead of widening its column
 LINE_HEIGHT = 15  # points, one line of the default font
 MAX_TEXT = 32_767  # Excel's limit for one cell
@@ -68,7 +69,7 @@ WORKBOOK_OPTIONS: dict[str, object] = {
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # text | int | eur | date | datetime | months | pct
+    kind: str = "text"  # text | wrap (long text, wrapped) | int | eur | date | months | pct
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,10 @@ def column_widths(blocks: Sequence[Block], extra: Sequence[str] = ()) -> list[fl
             values = [row[i] for row in rows]
             # + 3: room for the filter button beside a header
             header = min(len(col.header) + 3, HEADER_WIDTH)
-            widths[i] = max(widths[i], header, _column_width(values, col.kind))
+            width = _column_width(values, col.kind)
+            if col.kind == "wrap":  # a longer text takes more lines, not more page
+                width = min(width, WRAP_WIDTH)
+            widths[i] = max(widths[i], header, width)
     for i, text in enumerate(extra[:n]):
         widths[i] = max(widths[i], len(text))
     return [min(w + 2, MAX_WIDTH) for w in widths]
@@ -232,14 +236,20 @@ class Book:
         self.wb.set_properties({"author": "duaal", "created": stamp})
         add = self.wb.add_format
         # right-aligned: a '< 5' or '—' in a column of numbers lines up with the numbers
+        # every cell at the top of its row: a row grows with the lines of a wrapped text
         self.plain = {
-            kind: add({"num_format": fmt, "align": "right"}) for kind, fmt in NUMBER_FORMATS.items()
+            kind: add({"num_format": fmt, "align": "right", "valign": "top"})
+            for kind, fmt in NUMBER_FORMATS.items()
         }
+        self.plain["text"] = add({"valign": "top"})
         self.bold = {
             k: add({"num_format": f, "bold": True, "align": "right"})
             for k, f in NUMBER_FORMATS.items()
         }
         self.bold["text"] = add({"bold": True})
+        # Excel and LibreOffice give a row with wrapped text the height of its lines
+        self.plain["wrap"] = add({"text_wrap": True, "valign": "top"})
+        self.bold["wrap"] = add({"text_wrap": True, "valign": "top", "bold": True})
         self.header = add(
             {
                 "bold": True,
@@ -301,13 +311,14 @@ class Book:
                 ws.set_row(row, LINE_HEIGHT * lines)
             for col, column in enumerate(block.columns):
                 ws.write_string(row, col, clean_text(column.header), self.header)
-            row = self._write_rows(ws, row + 1, block.rows, [c.kind for c in block.columns])
+            kinds = [c.kind for c in block.columns]
+            self._set_heights(ws, row + 1, block.rows, kinds, widths)
+            row = self._write_rows(ws, row + 1, block.rows, kinds)
             placed.append(Placed(header + 1, header + 2, row))
             if index == 0:
                 # one filter a sheet: over the first list, without its totals
                 ws.autofilter(header, 0, max(row - 1, header), len(block.columns) - 1)
             if block.totals is not None:
-                kinds = [c.kind for c in block.columns]
                 row = self._write_rows(ws, row, [block.totals], kinds, self.bold)
         return Sheet(self, ws, widths), placed
 
@@ -320,6 +331,31 @@ class Book:
         ws.set_header(page_header(self.page))
         ws.set_footer(page_footer(self.page))
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+
+    @staticmethod
+    def _set_heights(
+        ws: Worksheet,
+        first: int,
+        rows: Sequence[Sequence[object]],
+        kinds: Sequence[str],
+        widths: Sequence[float],
+    ) -> None:
+        """Give a row with a wrapped text the height of its lines (neither Excel nor
+        LibreOffice measures them when it opens the file). Set before the row is written:
+        a streamed row is final once the next one starts."""
+        # a column's width counts digits; a line of text holds about 1.15 as many letters
+        wrapped = [(i, int(widths[i] * 1.15) - 3) for i, k in enumerate(kinds) if k == "wrap"]
+        if not wrapped:
+            return
+        for r, values in enumerate(rows, first):
+            lines = 1
+            for i, room in wrapped:
+                text = values[i] if i < len(values) else None
+                if text.__class__ is str and (len(text) > room or "\n" in text):
+                    parts = text.split("\n")
+                    lines = max(lines, sum(-(-len(p) // room) or 1 for p in parts))
+            if lines > 1:
+                ws.set_row(r, LINE_HEIGHT * lines)
 
     def _write_rows(
         self,

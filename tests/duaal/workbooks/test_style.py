@@ -8,7 +8,15 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from duaal.workbooks.style import STREAM_CELLS, Block, Book, Column, Page
+from duaal.workbooks.style import (
+    LINE_HEIGHT,
+    STREAM_CELLS,
+    WRAP_WIDTH,
+    Block,
+    Book,
+    Column,
+    Page,
+)
 from tests.duaal.workbooks.one_run import RUN, YEAR
 
 
@@ -78,3 +86,19 @@ def test_a_large_workbook_is_streamed_with_the_same_cells(tmp_path):
     )
     assert memory == streamed
     assert memory[-2][0][0] == '=HYPERLINK("x")', "text stays text"
+
+
+def test_long_texts_wrap_in_rows_as_tall_as_their_lines(tmp_path):
+    columns = [Column("Onderneming"), Column("Uitleg", "wrap"), Column("Bedrag", "eur")]
+    long = "Geen premie voor 2024-2025: " + "de overeenkomst telt niet mee, " * 6
+    rows = [("Acme", long, 1000), ("Acme", "Subsidiabel.", 600), ("Acme", "a\nb\nc", 0)]
+    page = Page("Titel", "Schooljaar 2024-2025", "Alle kantoren", "R1")
+    with Book(tmp_path / "w.xlsx", page, datetime(2025, 9, 1, 6)) as book:
+        book.add_sheet("Blad", [Block(columns, rows)])
+    ws = load_workbook(tmp_path / "w.xlsx")["Blad"]
+    assert ws.column_dimensions["B"].width < WRAP_WIDTH + 3, "a long text stays narrow"
+    assert ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
+    assert ws["C2"].alignment.vertical == "top", "the row's other cells line up at its top"
+    assert ws.row_dimensions[2].height >= 4 * LINE_HEIGHT, "as tall as its lines"
+    assert ws.row_dimensions[3].height in (None, LINE_HEIGHT), "one line stays one line"
+    assert ws.row_dimensions[4].height == 3 * LINE_HEIGHT, "a line break starts a line"
