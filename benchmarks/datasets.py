@@ -43,11 +43,12 @@ class DatasetSpec:
         return f"a{self.agreements}_d{dimona}_s{self.seed}_{self.as_of.isoformat()}"
 
 
-# The quarter dataset and `large` make the 4x-scaling pair.
+# quarter and `large`, and `large` and x4, make the 4x-scaling pairs.
 DATASETS: dict[str, DatasetSpec] = {
     "sample": DatasetSpec("sample", 3_000),
     "quarter": DatasetSpec("quarter", 25_000),
     "large": DatasetSpec("large", 100_000),
+    "x4": DatasetSpec("x4", 400_000),
     "limit": DatasetSpec("limit", 3_000, dimona_rows=EXCEL_LIMIT_ROWS),
 }
 

@@ -311,6 +311,6 @@ def write_conformiteit(
     sheets = conformiteit_sheets(run, office, inputs)
     cells = sum(len(b.rows) * len(b.columns) for _, blocks in sheets for b in blocks)
     with Book(path, page, run.started_at, cells) as book:
-        for title, blocks in sheets:
-            book.add_sheet(title, blocks)
+        for index, (title, blocks) in enumerate(sheets):
+            book.add_sheet(title, blocks, title_block=index == 0)
     return path

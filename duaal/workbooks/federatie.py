@@ -236,7 +236,7 @@ def write_federatie(
     page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id)
     with Book(path, page, run.started_at) as book:
         block = aggregate_block(figures, OFFICE, run.labels)
-        sheet, placed = book.add_sheet(PER_OFFICE, [block])
+        sheet, placed = book.add_sheet(PER_OFFICE, [block], title_block=True)
         if any(isinstance(r[5], int) and r[5] for r in block.rows):  # a chart only with data
             title = f"Premiebedrag per kantoor, {school_year}"
             book.add_bar_chart(sheet, title, placed[0], 1, [6])

@@ -236,7 +236,7 @@ def write_premies(
     cells = len(decisions) * len(DECISION_COLUMNS) + refused * len(REFUSAL_COLUMNS)
     with Book(path, page, run.started_at, cells) as book:
         overview = overview_block(offices, decisions, run, school_year)
-        sheet, placed = book.add_sheet(OVERVIEW, [overview])
+        sheet, placed = book.add_sheet(OVERVIEW, [overview], title_block=True)
         if any(row[5] for row in overview.rows):  # a chart only of amounts there are
             book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
         per_office: dict[str, list[tuple[object, ...]]] = {office: [] for office in offices}

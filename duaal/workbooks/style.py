@@ -50,6 +50,7 @@ MIN_WIDTH, MAX_WIDTH = 6, 70
 WRAP_WIDTH = 40  # a long text (an explanation, a detail) wraps onto lines this wide
 HEADER_WIDTH = 18  # a longer header wraps onto more lines instead of widening its column
 LINE_HEIGHT = 15  # points, one line of the default font
+TITLE_HEIGHT = 20  # points, the title line of a title block (14 points bold)
 MAX_TEXT = 32_767  # Excel's limit for one cell
 A4 = 9  # the paper size code of A4 in the OOXML page setup
 HEADER_COLOR, HEADER_FILL = "#FFFFFF", "#1F4E78"
@@ -247,6 +248,7 @@ class Book:
             for k, f in NUMBER_FORMATS.items()
         }
         self.bold["text"] = add({"bold": True})
+        self.title = add({"bold": True, "font_size": 14})
         # Excel and LibreOffice give a row with wrapped text the height of its lines
         self.plain["wrap"] = add({"text_wrap": True, "valign": "top"})
         self.bold["wrap"] = add({"text_wrap": True, "valign": "top", "bold": True})
@@ -289,16 +291,20 @@ class Book:
         self._out.close()
         self._tmp.unlink(missing_ok=True)
 
-    def add_sheet(self, title: str, blocks: Sequence[Block]) -> tuple[Sheet, list[Placed]]:
-        """Write a sheet of blocks: header of the first block frozen, the first list filtered."""
+    def add_sheet(
+        self, title: str, blocks: Sequence[Block], title_block: bool = False
+    ) -> tuple[Sheet, list[Placed]]:
+        """Write a sheet of blocks: header of the first block frozen and printed on every
+        page, the first list filtered; with title_block, the report, its period and office,
+        and the run above it (the first sheet a reader opens)."""
         ws = self.wb.add_worksheet(title)
         widths = column_widths(blocks, [b.heading for b in blocks if b.heading])
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
-        ws.freeze_panes(1, 0)
-        self._print_setup(ws)
+        row = self._write_title_block(ws) if title_block else 0  # the next row to write
+        ws.freeze_panes(row + 1, 0)
+        self._print_setup(ws, row)
         placed: list[Placed] = []
-        row = 0  # 0-based index of the next row to write
         for index, block in enumerate(blocks):
             if index > 0:
                 row += 1  # an empty line between blocks
@@ -322,12 +328,22 @@ class Book:
                 row = self._write_rows(ws, row, [block.totals], kinds, self.bold)
         return Sheet(self, ws, widths), placed
 
-    def _print_setup(self, ws: Worksheet) -> None:
+    def _write_title_block(self, ws: Worksheet) -> int:
+        """The report's title, its period and office, and the run, then an empty line;
+        the index of the row after them."""
+        page = self.page
+        ws.set_row(0, TITLE_HEIGHT)
+        ws.write_string(0, 0, clean_text(page.title), self.title)
+        ws.write_string(1, 0, clean_text(f"{page.period} · {page.office}"), self.bold["text"])
+        ws.write_string(2, 0, clean_text(f"Run {page.run_id}"))
+        return 4
+
+    def _print_setup(self, ws: Worksheet, header_row: int = 0) -> None:
         """Landscape A4, one page wide, header row on every page, page header and footer."""
         ws.set_landscape()
         ws.set_paper(A4)
         ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
+        ws.repeat_rows(header_row)
         ws.set_header(page_header(self.page))
         ws.set_footer(page_footer(self.page))
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_from_string
 
 from tests.builders import add_agreement
 from transforms.identifiers import make_insz, make_kbo
@@ -234,9 +235,17 @@ def brussels_agreements(con: duckdb.DuckDBPyConnection) -> None:
     add_agreement(con, agreement_id="OVK-0", learner_insz=learner(0))
 
 
+def table(ws) -> list[tuple]:
+    """Every row of a worksheet as values, from its header row (the frozen one) on: a title
+    block above it is left out."""
+    # from the reference, not ws[...]: reading a cell creates it, and a row with it
+    header = coordinate_from_string(ws.freeze_panes)[1] - 1 if ws.freeze_panes else 1
+    return list(ws.iter_rows(min_row=header, values_only=True))
+
+
 def values(path: Path, sheet: str) -> list[tuple]:
-    """Every row of a sheet as values."""
-    return list(load_workbook(path)[sheet].iter_rows(values_only=True))
+    """Every row of a sheet as values, from its header row on (`table`)."""
+    return table(load_workbook(path)[sheet])
 
 
 OFFICE_FILES = [

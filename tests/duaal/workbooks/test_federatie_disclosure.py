@@ -25,6 +25,7 @@ from duaal.workbooks.data import RunInfo
 from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.labels import OFFICES
 from tests.builders import rule_config
+from tests.duaal.workbooks.one_run import table
 
 SMALL, HIDDEN = "< 5", "—"
 YEARS = ("2023-2024", "2024-2025")
@@ -115,7 +116,7 @@ def read_workbook(path: Path, year: str) -> Reader:
     wb = load_workbook(path)
     reader = Reader()
     for sheet, part in (("Per kantoor", "office"), ("Per opleiding", "training")):
-        rows = list(wb[sheet].iter_rows(values_only=True))
+        rows = table(wb[sheet])
         header, body = rows[0], rows[1:]
         reasons = list(header[7:])
         groups = []
@@ -140,7 +141,7 @@ def read_workbook(path: Path, year: str) -> Reader:
             rel = {reader.var((year, part, g, m)): 1 for g in groups}
             rel[reader.var((year, "", "TOTAL", m))] = -1
             reader.equalities.append(rel)
-    rows = list(wb["Schooljaren"].iter_rows(values_only=True))
+    rows = table(wb["Schooljaren"])
     years = [h.removeprefix("Lerenden ") for h in rows[0][1::3]]
     for i, y in enumerate(years):
         groups = []
@@ -178,7 +179,7 @@ def assert_real_totals(path: Path) -> None:
     (A year whose totals hold a count of 1 to 4 may hide a total to protect that one.)"""
     wb = load_workbook(path)
     for sheet in ("Per kantoor", "Per opleiding", "Schooljaren"):
-        header, *_, totals = wb[sheet].iter_rows(values_only=True)
+        header, *_, totals = table(wb[sheet])
         assert totals[0] == "Totaal"
         if SMALL in totals:
             continue
@@ -230,7 +231,7 @@ def test_the_attack_recovers_no_cell_of_a_larger_run(seed, tmp_path):
     figures = [year_figures(run, y, decided[y], findings) for y in YEARS]
     path = write_federatie(tmp_path / "federatie.xlsx", run, figures[1], figures)
     assert assert_no_cell_recovered(path, YEARS[1]) > 10
-    totals = list(load_workbook(path)["Per kantoor"].iter_rows(values_only=True))[-1]
+    totals = table(load_workbook(path)["Per kantoor"])[-1]
     learners = len(decided[YEARS[1]])
     eligible = sum(d["eligible"] for d in decided[YEARS[1]])
     assert totals[:4] == ("Totaal", learners, eligible, learners - eligible), "the real totals"

@@ -17,6 +17,7 @@ from tests.duaal.workbooks.one_run import (
     WALLOON_KBO,
     YEAR,
     learner,
+    table,
     values,
 )
 
@@ -47,8 +48,8 @@ def test_premies_overview_matches_the_mart(con, reports):
     ).fetchone()
     assert rows[7][1:3] == total[:2] and rows[7][5] == total[2] == 5000
     ws = load_workbook(path)["Overzicht"]
-    assert ws["F2"].number_format == EURO_FORMAT
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:P7"
+    assert ws["F6"].number_format == EURO_FORMAT, "below the title block"
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:P11"
     assert len(ws._charts) == 1, "a bar chart of the amount per office"
 
 
@@ -163,7 +164,7 @@ def test_office_workbook_holds_one_office(reports):
         "Wijzigingen",
         "Toelichting",
     ]
-    overview = list(antwerp["Overzicht"].iter_rows(values_only=True))
+    overview = table(antwerp["Overzicht"])
     assert overview[1][:7] == ("Antwerpen", 10, 5, 0, 5, 5000, 5)
     assert overview[2][:7] == ("Totaal", 10, 5, 0, 5, 5000, 5)
     assert {r[0] for r in list(antwerp["Niet-subsidiabel"].iter_rows(values_only=True))[1:]} == {

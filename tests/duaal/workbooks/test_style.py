@@ -20,10 +20,16 @@ from duaal.workbooks.style import (
 from tests.duaal.workbooks.one_run import RUN, YEAR
 
 
+def header_row(ws) -> int:
+    """The first sheet of a workbook has a title block of 4 rows above its header."""
+    return 5 if ws.parent.worksheets[0] is ws else 1
+
+
 def test_every_sheet_frozen_and_filterable(reports):
     for path in sorted((reports / YEAR).glob("*.xlsx")):
         for ws in load_workbook(path).worksheets:
-            assert ws.freeze_panes == "A2", f"{path.name}/{ws.title}: header frozen"
+            frozen = f"A{header_row(ws) + 1}"
+            assert ws.freeze_panes == frozen, f"{path.name}/{ws.title}: header frozen"
             assert ws.auto_filter.ref, f"{path.name}/{ws.title}: filter"
             assert ws.column_dimensions["A"].width > 6, f"{path.name}/{ws.title}: sized"
 
@@ -40,7 +46,8 @@ def test_every_sheet_prints_landscape_a4_one_page_wide(reports):
             assert ws.sheet_properties.pageSetUpPr.fitToPage, f"{where}: fit to page"
             assert int(setup.fitToWidth or 1) == 1, f"{where}: one page wide"
             assert int(setup.fitToHeight) == 0, f"{where}: as many pages tall as needed"
-            assert ws.print_title_rows == "$1:$1", f"{where}: the header row on every page"
+            header = header_row(ws)
+            assert ws.print_title_rows == f"${header}:${header}", f"{where}: header every page"
             assert ws.oddHeader.left.text.endswith(": &A"), f"{where}: report and sheet name"
             assert ws.oddFooter.left.text == f"Run {RUN}", f"{where}: run id in the footer"
             assert ws.oddFooter.right.text == "Pagina &P van &N", f"{where}: page N of M"
@@ -57,10 +64,10 @@ def test_page_header_names_report_period_and_office(reports):
 
 def test_long_headers_wrap_instead_of_widening_the_page(reports):
     ws = load_workbook(reports / YEAR / f"federatie_{YEAR}.xlsx")["Per kantoor"]
-    reason = next(c for c in ws[1] if str(c.value).startswith("Reden: Geen toestemming"))
+    reason = next(c for c in ws[5] if str(c.value).startswith("Reden: Geen toestemming"))
     assert ws.column_dimensions[reason.column_letter].width <= 20, "a reason column stays narrow"
-    assert reason.alignment.wrap_text and ws.row_dimensions[1].height >= 45, "its header wraps"
-    assert ws["B7"].value == "< 5" and ws["B7"].alignment.horizontal == "right", "lines up"
+    assert reason.alignment.wrap_text and ws.row_dimensions[5].height >= 45, "its header wraps"
+    assert ws["B11"].value == "< 5" and ws["B11"].alignment.horizontal == "right", "lines up"
 
 
 def test_a_large_workbook_is_streamed_with_the_same_cells(tmp_path):
@@ -102,3 +109,21 @@ def test_long_texts_wrap_in_rows_as_tall_as_their_lines(tmp_path):
     assert ws.row_dimensions[2].height >= 4 * LINE_HEIGHT, "as tall as its lines"
     assert ws.row_dimensions[3].height in (None, LINE_HEIGHT), "one line stays one line"
     assert ws.row_dimensions[4].height == 3 * LINE_HEIGHT, "a line break starts a line"
+
+
+def test_the_first_sheet_opens_with_a_title_block(reports):
+    workbooks = sorted(reports.rglob("*.xlsx"))
+    for path in workbooks:
+        ws = load_workbook(path).worksheets[0]
+        lines = [ws.cell(r, 1).value for r in range(1, 5)]
+        assert lines[0] == ws.oddHeader.left.text.removesuffix(": &A"), path.name
+        period, office = ws.oddHeader.center.text, ws.oddHeader.right.text.replace("&&", "&")
+        assert lines[1:] == [f"{period} · {office}", f"Run {RUN}", None], path.name
+        assert ws["A1"].font.b and ws["A1"].font.sz == 14
+    ws = load_workbook(reports / YEAR / f"premies_{YEAR}_limburg.xlsx")["Overzicht"]
+    assert [ws.cell(r, 1).value for r in range(1, 4)] == [
+        "Premies kwalificerend werkplekleren",
+        f"Schooljaar {YEAR} · Limburg",
+        f"Run {RUN}",
+    ]
+    assert ws["A5"].value == "Kantoor", "the table's header below the title block"
