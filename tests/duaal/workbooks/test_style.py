@@ -104,8 +104,7 @@ def test_long_texts_wrap_in_rows_as_tall_as_their_lines(tmp_path):
         book.add_sheet("Blad", [Block(columns, rows)])
     ws = load_workbook(tmp_path / "w.xlsx")["Blad"]
     assert ws.column_dimensions["B"].width < WRAP_WIDTH + 3, "a long text stays narrow"
-    assert ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
-    assert ws["C2"].alignment.vertical == "top", "the row's other cells line up at its top"
+    assert ws["B2"].alignment.wrap_text
     assert ws.row_dimensions[2].height >= 4 * LINE_HEIGHT, "as tall as its lines"
     assert ws.row_dimensions[3].height in (None, LINE_HEIGHT), "one line stays one line"
     assert ws.row_dimensions[4].height == 3 * LINE_HEIGHT, "a line break starts a line"
