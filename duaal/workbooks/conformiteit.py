@@ -308,9 +308,7 @@ def write_conformiteit(
     """Write the compliance workbook of the run (office None) or of one office."""
     period = f"Peildatum {run.as_of:%d/%m/%Y}"
     page = Page(TITLE, period, office or ALL_OFFICES, run.run_id)
-    sheets = conformiteit_sheets(run, office, inputs)
-    cells = sum(len(b.rows) * len(b.columns) for _, blocks in sheets for b in blocks)
-    with Book(path, page, run.started_at, cells) as book:
-        for index, (title, blocks) in enumerate(sheets):
+    with Book(path, page, run.started_at) as book:
+        for index, (title, blocks) in enumerate(conformiteit_sheets(run, office, inputs)):
             book.add_sheet(title, blocks, title_block=index == 0)
     return path

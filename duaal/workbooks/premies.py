@@ -232,9 +232,7 @@ def write_premies(
     changed = None
     if changes is not None and len(offices) == 1:
         changed = changes_block(changes.headers, changes.for_office(offices[0], school_year))
-    refused = sum(1 for d in decisions if not d["eligible"])
-    cells = len(decisions) * len(DECISION_COLUMNS) + refused * len(REFUSAL_COLUMNS)
-    with Book(path, page, run.started_at, cells) as book:
+    with Book(path, page, run.started_at) as book:
         overview = overview_block(offices, decisions, run, school_year)
         sheet, placed = book.add_sheet(OVERVIEW, [overview], title_block=True)
         if any(row[5] for row in overview.rows):  # a chart only of amounts there are

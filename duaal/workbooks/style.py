@@ -1,12 +1,10 @@
 """Formats, print layout and sheet writing shared by every workbook (XlsxWriter, public API).
 
 A sheet is one or more blocks: a header row and a list of rows, with a kind per column
-that fixes the number format. A workbook of at most STREAM_CELLS cells is built in memory
-and written when it closes, each text once in the shared strings (a third less time than
-streaming, and smaller files: a status or company name repeats on thousands of rows); a
-larger one is written in XlsxWriter's constant_memory mode, each row going to disk once it
-is complete, so a workbook of a million decisions costs no more memory than one of a
-thousand. Every value that is text is written with `write_string`, never as a formula or an
+that fixes the number format. Workbooks are written in XlsxWriter's constant_memory mode:
+each row goes to disk once it is complete, so a sheet of 100,000 decisions costs no
+memory. (Built in memory, with shared strings, the report stage of the large set took a
+fifth less time but its peak of memory grew by 600 MB, over the goal of a whole run.) Every value that is text is written with `write_string`, never as a formula or an
 error code, because names and details come from exports that anyone can type into
 (`=HYPERLINK(...)`, `+32...`, `@...`).
 
@@ -58,9 +56,8 @@ CHART_MAX_WIDTH, CHART_MIN_WIDTH = 1000, 480  # pixels; a landscape A4 page is a
 EXCEL_EPOCH = date(1899, 12, 30)
 # characters XML 1.0 cannot hold (as openpyxl refuses them): dropped from every text
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-# about 300 bytes a cell while a workbook is built in memory: 1,000,000 cells ~ 300 MB
-STREAM_CELLS = 1_000_000
 WORKBOOK_OPTIONS: dict[str, object] = {
+    "constant_memory": True,
     "strings_to_numbers": False,
     "strings_to_formulas": False,
     "strings_to_urls": False,
@@ -225,14 +222,11 @@ class Book:
     The file is written under a temporary name and renamed when complete, so a reader never
     opens half a workbook; a failed write leaves no file behind."""
 
-    def __init__(self, path: Path, page: Page, stamp: datetime, cells: int = 0) -> None:
-        """cells: about how many cells the workbook will hold (above STREAM_CELLS, its rows
-        are streamed to disk as they are written)."""
+    def __init__(self, path: Path, page: Page, stamp: datetime) -> None:
         self.path, self.page = path, page
         self._tmp = path.with_name(path.name + ".tmp")
         self._out = _create(self._tmp)
-        options = {**WORKBOOK_OPTIONS, "constant_memory": cells > STREAM_CELLS}
-        self.wb = xlsxwriter.Workbook(self._out, options)
+        self.wb = xlsxwriter.Workbook(self._out, WORKBOOK_OPTIONS)
         # created (and modified) are the run's own time, so a rewrite gives the same file
         self.wb.set_properties({"author": "duaal", "created": stamp})
         add = self.wb.add_format

@@ -3,14 +3,12 @@ headers, landscape A4 one page wide, page headers and footers, wrapping headers.
 
 from __future__ import annotations
 
-import zipfile
-from datetime import date, datetime
+from datetime import datetime
 
 from openpyxl import load_workbook
 
 from duaal.workbooks.style import (
     LINE_HEIGHT,
-    STREAM_CELLS,
     WRAP_WIDTH,
     Block,
     Book,
@@ -68,31 +66,6 @@ def test_long_headers_wrap_instead_of_widening_the_page(reports):
     assert ws.column_dimensions[reason.column_letter].width <= 20, "a reason column stays narrow"
     assert reason.alignment.wrap_text and ws.row_dimensions[5].height >= 45, "its header wraps"
     assert ws["B11"].value == "< 5" and ws["B11"].alignment.horizontal == "right", "lines up"
-
-
-def test_a_large_workbook_is_streamed_with_the_same_cells(tmp_path):
-    columns = [Column("Naam"), Column("Aantal", "int"), Column("Datum", "date")]
-    rows = [(f"Bedrijf {i % 7}", i, date(2025, 9, 1)) for i in range(50)]
-    rows.append(('=HYPERLINK("x")', None, None))
-    page = Page("Titel", "Schooljaar 2025-2026", "Alle kantoren", "R1")
-    written = {}
-    for name, cells in (("memory", 3 * len(rows)), ("streamed", STREAM_CELLS + 1)):
-        with Book(tmp_path / f"{name}.xlsx", page, datetime(2025, 9, 1, 6), cells) as book:
-            book.add_sheet("Blad", [Block(columns, rows, totals=["Totaal", 1225, None])])
-        written[name] = tmp_path / f"{name}.xlsx"
-    with zipfile.ZipFile(written["memory"]) as z:
-        assert "xl/sharedStrings.xml" in z.namelist(), "built in memory: texts shared"
-    with zipfile.ZipFile(written["streamed"]) as z:
-        assert b't="inlineStr"' in z.read("xl/worksheets/sheet1.xml"), "streamed row by row"
-    memory, streamed = (
-        [
-            [(c.value, c.number_format, c.font.b) for c in row]
-            for row in load_workbook(written[name])["Blad"].iter_rows()
-        ]
-        for name in ("memory", "streamed")
-    )
-    assert memory == streamed
-    assert memory[-2][0][0] == '=HYPERLINK("x")', "text stays text"
 
 
 def test_long_texts_wrap_in_rows_as_tall_as_their_lines(tmp_path):
