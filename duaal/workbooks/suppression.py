@@ -8,16 +8,18 @@ groups of one sheet adds up to the year's real total, the same total in every sh
 reader who knows these relations and the published cells can solve for a hidden one.
 
 So: a count of 1 to 4 is hidden ("< 5", primary); a group of fewer than 5 learners hides
-its whole row; the amount hides when it gives away the number of premiums, the conform
-rate when it gives away 1 to 4 learners. Then, until no hidden value is pinned down, the
-linear program a reader could run (scipy's linprog over the published cells) is run for
-every hidden value, and where one comes out as a single whole number another cell of a
-relation holding it is hidden as well ("—", which may be any number, 0 included), the
-cheapest first, never a total (the totals are the real ones, published); where no cell is
-left to hide, a "< 5" becomes "—", and a total of 1 to 4 that the other totals give away
-anyway is shown. A hidden value
-that is not itself 1 to 4 learners and that the program pins down anyway (a 0 in a small
-group whose total is shown, say) is shown instead: it tells a reader nothing new.
+its whole row; a group's amount hides when it gives away its number of premiums, its
+conform rate when it gives away 1 to 4 learners. The totals row is the year's real totals:
+only a total of 1 to 4 is hidden there (the year's numbers of premiums of one amount or of
+learners not conform follow from the totals, and are no group's). Then, until no hidden
+value is pinned down, the linear program a reader could run (scipy's linprog over the
+published cells) is run for every hidden value, and where one comes out as a single whole
+number another cell of a relation holding it is hidden as well ("—", which may be any
+number, 0 included), the cheapest first, never a total; where no cell is left to hide, a
+"< 5" becomes "—", and a total of 1 to 4 that the other totals give away anyway is shown.
+A hidden value that is not itself 1 to 4 learners and that the program pins down anyway
+(a 0 in a small group whose total is shown, say) is shown instead: it tells a reader
+nothing new.
 
 The result depends only on the year's decisions, so every workbook and sheet that shows a
 year's figures shows the same ones hidden.
@@ -356,13 +358,13 @@ def _protected(system: _System, i: int) -> bool:
     return name != TOTAL and _sensitive(system, i)
 
 
-def _cost(system: _System, i: int, amounts: tuple[int, int]) -> tuple[bool, bool, float, int]:
-    """Which cell to hide first: not a total, not a 0 (mostly pinned by a total of 0), the
-    fewest learners behind it, then the order."""
-    _, name, measure = system.keys[i]
+def _cost(system: _System, i: int, amounts: tuple[int, int]) -> tuple[bool, float, int]:
+    """Which cell to hide first: not a 0 (mostly pinned by a total of 0), the fewest
+    learners behind it, then the order."""
+    measure = system.keys[i][2]
     value = system.values[i]
     size = value / max(amounts) if measure == AMOUNT else value
-    return (name == TOTAL, value == 0, size, i)
+    return (value == 0, size, i)
 
 
 def protect(
