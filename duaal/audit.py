@@ -16,11 +16,10 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
-from duaal.db import attach_read_only, run_record
+from duaal.db import attach_read_only, completed_run
 from duaal.pipeline import DECISION_KEY, output_digests, quarantine_digest
 from duaal.purge import purged_run
 from transforms.models import build_models
@@ -56,24 +55,13 @@ class PurgedRun(LookupError):
     """A purge changed the run's inputs: its digests cannot be recomputed any more."""
 
 
-def completed_run(
-    con: duckdb.DuckDBPyConnection, db: Path, run_id: str, otherwise: str
-) -> dict[str, Any]:
-    """The row of a completed run of the database attached as `src`; UnknownRun when it has
-    no such run, or the run did not complete (the message ends with otherwise)."""
-    run = run_record(con, run_id, table="src.runs")
-    if run is None:
-        raise UnknownRun(f"no run {run_id!r} in {db}")
-    if run["status"] != "completed":
-        raise UnknownRun(f"run {run_id} did not complete (status {run['status']}): {otherwise}")
-    return run
-
-
 def audit(db: Path, run_id: str, *, timeout_s: float = 60.0, validate: bool = True) -> AuditResult:
     """Recompute a run's rules (and validation) from its stored inputs and compare digests."""
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
-        run = completed_run(con, db, run_id, "nothing to audit")
+        run = completed_run(
+            con, run_id, UnknownRun, table="src.runs", where=str(db), otherwise="nothing to audit"
+        )
         as_of = run["as_of"]
         purged = purged_run(con, run_id, schema="src")
         if purged is not None:

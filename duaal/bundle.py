@@ -31,8 +31,8 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.audit import completed_run, decision_differences, recompute
-from duaal.db import attach_read_only
+from duaal.audit import UnknownRun, decision_differences, recompute
+from duaal.db import attach_read_only, completed_run
 from duaal.pipeline import code_version, digest_rows, output_digests
 from duaal.privacy import make_private_dir, open_private
 from transforms.schema import ensure_schema
@@ -79,7 +79,9 @@ def write_bundle(
     """Write the evidence bundle of a completed run; returns the manifest (member: SHA-256)."""
     con = attach_read_only(db, timeout_s=timeout_s)
     try:
-        run = completed_run(con, db, run_id, "no evidence")
+        run = completed_run(
+            con, run_id, UnknownRun, table="src.runs", where=str(db), otherwise="no evidence"
+        )
         rid = "'" + run_id.replace("'", "''") + "'"
         batches = f"(SELECT batch_id FROM src.run_batches WHERE run_id = {rid})"
         queries = {

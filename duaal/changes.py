@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.db import run_record
+from duaal.db import completed_run
 from transforms.sources import SOURCES, Source
 
 CHANGE_EXPORT = (
@@ -117,13 +117,7 @@ class Changes:
 
 
 def _run_info(con: duckdb.DuckDBPyConnection, run_id: str) -> RunInfo:
-    run = run_record(con, run_id)
-    if run is None:
-        raise NotEnoughRuns(f"no run {run_id!r} in the database")
-    if run["status"] != "completed":
-        raise NotEnoughRuns(
-            f"run {run_id} did not complete (status {run['status']}): nothing to compare"
-        )
+    run = completed_run(con, run_id, NotEnoughRuns, otherwise="nothing to compare")
     version = _rule_version(run["rule_config"])
     return RunInfo(
         run_id, run["as_of"], run["rule_config_hash"], version, run["code_version"] or ""

@@ -145,3 +145,23 @@ def run_record(
     if row is None:
         return None
     return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def completed_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    error: type[Exception],
+    *,
+    table: str = "runs",
+    where: str = "the database",
+    otherwise: str = "",
+) -> dict[str, Any]:
+    """The row of a run that completed (run_record); `error` when there is no such run in
+    `where`, or it did not complete (the message then ends with `otherwise`)."""
+    run = run_record(con, run_id, table=table)
+    if run is None:
+        raise error(f"no run {run_id!r} in {where}")
+    if run["status"] != "completed":
+        suffix = f": {otherwise}" if otherwise else ""
+        raise error(f"run {run_id} did not complete (status {run['status']}){suffix}")
+    return run

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from duaal.audit import copy_run_inputs, recompute
-from duaal.db import attach_read_only, run_record
+from duaal.db import attach_read_only, completed_run
 from duaal.exports import DECISION_EXPORT
 from transforms.identifiers import is_pseudonym, normalise_insz, normalise_kbo
 
@@ -143,11 +143,7 @@ def _run(
         if row is None:
             raise NothingToExplain("no completed run in the database: run `duaal run` first")
         run_id = row[0]
-    run = run_record(con, run_id, table="src.runs")
-    if run is None:
-        raise NothingToExplain(f"no run {run_id!r} in the database")
-    if run["status"] != "completed":
-        raise NothingToExplain(f"run {run_id} did not complete (status {run['status']})")
+    run = completed_run(con, run_id, NothingToExplain, table="src.runs")
     return run_id, run["as_of"], run["rule_config"], run["status"], run["code_version"]
 
 

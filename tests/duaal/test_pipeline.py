@@ -15,10 +15,11 @@ import pytest
 from cli.main import main
 from duaal import exports
 from duaal.audit import audit
-from duaal.db import DatabaseBusy, connect
+from duaal.db import DatabaseBusy, completed_run, connect
 from duaal.generate import generate
 from duaal.pipeline import execute
 from duaal.settings import load_settings
+from transforms.schema import ensure_schema
 
 AS_OF = date(2026, 11, 28)
 
@@ -131,6 +132,26 @@ def test_audit_of_unknown_run_is_refused(sample_run, capsys):
     settings, _ = sample_run
     assert main(["audit", "R-nope", "--db", str(settings.db)]) == 1
     assert "no run 'R-nope'" in capsys.readouterr().err
+
+
+def test_only_a_completed_run_is_read_back_as_one():
+    con = duckdb.connect()
+    ensure_schema(con)
+    for run_id, status in (("R-done", "completed"), ("R-failed", "failed")):
+        con.execute(
+            "INSERT INTO runs (run_id, started_at, status, as_of, rule_config, rule_config_hash) "
+            "VALUES (?, now(), ?, DATE '2026-11-28', 'x', 'h')",
+            [run_id, status],
+        )
+    assert completed_run(con, "R-done", LookupError)["as_of"] == date(2026, 11, 28)
+    with pytest.raises(LookupError, match=r"^no run 'R-nope' in the database$"):
+        completed_run(con, "R-nope", LookupError)
+    with pytest.raises(ValueError, match=r"^run R-failed did not complete \(status failed\)$"):
+        completed_run(con, "R-failed", ValueError)
+    with pytest.raises(
+        LookupError, match=r"^run R-failed did not complete \(status failed\): nothing to audit$"
+    ):
+        completed_run(con, "R-failed", LookupError, otherwise="nothing to audit")
 
 
 def test_busy_database_is_reported_not_corrupted(sample_run):
