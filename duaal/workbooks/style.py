@@ -4,9 +4,11 @@ A sheet is one or more blocks: a header row and a list of rows, with a kind per 
 that fixes the number format. Workbooks are written in XlsxWriter's constant_memory mode:
 each row goes to disk once it is complete, so a sheet of 100,000 decisions costs no
 memory. (Built in memory, with shared strings, the report stage of the large set took a
-fifth less time but its peak of memory grew by 600 MB, over the goal of a whole run.) Every value that is text is written with `write_string`, never as a formula or an
-error code, because names and details come from exports that anyone can type into
-(`=HYPERLINK(...)`, `+32...`, `@...`).
+fifth less time but its peak of memory grew by 600 MB, over the goal of a whole run.)
+Every value that is text is written with `write_string`, never as a formula or an error
+code, because names and details come from exports that anyone can type into
+(`=HYPERLINK(...)`, `+32...`, `@...`). A text cell has no format of its own (only a
+wrapped one has its wrap): a format on every text cell costs a fifth of the writing.
 
 Every sheet prints the same way: landscape A4, one page wide, the header row repeated on
 every page, a page header (report, school year or reference date, office) and a footer
@@ -231,7 +233,6 @@ class Book:
         self.wb.set_properties({"author": "duaal", "created": stamp})
         add = self.wb.add_format
         # right-aligned: a '< 5' or '—' in a column of numbers lines up with the numbers
-        # a text cell has no format of its own: one per cell costs a fifth of the writing
         self.plain = {
             kind: add({"num_format": fmt, "align": "right"}) for kind, fmt in NUMBER_FORMATS.items()
         }

@@ -125,6 +125,14 @@ def test_duaal_run_goals_are_judged_against_the_reads_of_the_same_sitting() -> N
         ],
     ]
     assert run.cli_ratios(large) == "3.00x floor, 0.30x openpyxl"
+    x4 = _result("x4", 16000, 200.0, 3000.0, 356.0)
+    for seconds, ratio, verdict in ((117.0, "4.38x", "met"), (118.0, "4.42x", "MISSED")):
+        x4.cli = {"seconds": seconds, "peak_mb": 0.0, "tree_peak_mb": 3000.0, "stages": {}}
+        assert run.goals([large, x4], None)[-1] == [
+            "4x data in <= 4.4x time (large -> x4, `duaal run`)",
+            f"4.00x rows, {ratio} time",
+            verdict,
+        ], "the four-times pair of issue 13: large and x4"
 
 
 def test_stage_times_are_read_from_the_run_summary() -> None:
