@@ -69,6 +69,9 @@ def test_kbo_forms(value: object, expected: str) -> None:
     [
         ("0403.170.702", "controlecijfer klopt niet"),
         ("2403170776", "controlecijfer klopt niet"),  # must start with 0 or 1
+        # 1647 mod 97 = 95: RULES.md's check digits are 02; 99 also sums to a multiple of
+        # 97 (stdnum accepts it), but 97 - 95 is not 99
+        ("0000164799", "controlecijfer klopt niet"),
         ("04031707011", "11 cijfers, een ondernemingsnummer heeft er 10"),
         ("NL0403170701", "bevat letters"),
     ],
