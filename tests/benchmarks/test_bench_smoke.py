@@ -146,3 +146,24 @@ def test_stage_times_are_read_from_the_run_summary() -> None:
         "prefect": 8.2,
         "total": 13.84,
     }
+
+
+def test_writer_floor_rewrites_every_cell_of_a_workbook(tmp_path: Path) -> None:
+    """What the writer's floor writes is every value of the workbook it read, sheet by sheet."""
+    import xlsxwriter
+
+    from benchmarks import writer_floor
+
+    source = tmp_path / "reports" / "a.xlsx"
+    source.parent.mkdir()
+    with xlsxwriter.Workbook(str(source)) as book:
+        ws = book.add_worksheet("Blad")
+        ws.write_row(0, 0, ["Naam", "Bedrag"])
+        ws.write_row(1, 0, ["Jan", 1000])
+        book.add_worksheet("Leeg")
+    sheets = writer_floor.read_cells(source)
+    assert sheets == [("Blad", [["Naam", "Bedrag"], ["Jan", 1000.0]]), ("Leeg", [])]
+    copy = tmp_path / "copy.xlsx"
+    assert writer_floor.write_cells(copy, sheets) == 4
+    assert writer_floor.read_cells(copy) == sheets
+    assert writer_floor.main([str(source.parent), "--runs", "1", "--workers", "1"]) == 0
