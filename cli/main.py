@@ -612,6 +612,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     debug = args.debug or bool(os.environ.get("DUAAL_DEBUG"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the temporary API server's first start on a new Prefect home builds its database: on
+    # a busy two-core machine that takes longer than Prefect's 20 s, and the run would fail
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     # the flow run's log keeps every line (and a failure's traceback); the terminal shows
     # duaal's own lines and, with --debug, Prefect's too
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")

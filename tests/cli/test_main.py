@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -125,6 +126,21 @@ def test_export_without_database_says_so(tmp_path, capsys):
     )
     assert code == 1
     assert "no database at" in capsys.readouterr().err
+
+
+def test_the_temporary_server_gets_90_s_to_start_unless_told_otherwise(tmp_path, monkeypatch):
+    """A first run on a new Prefect home waits 90 s for the temporary server (Prefect: 20 s,
+    which a busy machine exceeds while the server builds its database); a value given in
+    the environment stays."""
+    name = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+    argv = ["export", "decisions", "--out", str(tmp_path / "d.csv")]
+    argv += ["--db", str(tmp_path / "none.duckdb")]
+    monkeypatch.delenv(name, raising=False)
+    assert main(argv) == 1
+    assert os.environ[name] == "90"
+    monkeypatch.setenv(name, "300")
+    assert main(argv) == 1
+    assert os.environ[name] == "300"
 
 
 def test_run_without_export_folder_says_so(tmp_path, capsys):
