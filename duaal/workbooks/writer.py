@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
@@ -148,24 +148,40 @@ def report_workers() -> int:
 
 def in_workers(jobs: Sequence[Callable[[], T]], workers: int) -> list[T]:
     """Each job's result, in order: run in forked worker processes when workers > 1 (they
-    never touch the database: the rows were loaded before). A job whose worker died (killed,
-    out of memory) is run here instead: that costs time, not output."""
+    never touch the database: the rows were loaded before), at most `workers` at a time.
+
+    Every job gets a process of its own, forked when it starts and ended when it is done: a
+    worker that wrote one workbook would otherwise carry into the next the memory it took
+    (its copies of the loaded rows' pages, its heap), and a run's peak would grow with every
+    workbook. A job whose worker died (killed, out of memory) is run here instead: that
+    costs time, not output."""
     if workers <= 1 or len(jobs) <= 1:
         return [job() for job in jobs]
     _JOBS[:] = list(jobs)
+    context = multiprocessing.get_context("fork")
+    results: dict[int, T] = {}
+    running: dict[Future[T], tuple[int, ProcessPoolExecutor]] = {}
+    waiting = list(range(len(jobs)))
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
-            futures = [pool.submit(_job_at, i) for i in range(len(jobs))]
-            results: list[T] = []
-            for job, future in zip(jobs, futures, strict=True):
+        while waiting or running:
+            while waiting and len(running) < workers:
+                index = waiting.pop(0)
+                pool = ProcessPoolExecutor(1, mp_context=context, initializer=die_with_parent)
+                running[pool.submit(_job_at, index)] = (index, pool)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, pool = running.pop(future)
                 try:
-                    results.append(future.result())
+                    results[index] = future.result()
                 except BrokenProcessPool:
-                    results.append(job())
-            return results
+                    results[index] = jobs[index]()
+                finally:
+                    pool.shutdown()
     finally:
+        for _, pool in running.values():
+            pool.shutdown(cancel_futures=True)
         _JOBS.clear()
+    return [results[i] for i in range(len(jobs))]
 
 
 def write_groups(groups: Sequence[Sequence[Job]], workers: int) -> list[Path]:
