@@ -23,7 +23,7 @@ demo: $(STAMP)
 # lint-imports: the layers of pyproject.toml ([tool.importlinter]) point one way
 test: lint
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadgroup
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
