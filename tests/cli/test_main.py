@@ -135,7 +135,8 @@ def test_the_temporary_server_gets_90_s_to_start_unless_told_otherwise(tmp_path,
     name = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
     argv = ["export", "decisions", "--out", str(tmp_path / "d.csv")]
     argv += ["--db", str(tmp_path / "none.duckdb")]
-    monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(name, "")  # records how it was, so teardown puts that back
+    monkeypatch.delenv(name)
     assert main(argv) == 1
     assert os.environ[name] == "90"
     monkeypatch.setenv(name, "300")
