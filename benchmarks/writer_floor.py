@@ -6,8 +6,8 @@ REPORTS_DIR is a folder of workbooks the report stage wrote (for instance a benc
 `reports/`). Every cell of every sheet is read back with python-calamine, then written again,
 timed, with nothing but XlsxWriter's public API in constant_memory mode: `write_string` for
 text, `write_number` for numbers, no format, no width, no print setup, no chart. The
-workbooks are spread over `workers` forked processes, largest first, as the report stage
-spreads them. What that takes is the least any report stage built on XlsxWriter can take
+workbooks are spread over `workers` forked processes, the one with most rows first (the
+report stage also writes on two processes at a time, its largest workbooks first). What that takes is the least any report stage built on XlsxWriter can take
 for these cells; the report stage's own time, measured beside it, shows what duaal adds.
 """
 

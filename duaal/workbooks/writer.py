@@ -153,8 +153,8 @@ def in_workers(jobs: Sequence[Callable[[], T]], workers: int) -> list[T]:
     Every job gets a process of its own, forked when it starts and ended when it is done: a
     worker that wrote one workbook would otherwise carry into the next the memory it took
     (its copies of the loaded rows' pages, its heap), and a run's peak would grow with every
-    workbook. A job whose worker died (killed, out of memory) is run here instead: that
-    costs time, not output."""
+    workbook. A job whose worker died (killed, out of memory) or could not be forked is run
+    here instead: that costs time, not output."""
     if workers <= 1 or len(jobs) <= 1:
         return [job() for job in jobs]
     _JOBS[:] = list(jobs)
@@ -167,7 +167,11 @@ def in_workers(jobs: Sequence[Callable[[], T]], workers: int) -> list[T]:
             while waiting and len(running) < workers:
                 index = waiting.pop(0)
                 pool = ProcessPoolExecutor(1, mp_context=context, initializer=die_with_parent)
-                running[pool.submit(_job_at, index)] = (index, pool)
+                try:
+                    running[pool.submit(_job_at, index)] = (index, pool)
+                except OSError:  # no process to be had (out of memory): as a dead worker
+                    pool.shutdown()
+                    results[index] = jobs[index]()
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 index, pool = running.pop(future)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import signal
 import zipfile
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -127,3 +129,22 @@ def test_a_dead_report_worker_costs_time_not_workbooks(recorded, serial, tmp_pat
         p.relative_to(folder) for p in written
     ]
     assert _entries(tmp_path / "parallel") == _entries(folder)
+
+
+def test_every_report_job_gets_a_fresh_process_and_comes_back_in_order():
+    from duaal.workbooks.writer import in_workers
+
+    assert in_workers([partial(int, str(i)) for i in range(5)], 2) == [0, 1, 2, 3, 4]
+    pids = in_workers([os.getpid] * 4, 2)
+    assert len(set(pids)) == 4 and os.getpid() not in pids
+
+
+def test_a_report_job_that_cannot_be_forked_runs_here(monkeypatch):
+    import duaal.workbooks.writer as writer
+
+    class NoProcessLeft(ProcessPoolExecutor):
+        def submit(self, *args: object, **kwargs: object) -> Future:
+            raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(writer, "ProcessPoolExecutor", NoProcessLeft)
+    assert writer.in_workers([os.getpid] * 3, 2) == [os.getpid()] * 3
