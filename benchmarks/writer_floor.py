@@ -7,8 +7,9 @@ REPORTS_DIR is a folder of workbooks the report stage wrote (for instance a benc
 timed, with nothing but XlsxWriter's public API in constant_memory mode: `write_string` for
 text, `write_number` for numbers, no format, no width, no print setup, no chart. The
 workbooks are spread over `workers` forked processes, the one with most rows first (the
-report stage also writes on two processes at a time, its largest workbooks first). What that takes is the least any report stage built on XlsxWriter can take
-for these cells; the report stage's own time, measured beside it, shows what duaal adds.
+report stage also writes on two processes at a time, its largest workbooks first). What
+that takes is the least any report stage built on XlsxWriter can take for these cells;
+the report stage's own time, measured beside it, shows what duaal adds.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from pathlib import Path
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from duaal.workbooks.style import EXCEL_EPOCH
+
 Sheet = tuple[str, list[list[object]]]
 
-EXCEL_EPOCH = datetime(1899, 12, 30)
+EPOCH = datetime.combine(EXCEL_EPOCH, clock())
 
 
 def read_cells(path: Path) -> list[Sheet]:
@@ -42,7 +45,7 @@ def read_cells(path: Path) -> list[Sheet]:
 def _serial(value: date | datetime) -> float:
     """A date as the number Excel stores."""
     moment = value if isinstance(value, datetime) else datetime.combine(value, clock())
-    return (moment - EXCEL_EPOCH).total_seconds() / 86400
+    return (moment - EPOCH).total_seconds() / 86400
 
 
 def write_cells(path: Path, sheets: list[Sheet]) -> int:

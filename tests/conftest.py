@@ -8,12 +8,13 @@ import tempfile
 import pytest
 
 # Before anything imports Prefect: its home, database and settings in a temporary folder.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="duaal-prefect-"))
 # Under pytest-xdist (make test) each worker is a process of its own: it gets a temporary
 # home of its own, so no two processes share Prefect's profiles file or local database.
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    _worker = os.environ["PYTEST_XDIST_WORKER"]
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker:
     os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix=f"duaal-prefect-{_worker}-")
+else:
+    os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="duaal-prefect-"))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
