@@ -22,6 +22,7 @@ import duckdb
 
 from transforms.codes import load_codes
 from transforms.loading import FileOutcome, RawScan
+from transforms.rule_config import RuleConfig, school_years_without_amounts
 from transforms.sources import SOURCES
 
 Severity = Literal["error", "warning", "info"]
@@ -346,6 +347,25 @@ def check_quarantine_share(files: list[FileOutcome], max_share: float) -> list[C
     return out
 
 
+def check_amounts(config: RuleConfig, as_of: date, rules: Path) -> list[CheckResult]:
+    """AMOUNTS_MISSING: a school year the run decides has no premium amounts in the rule
+    configuration. Its decisions are made all the same (an eligible one with amount_eur 0),
+    so the 06:00 run on 1 September still writes every output."""
+    return [
+        check(
+            "AMOUNTS_MISSING",
+            f"no premium amounts for school year {year} in the rule configuration {rules} "
+            f"(version {config.version}): its decisions are made, every eligible one with "
+            f"amount_eur 0, until that year's amounts are added to {rules.name}",
+            f"geen premiebedragen voor schooljaar {year} in de regelconfiguratie {rules} "
+            f"(versie {config.version}): de beslissingen van dat schooljaar zijn genomen, maar "
+            f"een toegekende premie heeft nog geen bedrag (0) tot de bedragen van dat schooljaar "
+            f"in {rules.name} staan",
+        )
+        for year in school_years_without_amounts(config, as_of)
+    ]
+
+
 _KEY_LABELS: dict[str, tuple[str, str]] = {
     "overeenkomsten": ("agreement", "overeenkomst"),
     "dimona": ("Dimona period", "Dimona-periode"),
@@ -416,9 +436,12 @@ def run_input_checks(
     files: list[FileOutcome],
     scan: RawScan,
     thresholds: Thresholds,
+    config: RuleConfig,
+    rules: Path,
 ) -> list[CheckResult]:
     """Every input check, on a database whose staging models and int_superseded_rows are
-    built from the run's batches."""
+    built from the run's batches; config: the rule configuration the run uses, read from
+    the file rules."""
     results = [
         *check_sources(con, raw_dir),
         *check_unread(scan, raw_dir),
@@ -428,6 +451,7 @@ def run_input_checks(
             staging_counts(con), previous_counts(con, run_id), thresholds.max_volume_drop
         ),
         *check_quarantine_share(files_in_effect(con, files), thresholds.max_quarantine_share),
+        *check_amounts(config, as_of, rules),
         *check_superseded(con),
     ]
     return ordered(results)

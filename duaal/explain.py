@@ -275,9 +275,15 @@ def _explain_decision(con: duckdb.DuckDBPyConnection, story: Story, stored: dict
     # the decision as stored
     eligible = stored["eligible"]
     verdict = "komt in aanmerking" if eligible else "komt niet in aanmerking"
+    amount = f"bedrag EUR {stored['amount_eur']}"
+    (configured,) = con.execute(
+        "SELECT count(*) FROM cfg_amounts WHERE school_year = ?", [year]
+    ).fetchone()
+    if eligible and not configured:  # AMOUNTS_MISSING: decided, the amount not yet set
+        amount = f"bedrag nog niet vastgelegd (geen bedragen voor {year} in de regelconfiguratie)"
     story.add(
         2,
-        f"Beslissing van de run: {verdict}, bedrag EUR {stored['amount_eur']}, "
+        f"Beslissing van de run: {verdict}, {amount}, "
         f"{STATUS_NL.get(stored['status'], stored['status'])}, gedekte maanden "
         f"{_num(stored['months_covered'])}, eerdere premies {stored['premiums_before']}, "
         f"kantoor {stored['office']} (provincie {stored['province']})",

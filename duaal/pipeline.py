@@ -180,6 +180,8 @@ def checks_stage(
                 settings.max_volume_drop,
                 settings.max_quarantine_share,
             ),
+            config=config,
+            rules=settings.rules,
         )
         store_checks(con, run_id, results)
     return results

@@ -141,6 +141,19 @@ def rule_config() -> RuleConfig:
     return load_rule_config(RULES_FILE)
 
 
+def rules_text_without_amounts(school_year: str) -> str:
+    """The repository's rule configuration text with one school year's amounts removed (as
+    on 1 September, before anyone added the new year's amounts)."""
+    text = RULES_FILE.read_text(encoding="utf-8")
+    block = next(
+        b for b in text.split("[[premium.amounts]]\n")[1:] if f'school_year = "{school_year}"' in b
+    )
+    block = block.split("\n\n")[0] + "\n\n"  # up to the blank line that ends the table
+    without = text.replace("[[premium.amounts]]\n" + block, "", 1)
+    assert without != text and f'"{school_year}"' not in without, f"{school_year} removed"
+    return without
+
+
 def build(con: duckdb.DuckDBPyConnection, as_of: date, config: RuleConfig | None = None) -> None:
     """Build every model on what was added."""
     build_models(con, config or rule_config(), as_of)

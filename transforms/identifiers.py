@@ -36,13 +36,6 @@ def insz_is_valid(insz: str) -> bool:
     return 97 - base % 97 == check or 97 - int("2" + insz[:9]) % 97 == check
 
 
-MIN_INSZ_NUMBER_DIGITS = 8  # 00.01.01-123.45 as a number: 10112345
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _checked(number: str, is_valid: Callable[[str], bool]) -> str:
     """The number, when its check digits are right."""
     if not is_valid(number):
@@ -57,19 +50,24 @@ def _canonical(value: object, length: int) -> bool:
 
 
 def normalise_insz(value: object) -> str:
-    """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328 or 5073003328 (lost zero)."""
+    """Canonical 11-digit INSZ from '85.07.30-033.28', 85073003328, or a number that lost
+    its leading zeros: 5073003328, and 10112345xx for someone born on 1 January 2000."""
     if _canonical(value, 11):
         return _checked(str(value), insz_is_valid)
     text = _digits(value)
+    if not text:
+        raise InvalidIdentifier("geen cijfers")
     if not text.isdigit():
         raise InvalidIdentifier("bevat letters")
     if len(text) > 11:
         raise InvalidIdentifier(f"{len(text)} cijfers, een INSZ heeft er 11")
-    # a number cell of someone born in 2000 loses up to three zeros (00.01.01-...); text
-    # read from such a cell lost one at most (5073003328); shorter is not an INSZ
-    if len(text) < (MIN_INSZ_NUMBER_DIGITS if _is_number(value) else 10):
-        raise InvalidIdentifier(f"{len(text)} cijfers, een INSZ heeft er 11")
-    return _checked(text.zfill(11), insz_is_valid)
+    # a number (a number cell, or its text in a CSV) loses every leading zero: someone born
+    # in January 2000 (00.01.xx) arrives with 8 digits, an unknown date of 2000 (00.00.00)
+    # with fewer; so any shorter number is padded to 11 and its checksum decides
+    padded = text.zfill(11)
+    if len(text) < 11 and not insz_is_valid(padded):
+        raise InvalidIdentifier(f"controlecijfer klopt niet, ook niet aangevuld tot {padded}")
+    return _checked(padded, insz_is_valid)
 
 
 def kbo_is_valid(kbo: str) -> bool:

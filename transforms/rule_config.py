@@ -177,13 +177,6 @@ def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -
     """Write the configuration and as_of into the cfg_* tables the SQL models read."""
     scalars: dict[str, object] = {"as_of": as_of, "rule_config_version": config.version}
     scalars |= config.parameters
-    current = school_year_of(as_of)
-    missing = [y for y in school_years_to_decide(config, as_of) if y not in _amount_years(config)]
-    if missing:
-        raise ValueError(
-            f"rule configuration {config.version}: no premium amounts for school year "
-            f"{', '.join(missing)} (as_of {as_of.isoformat()} lies in {current})"
-        )
     names = list(scalars)
     con.execute(
         "CREATE OR REPLACE TABLE cfg_parameters AS SELECT "
@@ -226,12 +219,14 @@ def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -
     codes.load_into(con, config.parameters, codes.load_codes())
 
 
-def _amount_years(config: RuleConfig) -> set[str]:
-    return {a.school_year for a in config.premium.amounts}
-
-
 def school_years_to_decide(config: RuleConfig, as_of: date) -> list[str]:
     """From the first premium year up to and including the school year that contains as_of."""
     first = int(config.premium.first_school_year[:4])
     last = int(school_year_of(as_of)[:4])
     return [f"{y}-{y + 1}" for y in range(first, last + 1)]
+
+
+def school_years_without_amounts(config: RuleConfig, as_of: date) -> list[str]:
+    """The school years a run on as_of decides that have no premium amounts (AMOUNTS_MISSING):
+    their decisions are made all the same, an eligible one with amount_eur 0."""
+    return [y for y in school_years_to_decide(config, as_of) if config.amounts_of(y) is None]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import CodeLabels, ordered_offices, split_codes
-from duaal.workbooks.premies import office_of, reason_codes, year_amounts
+from duaal.workbooks.premies import NOT_SET, office_of, reason_codes, year_amounts
 from duaal.workbooks.style import Block, Book, Column, Page
 from duaal.workbooks.suppression import (
     AMOUNT,
@@ -98,6 +98,7 @@ class YearFigures:
     groups: dict[str, dict[str, Group]]  # partition -> group name -> figures
     total: Group
     protection: Protection
+    amounts_set: bool = True  # False: no amounts configured for the year (AMOUNTS_MISSING)
 
 
 def count_group(
@@ -127,7 +128,9 @@ def year_figures(
     run: RunInfo, school_year: str, decisions: Sequence[Row], findings: Sequence[Row]
 ) -> YearFigures:
     """Group a year's decisions per office and per training, and protect them together."""
-    codes, amounts = reason_codes(decisions, run.labels), year_amounts(run, school_year)
+    codes, configured = reason_codes(decisions, run.labels), year_amounts(run, school_year)
+    # without the year's amounts every premium is 0 (and the amount is not published)
+    amounts = configured or (0, 0)
     with_errors = {
         (f["company_kbo"], f["learner_insz"]) for f in findings if f["severity"] == "error"
     }
@@ -149,11 +152,15 @@ def year_figures(
         },
     }
     total = count_group(decisions, with_errors, codes, amounts)
-    return YearFigures(school_year, codes, groups, total, protect(groups, total, codes, amounts))
+    protection = protect(groups, total, codes, amounts)
+    return YearFigures(school_year, codes, groups, total, protection, configured is not None)
 
 
 def published(figures: YearFigures, partition: str, group: str, measure: str) -> object:
-    """A cell as published: its value, '< 5' or '—'."""
+    """A cell as published: its value, '< 5' or '—' (an amount not yet configured: "bedrag
+    nog niet vastgelegd")."""
+    if measure == AMOUNT and not figures.amounts_set:
+        return NOT_SET
     status = figures.protection.cell(partition, group, measure)
     if status == SHOWN:
         key = ("", TOTAL, measure) if group == TOTAL else (partition, group, measure)

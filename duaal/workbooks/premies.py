@@ -24,6 +24,9 @@ REFUSALS = "Niet-subsidiabel"
 BRUSSELS = "Brussel (Actiris)"
 TITLE = "Premies kwalificerend werkplekleren"
 ALL_OFFICES = "Alle kantoren"
+# in place of an amount while the run's rule configuration has none for the school year
+# (input check AMOUNTS_MISSING): an eligible decision then carries amount_eur 0
+NOT_SET = "bedrag nog niet vastgelegd"
 
 DECISION_COLUMNS = (
     decision_column("company_name"),
@@ -89,8 +92,9 @@ def sheet_title(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
 
 
-def decision_row(d: Row, labels: CodeLabels) -> tuple[object, ...]:
-    """One decision as the office sheet shows it."""
+def decision_row(d: Row, labels: CodeLabels, amounts_set: bool = True) -> tuple[object, ...]:
+    """One decision as the office sheet shows it; amounts_set: the school year has amounts
+    (else a premium's amount reads "bedrag nog niet vastgelegd", not 0)."""
     return (
         d["company_name"],
         d["company_kbo"],
@@ -104,7 +108,7 @@ def decision_row(d: Row, labels: CodeLabels) -> tuple[object, ...]:
         (d["agreement_ids"] or "").replace(";", ", "),
         d["months_covered"],
         d["premiums_before"],
-        d["amount_eur"],
+        d["amount_eur"] if amounts_set or not d["eligible"] else NOT_SET,
         STATUS_LABELS.get(d["status"], d["status"]),
         yes_no(d["eligible"]),
         labels.reasons_text(d["reasons"]),
@@ -137,25 +141,27 @@ def reason_codes(decisions: Sequence[Row], labels: CodeLabels) -> list[str]:
     return [*labels.reasons, *sorted(found - set(labels.reasons))]
 
 
-def year_amounts(run: RunInfo, school_year: str) -> tuple[int, int]:
-    """The unpaid and paid premium amounts of the school year (EUR)."""
+def year_amounts(run: RunInfo, school_year: str) -> tuple[int, int] | None:
+    """The unpaid and paid premium amounts of the school year (EUR); None while the run's
+    rule configuration has none for it (AMOUNTS_MISSING)."""
     amounts = run.config.amounts_of(school_year)
-    if amounts is not None:
-        return amounts.unpaid_eur, amounts.paid_eur
-    raise ValueError(f"the run's rule configuration has no amounts for {school_year}")
+    return None if amounts is None else (amounts.unpaid_eur, amounts.paid_eur)
 
 
 def overview_columns(
-    codes: Sequence[str], amounts: tuple[int, int], labels: CodeLabels
+    codes: Sequence[str], amounts: tuple[int, int] | None, labels: CodeLabels
 ) -> list[Column]:
     """Overzicht headers: counts, amounts, then one count per refusal reason."""
-    unpaid, paid = (f"{a:,}".replace(",", ".") for a in amounts)
+    if amounts is None:  # which amount a premium gets is not known yet
+        unpaid, paid = "Premies zonder leervergoeding", "Premies met leervergoeding"
+    else:
+        unpaid, paid = (f"Premies van € {a:,}".replace(",", ".") for a in amounts)
     return [
         Column("Kantoor"),
         Column("Lerenden beslist", "int"),
         Column("Subsidiabel", "int"),
-        Column(f"Premies van € {unpaid}", "int"),
-        Column(f"Premies van € {paid}", "int"),
+        Column(unpaid, "int"),
+        Column(paid, "int"),
         Column("Totaal bedrag", "eur"),
         Column("Niet subsidiabel", "int"),
         *(Column(f"Niet subsidiabel: {labels.reason(c)}", "int") for c in codes),
@@ -163,18 +169,24 @@ def overview_columns(
 
 
 def overview_row(
-    office: str, decisions: Sequence[Row], codes: Sequence[str], amounts: tuple[int, int]
+    office: str, decisions: Sequence[Row], codes: Sequence[str], amounts: tuple[int, int] | None
 ) -> list[object]:
-    """Counts and amounts of one office."""
+    """Counts and amounts of one office (without the year's amounts, the premiums of each
+    amount and the total are not known: they read "bedrag nog niet vastgelegd")."""
     eligible = [d for d in decisions if d["eligible"]]
     reasons = [c for d in decisions if not d["eligible"] for c in split_codes(d["reasons"])]
+    money: list[object] = [NOT_SET] * 3
+    if amounts is not None:
+        money = [
+            sum(1 for d in eligible if d["amount_eur"] == amounts[0]),
+            sum(1 for d in eligible if d["amount_eur"] == amounts[1]),
+            sum(d["amount_eur"] or 0 for d in eligible),
+        ]
     return [
         office,
         len(decisions),
         len(eligible),
-        sum(1 for d in eligible if d["amount_eur"] == amounts[0]),
-        sum(1 for d in eligible if d["amount_eur"] == amounts[1]),
-        sum(d["amount_eur"] or 0 for d in eligible),
+        *money,
         len(decisions) - len(eligible),
         *(reasons.count(c) for c in codes),
     ]
@@ -189,7 +201,8 @@ def overview_block(
         overview_row(o, [d for d in decisions if office_of(d) == o], codes, amounts)
         for o in offices
     ]
-    totals = ["Totaal", *(sum(r[i] for r in rows) for i in range(1, len(rows[0])))]
+    shown = [d for d in decisions if office_of(d) in offices]
+    totals = overview_row("Totaal", shown, codes, amounts)
     return Block(overview_columns(codes, amounts, run.labels), rows, totals=totals)
 
 
@@ -232,14 +245,16 @@ def write_premies(
     changed = None
     if changes is not None and len(offices) == 1:
         changed = changes_block(changes.headers, changes.for_office(offices[0], school_year))
+    amounts_set = year_amounts(run, school_year) is not None
     with Book(path, page, run.started_at) as book:
         overview = overview_block(offices, decisions, run, school_year)
         sheet, placed = book.add_sheet(OVERVIEW, [overview], title_block=True)
-        if any(row[5] for row in overview.rows):  # a chart only of amounts there are
+        # a chart only of amounts there are
+        if any(isinstance(row[5], int) and row[5] for row in overview.rows):
             book.add_bar_chart(sheet, f"Premiebedrag per kantoor, {school_year}", placed[0], 1, [6])
         per_office: dict[str, list[tuple[object, ...]]] = {office: [] for office in offices}
         for d in decisions:  # one pass, in the decisions' order
-            per_office.setdefault(office_of(d), []).append(decision_row(d, run.labels))
+            per_office.setdefault(office_of(d), []).append(decision_row(d, run.labels, amounts_set))
         for office in offices:
             book.add_sheet(sheet_title(office), [Block(DECISION_COLUMNS, per_office[office])])
         refusals = [refusal_row(d, run.labels) for d in decisions if not d["eligible"]]

@@ -363,7 +363,8 @@ def _cost(system: _System, i: int, amounts: tuple[int, int]) -> tuple[bool, floa
     learners behind it, then the order."""
     measure = system.keys[i][2]
     value = system.values[i]
-    size = value / max(amounts) if measure == AMOUNT else value
+    # amounts (0, 0): a school year without configured amounts, every premium 0
+    size = value / (max(amounts) or 1) if measure == AMOUNT else value
     return (value == 0, size, i)
 
 

@@ -69,6 +69,14 @@ def parameter_rows(run: RunInfo, school_year: str | None) -> list[tuple[str, obj
             (f"Premie {school_year} met leervergoeding", Typed(amounts.paid_eur, "eur")),
             (f"Premie {school_year} zonder leervergoeding", Typed(amounts.unpaid_eur, "eur")),
         ]
+    elif school_year:  # AMOUNTS_MISSING: decided all the same, an eligible one with 0
+        rows.append(
+            (
+                f"Premie {school_year}",
+                "bedrag nog niet vastgelegd: de regelconfiguratie heeft nog geen bedragen voor "
+                "dit schooljaar; een toegekende premie toont nog geen bedrag",
+            )
+        )
     rows += [
         ("Registratie binnenkort verschuldigd: binnen (dagen)", c.registration_due_days),
         ("Mentoropleiding binnen (maanden na erkenning)", c.mentor_training_months),

@@ -46,12 +46,6 @@ def _timed(cmd: list[str]) -> float:
             "configured: 2023-2024 … 2026-2027",
         ),
         (
-            ["run", "--as-of", "2027-09-01"],
-            {},
-            "--as-of 2027-09-01: no premium amounts for school year 2027-2028; "
-            "configured: 2023-2024 … 2026-2027",
-        ),
-        (
             ["run"],
             {"DUAAL_LOCK_TIMEOUT_S": "soon"},
             "DUAAL_LOCK_TIMEOUT_S='soon' is not a number of seconds",
@@ -104,6 +98,21 @@ def test_usage_errors_name_the_flag_or_variable_and_exit_2(
     err = capsys.readouterr().err
     assert message in err, err
     assert not (tmp_path / "data").exists(), "a usage error is said before any work"
+
+
+def test_an_as_of_in_a_year_without_amounts_is_no_usage_error(tmp_path, monkeypatch):
+    """The 06:00 run of 1 September reaches a school year whose amounts are not configured
+    yet: it runs (AMOUNTS_MISSING, exit 4), where only a school year asked for by name
+    without amounts is refused."""
+    from cli.main import _run_settings
+    from duaal.settings import UsageError
+
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["run", "--as-of", "2027-09-01"])
+    assert _run_settings(args).as_of.isoformat() == "2027-09-01"
+    args = build_parser().parse_args(["run", "--as-of", "2027-09-01", "--school-year", "2027-2028"])
+    with pytest.raises(UsageError, match="--school-year 2027-2028: no premium amounts"):
+        _run_settings(args)
 
 
 def test_unknown_flag_is_a_usage_error(capsys):

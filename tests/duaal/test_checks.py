@@ -19,6 +19,7 @@ from duaal.checks import CheckResult, check_quarantine_share, check_volume, stor
 from duaal.db import connect
 from duaal.pipeline import checks_stage, ingest_stage, start_run
 from duaal.settings import load_settings
+from tests.builders import rules_text_without_amounts
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -269,4 +270,27 @@ def test_a_key_with_a_bar_and_a_premium_history_row_are_named_whole(raw: Path, t
     assert key_label("erkenningen", "ERK|7|85073003328") == (
         "recognition ERK|7 (a mentor of it)",
         "erkenning ERK|7 (een mentor ervan)",
+    )
+
+
+def test_a_school_year_without_amounts_is_a_warning_from_its_first_day(raw: Path, tmp_path: Path):
+    """31 August 2025 decides up to 2024-2025, configured; 1 September 2025 reaches 2025-2026,
+    whose amounts this configuration lacks: a warning naming the year and the file."""
+    rules = tmp_path / "rules_zonder_2025.toml"
+    rules.write_text(rules_text_without_amounts("2025-2026"), encoding="utf-8")
+    day_before = checks_of(raw, tmp_path / "a.duckdb", rules=rules, as_of=date(2025, 8, 31))
+    assert [r for r in day_before if r.code == "AMOUNTS_MISSING"] == []
+    first_day = checks_of(raw, tmp_path / "b.duckdb", rules=rules, as_of=date(2025, 9, 1))
+    (missing,) = [r for r in first_day if r.code == "AMOUNTS_MISSING"]
+    assert missing.line() == (
+        f"AMOUNTS_MISSING: no premium amounts for school year 2025-2026 in the rule "
+        f"configuration {rules} (version 2026.1): its decisions are made, every eligible one "
+        f"with amount_eur 0, until that year's amounts are added to rules_zonder_2025.toml"
+    )
+    assert missing.severity == "warning"
+    assert missing.message_nl == (
+        f"geen premiebedragen voor schooljaar 2025-2026 in de regelconfiguratie {rules} "
+        f"(versie 2026.1): de beslissingen van dat schooljaar zijn genomen, maar een toegekende "
+        f"premie heeft nog geen bedrag (0) tot de bedragen van dat schooljaar in "
+        f"rules_zonder_2025.toml staan"
     )

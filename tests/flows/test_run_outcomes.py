@@ -13,6 +13,7 @@ import pytest
 
 from cli.main import main
 from duaal.generate import generate
+from tests.builders import rules_text_without_amounts
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -99,6 +100,30 @@ def test_hostile_files_among_good_ones_are_each_named_and_change_no_decision(
         assert f"  {line}" in out, f"the terminal names {line.split(':')[0]}"
     assert digests(db) == digests(clean), "decisions and findings as without the hostile files"
     assert query(db, "SELECT warnings FROM runs") == [(5,)]
+
+
+@pytest.mark.parametrize(
+    "as_of, code", [(date(2026, 8, 31), 0), (date(2026, 9, 1), 4)], ids=["31 August", "1 September"]
+)
+def test_the_first_day_of_a_year_without_amounts_completes_with_a_warning(
+    prefect_harness, sample, tmp_path, capsys, as_of, code
+):
+    """The 06:00 run of 1 September, before anyone added the new year's amounts to the
+    configuration: exit 4 naming the year and the file, not a usage error; the day before,
+    exit 0."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(rules_text_without_amounts("2026-2027"), encoding="utf-8")
+    db = tmp_path / "duaal.duckdb"
+    args = ["run", "--raw", str(sample), "--db", str(db), "--rules", str(rules)]
+    assert main([*args, "--as-of", as_of.isoformat(), "--no-reports"]) == code
+    out = capsys.readouterr().out
+    line = (
+        f"  AMOUNTS_MISSING: no premium amounts for school year 2026-2027 in the rule "
+        f"configuration {rules} (version 2026.1): its decisions are made, every eligible one "
+        f"with amount_eur 0, until that year's amounts are added to rules.toml"
+    )
+    assert (line in out) == (code == 4), out
+    assert query(db, "SELECT status, warnings FROM runs") == [("completed", 1 if code else 0)]
 
 
 def test_a_run_without_dimona_fails_naming_the_source_and_writes_no_report(

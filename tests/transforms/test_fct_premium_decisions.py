@@ -12,6 +12,7 @@ from tests.builders import (
     LEARNER,
     MENTOR,
     OTHER_COMPANY,
+    OTHER_LEARNER,
     OTHER_MENTOR,
     add_agreement,
     add_dimona,
@@ -19,10 +20,16 @@ from tests.builders import (
     add_recognition,
     rule_config,
     rules_db,
+    rules_text_without_amounts,
 )
+from transforms.contracts import contract
 from transforms.models import build_models
+from transforms.rule_config import parse_rule_config
+from transforms.schema import DECISION_COLUMNS
 
 AFTER_2024_2025 = date(2025, 9, 1)  # decides 2023-2024 .. 2025-2026, 2024-2025 is final
+DECISION_KEYS = [n for n, _ in DECISION_COLUMNS]
+AMOUNT_RULE = "decision_amount_in_table"
 
 
 def build_decisions(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
@@ -575,3 +582,64 @@ def test_pairs_are_decided_apart() -> None:
     kbos = con.execute("select company_kbo, learner_insz from fct_premium_decisions order by 1")
     assert sorted(kbos.fetchall()) == sorted([(COMPANY, LEARNER), (OTHER_COMPANY, LEARNER)])
     assert sorted(r[5] for r in rows) == ["", "NO_DIMONA"]
+
+
+# --- a school year without amounts (input check AMOUNTS_MISSING) ---------------------------
+
+
+def test_a_year_without_amounts_is_decided_as_with_them_but_for_the_amount() -> None:
+    """On 1 September 2026, with no amounts for 2026-2027 configured yet: that year is
+    decided as with its amounts (eligibility, every reason, months, premiums before,
+    status), an eligible pair gets amount 0 and an explanation saying the amount is not
+    set yet; the earlier years keep their amounts, word for word."""
+    con = standard_db(
+        start_date=date(2025, 9, 1), end_date=date(2027, 6, 30), registration_date=date(2025, 9, 10)
+    )
+    add_dimona(con, start_date=date(2025, 9, 1), end_date=None)
+    add_agreement(
+        con,
+        agreement_id="OVK-2",
+        learner_insz=OTHER_LEARNER,
+        start_date=date(2025, 9, 1),
+        end_date=date(2027, 6, 30),
+        registration_date=date(2025, 9, 10),
+        premium_consent=False,
+    )
+    add_dimona(con, worker_insz=OTHER_LEARNER, start_date=date(2025, 9, 1), end_date=None)
+    as_of = date(2026, 9, 1)
+    columns = ", ".join(n for n, _ in DECISION_COLUMNS)
+    query = f"select {columns} from fct_premium_decisions order by school_year, learner_insz"
+
+    build_models(con, rule_config(), as_of, targets=("fct_premium_decisions",))
+    configured = con.execute(query).fetchall()
+    without = parse_rule_config(rules_text_without_amounts("2026-2027"))
+    build_models(con, without, as_of, targets=("fct_premium_decisions",))
+    unset = con.execute(query).fetchall()
+
+    short = [(r[0], r[2], r[5], r[6], r[7], r[8], r[9], r[10]) for r in unset]
+    assert short == [
+        ("2025-2026", LEARNER, "final", True, 1000, 12.0, 0, ""),
+        ("2025-2026", OTHER_LEARNER, "final", False, 0, 12.0, 0, "NO_CONSENT"),
+        ("2026-2027", LEARNER, "provisional", True, 0, 10.0, 1, ""),
+        ("2026-2027", OTHER_LEARNER, "provisional", False, 0, 10.0, 0, "NO_CONSENT"),
+    ]
+    amount, explanation = DECISION_KEYS.index("amount_eur"), DECISION_KEYS.index("explanation")
+    assert unset[2][explanation] == (
+        "Premie voorlopig toegekend voor 2026-2027 (bedrag nog niet vastgelegd: de "
+        "regelconfiguratie heeft nog geen bedragen voor 2026-2027): 10,00 maanden opleiding "
+        "volgens Dimona bij een tijdig geregistreerde overeenkomst (OVK-1), eerdere premies: 1."
+    )
+    assert configured[2][amount] == 1000
+    assert configured[2][explanation].startswith("Premie van EUR 1000 voorlopig toegekend voor")
+    for with_amounts, without_amounts in zip(configured, unset, strict=True):
+        differs = {
+            DECISION_KEYS[i]
+            for i, (a, b) in enumerate(zip(with_amounts, without_amounts, strict=True))
+            if a != b
+        }
+        expected = {"amount_eur", "explanation"} if with_amounts[:3] == unset[2][:3] else set()
+        assert differs == expected, f"{with_amounts[:3]} differs in {differs}"
+    (rule,) = [r for r in contract("fct_premium_decisions").rules if r.name == AMOUNT_RULE]
+    assert con.execute(rule.sql).fetchall() == [], "the contract accepts amount 0 without amounts"
+    con.execute("update fct_premium_decisions set amount_eur = 700 where eligible")
+    assert len(con.execute(rule.sql).fetchall()) == 2, "and no other amount than the table's"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.identifiers import (
     InvalidIdentifier,
@@ -28,6 +30,13 @@ from transforms.identifiers import (
         ("06.05.12-123.95", "06051212395"),  # born in 2006: checksum with a 2 in front
         (6051212395, "06051212395"),  # a number cell that lost its leading zero
         (" 06 05 12 123 95 ", "06051212395"),
+        # RULES.md: every leading zero may be lost, the number is padded to 11 digits
+        ("6051212395", "06051212395"),  # the text of that number cell in a CSV
+        (10112377, "00010112377"),  # born 1 January 2000: three digits fewer
+        ("10112377", "00010112377"),
+        (10112377.0, "00010112377"),
+        (100112343, "00100112343"),  # born 1 October 2000: two fewer
+        (128, "00000000128"),  # born in 2000 on an unknown date (00.00.00), serial 001
     ],
 )
 def test_insz_forms(value: object, expected: str) -> None:
@@ -41,6 +50,9 @@ def test_insz_forms(value: object, expected: str) -> None:
         ("850730033281", "12 cijfers, een INSZ heeft er 11"),
         ("8507300332A", "bevat letters"),
         (8507300332.5, "geen geheel getal"),
+        ("12345", "controlecijfer klopt niet, ook niet aangevuld tot 00000012345"),
+        (10112378, "controlecijfer klopt niet, ook niet aangevuld tot 00010112378"),
+        ("--", "geen cijfers"),
     ],
 )
 def test_insz_invalid(value: object, message: str) -> None:
@@ -144,3 +156,13 @@ def test_made_ibans_carry_both_check_digits() -> None:
     assert make_iban("539007547099") == "BE68539007547034"
     with pytest.raises(ValueError, match="12 digits"):
         make_iban("53900754")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(0, 999_999), st.integers(0, 999), st.booleans())
+def test_a_valid_insz_survives_losing_every_leading_zero(birth: int, serial: int, y2k: bool):
+    """RULES.md, Identifiers: whatever zeros a number cell (or its text) lost, the number is
+    padded to 11 digits and is the same INSZ again."""
+    insz = make_insz(f"{birth:06d}", serial, born_2000_or_later=y2k)
+    for value in (int(insz), str(int(insz)), float(int(insz))):
+        assert normalise_insz(value) == insz, f"{value!r} is {insz}"

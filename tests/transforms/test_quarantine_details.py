@@ -58,7 +58,11 @@ def test_the_examples_of_the_contract(tmp_path: Path) -> None:
     result = read_file(write_xlsx(tmp_path / "ovk.xlsx", rows), AGREEMENTS, {})
     assert details(result) == [
         (2, INVALID_DATE, "Startdatum 31/02/2024 bestaat niet"),
-        (3, INVALID_INSZ, "INSZ lerende '12345': 5 cijfers, een INSZ heeft er 11"),
+        (
+            3,
+            INVALID_INSZ,
+            "INSZ lerende '12345': controlecijfer klopt niet, ook niet aangevuld tot 00000012345",
+        ),
         (4, END_BEFORE_START, "Einddatum 31/01/2026 ligt voor Startdatum 20/02/2026"),
         (5, DUPLICATE_KEY, "Overeenkomst-ID 'X' staat ook op rij 7 met andere waarden"),
         (6, MISSING_VALUE, "Paritair comité: leeg, een waarde is verplicht"),
@@ -338,8 +342,16 @@ def test_a_duplicate_key_names_the_rows_that_differ_and_those_that_agree(tmp_pat
     ]
 
 
-@pytest.mark.parametrize("value", ["97", 97, "12345678"])
-def test_a_short_number_is_no_kbo_and_no_insz(tmp_path: Path, value) -> None:
+@pytest.mark.parametrize(
+    "value, reasons",
+    [
+        # an INSZ may have lost every leading zero (RULES.md): 00.00.00-000.97 is valid
+        ("97", [INVALID_KBO]),
+        (97, [INVALID_KBO]),
+        ("12345678", [INVALID_INSZ, INVALID_KBO]),  # 00012345678 fails the checksum
+    ],
+)
+def test_a_short_number_is_no_kbo_and_an_insz_only_padded(tmp_path: Path, value, reasons) -> None:
     rows = [AGREEMENT_HEADERS, agreement_row(company_kbo=value, learner_insz=value)]
     result = read_file(write_xlsx(tmp_path / "k.xlsx", rows), AGREEMENTS, {})
-    assert [r for _, r, _ in details(result)] == [INVALID_INSZ, INVALID_KBO]
+    assert [r for _, r, _ in details(result)] == reasons

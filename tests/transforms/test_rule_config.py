@@ -8,7 +8,12 @@ import duckdb
 import pytest
 
 from tests.builders import RULES_FILE
-from transforms.rule_config import load_into, parse_rule_config, school_years_to_decide
+from transforms.rule_config import (
+    load_into,
+    parse_rule_config,
+    school_years_to_decide,
+    school_years_without_amounts,
+)
 
 TEXT = RULES_FILE.read_text(encoding="utf-8")
 
@@ -42,10 +47,19 @@ def test_school_years_run_from_the_first_premium_year_to_the_one_of_as_of():
     ]
 
 
-def test_a_school_year_without_amounts_is_named():
+def test_a_school_year_without_amounts_is_decided_and_named():
+    """From 1 September of a year the configuration has no amounts for, the year is decided
+    (cfg_school_years holds it) and named as without amounts; the day before, nothing is."""
     config = parse_rule_config(TEXT)
-    with pytest.raises(ValueError, match="no premium amounts for school year 2027-2028"):
-        load_into(duckdb.connect(), config, date(2027, 9, 1))
+    assert school_years_without_amounts(config, date(2027, 8, 31)) == []
+    assert school_years_without_amounts(config, date(2027, 9, 1)) == ["2027-2028"]
+    con = duckdb.connect()
+    load_into(con, config, date(2027, 9, 1))
+    decided = con.execute("SELECT school_year FROM cfg_school_years ORDER BY 1").fetchall()
+    assert decided[-1] == ("2027-2028",)
+    assert con.execute(
+        "SELECT count(*) FROM cfg_amounts WHERE school_year = '2027-2028'"
+    ).fetchone() == (0,)
 
 
 def test_no_counted_dimona_type_is_refused_clearly():

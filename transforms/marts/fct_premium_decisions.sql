@@ -73,7 +73,8 @@ combined as (
         covered.meets_minimum,
         premiums_before.premiums_before,
         premiums_before.cap_reached,
-        -- the amount of the year: with a leervergoeding (a paid learner) or without
+        -- the amount of the year: with a leervergoeding (a paid learner) or without; NULL
+        -- while the configuration has no amounts for the year (input check AMOUNTS_MISSING)
         case when pairs.paid_learner then amounts.paid_eur else amounts.unpaid_eur end
             as premium_eur,
         parameters.as_of,
@@ -221,9 +222,16 @@ explained as (
         *,
         case
             when eligible then
-                'Premie van EUR ' || premium_eur
+                'Premie' || coalesce(' van EUR ' || premium_eur, '')
                 || case when is_final then ' toegekend' else ' voorlopig toegekend' end
-                || ' voor ' || school_year || ': ' || months_text
+                || ' voor ' || school_year
+                || case
+                    when premium_eur is null
+                        then ' (bedrag nog niet vastgelegd: de regelconfiguratie heeft nog geen '
+                            || 'bedragen voor ' || school_year || ')'
+                    else ''
+                end
+                || ': ' || months_text
                 || ' maanden opleiding volgens Dimona bij '
                 || case
                     when basis_agreements = 1 then 'een tijdig geregistreerde overeenkomst ('
@@ -254,7 +262,8 @@ final as (
         office,
         case when is_final then 'final' else 'provisional' end as status,
         eligible,
-        cast(case when eligible then premium_eur else 0 end as integer) as amount_eur,
+        -- 0 without a premium, and while the year's amount is not yet configured
+        cast(case when eligible then coalesce(premium_eur, 0) else 0 end as integer) as amount_eur,
         cast(months_covered as double) as months_covered,
         cast(premiums_before as integer) as premiums_before,
         case when eligible then '' else array_to_string(reason_codes, ';') end as reasons,
