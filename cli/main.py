@@ -31,6 +31,19 @@ def _school_year_arg(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text}: {exc}") from None
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the version as runs record it, computed only when asked for (it runs git)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from duaal.version import code_version
+
+        print(f"duaal {code_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command. Values stay text here: `duaal.settings` reads
     them, so a flag, the environment and the settings file are checked alike."""
@@ -43,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Premium decisions, compliance findings and reports for duaal leren "
         "(premie kwalificerend werkplekleren).",
         parents=[common],
+    )
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="print the version (and, in a git checkout, the commit) and exit",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -28,6 +28,16 @@ def _timed(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def test_version_prints_what_a_run_records_and_exits_0():
+    from duaal.pipeline import code_version
+
+    start = time.perf_counter()
+    out = subprocess.run([str(DUAAL), "--version"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    assert (out.returncode, out.stdout, out.stderr) == (0, f"duaal {code_version()}\n", "")
+    assert elapsed < 1.0, f"duaal --version took {elapsed:.2f} s"
+
+
 @pytest.mark.parametrize(
     "argv, env, message",
     [
