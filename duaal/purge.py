@@ -119,13 +119,13 @@ def school_year_start(school_year: str) -> date:
 def school_year_of(day: date) -> str:
     """The school year (1 September to 31 August) a day falls in."""
     first = day.year if day.month >= 9 else day.year - 1
-    return f"{first}-{first + 1}"
+    return f"{first:04d}-{first + 1:04d}"
 
 
 def default_before(as_of: date, retention_school_years: int) -> str:
     """The current school year minus the retention: 2026-2027 kept 7 years -> 2019-2020."""
     first = int(school_year_of(as_of)[:4]) - retention_school_years
-    return f"{first}-{first + 1}"
+    return f"{first:04d}-{first + 1:04d}"
 
 
 def pseudonym_key(environ: dict[str, str] | None = None) -> bytes:
