@@ -591,6 +591,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
         f"purge before {before} (people done before {result.cutoff.isoformat()}): "
         f"{result.persons} people {done}: {result.learners} learners, {result.mentors} mentors"
     )
+    if result.people:  # a dry run: whose data, on the analyst's terminal (never in Prefect)
+        from transforms.identifiers import format_insz
+
+        names = [p.name or "(name unknown)" for p in result.people]
+        width = max(len(n) for n in names)
+        print("  whose (role, INSZ, name, last school year):")
+        for person, name in zip(result.people, names, strict=True):
+            print(
+                f"    {person.role:<7}  {format_insz(person.insz)}  {name:<{width}}  "
+                f"{person.last_school_year or 'unknown'}"
+            )
     for table, n in sorted(result.row_counts.items()):
         print(f"  {table:<34} {n} rows")
     print(f"  runs whose data {'would change' if args.dry_run else 'changed'}: {len(result.runs)}")
