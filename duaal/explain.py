@@ -640,8 +640,10 @@ def explain_mentor(
         story.section(
             f"Bevindingen ({len(findings)})",
             (
-                f"{f['code']} ({f['severity']}): {_code_label(con, 'finding', f['code'])}; "
-                f"{f['detail']}"
+                # an agreement's finding names it: a mentor's agreements may start the same day
+                f"{f['code']} ({f['severity']})"
+                + (f", overeenkomst {f['agreement_id']}" if f["agreement_id"] else "")
+                + f": {_code_label(con, 'finding', f['code'])}; {f['detail']}"
                 for f in findings
             ),
         )

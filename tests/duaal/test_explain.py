@@ -47,6 +47,9 @@ OUTCOMES = {
     "cap_reached": "CAP_REACHED",
 }
 LEARNERS = {name: _learner(i) for i, name in enumerate(OUTCOMES)}
+# a mentor of two learners whose agreements start the same day, both declared to Dimona late
+LATE_MENTOR = make_insz("780303", 55, born_2000_or_later=False)
+LATE_LEARNERS = (_learner(20), _learner(21))
 
 
 def _inputs(con) -> None:
@@ -89,6 +92,10 @@ def _inputs(con) -> None:
                 add_premium_paid(con, learner_insz=insz, school_year=year)
         add_agreement(con, **agreement)
         add_dimona(con, **dimona)
+    add_recognition(con, recognition_id="ERK-3", mentor_insz=LATE_MENTOR)
+    for n, insz in enumerate(LATE_LEARNERS):
+        add_agreement(con, agreement_id=f"OVK-L{n}", learner_insz=insz, mentor_insz=LATE_MENTOR)
+        add_dimona(con, worker_insz=insz, declared_on=date(2024, 9, 10))
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +238,22 @@ def test_mentor_story(run_db):
     assert "opgeleid op 01/06/2024 (op tijd)" in text
     assert "Piek: 10 overeenkomsten tegelijk op 01/10/2024 (maximum 3)" in text
     assert "MENTOR_OVERLOAD (error)" in text
+
+
+def test_every_agreement_finding_of_a_mentor_names_its_agreement(run_db):
+    db, _ = run_db
+    story = explain_mentor(db, LATE_MENTOR)
+    late = [line for line in story.text().splitlines() if line.startswith("DIMONA_LATE")]
+    assert late == [
+        f"DIMONA_LATE (error), overeenkomst OVK-L{n}: Dimona te laat aangegeven; Dimona "
+        "aangegeven op 10/09/2024, 9 dagen na de start van 01/09/2024"
+        for n in (0, 1)
+    ], "two agreements started that day: each finding says which"
+    assert [f["agreement_id"] for f in story.data["findings"]] == ["OVK-L0", "OVK-L1"]
+    mentor = explain_mentor(db, MENTOR).text()
+    assert "\nMENTOR_OVERLOAD (error): Mentor begeleidt te veel lerenden tegelijk; " in mentor, (
+        "a finding about the mentor names no agreement"
+    )
 
 
 def test_explain_imports_neither_prefect_nor_great_expectations(run_db):
