@@ -21,6 +21,21 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNINGS = 0, 1, 2, 3, 4
 FLOW_COMMANDS = frozenset({"run", "demo"})  # the commands that run a Prefect flow
 
 
+def _whole_number(flag: str, text: str, what: str, low: int, high: int | None = None) -> int:
+    """A flag's whole number from low (to high), else a usage error that names the flag, the
+    value and what it counts: --limit -1: a number of runs of at least 1."""
+    from duaal.settings import UsageError
+
+    try:
+        number: int | None = int(str(text).strip())
+    except ValueError:
+        number = None
+    if number is None or number < low or (high is not None and number > high):
+        bound = f"of at least {low}" if high is None else f"from {low} to {high}"
+        raise UsageError(f"{flag} {text}: a number of {what} {bound}")
+    return number
+
+
 def _school_year_arg(text: str) -> str:
     """An argparse type: a school year such as 2024-2025."""
     from duaal.settings import parse_school_year_setting
@@ -29,6 +44,19 @@ def _school_year_arg(text: str) -> str:
         return parse_school_year_setting(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text}: {exc}") from None
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: the version as runs record it, computed only when asked for (it runs git)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from duaal.version import code_version
+
+        print(f"duaal {code_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
         "(premie kwalificerend werkplekleren).",
         parents=[common],
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="print the version (and, in a git checkout, the commit) and exit",
+    )
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        help="one of these (duaal COMMAND --help shows its flags)",
+    )
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, parents=[common])
@@ -102,16 +140,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", dest="sample_seed", help="sample seed (1)")
 
     gen = command("generate", "realistic synthetic exports (same seed and as-of, same bytes)")
-    gen.add_argument("--out", type=Path, required=True)
+    gen.add_argument(
+        "--out", type=Path, required=True, help="folder to write into, a subfolder per source"
+    )
     gen.add_argument("--agreements", dest="sample_agreements", help="number of agreements (3000)")
     gen.add_argument("--seed", dest="sample_seed", help="random seed (1)")
     gen.add_argument("--as-of", help="the current school year is the one of this date")
-    gen.add_argument("--dimona-rows", type=int, help="make the Dimona export exactly this long")
+    gen.add_argument("--dimona-rows", help="make the Dimona export exactly this long")
 
     export = command("export", "CSV exports: decisions, findings, quarantine, changes")
-    export.add_argument("what", choices=["decisions", "findings", "quarantine", "changes"])
-    export.add_argument("--out", type=Path, required=True)
-    export.add_argument("--school-year", dest="export_school_year", metavar="YYYY-YYYY")
+    export.add_argument(
+        "what",
+        choices=["decisions", "findings", "quarantine", "changes"],
+        help="which export: the latest run's decisions, findings or quarantine, or the "
+        "changes between two runs",
+    )
+    export.add_argument("--out", type=Path, required=True, help="the CSV file to write")
+    export.add_argument(
+        "--school-year",
+        dest="export_school_year",
+        metavar="YYYY-YYYY",
+        help="decisions: only this school year (default: every school year)",
+    )
     export.add_argument("--from", dest="from_run", help="changes: the earlier run")
     export.add_argument("--to", dest="to_run", help="changes: the later run")
     paths(export, writes=True)
@@ -122,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     paths(diff)
 
     audit = command("audit", "recompute a past run and compare its digests")
-    audit.add_argument("run_id")
+    audit.add_argument("run_id", help="the run to recompute (duaal runs lists them)")
     audit.add_argument("--bundle", type=Path, help="also write the run's evidence to FILE.zip")
     paths(audit, writes=True)
 
@@ -136,11 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--company", help="KBO of the company (default: every company)")
     explain.add_argument("--school-year", type=_school_year_arg, help="default: every school year")
     explain.add_argument("--run", dest="run_id", help="the run (default: the latest completed)")
-    explain.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    explain.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="text (default), markdown or json",
+    )
     paths(explain)
 
     runs = command("runs", "the runs, newest first, with their outcome and warnings")
-    runs.add_argument("--limit", type=int, default=50)
+    runs.add_argument(
+        "--limit", default="50", help="show the newest this many runs, and purges (50)"
+    )
     paths(runs)
 
     purge = command("purge", "pseudonymise the personal data of people done before a school year")
@@ -258,15 +315,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Write synthetic exports."""
-    from duaal.generate import generate
+    from duaal.generate import EXCEL_MAX_DATA_ROWS, generate
 
+    dimona_rows = (
+        None
+        if args.dimona_rows is None
+        else _whole_number("--dimona-rows", args.dimona_rows, "rows", 0, EXCEL_MAX_DATA_ROWS)
+    )
     settings = _settings(args)
     written = generate(
         args.out,
         agreements=settings.sample_agreements,
         seed=settings.sample_seed,
         as_of=settings.as_of,
-        dimona_rows=args.dimona_rows,
+        dimona_rows=dimona_rows,
     )
     for source, files in written.items():
         for path in files:
@@ -425,6 +487,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
     """List the runs, newest first, with their outcome and the count of input warnings."""
     from duaal.db import connect
 
+    # DuckDB takes a LIMIT up to 2**63 - 1: more runs than any database holds
+    limit = min(_whole_number("--limit", args.limit, "runs", 1), 2**63 - 1)
     settings = _settings(args)
     con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
     try:
@@ -441,7 +505,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
                    left(r.rule_config_hash, 12), coalesce(r.error, '')
             FROM runs r ORDER BY r.started_at DESC, r.run_id DESC LIMIT ?
             """,
-            [args.limit],
+            [limit],
         ).fetchall()
         has_purges = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'purges'"
@@ -450,7 +514,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             con.execute(
                 "SELECT purge_id, strftime(purged_at, '%Y-%m-%d %H:%M:%S'), before_school_year, "
                 "persons FROM purges ORDER BY purged_at DESC LIMIT ?",
-                [args.limit],
+                [limit],
             ).fetchall()
             if has_purges
             else []
@@ -491,8 +555,14 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from duaal.settings import UsageError
 
     settings = _settings(args)
-    before = args.before or default_before(settings.as_of, settings.retention_school_years)
     current = school_year_of(settings.as_of)
+    years = settings.retention_school_years
+    if args.before is None and years >= int(current[:4]):  # no school year before year 1
+        raise UsageError(
+            f"{_given(args, 'retention_school_years', 'DUAAL_RETENTION_SCHOOL_YEARS')} {years}: "
+            f"a number of school years from 0 to {int(current[:4]) - 1}"
+        )
+    before = args.before or default_before(settings.as_of, years)
     if before > current:
         raise UsageError(
             f"--before {before}: later than the current school year {current}; people whose "
@@ -517,6 +587,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
         f"purge before {before} (people done before {result.cutoff.isoformat()}): "
         f"{result.persons} people {done}: {result.learners} learners, {result.mentors} mentors"
     )
+    if result.people:  # a dry run: whose data, on the analyst's terminal (never in Prefect)
+        from transforms.identifiers import format_insz
+
+        names = [p.name or "(name unknown)" for p in result.people]
+        width = max(len(n) for n in names)
+        print("  whose (role, INSZ, name, last school year):")
+        for person, name in zip(result.people, names, strict=True):
+            print(
+                f"    {person.role:<7}  {format_insz(person.insz)}  {name:<{width}}  "
+                f"{person.last_school_year or 'unknown'}"
+            )
     for table, n in sorted(result.row_counts.items()):
         print(f"  {table:<34} {n} rows")
     print(f"  runs whose data {'would change' if args.dry_run else 'changed'}: {len(result.runs)}")

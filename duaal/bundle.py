@@ -12,7 +12,8 @@ database it came from:
   the outputs recorded with the run;
 - `manifest.json`: the SHA-256 of every other member.
 
-`verify` checks every member against the manifest, recomputes the decisions and findings
+`verify` checks every member against the manifest (folder entries, which `zip -r` adds when
+an auditor zips an unzipped bundle again, are no members), recomputes the decisions and findings
 from the bundled inputs and configuration through the audit's own recomputation
 (`duaal.audit.recompute`), and compares the digests of the recomputation, of the bundled
 outputs and of the run's record. An edited output whose manifest was updated to match is
@@ -160,7 +161,9 @@ def verify_bundle(path: Path) -> VerifyResult:
     except zipfile.BadZipFile as exc:
         raise ValueError(f"{path} is not a zip file: {exc}") from exc
     with zf, tempfile.TemporaryDirectory() as tmp:
-        names = set(zf.namelist())
+        # a bundle unzipped and zipped again (`zip -r`) gains an entry per folder: no evidence,
+        # so skipped; a folder entry that holds bytes is not one, and is named as a member
+        names = {i.filename for i in zf.infolist() if not (i.is_dir() and i.file_size == 0)}
         if MANIFEST not in names:
             result.differences.append(f"{MANIFEST} is missing from the bundle")
             return result

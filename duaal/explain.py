@@ -326,7 +326,7 @@ def _explain_decision(con: duckdb.DuckDBPyConnection, story: Story, stored: dict
             + f", {_exact(a['hours_per_week'])} uur per week, leervergoeding "
             f"{'ja' if a['learning_allowance'] else 'nee'}; bron {_source(a, 'overeenkomsten')}",
         )
-        lines = _conditions(a, year_end)
+        lines = _conditions(a, year_end, cfg["as_of"])
         for line in lines:
             story.add(3, line)
         basis = "telt mee voor de gedekte maanden" if a["in_basis"] else "telt niet mee"
@@ -416,14 +416,38 @@ def _explain_decision(con: duckdb.DuckDBPyConnection, story: Story, stored: dict
         interval_data.append({"start": s, "end": e, "m": m, "r": r, "d": d, "months": float(value)})
     if not intervals:
         story.add(2, "geen enkele Dimona-periode die telt overlapt een overeenkomst van de basis")
-    minimum = cfg["min_months_covered"]
-    meets = total >= Fraction(str(minimum))
+    minimum = Fraction(str(cfg["min_months_covered"]))
+    meets = total >= minimum
     exact = f"{total.numerator}/{total.denominator}" if total.denominator != 1 else str(total)
+    as_of = cfg["as_of"]
+    # a provisional year counts the periods as planned: what lies after as_of is still to work
+    worked = total
+    if year_end > as_of:
+        worked = Fraction(0)
+        for i in intervals:
+            if i["interval_start"] <= as_of:
+                m, r, d = months_parts(i["interval_start"], min(i["interval_end"], as_of))
+                worked += m + Fraction(r, d)
+    to_work = total - worked
     story.add(
         2,
-        f"Gedekte maanden: {_num(total)} (exact {exact}), minimum {_num(Fraction(str(minimum)))}"
-        f": {'voldaan' if meets else 'niet voldaan'}",
+        f"Gedekte maanden: {_num(total)} (exact {exact}), minimum {_num(minimum)}: "
+        + ("niet voldaan" if not meets else "voldaan zoals gepland" if to_work else "voldaan"),
     )
+    if to_work:
+        last = max(i["interval_end"] for i in intervals)
+        story.add(
+            2,
+            f"Nog te werken: {_num(to_work)} van de {_num(total)} maanden liggen na de "
+            f"peildatum {_nl(as_of)} (gepland tot {_nl(last)}); tot de peildatum zijn er "
+            f"{_num(worked)} gewerkt"
+            + (
+                f". Het minimum van {_num(minimum)} wordt pas gehaald als die maanden ook "
+                "gewerkt worden"
+                if meets and worked < minimum
+                else ""
+            ),
+        )
 
     # premiums before
     paid = _rows(
@@ -461,7 +485,7 @@ def _explain_decision(con: duckdb.DuckDBPyConnection, story: Story, stored: dict
         story.add(2, f"{y}: premie toegekend door deze pipeline (beslissing van dezelfde run)")
         premium_data.append({"school_year": y, "from": "decision"})
     if not paid and not own:
-        story.add(2, "geen")
+        story.add(2, "geen eerdere premie voor deze lerende bij deze onderneming")
     years = {p["school_year"] for p in paid} | set(own)
     story.add(2, f"verschillende schooljaren samen: {len(years)}")
 
@@ -477,6 +501,8 @@ def _explain_decision(con: duckdb.DuckDBPyConnection, story: Story, stored: dict
         "dimona": dimona_data,
         "intervals": interval_data,
         "months_covered_exact": f"{total.numerator}/{total.denominator}",
+        "months_worked_by_as_of": float(worked),
+        "months_still_to_work": float(to_work),
         "premiums_before": premium_data,
     }
 
@@ -487,8 +513,16 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _conditions(a: dict, year_end: date) -> list[str]:
-    if a["registration_date"] is None:
+def _conditions(a: dict, year_end: date, as_of: date) -> list[str]:
+    """The four conditions of an agreement; a date still ahead of as_of (a provisional
+    year) is told as what must still happen, and by when."""
+    if a["registration_date"] is None and a["registration_deadline"] >= as_of:
+        reg = (
+            f"1. registratie: de overeenkomst moet uiterlijk op "
+            f"{_nl(a['registration_deadline'])} geregistreerd zijn; op de peildatum {_nl(as_of)} "
+            "is ze dat nog niet, dus telt ze nog niet als tijdig geregistreerd"
+        )
+    elif a["registration_date"] is None:
         reg = f"1. registratie: niet geregistreerd, uiterlijk {_nl(a['registration_deadline'])}: "
         reg += "niet op tijd"
     else:
@@ -513,10 +547,22 @@ def _conditions(a: dict, year_end: date) -> list[str]:
         )
     elif a["mentor_training_exempt"]:
         mentor = f"4. mentor {a['mentor_insz']}: vrijgesteld van de mentoropleiding: in orde"
+    elif a["mentor_training_date"] is None and year_end > as_of:
+        mentor = (
+            f"4. mentor {a['mentor_insz']}: moet uiterlijk op {_nl(year_end)} een "
+            f"mentoropleiding gevolgd hebben; op de peildatum {_nl(as_of)} is er nog geen: "
+            "nog niet opgeleid"
+        )
     elif a["mentor_training_date"] is None:
         mentor = (
             f"4. mentor {a['mentor_insz']}: geen mentoropleiding, uiterlijk {_nl(year_end)}: "
             "niet opgeleid"
+        )
+    elif a["mentor_training_date"] > as_of:  # planned: the register gives a date to come
+        mentor = (
+            f"4. mentor {a['mentor_insz']}: mentoropleiding gepland op "
+            f"{_nl(a['mentor_training_date'])}, uiterlijk {_nl(year_end)}: "
+            + ("op tijd als ze doorgaat" if a["mentor_trained"] else "te laat, ook als ze doorgaat")
         )
     else:
         mentor = (
@@ -613,15 +659,23 @@ def explain_mentor(
             trained = [r["mentor_training_date"] for r in recognitions if r["mentor_training_date"]]
             exempt = any(r["mentor_training_exempt"] for r in recognitions)
             deadline = add_months(first, cfg["mentor_training_months"])
-            state = (
-                "vrijgesteld"
-                if exempt
-                else f"opgeleid op {_nl(min(trained))}"
-                + (" (op tijd)" if min(trained) <= deadline else " (te laat)")
-                if trained
-                else "nog niet opgeleid"
-                + (" en de termijn is verstreken" if deadline < as_of else "")
-            )
+            if exempt:
+                state = "vrijgesteld"
+            elif trained and min(trained) > as_of:  # a date to come: planned
+                state = f"opleiding gepland op {_nl(min(trained))}" + (
+                    " (op tijd als ze doorgaat)" if min(trained) <= deadline else " (te laat)"
+                )
+            elif trained:
+                state = f"opgeleid op {_nl(min(trained))}" + (
+                    " (op tijd)" if min(trained) <= deadline else " (te laat)"
+                )
+            elif deadline < as_of:
+                state = "nog niet opgeleid en de termijn is verstreken"
+            else:
+                state = (
+                    f"nog niet opgeleid; dat moet nog gebeuren, uiterlijk op {_nl(deadline)} "
+                    f"(peildatum {_nl(as_of)})"
+                )
             story.add(
                 2,
                 f"Mentoropleiding uiterlijk {_nl(deadline)} (eerste erkenning {_nl(first)} + "
@@ -646,8 +700,10 @@ def explain_mentor(
         story.section(
             f"Bevindingen ({len(findings)})",
             (
-                f"{f['code']} ({f['severity']}): {_code_label(con, 'finding', f['code'])}; "
-                f"{f['detail']}"
+                # an agreement's finding names it: a mentor's agreements may start the same day
+                f"{f['code']} ({f['severity']})"
+                + (f", overeenkomst {f['agreement_id']}" if f["agreement_id"] else "")
+                + f": {_code_label(con, 'finding', f['code'])}; {f['detail']}"
                 for f in findings
             ),
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 import sys
 import threading
 import time
@@ -23,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import duckdb
 import pyarrow as pa
 
-from duaal import __version__
 from duaal.checks import (
     STAGING_TABLES,
     CheckResult,
@@ -35,6 +33,7 @@ from duaal.checks import (
 from duaal.db import claim, connect, release
 from duaal.privacy import make_private_dir
 from duaal.settings import Settings
+from duaal.version import code_version
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
@@ -97,23 +96,6 @@ class Ingested:
 
 def _identity(fn: F) -> F:
     return fn
-
-
-def code_version() -> str:
-    """The package version and, in a git checkout, the commit (with '+dirty' when changed)."""
-    root = Path(__file__).resolve().parents[1]
-
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=5, check=True
-        ).stdout.strip()
-
-    try:
-        commit = git("rev-parse", "--short=12", "HEAD")
-        dirty = git("status", "--porcelain", "--untracked-files=no")
-    except (OSError, subprocess.SubprocessError):
-        return __version__
-    return f"{__version__}+{commit}{'.dirty' if dirty else ''}"
 
 
 def new_run_id(now: datetime) -> str:

@@ -95,6 +95,16 @@ class MissingKey(ValueError):
     """DUAAL_PSEUDONYM_KEY is not set (or too short to be a secret)."""
 
 
+@dataclass(frozen=True)
+class PersonToPurge:
+    """Whom a purge would reach, for the analyst's terminal (`duaal purge --dry-run`)."""
+
+    insz: str
+    role: str  # 'learner' (also when they were a mentor too) or 'mentor'
+    name: str | None  # the newest name an export gave them
+    last_school_year: str | None  # of their last agreement day or recognition (None: no date)
+
+
 @dataclass
 class PurgeResult:
     before: str
@@ -103,6 +113,7 @@ class PurgeResult:
     mentors: int
     row_counts: dict[str, int] = field(default_factory=dict)  # rows (to be) changed per table
     runs: list[str] = field(default_factory=list)  # runs whose data is (to be) changed
+    people: list[PersonToPurge] = field(default_factory=list)  # a dry run's people, else empty
     purge_id: str | None = None  # None for a dry run
     purged_at: datetime | None = None
 
@@ -119,13 +130,13 @@ def school_year_start(school_year: str) -> date:
 def school_year_of(day: date) -> str:
     """The school year (1 September to 31 August) a day falls in."""
     first = day.year if day.month >= 9 else day.year - 1
-    return f"{first}-{first + 1}"
+    return f"{first:04d}-{first + 1:04d}"
 
 
 def default_before(as_of: date, retention_school_years: int) -> str:
     """The current school year minus the retention: 2026-2027 kept 7 years -> 2019-2020."""
     first = int(school_year_of(as_of)[:4]) - retention_school_years
-    return f"{first}-{first + 1}"
+    return f"{first:04d}-{first + 1:04d}"
 
 
 def pseudonym_key(environ: dict[str, str] | None = None) -> bytes:
@@ -188,6 +199,52 @@ def persons_to_purge(con: duckdb.DuckDBPyConnection, cutoff: date) -> dict[str, 
     for insz in _needed_by_quarantined_agreements(con, cutoff):
         persons.pop(insz, None)
     return persons
+
+
+def _people(con: duckdb.DuckDBPyConnection, roles: dict[str, str]) -> list[PersonToPurge]:
+    """The people of purge_map with their newest name (their learner name first) and the
+    school year of their last day: the latest effective end of their agreements in either
+    role, or recognition date; by role, last school year and INSZ."""
+    rows = con.execute(
+        """
+        WITH days AS (
+            SELECT learner_insz AS insz,
+                   least(end_date, coalesce(termination_date, end_date)) AS last_day
+            FROM ingest_overeenkomsten
+            UNION ALL SELECT mentor_insz, least(end_date, coalesce(termination_date, end_date))
+            FROM ingest_overeenkomsten
+            UNION ALL SELECT mentor_insz, recognition_date FROM ingest_erkenningen
+        ),
+        names AS (
+            SELECT learner_insz AS insz, learner_name AS name, 0 AS as_mentor, batch_id,
+                   row_number
+            FROM ingest_overeenkomsten
+            UNION ALL SELECT mentor_insz, mentor_name, 1, batch_id, row_number
+            FROM ingest_overeenkomsten
+            UNION ALL SELECT mentor_insz, mentor_name, 1, batch_id, row_number
+            FROM ingest_erkenningen
+        ),
+        last_days AS (
+            SELECT insz, max(last_day) AS last_day FROM days
+            WHERE insz IN (SELECT insz FROM purge_map) GROUP BY insz
+        ),
+        newest_names AS (
+            SELECT insz,
+                   first(trim(name) ORDER BY as_mentor, batch_id DESC, row_number DESC)
+                       FILTER (WHERE nullif(trim(name), '') IS NOT NULL) AS name
+            FROM names WHERE insz IN (SELECT insz FROM purge_map) GROUP BY insz
+        )
+        SELECT m.insz, n.name, d.last_day
+        FROM purge_map m
+        LEFT JOIN newest_names n USING (insz)
+        LEFT JOIN last_days d USING (insz)
+        """
+    ).fetchall()
+    people = [
+        PersonToPurge(insz, roles[insz], name, school_year_of(last_day) if last_day else None)
+        for insz, name, last_day in rows
+    ]
+    return sorted(people, key=lambda p: (p.role, p.last_school_year or "", p.insz))
 
 
 def _needed_by_quarantined_agreements(con: duckdb.DuckDBPyConnection, cutoff: date) -> set[str]:
@@ -465,6 +522,7 @@ def purge(
         if quarantined:
             result.row_counts["quarantine"] = quarantined
         if dry_run:
+            result.people = _people(con, persons)
             con.execute("DROP TABLE purge_map")
             return result
         handled = _purge_columns(con, tables)

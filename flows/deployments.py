@@ -85,21 +85,51 @@ def insecure_api_warning(api_url: str | None) -> str | None:
     )
 
 
+def current_api_url() -> str | None:
+    """The Prefect API this process talks to: PREFECT_API_URL from the Prefect profile or the
+    environment (read again: Prefect reads its settings once, when it is imported)."""
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url or os.environ.get("PREFECT_API_URL") or None
+
+
 def warn_if_insecure_api() -> str | None:
     """Print insecure_api_warning for the API this process talks to (PREFECT_API_URL, from
     the environment or the Prefect profile); `duaal serve` and `duaal deploy` call it."""
-    from prefect.settings import get_current_settings
-
-    url = get_current_settings().api.url or os.environ.get("PREFECT_API_URL")
-    message = insecure_api_warning(url)
+    message = insecure_api_warning(current_api_url())
     if message:
         print(f"duaal: {message}", file=sys.stderr)
     return message
 
 
+def temporary_server_notice(api_url: str | None, prefect_home: Path) -> str | None:
+    """What `duaal serve` says before it serves without a Prefect server (no API URL): that
+    Prefect serves on a temporary server no one can open, that the runs are recorded all the
+    same, and how to get a UI. None when an API URL is set."""
+    if api_url:
+        return None
+    return (
+        "duaal serve: no Prefect server is set (PREFECT_API_URL), so Prefect serves the "
+        "schedules on a temporary server inside this process, without a UI: no one can watch "
+        "the runs while they happen, and the schedules stop when this command stops.\n"
+        "Every run is still recorded in the database: `duaal runs` lists them (and a Prefect "
+        f"server started later on the Prefect home {prefect_home} shows their flow runs).\n"
+        "For the Prefect UI, start a server and serve against it:\n"
+        "  .venv/bin/prefect server start --host 127.0.0.1   # another terminal; UI at "
+        "http://127.0.0.1:4200\n"
+        "  PREFECT_API_URL=http://127.0.0.1:4200/api .venv/bin/duaal serve"
+    )
+
+
 def serve_deployments(settings: Settings) -> None:
-    """Register the deployments with the Prefect API and run them on schedule."""
+    """Register the deployments with the Prefect API and run them on schedule; without a
+    Prefect server, say first what that means (temporary_server_notice)."""
+    from prefect.settings import get_current_settings
+
     warn_if_insecure_api()
+    notice = temporary_server_notice(current_api_url(), get_current_settings().home)
+    if notice:
+        print(notice, file=sys.stderr, flush=True)
     serve(*build_deployments(settings))
 
 

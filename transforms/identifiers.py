@@ -70,6 +70,14 @@ def normalise_insz(value: object) -> str:
     return _checked(padded, insz_is_valid)
 
 
+def format_insz(insz: str) -> str:
+    """An 11-digit INSZ as its readers write it: 85073003328 -> 85.07.30-033.28; anything
+    else (a pseudonym) as it is."""
+    if not _canonical(insz, 11):
+        return insz
+    return f"{insz[:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:]}"
+
+
 def kbo_is_valid(kbo: str) -> bool:
     """True when a 10-digit KBO number starts with 0 or 1 and has a valid checksum."""
     if len(kbo) != 10 or not kbo.isdigit() or kbo[0] not in "01":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import build_parser, main
+from cli.main import COMMANDS, build_parser, main
 
 DUAAL = Path(sys.executable).with_name("duaal")
 
@@ -26,6 +28,16 @@ def _timed(cmd: list[str]) -> float:
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "run" in out.stdout and "audit" in out.stdout
     return time.perf_counter() - start
+
+
+def test_version_prints_what_a_run_records_and_exits_0():
+    from duaal.pipeline import code_version
+
+    start = time.perf_counter()
+    out = subprocess.run([str(DUAAL), "--version"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    assert (out.returncode, out.stdout, out.stderr) == (0, f"duaal {code_version()}\n", "")
+    assert elapsed < 1.0, f"duaal --version took {elapsed:.2f} s"
 
 
 @pytest.mark.parametrize(
@@ -86,6 +98,24 @@ def _timed(cmd: list[str]) -> float:
             {},
             "--school-year 2024: not a school year",
         ),
+        (["runs", "--limit", "-1"], {}, "--limit -1: a number of runs of at least 1"),
+        (["runs", "--limit", "0"], {}, "--limit 0: a number of runs of at least 1"),
+        (["runs", "--limit", "alle"], {}, "--limit alle: a number of runs of at least 1"),
+        (
+            ["generate", "--out", "g", "--dimona-rows", "-3"],
+            {},
+            "--dimona-rows -3: a number of rows from 0 to 1048575",
+        ),
+        (
+            ["purge", "--dry-run", "--retention-school-years", "2026"],
+            {"DUAAL_AS_OF": "2026-11-28"},
+            "--retention-school-years 2026: a number of school years from 0 to 2025",
+        ),
+        (
+            ["purge", "--dry-run"],
+            {"DUAAL_AS_OF": "2026-11-28", "DUAAL_RETENTION_SCHOOL_YEARS": "9999"},
+            "DUAAL_RETENTION_SCHOOL_YEARS 9999: a number of school years from 0 to 2025",
+        ),
     ],
 )
 def test_usage_errors_name_the_flag_or_variable_and_exit_2(
@@ -113,6 +143,68 @@ def test_an_as_of_in_a_year_without_amounts_is_no_usage_error(tmp_path, monkeypa
     args = build_parser().parse_args(["run", "--as-of", "2027-09-01", "--school-year", "2027-2028"])
     with pytest.raises(UsageError, match="--school-year 2027-2028: no premium amounts"):
         _run_settings(args)
+
+
+def test_runs_limit_shows_the_newest_runs(tmp_path, capsys):
+    from datetime import date, datetime
+
+    from duaal.db import connect
+    from transforms.schema import ensure_schema
+
+    db = tmp_path / "duaal.duckdb"
+    con = connect(db)
+    ensure_schema(con)
+    for day in (1, 2, 3):
+        con.execute(
+            "INSERT INTO runs (run_id, started_at, status, as_of, rule_config, rule_config_hash) "
+            "VALUES (?, ?, 'completed', ?, '', '')",
+            [f"R{day}", datetime(2026, 11, day, 6), date(2026, 11, day)],
+        )
+    con.close()
+    assert main(["runs", "--limit", "2", "--db", str(db)]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert listed == ["R3", "R2"], "the two newest runs, newest first"
+
+
+def _arguments_without_help(help_text: str) -> list[str]:
+    """The arguments a --help text lists without a help text of their own: an argument line
+    (indented 2, or 4 for a command) with neither text beside it nor a line below it."""
+    lines = help_text.splitlines()
+    missing, section = [], ""
+    for i, line in enumerate(lines):
+        if line and not line.startswith(" "):
+            section = line
+            continue
+        if section not in ("positional arguments:", "options:"):
+            continue
+        argument = re.match(r"( {2}| {4})(\S.*?)(?: {2,}\S.*)?$", line)
+        if argument is None:
+            continue
+        has_text = re.search(r"\S {2,}\S", line.strip()) is not None
+        below = lines[i + 1] if i + 1 < len(lines) else ""
+        explained_below = len(below) - len(below.lstrip()) > len(argument[1]) + 2
+        if not (has_text or explained_below):
+            missing.append(argument[2].strip())
+    return missing
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_flag_of_every_command_has_a_help_text(command, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args([*([command] if command else []), "--help"])
+    assert exc.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "options:" in help_text
+    assert _arguments_without_help(help_text) == [], f"duaal {command or ''} --help"
+
+
+def test_the_help_check_finds_a_flag_without_help():
+    parser = argparse.ArgumentParser(prog="x")
+    parser.add_argument("--out")
+    parser.add_argument("--a-rather-long-flag-name", help="explained below its name")
+    parser.add_argument("--limit", help="explained beside it")
+    assert _arguments_without_help(parser.format_help()) == ["--out OUT"]
 
 
 def test_unknown_flag_is_a_usage_error(capsys):

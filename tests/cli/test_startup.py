@@ -32,9 +32,9 @@ print(json.dumps({{"rc": rc, "heavy": sorted({{m.split(".")[0] for m in heavy}})
 """
 
 
-def probe(*argv: str) -> dict:
+def probe(*argv: str, heavy: tuple[str, ...] = HEAVY) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), *argv],
+        [sys.executable, "-c", PROBE.format(heavy=set(heavy)), *argv],
         capture_output=True,
         text=True,
         timeout=120,
@@ -84,3 +84,11 @@ def test_explain_without_a_decision_imports_neither(db):
 def test_run_help_imports_neither():
     # argparse answers before the command runs: Prefect is imported by `run` itself only
     assert probe("run", "--help") == {"rc": 0, "heavy": []}
+
+
+def test_version_imports_not_even_duckdb():
+    # `duaal --version` reads the package version and asks git, nothing more
+    assert probe("--version", heavy=(*HEAVY, "duckdb", "pyarrow", "pandas")) == {
+        "rc": 0,
+        "heavy": [],
+    }

@@ -36,7 +36,7 @@ REGISTRY = load_codes()
 # pending statement cannot outlive its reason.
 PENDING_CODES = {"FILES_ELSEWHERE"}  # i19-ingest adds the input check
 PENDING_ABSENT = {("dimona", "RSZ-nummer")}  # i19-ingest: Column.may_be_absent
-PENDING_FLAGS = {("duaal", "--version")}  # i19-cli adds duaal --version
+PENDING_FLAGS: set[tuple[str, str]] = set()  # flags other branches add: (command, flag)
 PENDING_EXITS = {130, 143}  # i19-interrupts: SIGINT, SIGTERM
 
 

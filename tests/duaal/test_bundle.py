@@ -168,6 +168,40 @@ def test_a_missing_member_and_a_non_zip_are_named(bundle, tmp_path, capsys):
     assert "is not a zip file" in capsys.readouterr().err
 
 
+def _zip_again(path, members: dict[str, bytes], folder_bytes: bytes = b"") -> None:
+    """What `unzip` then `zip -r` writes: an entry for every folder before its files."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        if folder_bytes:
+            zf.writestr("inputs/", folder_bytes)
+        else:
+            zf.mkdir("inputs")
+        for name, data in sorted(members.items(), key=lambda m: ("/" not in m[0], m[0])):
+            zf.writestr(name, data)
+
+
+def test_an_untouched_bundle_zipped_again_verifies(bundle, tmp_path, capsys):
+    path, run_id, _ = bundle
+    again = tmp_path / "again.zip"
+    _zip_again(again, _members(path))
+    with zipfile.ZipFile(again) as zf:
+        assert zf.namelist()[0] == "inputs/" and zf.getinfo("inputs/").is_dir()
+    assert main(["verify", str(again)]) == 0
+    assert capsys.readouterr().out.endswith("verify: identical\n")
+
+
+def test_a_bundle_zipped_again_with_anything_else_fails(bundle, tmp_path, capsys):
+    path, _, _ = bundle
+    members = _members(path) | {".DS_Store": b"\x00\x00\x00\x01Bud1"}
+    extra = tmp_path / "extra.zip"
+    _zip_again(extra, members)
+    assert verify_bundle(extra).differences == [".DS_Store: in the bundle but not in the manifest"]
+    folder_with_bytes = tmp_path / "folder.zip"
+    _zip_again(folder_with_bytes, _members(path), folder_bytes=b"not a folder")
+    assert verify_bundle(folder_with_bytes).differences == [
+        "inputs/: in the bundle but not in the manifest"
+    ]
+
+
 def test_audit_writes_the_bundle_of_a_real_run(tmp_path, capsys):
     generate(tmp_path / "raw", agreements=80, seed=5, as_of=date(2026, 11, 28))
     settings = load_settings(

@@ -47,6 +47,9 @@ OUTCOMES = {
     "cap_reached": "CAP_REACHED",
 }
 LEARNERS = {name: _learner(i) for i, name in enumerate(OUTCOMES)}
+# a mentor of two learners whose agreements start the same day, both declared to Dimona late
+LATE_MENTOR = make_insz("780303", 55, born_2000_or_later=False)
+LATE_LEARNERS = (_learner(20), _learner(21))
 
 
 def _inputs(con) -> None:
@@ -89,12 +92,15 @@ def _inputs(con) -> None:
                 add_premium_paid(con, learner_insz=insz, school_year=year)
         add_agreement(con, **agreement)
         add_dimona(con, **dimona)
+    add_recognition(con, recognition_id="ERK-3", mentor_insz=LATE_MENTOR)
+    for n, insz in enumerate(LATE_LEARNERS):
+        add_agreement(con, agreement_id=f"OVK-L{n}", learner_insz=insz, mentor_insz=LATE_MENTOR)
+        add_dimona(con, worker_insz=insz, declared_on=date(2024, 9, 10))
 
 
-@pytest.fixture(scope="module")
-def run_db(tmp_path_factory):
+def _one_run(folder, as_of: date):
     """A database with one completed run over the pairs of every outcome (no Prefect, no GX)."""
-    db = tmp_path_factory.mktemp("explain") / "duaal.duckdb"
+    db = folder / "duaal.duckdb"
     con = connect(db)
     _inputs(con)
     con.execute(
@@ -103,12 +109,25 @@ def run_db(tmp_path_factory):
         "VALUES (1, 'overeenkomsten', 'x.xlsx', 'x.xlsx', 'abc', 'Blad1', 'loaded', NULL, "
         "0, 0, 0, 0, now())"
     )
-    run_id = start_run(con, rule_config(), AS_OF)
-    rules_stage(con, rule_config(), AS_OF)
+    run_id = start_run(con, rule_config(), as_of)
+    rules_stage(con, rule_config(), as_of)
     record_stage(con, run_id)
     finish_run(con, run_id, "completed")
     con.close()
     return db, run_id
+
+
+@pytest.fixture(scope="module")
+def run_db(tmp_path_factory):
+    """The run as of 15/09/2025: 2024-2025 is final."""
+    return _one_run(tmp_path_factory.mktemp("explain"), AS_OF)
+
+
+@pytest.fixture(scope="module")
+def provisional_db(tmp_path_factory):
+    """The same inputs, run as of 20/11/2024: 2024-2025 is provisional, with the registration
+    deadline (01/12/2024), the mentor training (31/08/2025) and most months still ahead."""
+    return _one_run(tmp_path_factory.mktemp("provisional"), date(2024, 11, 20))
 
 
 def _stored(db, run_id, insz):
@@ -231,6 +250,78 @@ def test_mentor_story(run_db):
     assert "opgeleid op 01/06/2024 (op tijd)" in text
     assert "Piek: 10 overeenkomsten tegelijk op 01/10/2024 (maximum 3)" in text
     assert "MENTOR_OVERLOAD (error)" in text
+
+
+def test_a_provisional_story_tells_what_must_still_happen_and_by_when(provisional_db):
+    db, _ = provisional_db
+    unregistered = explain_learner(db, LEARNERS["registration_missing"]).text()
+    assert (
+        "- 1. registratie: de overeenkomst moet uiterlijk op 01/12/2024 geregistreerd zijn; op "
+        "de peildatum 20/11/2024 is ze dat nog niet, dus telt ze nog niet als tijdig geregistreerd"
+    ) in unregistered
+    assert (
+        "Toelichting: Voorlopig geen premie voor 2024-2025: de overeenkomst moet uiterlijk op "
+        "01/12/2024 geregistreerd zijn (op de peildatum 20/11/2024 is ze dat nog niet).\n"
+    ) in unregistered
+    untrained = explain_learner(db, LEARNERS["mentor_not_trained"]).text()
+    assert (
+        f"- 4. mentor {OTHER_MENTOR}: moet uiterlijk op 31/08/2025 een mentoropleiding gevolgd "
+        "hebben; op de peildatum 20/11/2024 is er nog geen: nog niet opgeleid"
+    ) in untrained
+    assert (
+        "Toelichting: Voorlopig geen premie voor 2024-2025: de mentor moet uiterlijk op "
+        "31/08/2025 een mentoropleiding gevolgd hebben (op de peildatum 20/11/2024 is er nog "
+        "geen, en geen vrijstelling).\n"
+    ) in untrained
+    assert "had op 31/08/2025" not in untrained, "no past tense about a date to come"
+    mentor = explain_mentor(db, OTHER_MENTOR).text()
+    assert (
+        "Mentoropleiding uiterlijk 01/03/2025 (eerste erkenning 01/03/2024 + 12 maanden): nog "
+        "niet opgeleid; dat moet nog gebeuren, uiterlijk op 01/03/2025 (peildatum 20/11/2024)"
+    ) in mentor
+
+
+def test_a_provisional_story_tells_the_months_still_to_be_worked(provisional_db, run_db):
+    db, _ = provisional_db
+    story = explain_learner(db, LEARNERS["eligible"])
+    text = story.text()
+    # 01/09/2024 to 20/11/2024 = 2 + 20/30 months worked; 10 planned to 30/06/2025
+    assert "Gedekte maanden: 10,00 (exact 10), minimum 4,00: voldaan zoals gepland\n" in text
+    assert (
+        "Nog te werken: 7,33 van de 10,00 maanden liggen na de peildatum 20/11/2024 (gepland "
+        "tot 30/06/2025); tot de peildatum zijn er 2,67 gewerkt. Het minimum van 4,00 wordt pas "
+        "gehaald als die maanden ook gewerkt worden\n"
+    ) in text
+    assert (
+        "Toelichting: Premie van EUR 1000 voorlopig toegekend voor 2024-2025: 10,00 maanden "
+        "opleiding volgens Dimona, zoals gepland, bij een tijdig geregistreerde overeenkomst "
+        "(OVK-0); het is de eerste premie voor deze lerende bij deze onderneming.\n"
+    ) in text
+    decision = story.data["decisions"][0]
+    assert decision["decision"]["status"] == "provisional"
+    assert (decision["months_worked_by_as_of"], decision["months_still_to_work"]) == (
+        pytest.approx(8 / 3),
+        pytest.approx(22 / 3),
+    )
+    final = explain_learner(run_db[0], LEARNERS["eligible"])
+    assert "Nog te werken" not in final.text()
+    assert final.data["decisions"][0]["months_still_to_work"] == 0
+
+
+def test_every_agreement_finding_of_a_mentor_names_its_agreement(run_db):
+    db, _ = run_db
+    story = explain_mentor(db, LATE_MENTOR)
+    late = [line for line in story.text().splitlines() if line.startswith("DIMONA_LATE")]
+    assert late == [
+        f"DIMONA_LATE (error), overeenkomst OVK-L{n}: Dimona te laat aangegeven; Dimona "
+        "aangegeven op 10/09/2024, 9 dagen na de start van 01/09/2024"
+        for n in (0, 1)
+    ], "two agreements started that day: each finding says which"
+    assert [f["agreement_id"] for f in story.data["findings"]] == ["OVK-L0", "OVK-L1"]
+    mentor = explain_mentor(db, MENTOR).text()
+    assert "\nMENTOR_OVERLOAD (error): Mentor begeleidt te veel lerenden tegelijk; " in mentor, (
+        "a finding about the mentor names no agreement"
+    )
 
 
 def test_explain_imports_neither_prefect_nor_great_expectations(run_db):

@@ -86,6 +86,10 @@ def purged_people(original):
     return people, learners + mentors + kept_quarantine
 
 
+def _digits(text: str) -> str:
+    return re.sub(r"[^0-9]", "", text)
+
+
 def _dotted(insz: str) -> str:
     """An INSZ as exports may write it: 85.07.30-033.28."""
     return f"{insz[:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:]}"
@@ -298,6 +302,8 @@ def test_dry_run_lists_counts_and_changes_nothing(purged, tmp_path, monkeypatch,
     learners = sum(1 for r in people.values() if r == "learner")
     assert f"{len(people)} people would be purged (dry run): {learners} learners" in out
     assert re.search(r"ingest_overeenkomsten +\d+ rows", out)
+    listed = re.findall(r"^    (learner|mentor) +(\d\d\.\d\d\.\d\d-\d{3}\.\d\d) ", out, re.M)
+    assert sorted((_digits(insz), role) for role, insz in listed) == sorted(people.items())
     assert "purge: dry run, nothing changed" in out
     assert db_rows(db, snapshot) == db_rows(original, snapshot)
     tables = "SELECT table_name FROM information_schema.tables ORDER BY 1"
@@ -387,6 +393,58 @@ def test_quarantined_rows_in_another_export_spelling_are_purged_too(tmp_path):
         "Naam mentor": None,
     }
     assert detail == "IBAN onderneming: [verwijderd] of [verwijderd]"
+
+
+def test_dry_run_names_whose_data_a_purge_would_reach(tmp_path, monkeypatch, capsys):
+    """Per person: role, INSZ as written, newest name, last school year; then the tables."""
+    from duaal.db import connect
+    from transforms.identifiers import make_insz
+
+    bram, lotte, eva = "85073003328", make_insz("050203", 11, True), make_insz("060101", 7, True)
+    ward, an = "62101375335", make_insz("700512", 31, False)
+    agreement = (
+        "INSERT INTO ingest_overeenkomsten (batch_id, row_number, agreement_id, start_date, "
+        "end_date, termination_date, learner_insz, learner_name, mentor_insz, mentor_name) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    con = connect(tmp_path / "small.duckdb")
+    try:
+        for row in (
+            (1, 2, "OVK1", date(2019, 9, 1), date(2020, 6, 30), None, bram, "Bram Segrs", ward,
+             "Ward Moens"),
+            (2, 2, "OVK1", date(2019, 9, 1), date(2020, 6, 30), None, bram, "Bram Segers", ward,
+             "Ward Moens"),
+            # terminated: the termination date is the last day
+            (2, 3, "OVK2", date(2020, 9, 1), date(2022, 6, 30), date(2021, 3, 31), lotte, None,
+             ward, "Ward Moens"),
+            # still running in 2024-2025: nobody of this agreement is purged
+            (2, 4, "OVK3", date(2023, 9, 1), date(2025, 6, 30), None, eva, "Eva Goossens", None,
+             None),
+        ):  # fmt: skip
+            con.execute(agreement, list(row))
+        con.execute(
+            "INSERT INTO ingest_erkenningen (batch_id, row_number, recognition_id, "
+            "recognition_date, mentor_insz, mentor_name) VALUES (3, 2, 'ERK1', ?, ?, ' An Peeters ')",
+            [date(2018, 3, 1), an],
+        )
+    finally:
+        con.close()
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    db = tmp_path / "small.duckdb"
+    assert main(["purge", "--before", "2024-2025", "--dry-run", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "purge before 2024-2025 (people done before 2024-09-01): 4 people would be purged "
+        "(dry run): 2 learners, 2 mentors",
+        "  whose (role, INSZ, name, last school year):",
+        "    learner  85.07.30-033.28  Bram Segers     2019-2020",
+        f"    learner  {_dotted(lotte)}  (name unknown)  2020-2021",
+        f"    mentor   {_dotted(an)}  An Peeters      2017-2018",
+        "    mentor   62.10.13-753.35  Ward Moens      2020-2021",
+        "  ingest_erkenningen                 1 rows",
+        "  ingest_overeenkomsten              3 rows",
+        "  runs whose data would change: 0",
+        "purge: dry run, nothing changed",
+    ]
 
 
 def test_a_purge_with_nobody_to_purge_is_still_recorded(tmp_path):

@@ -103,7 +103,8 @@ def test_eligible_decision_row_and_explanation() -> None:
     )
     assert explanations(con) == [
         "Premie van EUR 1000 toegekend voor 2024-2025: 9,97 maanden opleiding volgens Dimona "
-        "bij een tijdig geregistreerde overeenkomst (OVK-123), eerdere premies: 1."
+        "bij een tijdig geregistreerde overeenkomst (OVK-123); er was al 1 eerdere premie voor "
+        "deze lerende bij deze onderneming (maximum 3)."
     ]
 
 
@@ -208,7 +209,8 @@ def test_open_ended_period_runs_to_the_end_of_the_agreement_provisional() -> Non
     ]
     assert explanations(con) == [
         "Premie van EUR 1000 voorlopig toegekend voor 2024-2025: 12,00 maanden opleiding "
-        "volgens Dimona bij een tijdig geregistreerde overeenkomst (OVK-1), eerdere premies: 0."
+        "volgens Dimona, zoals gepland, bij een tijdig geregistreerde overeenkomst (OVK-1); het "
+        "is de eerste premie voor deze lerende bij deze onderneming."
     ]
 
 
@@ -268,9 +270,12 @@ def test_cap_through_stagebonuses_and_own_decisions() -> None:
         ("2023-2024", True, 1000, 12.0, 2, "", "final", "Antwerpen"),
         ("2024-2025", False, 0, 10.0, 3, "CAP_REACHED", "final", "Antwerpen"),
     ]
-    assert explanations(con)[1] == (
-        "Geen premie voor 2024-2025: het maximum van 3 premies is bereikt (eerdere premies: 3)."
-    )
+    assert explanations(con) == [
+        "Premie van EUR 1000 toegekend voor 2023-2024: 12,00 maanden opleiding volgens Dimona "
+        "bij een tijdig geregistreerde overeenkomst (OVK-1); er waren al 2 eerdere premies voor "
+        "deze lerende bij deze onderneming (maximum 3).",
+        "Geen premie voor 2024-2025: het maximum van 3 premies is bereikt (al 3 eerdere premies).",
+    ]
 
 
 def test_cap_through_own_decisions_only() -> None:
@@ -364,8 +369,8 @@ def test_registration_missing_while_deadline_ahead_provisional() -> None:
         ("2024-2025", False, 0, 10.0, 0, "REGISTRATION_MISSING", "provisional", "Antwerpen")
     ]
     assert explanations(con) == [
-        "Voorlopig geen premie voor 2024-2025: de overeenkomst is nog niet geregistreerd "
-        "(deadline 01/12/2024)."
+        "Voorlopig geen premie voor 2024-2025: de overeenkomst moet uiterlijk op 01/12/2024 "
+        "geregistreerd zijn (op de peildatum 01/10/2024 is ze dat nog niet)."
     ]
 
 
@@ -454,6 +459,74 @@ def test_untrained_mentor() -> None:
     assert explanations(con) == [
         "Geen premie voor 2024-2025: de mentor had op 31/08/2025 geen mentoropleiding gevolgd "
         "en geen vrijstelling."
+    ]
+
+
+# --- a provisional year: a date still ahead is spoken of as what must still happen ---------
+
+IN_2024_2025 = date(2025, 1, 15)  # 2024-2025 is provisional: 31/08/2025 is still ahead
+
+
+def test_untrained_mentor_provisional_must_still_be_trained_by_31_august() -> None:
+    con = rules_db()
+    add_agreement(con)
+    add_recognition(con, mentor_training_date=None)
+    add_dimona(con)
+    assert [(r[5], r[6]) for r in decisions(con, as_of=IN_2024_2025)] == [
+        ("MENTOR_NOT_TRAINED", "provisional")
+    ]
+    assert explanations(con) == [
+        "Voorlopig geen premie voor 2024-2025: de mentor moet uiterlijk op 31/08/2025 een "
+        "mentoropleiding gevolgd hebben (op de peildatum 15/01/2025 is er nog geen, en geen "
+        "vrijstelling)."
+    ]
+
+
+def test_mentor_training_planned_after_31_august_provisional() -> None:
+    con = rules_db()
+    add_agreement(con)
+    add_recognition(con, mentor_training_date=date(2025, 9, 15))
+    add_dimona(con)
+    assert [r[5] for r in decisions(con, as_of=IN_2024_2025)] == ["MENTOR_NOT_TRAINED"]
+    assert explanations(con) == [
+        "Voorlopig geen premie voor 2024-2025: de mentoropleiding van de mentor staat pas op "
+        "15/09/2025 gepland (uiterlijk op 31/08/2025)."
+    ]
+
+
+def test_two_agreements_unregistered_with_untrained_mentors_provisional() -> None:
+    con = rules_db()
+    add_agreement(con, registration_date=None)
+    add_agreement(con, agreement_id="OVK-2", registration_date=None, start_date=date(2024, 10, 1))
+    add_recognition(con, mentor_training_date=None)
+    add_dimona(con)
+    as_of = date(2024, 10, 15)
+    assert [r[5] for r in decisions(con, as_of=as_of)] == [
+        "REGISTRATION_MISSING;MENTOR_NOT_TRAINED"
+    ]
+    assert explanations(con) == [
+        "Voorlopig geen premie voor 2024-2025: op de peildatum 15/10/2024 is geen van de 2 "
+        "overeenkomsten geregistreerd en op de peildatum 15/10/2024 heeft geen van de mentoren "
+        "een mentoropleiding of vrijstelling (uiterlijk op 31/08/2025)."
+    ]
+
+
+def test_too_few_months_even_as_planned_provisional() -> None:
+    con = standard_db()
+    add_dimona(con, end_date=date(2024, 11, 30))
+    assert [r[5] for r in decisions(con, as_of=IN_2024_2025)] == ["UNDER_4_MONTHS"]
+    assert explanations(con) == [
+        "Voorlopig geen premie voor 2024-2025: ook zoals gepland slechts 3,00 maanden "
+        "opleiding volgens Dimona (minimum 4)."
+    ]
+
+
+def test_no_dimona_yet_provisional() -> None:
+    con = standard_db()
+    assert [r[5] for r in decisions(con, as_of=IN_2024_2025)] == ["NO_DIMONA"]
+    assert explanations(con) == [
+        "Voorlopig geen premie voor 2024-2025: er is op de peildatum 15/01/2025 nog geen "
+        "Dimona-periode die als opleiding telt binnen de overeenkomst in 2024-2025."
     ]
 
 
@@ -570,7 +643,7 @@ def test_every_reason_in_order() -> None:
         "premie; mogelijk de mentorpremie van Actiris), de onderneming gaf geen toestemming voor "
         "de premie, de mentor staat niet in het register van erkenningen, er is geen "
         "Dimona-periode die als opleiding telt binnen de overeenkomst in 2024-2025 en het "
-        "maximum van 3 premies is bereikt (eerdere premies: 3)."
+        "maximum van 3 premies is bereikt (al 3 eerdere premies)."
     ]
 
 
@@ -627,7 +700,8 @@ def test_a_year_without_amounts_is_decided_as_with_them_but_for_the_amount() -> 
     assert unset[2][explanation] == (
         "Premie voorlopig toegekend voor 2026-2027 (bedrag nog niet vastgelegd: de "
         "regelconfiguratie heeft nog geen bedragen voor 2026-2027): 10,00 maanden opleiding "
-        "volgens Dimona bij een tijdig geregistreerde overeenkomst (OVK-1), eerdere premies: 1."
+        "volgens Dimona, zoals gepland, bij een tijdig geregistreerde overeenkomst (OVK-1); er "
+        "was al 1 eerdere premie voor deze lerende bij deze onderneming (maximum 3)."
     )
     assert configured[2][amount] == 1000
     assert configured[2][explanation].startswith("Premie van EUR 1000 voorlopig toegekend voor")

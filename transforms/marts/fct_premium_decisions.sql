@@ -121,7 +121,16 @@ formatted as (
         end as minimum_text,
         date_nl(registration_deadline) as deadline_text,
         date_nl(year_end) as year_end_text,
-        replace(agreement_ids, ';', ', ') as agreement_list
+        date_nl(as_of) as as_of_text,
+        replace(agreement_ids, ';', ', ') as agreement_list,
+        -- the premiums before, in words: the cap counts them
+        case premiums_before
+            when 0 then 'het is de eerste premie voor deze lerende bij deze onderneming'
+            when 1 then 'er was al 1 eerdere premie voor deze lerende bij deze onderneming'
+                || ' (maximum ' || max_premiums || ')'
+            else 'er waren al ' || premiums_before || ' eerdere premies voor deze lerende bij'
+                || ' deze onderneming (maximum ' || max_premiums || ')'
+        end as premiums_before_text
     from reason_flags
 ),
 
@@ -147,12 +156,16 @@ reasons as (
             [
                 case when registration_missing then
                     case
+                        when active_agreements > 1 and not is_final
+                            then 'op de peildatum ' || as_of_text || ' is geen van de '
+                                || active_agreements || ' overeenkomsten geregistreerd'
                         when active_agreements > 1
                             then 'geen van de ' || active_agreements || ' overeenkomsten werd geregistreerd'
-                        -- a provisional year: the deadline may still be ahead, so say so
+                        -- the deadline is still ahead: say what must still happen, and by when
                         when registration_deadline >= as_of
-                            then 'de overeenkomst is nog niet geregistreerd (deadline '
-                                || deadline_text || ')'
+                            then 'de overeenkomst moet uiterlijk op ' || deadline_text
+                                || ' geregistreerd zijn (op de peildatum ' || as_of_text
+                                || ' is ze dat nog niet)'
                         else 'de overeenkomst werd niet geregistreerd (deadline ' || deadline_text || ')'
                     end
                 end,
@@ -179,17 +192,31 @@ reasons as (
                         else 'de onderneming gaf geen toestemming voor de premie'
                     end
                 end,
+                -- a provisional year: 31 August is still ahead, so the training may still come
                 case when mentor_not_trained then
                     case
+                        when active_agreements > 1 and not is_final
+                            then 'op de peildatum ' || as_of_text || ' heeft geen van de mentoren'
+                                || ' een mentoropleiding of vrijstelling (uiterlijk op '
+                                || year_end_text || ')'
                         when active_agreements > 1
                             then 'geen van de mentoren had op ' || year_end_text
                                 || ' een mentoropleiding of vrijstelling'
                         when not any_mentor_known
                             then 'de mentor staat niet in het register van erkenningen'
+                        -- after 31 August, so after as_of too in a provisional year
+                        when mentor_training_date is not null and not is_final
+                            then 'de mentoropleiding van de mentor staat pas op '
+                                || date_nl(mentor_training_date) || ' gepland (uiterlijk op '
+                                || year_end_text || ')'
                         when mentor_training_date is not null
                             then 'de mentor volgde de mentoropleiding pas op '
                                 || date_nl(mentor_training_date)
                                 || ' (uiterlijk ' || year_end_text || ')'
+                        when not is_final
+                            then 'de mentor moet uiterlijk op ' || year_end_text
+                                || ' een mentoropleiding gevolgd hebben (op de peildatum '
+                                || as_of_text || ' is er nog geen, en geen vrijstelling)'
                         else 'de mentor had op ' || year_end_text
                             || ' geen mentoropleiding gevolgd en geen vrijstelling'
                     end
@@ -199,17 +226,21 @@ reasons as (
                     || unmet_conditions || ')'
                 end,
                 case when no_dimona then
-                    'er is geen Dimona-periode die als opleiding telt binnen '
+                    case when is_final then 'er is geen' else 'er is op de peildatum '
+                        || as_of_text || ' nog geen' end
+                    || ' Dimona-periode die als opleiding telt binnen '
                     || case when basis_agreements = 1 then 'de overeenkomst' else 'de overeenkomsten' end
                     || ' in ' || school_year
                 end,
                 case when under_minimum then
-                    'slechts ' || months_text || ' maanden opleiding volgens Dimona (minimum '
+                    case when is_final then 'slechts ' else 'ook zoals gepland slechts ' end
+                    || months_text || ' maanden opleiding volgens Dimona (minimum '
                     || minimum_text || ')'
                 end,
                 case when cap_reached then
-                    'het maximum van ' || max_premiums || ' premies is bereikt (eerdere premies: '
-                    || premiums_before || ')'
+                    'het maximum van ' || max_premiums || ' premies is bereikt (al '
+                    || premiums_before
+                    || case when premiums_before = 1 then ' eerdere premie)' else ' eerdere premies)' end
                 end
             ],
             lambda phrase: phrase is not null
@@ -232,12 +263,14 @@ explained as (
                     else ''
                 end
                 || ': ' || months_text
-                || ' maanden opleiding volgens Dimona bij '
+                || ' maanden opleiding volgens Dimona'
+                -- a provisional year counts the periods as they are planned (RULES.md)
+                || case when is_final then ' bij ' else ', zoals gepland, bij ' end
                 || case
                     when basis_agreements = 1 then 'een tijdig geregistreerde overeenkomst ('
                     else 'tijdig geregistreerde overeenkomsten ('
                 end
-                || agreement_list || '), eerdere premies: ' || premiums_before || '.'
+                || agreement_list || '); ' || premiums_before_text || '.'
             else
                 case when is_final then 'Geen premie' else 'Voorlopig geen premie' end
                 || ' voor ' || school_year || ': '
