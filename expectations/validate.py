@@ -436,8 +436,7 @@ def validate(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> Val
         for suite in suites:
             results += validate_suite(con, suite, runner, parameters)
     store_results(con, run_id, results)
-    notes = {s.name: [_expectation_notes(s, e) for e in s.expectations] for s in suites}
-    docs_index = write_docs(con, run_id, docs_dir, suites, notes)
+    docs_index = write_docs(con, run_id, docs_dir)
     failed = [r for r in results if not r.success]
     return ValidationOutcome(
         results=len(results),
