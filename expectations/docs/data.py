@@ -111,7 +111,8 @@ def results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Result]:
     rows = con.execute(
         "SELECT table_name, layer, expectation, column_name, kwargs, success, element_count, "
         "unexpected_count, unexpected_examples FROM validation_results WHERE run_id = ? "
-        "ORDER BY layer <> 'staging', table_name, success, expectation, column_name",
+        "ORDER BY layer <> 'staging', table_name, success, expectation, column_name",  # the page
+        # puts a table's checks in the order of its contract
         [run_id],
     ).fetchall()
     return [
@@ -127,9 +128,9 @@ def input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputFile]:
     refused: dict[int, list[Refusal]] = {}
     for batch_id, reason, numbers in con.execute(
         """
-        SELECT q.batch_id, q.reason, list(DISTINCT q.row_number ORDER BY q.row_number)
-        FROM quarantine q JOIN run_batches rb ON rb.batch_id = q.batch_id AND rb.run_id = ?
-        GROUP BY ALL ORDER BY q.batch_id, count(*) DESC, q.reason
+        SELECT batch_id, reason, list(row_number ORDER BY row_number)
+        FROM quarantine WHERE batch_id IN (SELECT batch_id FROM run_batches WHERE run_id = ?)
+        GROUP BY ALL ORDER BY batch_id, count(*) DESC, reason
         """,
         [run_id],
     ).fetchall():
@@ -137,15 +138,17 @@ def input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputFile]:
         refused.setdefault(batch_id, []).append(Refusal(reason, label, tuple(numbers)))
     rows = con.execute(
         """
+        WITH first_use AS (  -- the start of the first run that read each batch
+            SELECT rb.batch_id, min(r.started_at) AS started_at
+            FROM run_batches rb JOIN runs r USING (run_id) GROUP BY rb.batch_id
+        )
         SELECT b.batch_id, b.source, b.file_name, b.sheet_name, b.loaded_at,
-            NOT EXISTS (
-                SELECT 1 FROM run_batches o JOIN runs earlier ON earlier.run_id = o.run_id
-                WHERE o.batch_id = b.batch_id AND earlier.started_at < this.started_at
-            ) AS new,
+            coalesce(first_use.started_at >= this.started_at, true) AS new,
             b.status, coalesce(b.reason_nl, b.reason), b.rows_read, b.rows_accepted,
             b.rows_quarantined, b.rows_blank
         FROM run_batches rb JOIN load_batches b USING (batch_id)
         LEFT JOIN runs this ON this.run_id = rb.run_id
+        LEFT JOIN first_use ON first_use.batch_id = rb.batch_id
         WHERE rb.run_id = ?
         ORDER BY b.source, b.file_name, b.batch_id
         """,

@@ -46,9 +46,10 @@ def _loaded(f: InputFile) -> str:
 
 
 def _file_row(f: InputFile) -> tuple[str, ...]:
+    refused = " " + span("(bestand geweigerd)", "fail") if f.status == "refused" else ""
     return (
         escape(f.source),
-        escape(f.file_name),
+        escape(f.file_name) + refused,
         escape(f.sheet_name or ""),
         _loaded(f),
         count_nl(f.rows_read),
@@ -116,9 +117,15 @@ def _per_reason(files: Sequence[InputFile]) -> str:
 
 
 def _per_file_and_reason(files: Sequence[InputFile]) -> str:
+    names = Counter((f.source, f.file_name) for f in files)
+
+    def name(f: InputFile) -> str:  # a file delivered again: which version
+        again = names[f.source, f.file_name] > 1
+        return f.file_name + (f" (versie van {when(f.loaded_at)})" if again else "")
+
     lines = [
         (
-            escape(f.file_name),
+            escape(name(f)),
             escape(r.label),
             count_nl(len(r.row_numbers)),
             row_numbers(r.row_numbers),
@@ -158,12 +165,12 @@ def reading_section(files: Sequence[InputFile]) -> str:
                 open_=not problems,
             )
         )
-    names = [(f.source, f.file_name) for f in files]
+    names = Counter((f.source, f.file_name) for f in files)
     again = (
         " Een bestand dat opnieuw werd aangeleverd, staat hier met elke versie: de run neemt van "
         "elke sleutel de nieuwste rij, dus een rij die een oudere versie weigerde, kan in een "
         "nieuwere aanvaard zijn."
-        if len(set(names)) < len(names)
+        if max(names.values()) > 1
         else ""
     )
     parts.append(f'<p class="muted">Nieuw: voor het eerst ingelezen voor deze run.{again}</p>')

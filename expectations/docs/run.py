@@ -20,6 +20,7 @@ from expectations.docs.wording import (
     counted,
     examples,
     outcome,
+    position,
     sentence,
     technical,
     title,
@@ -150,7 +151,7 @@ def _failures(found: Sequence[Result]) -> str:
     )
     rows = (
         (
-            escape(title(r.table)),
+            f'<a href="#{anchor(r.table)}">{escape(title(r.table))}</a>',
             _expectation(r),
             escape(why(r.table, r.expectation, r.kwargs)),
             escape(_deviating(r)),
@@ -185,7 +186,9 @@ def _per_table_detail(found: Sequence[Result]) -> str:
         Col("Afwijkend", True),
     )
     for name, group in groupby(found, lambda r: r.table):
-        checks = list(group)  # failures first: results() sorts them so
+        checks = sorted(
+            group, key=lambda r: (r.success, position(r.table, r.expectation, r.kwargs))
+        )
         failed = sum(not r.success for r in checks)
         status = (
             span(f"{count_nl(failed)} mislukt", "fail") if failed else span("alle geslaagd", "ok")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -110,7 +111,9 @@ def _bounds(kwargs: Mapping[str, Any], unit: str = "") -> str:
     return "is " + (" en ".join(parts) or "om het even welke waarde")
 
 
-def _value_set(name: str, values: Sequence[Any]) -> str:
+def _value_set(name: str, values: Sequence[Any] | Mapping[str, str]) -> str:
+    if isinstance(values, Mapping):  # {"$PARAMETER": ...}: the run fills it in (a suite page)
+        return f"{name} is een van de toegelaten waarden die de run vastlegt"
     if not values:
         return f"{name} heeft geen enkele toegelaten waarde"
     if len(values) > MAX_LISTED_VALUES:
@@ -184,6 +187,29 @@ def why(table: str, expectation: str, kwargs: Mapping[str, Any]) -> str:
     return same[0].notes if same else ""
 
 
+def position(table: str, expectation: str, kwargs: Mapping[str, Any]) -> int:
+    """Where the check stands in the table's contract: the column check first, then the
+    expectations in the contract's order, then its rules (a check it does not know: last)."""
+    try:
+        c = contract(table)
+    except KeyError:
+        return 10_000
+    if expectation == CONTRACT_CHECK:
+        return 0
+    checks = c.expectations()
+    if expectation.startswith(RULE_PREFIX):
+        names = [r.name for r in c.rules]
+        name = expectation.removeprefix(RULE_PREFIX)
+        return 1 + len(checks) + names.index(name) if name in names else 10_000
+    columns = _columns(kwargs)
+    found = [
+        i
+        for i, ch in enumerate(checks)
+        if ch.type == expectation and _columns(ch.kwargs) == columns
+    ]
+    return 1 + found[0] if found else 10_000
+
+
 def technical(expectation: str, kwargs: Mapping[str, Any]) -> str:
     """The expectation as Great Expectations names it, for the auditor's small print: its
     type and parameters (a rule's query is on its suite page)."""
@@ -221,8 +247,10 @@ def example(table: str, kwargs: Mapping[str, Any], value: Any) -> str:
 
 
 def examples(table: str, kwargs: Mapping[str, Any], values: Iterable[Any]) -> list[str]:
-    """The failing examples of a check, each in words."""
-    return [example(table, kwargs, v) for v in values]
+    """The failing examples of a check, each in words; one that repeats is counted
+    ('55 (3 keer)')."""
+    counts = Counter(example(table, kwargs, v) for v in values)
+    return [f"{text} ({n} keer)" if n > 1 else text for text, n in counts.items()]
 
 
 def title(table: str) -> str:

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from expectations.docs import page_name, refresh_docs, write_docs
-from expectations.docs.wording import contract_problem, example, sentence
+from expectations.docs.wording import contract_problem, example, examples, sentence
 from expectations.validate import CheckResult, store_results
 from tests.builders import rules_db
 from transforms.contracts import load_contracts
@@ -86,6 +86,10 @@ class Page(HTMLParser):
 
     def visible(self) -> str:
         return " ".join("".join(self.text).split())
+
+    def table_in(self, marker: str) -> list[list[str]]:
+        """The first table after a piece of HTML, e.g. a part's id."""
+        return self.tables[self.html[: self.html.index(marker)].count("<table")]
 
     def table_after(self, heading: str) -> list[list[str]]:
         """The first table after a heading (h2 or h3), header row included."""
@@ -171,8 +175,9 @@ RUN_2_RESULTS = [
 
 
 def add_batches(con: duckdb.DuckDBPyConnection) -> None:
-    """Batch 1 (both runs): 20 rows refused, one of them for two reasons; batches 2 and 3 (the
-    second run): 89 rows refused, and a file refused whole."""
+    """Batch 1 (every run): 20 rows refused, one of them for two reasons; batches 2 and 3 (the
+    second run on): 89 rows refused, and a file refused whole; batch 4 (the third run): the
+    file of batch 1 delivered again, without a refused row."""
     con.execute(
         """INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name,
             status, reason, reason_nl, rows_read, rows_accepted, rows_quarantined, rows_blank,
@@ -182,7 +187,9 @@ def add_batches(con: duckdb.DuckDBPyConnection) -> None:
         (2, 'dimona', 'dimona_2025-2026.xlsx', 'y', 'b', 'Dimona',
             'loaded', NULL, NULL, 500, 411, 89, 0, '2025-10-01 05:59:00'),
         (3, 'dimona', 'kapot.xlsx', 'z', 'c', NULL, 'refused', 'not a workbook',
-            'kapot.xlsx: geen leesbare .xlsx-werkmap', 0, 0, 0, 0, '2025-10-01 05:59:00')"""
+            'kapot.xlsx: geen leesbare .xlsx-werkmap', 0, 0, 0, 0, '2025-10-01 05:59:00'),
+        (4, 'overeenkomsten', 'overeenkomsten_2025-2026.xlsx', 'x', 'd', 'Overeenkomsten',
+            'loaded', NULL, NULL, 120, 120, 0, 0, '2025-10-02 05:59:00')"""
     )
     con.execute(
         f"""INSERT INTO quarantine (batch_id, source, file_name, sheet_name, row_number, reason,
@@ -227,7 +234,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for run_id, started, batches, results, status, warnings in (
         ("run-1", datetime(2025, 9, 1, 6), [1], RUN_1_RESULTS, "failed", 0),
         ("run-2", datetime(2025, 10, 1, 6), [1, 2, 3], RUN_2_RESULTS, "completed", 2),
-        ("run-3", datetime(2025, 10, 2, 6), [1, 2, 3], None, "failed", 0),
+        ("run-3", datetime(2025, 10, 2, 6), [1, 2, 3, 4], None, "failed", 0),
     ):
         start(con, run_id, started, batches)
         if results is not None:
@@ -404,7 +411,16 @@ def test_reading_is_told_per_file_and_reason_with_the_dutch_labels(site: Path) -
             "89",
             "0",
         ],
-        ["dimona", "kapot.xlsx", "", "01/10/2025 05:59 (nieuw)", "0", "0", "0", "0"],
+        [
+            "dimona",
+            "kapot.xlsx (bestand geweigerd)",
+            "",
+            "01/10/2025 05:59 (nieuw)",
+            "0",
+            "0",
+            "0",
+            "0",
+        ],
         [
             "overeenkomsten",
             "overeenkomsten_2025-2026.xlsx",
@@ -419,6 +435,24 @@ def test_reading_is_told_per_file_and_reason_with_the_dutch_labels(site: Path) -
     text = page.visible()
     assert "Verplichte waarde ontbreekt 9 rijen 13, 14, 15, 16, 17, 18, 19, 20 en 21" in text
     assert "rijen 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 en 74 andere" in text
+
+
+def test_a_file_delivered_again_is_named_with_its_version(site: Path) -> None:
+    page = run_page(site, "run-3").visible()
+    assert (
+        "overeenkomsten_2025-2026.xlsx (versie van 01/09/2025 05:59) Ongeldig INSZ-nummer 12"
+    ) in page
+    assert "Een bestand dat opnieuw werd aangeleverd, staat hier met elke versie" in page
+    assert "opnieuw werd aangeleverd" not in run_page(site, "run-2").visible()
+
+
+def test_a_tables_checks_stand_in_the_order_of_its_contract(site: Path) -> None:
+    page = run_page(site, "run-2")
+    rows = page.table_in(f'id="tabel-{A}"')
+    assert [r[0] for r in rows[1:]] == [
+        "Overeenkomst-ID is uniek.",
+        "Uren per week ligt tussen 0 en 50.",
+    ], "the contract's order, not the technical names' (expect_..._between first)"
 
 
 def test_no_page_shows_the_value_of_a_refused_row(site: Path) -> None:
@@ -567,6 +601,12 @@ def test_refreshing_a_site_that_does_not_exist_writes_nothing(tmp_path: Path) ->
         ),
         (
             D,
+            "expect_column_values_to_be_in_set",
+            {"column": "school_year", "value_set": {"$PARAMETER": "school_years"}},
+            "Schooljaar is een van de toegelaten waarden die de run vastlegt.",
+        ),
+        (
+            D,
             "rule:decision_reasons_iff_not_eligible",
             {"sql": "select 1"},
             "Redenen zijn leeg als en slechts als er recht is op de premie.",
@@ -592,7 +632,7 @@ def test_every_expectation_of_every_contract_reads_as_dutch() -> None:
             first = check.kwargs.get("column") or check.kwargs.get("column_A")
             first = first or check.kwargs["column_list"][0]
             assert c.column(first).label in text, f"{c.table}: {text}"
-            assert "expect" not in text and "_" not in text, f"{c.table}: {text}"
+            assert not [w for w in ("expect", "_", "$") if w in text], f"{c.table}: {text}"
 
 
 def test_a_failing_example_is_written_as_a_reader_writes_it() -> None:
@@ -606,3 +646,7 @@ def test_a_failing_example_is_written_as_a_reader_writes_it() -> None:
         "Einddatum 31/08/2024, Startdatum leeg"
     )
     assert contract_problem("table fct_x does not exist") == "de tabel fct_x bestaat niet"
+    assert examples(A, {"column": "hours_per_week"}, [55.0, 55.0, 55.0, 61]) == [
+        "55 (3 keer)",
+        "61",
+    ]
