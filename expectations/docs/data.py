@@ -124,18 +124,21 @@ def results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Result]:
 def input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputFile]:
     """The batches the run read, with their refused rows counted per reason (row numbers, never
     the values: those may be national numbers, and the quarantine detail quotes them)."""
-    quarantine = labels()
-    refused: dict[int, list[Refusal]] = {}
-    for batch_id, reason, numbers in con.execute(
-        """
-        SELECT batch_id, reason, list(row_number ORDER BY row_number)
-        FROM quarantine WHERE batch_id IN (SELECT batch_id FROM run_batches WHERE run_id = ?)
-        GROUP BY ALL ORDER BY batch_id, count(*) DESC, reason
-        """,
+    numbers: dict[tuple[int, str], list[int]] = {}
+    for batch_id, reason, row_number in con.execute(
+        "SELECT batch_id, reason, row_number FROM quarantine WHERE batch_id IN "
+        "(SELECT batch_id FROM run_batches WHERE run_id = ?)",
         [run_id],
     ).fetchall():
+        numbers.setdefault((batch_id, reason), []).append(row_number)
+    quarantine = labels()
+    refused: dict[int, list[Refusal]] = {}
+    # per batch, the reason with the most rows first
+    for (batch_id, reason), rows in sorted(
+        numbers.items(), key=lambda i: (i[0][0], -len(i[1]), i[0][1])
+    ):
         label = quarantine.get(reason, reason)
-        refused.setdefault(batch_id, []).append(Refusal(reason, label, tuple(numbers)))
+        refused.setdefault(batch_id, []).append(Refusal(reason, label, tuple(sorted(rows))))
     rows = con.execute(
         """
         WITH first_use AS (  -- the start of the first run that read each batch

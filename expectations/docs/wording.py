@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from expectations.docs.data import RunLine
@@ -90,11 +91,8 @@ def _columns(kwargs: Mapping[str, Any]) -> list[str]:
 
 def rule_notes(table: str, name: str) -> str | None:
     """The Dutch notes of a rule of the table's contract, None for a rule it no longer has."""
-    try:
-        rules = contract(table).rules
-    except KeyError:
-        return None
-    return next((r.notes for r in rules if r.name == name), None)
+    found = _contract_checks(table).get((RULE_PREFIX + name, ()))
+    return None if found is None else found[1]
 
 
 def _bounds(kwargs: Mapping[str, Any], unit: str = "") -> str:
@@ -171,6 +169,30 @@ def sentence(table: str, expectation: str, kwargs: Mapping[str, Any]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+UNKNOWN = 10_000  # the position of a check its table's contract does not hold
+
+
+@cache
+def _contract_checks(table: str) -> dict[tuple[str, tuple[str, ...]], tuple[int, str]]:
+    """Every check of a table's contract by (type, its columns): its position (the column
+    check first, the expectations in order, then the rules) and its notes."""
+    try:
+        c = contract(table)
+    except KeyError:
+        return {}
+    found = {(CONTRACT_CHECK, ()): (0, "")}
+    for i, check in enumerate(c.expectations(), start=1):
+        found.setdefault((check.type, tuple(_columns(check.kwargs))), (i, check.notes))
+    for i, rule in enumerate(c.rules, start=len(found)):
+        found[(RULE_PREFIX + rule.name, ())] = (i, rule.notes)
+    return found
+
+
+def _checked(table: str, expectation: str, kwargs: Mapping[str, Any]) -> tuple[int, str]:
+    columns = () if expectation.startswith(RULE_PREFIX) else tuple(_columns(kwargs))
+    return _contract_checks(table).get((expectation, columns), (UNKNOWN, ""))
+
+
 def why(table: str, expectation: str, kwargs: Mapping[str, Any]) -> str:
     """Why the table must satisfy it: the notes of the expectation in the table's contract
     (a rule's notes are its sentence already, so it has none here)."""
@@ -178,36 +200,13 @@ def why(table: str, expectation: str, kwargs: Mapping[str, Any]) -> str:
         return "Zonder die kolommen kunnen de andere controles en de rapporten de tabel niet lezen."
     if expectation.startswith(RULE_PREFIX):
         return ""
-    try:
-        checks = contract(table).expectations()
-    except KeyError:
-        return ""
-    columns = _columns(kwargs)
-    same = [c for c in checks if c.type == expectation and _columns(c.kwargs) == columns]
-    return same[0].notes if same else ""
+    return _checked(table, expectation, kwargs)[1]
 
 
 def position(table: str, expectation: str, kwargs: Mapping[str, Any]) -> int:
     """Where the check stands in the table's contract: the column check first, then the
     expectations in the contract's order, then its rules (a check it does not know: last)."""
-    try:
-        c = contract(table)
-    except KeyError:
-        return 10_000
-    if expectation == CONTRACT_CHECK:
-        return 0
-    checks = c.expectations()
-    if expectation.startswith(RULE_PREFIX):
-        names = [r.name for r in c.rules]
-        name = expectation.removeprefix(RULE_PREFIX)
-        return 1 + len(checks) + names.index(name) if name in names else 10_000
-    columns = _columns(kwargs)
-    found = [
-        i
-        for i, ch in enumerate(checks)
-        if ch.type == expectation and _columns(ch.kwargs) == columns
-    ]
-    return 1 + found[0] if found else 10_000
+    return _checked(table, expectation, kwargs)[0]
 
 
 def technical(expectation: str, kwargs: Mapping[str, Any]) -> str:
