@@ -131,7 +131,7 @@ def input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputFile]:
         [run_id],
     ).fetchall():
         numbers.setdefault((batch_id, reason), []).append(row_number)
-    quarantine = labels()
+    quarantine = quarantine_labels()
     refused: dict[int, list[Refusal]] = {}
     # per batch, the reason with the most rows first
     for (batch_id, reason), rows in sorted(
@@ -160,6 +160,6 @@ def input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputFile]:
     return [InputFile(*row[1:], refusals=tuple(refused.get(row[0], ()))) for row in rows]
 
 
-def labels() -> dict[str, str]:
+def quarantine_labels() -> dict[str, str]:
     """The Dutch label of every quarantine reason (the code registry)."""
     return {c.code: c.label for c in load_codes().of("quarantine")}

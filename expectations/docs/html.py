@@ -32,6 +32,8 @@ tr.total td { font-weight: bold; background: #f2f2f2; }
 .muted { color: #555; }
 .tech { display: block; margin-top: 0.2em; font-size: 0.8em; color: #666;
   font-family: monospace; overflow-wrap: anywhere; }
+ul.examples { margin: 0; padding-left: 1.1em; }
+ul.examples li + li { margin-top: 0.3em; }
 details { margin: 0.6em 0; }
 summary { cursor: pointer; font-weight: bold; color: #1F4E78; }
 pre { font-family: monospace; white-space: pre-wrap; font-size: 0.85em; }

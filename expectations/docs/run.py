@@ -4,7 +4,7 @@ expectations first, what reading refused, then every expectation by table (folde
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 from itertools import groupby
 
@@ -122,12 +122,18 @@ def _deviating(r: Result) -> str:
     return f"{count_nl(r.unexpected_count)} van {counted(r.element_count, 'rij', 'rijen')}"
 
 
+def _list(texts: Iterable[str]) -> str:
+    """Texts one under the other, each its own item."""
+    items = "".join(f"<li>{escape(text)}</li>" for text in texts)
+    return f'<ul class="examples">{items}</ul>' if items else ""
+
+
 def _examples(r: Result) -> str:
     if r.expectation == CONTRACT_CHECK:
-        return "<br>".join(escape(contract_problem(str(p))) for p in r.examples)
+        return _list(contract_problem(str(p)) for p in r.examples)
     if r.unexpected_count is None and r.examples:  # the check itself could not run
         return "De controle kon niet worden uitgevoerd." + tech("; ".join(map(str, r.examples)))
-    return "<br>".join(escape(e) for e in examples(r.table, r.kwargs, r.examples))
+    return _list(examples(r.table, r.kwargs, r.examples))
 
 
 def _expectation(r: Result) -> str:
@@ -137,7 +143,10 @@ def _expectation(r: Result) -> str:
 
 
 def _failures(found: Sequence[Result]) -> str:
-    failed = [r for r in found if not r.success]
+    failed = sorted(
+        (r for r in found if not r.success),
+        key=lambda r: (r.layer != "staging", r.table, position(r.table, r.expectation, r.kwargs)),
+    )
     if not failed:
         return (
             '<h2>Mislukte verwachtingen</h2>\n<p class="ok">Geen: elke verwachting is geslaagd.</p>'

@@ -22,7 +22,7 @@ from transforms.contracts import load_contracts
 REFUSED_INSZ = "08.02.01-133.49"  # the value a quarantine detail quotes; no page may show it
 
 
-BLOCKS = {"p", "td", "th", "tr", "h1", "h2", "h3", "summary", "title", "text", "br", "table"}
+BLOCKS = {"p", "td", "th", "tr", "h1", "h2", "h3", "summary", "title", "text", "li", "table"}
 
 
 class Page(HTMLParser):
@@ -59,7 +59,7 @@ class Page(HTMLParser):
             self.tables[-1].append([])
         elif tag in ("td", "th"):
             self._cell = []
-        elif tag == "br" and self._cell is not None:
+        elif tag == "li" and self._cell:  # examples one under the other
             self._cell.append(" | ")
         elif tag in ("h2", "h3"):
             self._heading = []
