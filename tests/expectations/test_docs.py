@@ -464,7 +464,7 @@ def test_no_page_shows_the_value_of_a_refused_row(site: Path) -> None:
 
 ENGLISH = re.compile(
     r"expect_|\b(?:success|true|false|none|null|nan|unexpected|failed|passed|missing|rows?|"
-    r"columns?|rule|table|running|completed|refused|loaded)\b",
+    r"columns?|rule|table|running|completed|refused|loaded|suite|compliance|findings)\b",
     re.IGNORECASE,
 )
 
