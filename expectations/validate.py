@@ -426,7 +426,7 @@ def validate_suite(
 
 def validate(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> ValidationOutcome:
     """Validate every suite's table, store one row per check, and write the data quality site
-    (expectations/docs.py: every run's validation, readable offline)."""
+    (expectations/docs/: every run's validation in Dutch, readable offline)."""
     suites = load_suites()
     parameters = suite_parameters(con)
     docs_dir.mkdir(parents=True, exist_ok=True)
