@@ -34,6 +34,7 @@ from duaal.db import claim, connect, release
 from duaal.privacy import make_private_dir
 from duaal.settings import Settings
 from duaal.version import code_version
+from expectations.docs import refresh_docs
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
@@ -230,6 +231,22 @@ def validate_stage(
     outcome = validate(con, run_id, docs_dir)
     outcome.raise_for_marts()
     return outcome
+
+
+def show_outcome_in_docs(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    docs_dir: Path,
+    failure: BaseException | None = None,
+) -> None:
+    """Put how the run ended on the data quality site (its validation wrote the site while the
+    run was still going); after a failure, a site that cannot be written is a note on it."""
+    try:
+        refresh_docs(con, run_id, docs_dir)
+    except Exception as exc:
+        if failure is None:
+            raise
+        failure.add_note(f"the data quality site was not updated: {exc}")
 
 
 def digest_rows(rows: list[tuple]) -> str:
@@ -458,6 +475,7 @@ def execute(
         return call  # type: ignore[return-value]
 
     con = timed("open", open_database)(settings, run_id, progress)
+    docs_dir = settings.reports / "datakwaliteit"
     try:
         progress("ingest: reading exports from " + str(settings.raw))
         ingested = timed("ingest", ingest_stage)(con, settings)
@@ -476,7 +494,6 @@ def execute(
             progress("validate: running the expectation suites")
             # the Data Docs quote failing values: the report folder is private or the group's
             make_private_dir(settings.reports, settings.share_group)
-            docs_dir = settings.reports / "datakwaliteit"
             outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
             summary.staging_warnings = list(outcome.failed_staging)
             summary.docs_index = outcome.docs_index
@@ -489,9 +506,11 @@ def execute(
         except BaseException as exc:
             finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)
             summary.status = "failed"
+            show_outcome_in_docs(con, run_id, docs_dir, exc)
             raise
         finish_run(con, run_id, "completed", warnings=summary.warnings)
         summary.status = "completed"
+        show_outcome_in_docs(con, run_id, docs_dir)
         summarise(con, summary)
         return summary
     finally:

@@ -426,7 +426,7 @@ def validate_suite(
 
 def validate(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> ValidationOutcome:
     """Validate every suite's table, store one row per check, and write the data quality site
-    (expectations/docs.py: every run's validation, readable offline)."""
+    (expectations/docs/: every run's validation in Dutch, readable offline)."""
     suites = load_suites()
     parameters = suite_parameters(con)
     docs_dir.mkdir(parents=True, exist_ok=True)
@@ -436,8 +436,7 @@ def validate(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> Val
         for suite in suites:
             results += validate_suite(con, suite, runner, parameters)
     store_results(con, run_id, results)
-    notes = {s.name: [_expectation_notes(s, e) for e in s.expectations] for s in suites}
-    docs_index = write_docs(con, run_id, docs_dir, suites, notes)
+    docs_index = write_docs(con, run_id, docs_dir)
     failed = [r for r in results if not r.success]
     return ValidationOutcome(
         results=len(results),

@@ -1,10 +1,11 @@
 """The table contracts: one TOML file beside each staging model and mart (as dbt's schema.yml).
 
-A contract names the table's columns in order, each with its DuckDB type, its Dutch label
-(the header the workbooks show), its Dutch meaning (Data Docs, the Toelichting glossary)
-and its checks; then the checks on several columns and the SQL rules. From it come the
-Great Expectations suites (expectations/generate.py writes expectations/<table>.json), the
-mart column lists (transforms/schema.py) and the workbook headers and glossary.
+A contract names the table (with a short Dutch title) and its columns in order, each with
+its DuckDB type, its Dutch label (the header the workbooks show), its Dutch meaning (Data
+Docs, the Toelichting glossary) and its checks; then the checks on several columns and the
+SQL rules. From it come the Great Expectations suites (expectations/generate.py writes
+expectations/<table>.json), the mart column lists (transforms/schema.py), the workbook
+headers and glossary, and the wording of the Data Docs.
 
 Every staging table starts with the lineage columns of transforms/staging/_lineage.toml.
 """
@@ -57,6 +58,7 @@ class ContractColumn:
 class Contract:
     table: str
     layer: Layer
+    title: str  # Dutch, a few words: how a report names the table (Data Docs)
     notes: str  # Dutch: what the table holds
     columns: tuple[ContractColumn, ...]
     checks: tuple[Check, ...]  # on several columns
@@ -114,6 +116,7 @@ def load_contract(path: Path) -> Contract:
     return Contract(
         table=raw["table"],
         layer=raw["layer"],
+        title=raw["title"],
         notes=raw["notes"],
         columns=columns,
         checks=tuple(

@@ -17,8 +17,9 @@ from duaal import exports
 from duaal.audit import audit
 from duaal.db import DatabaseBusy, completed_run, connect
 from duaal.generate import generate
-from duaal.pipeline import execute
+from duaal.pipeline import execute, show_outcome_in_docs
 from duaal.settings import load_settings
+from expectations.docs import page_name, write_docs
 from transforms.schema import ensure_schema
 
 AS_OF = date(2026, 11, 28)
@@ -71,6 +72,42 @@ def test_reports_and_data_docs_are_written(sample_run):
     names = {p.name for p in summary.reports}
     assert "premies_2025-2026.xlsx" in names and "federatie_2025-2026.xlsx" in names
     assert summary.docs_index and summary.docs_index.is_file()
+    con = connect(settings.db, read_only=True)
+    (refused,) = con.execute(
+        "SELECT sum(rows_quarantined)::INTEGER FROM load_batches JOIN run_batches "
+        "USING (batch_id) WHERE run_id = ?",
+        [summary.run_id],
+    ).fetchone()
+    con.close()
+    index = summary.docs_index.read_text(encoding="utf-8")
+    assert f"{refused:,}".replace(",", ".") + " rijen geweigerd bij het inlezen" in index
+    page = summary.docs_index.parent / "validations" / page_name(summary.run_id)
+    text = page.read_text(encoding="utf-8")
+    assert '<span class="ok">voltooid</span>' in text or "voltooid, " in text, "the run's outcome"
+    assert "bezig" not in text, "the end of the run replaced 'bezig' by its outcome"
+
+
+def test_a_failed_run_shows_on_the_data_quality_site(tmp_path):
+    con = duckdb.connect()
+    ensure_schema(con)
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, status, as_of, rule_config, rule_config_hash) "
+        "VALUES ('run-1', '2026-11-28 06:00', 'running', '2026-11-28', '', '')"
+    )
+    docs = tmp_path / "datakwaliteit"
+    write_docs(con, "run-1", docs)
+    page = docs / "validations" / "run-1.html"
+    assert "bezig (of onderbroken)" in page.read_text(encoding="utf-8")
+    con.execute("UPDATE runs SET status = 'failed'")
+    failure = RuntimeError("the inputs cannot be used")
+    show_outcome_in_docs(con, "run-1", docs, failure)
+    assert "gestopt vóór de validatie" in page.read_text(encoding="utf-8")
+    shutil.rmtree(docs / "validations")
+    (docs / "validations").write_text("not a folder", encoding="utf-8")
+    show_outcome_in_docs(con, "run-1", docs, failure)
+    assert failure.__notes__[0].startswith("the data quality site was not updated: ")
+    with pytest.raises(NotADirectoryError):
+        show_outcome_in_docs(con, "run-1", docs)  # after a completed run the error is the run's
 
 
 def test_exports_follow_the_contract(sample_run, tmp_path):

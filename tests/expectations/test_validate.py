@@ -251,9 +251,20 @@ def test_suite_parameters_come_from_the_rule_configuration(good: Validated) -> N
 def test_data_docs_site_is_built(good: Validated) -> None:
     index = good.outcome.docs_index
     assert index.name == "index.html" and index.is_file(), "Data Docs index.html missing"
-    assert "fct_premium_decisions" in index.read_text(encoding="utf-8")
+    assert 'href="expectations/fct_premium_decisions.html">Premiebeslissingen' in index.read_text(
+        encoding="utf-8"
+    )
     suite_page = index.parent / "expectations" / "fct_premium_decisions.html"
     assert "per paar en schooljaar" in suite_page.read_text(encoding="utf-8")
+    page = (index.parent / "validations" / "run-good.html").read_text(encoding="utf-8")
+    assert "Geen: elke verwachting is geslaagd." in page
+
+
+def failures_on_the_page(validated: Validated) -> str:
+    """The part of the run's Data Docs page that lists the failed expectations."""
+    page = validated.outcome.docs_index.parent / "validations" / f"{validated.run_id}.html"
+    text = page.read_text(encoding="utf-8")
+    return text[text.index("<h2>Mislukte verwachtingen</h2>") : text.index("<h2>Geweigerd")]
 
 
 @pytest.fixture(scope="module")
@@ -368,6 +379,20 @@ def test_bad_marts_fail_exactly_the_expected_checks(bad_marts: Validated) -> Non
     assert not bad_marts.outcome.ok_for_marts
 
 
+def test_data_docs_word_the_failed_mart_checks_and_their_examples(bad_marts: Validated) -> None:
+    failures = failures_on_the_page(bad_marts)
+    assert failures.count("<tr>") == 1 + 10, "a header and the 10 failed checks"
+    for text in (
+        "Status is final of provisional.",
+        "‘final ’",
+        "De combinatie van Schooljaar, Ondernemingsnummer en INSZ lerende is uniek.",
+        f"Schooljaar ‘2024-2025’, Ondernemingsnummer ‘{KBO}’, INSZ lerende ‘{LEARNER}’",
+        "2 van 7 rijen",
+        "Bedrag is 0, 600 of 1000.",
+    ):
+        assert text in failures, text
+
+
 def test_mart_failure_messages_are_readable(bad_marts: Validated) -> None:
     assert bad_marts.outcome.failed_marts[:2] == [
         "fct_compliance_findings: rule:finding_severity_matches_code(severity) failed for 1 of 3 "
@@ -432,6 +457,9 @@ def test_staging_failures_are_reported_and_do_not_raise(bad_staging: Validated) 
     ]
     assert bad_staging.outcome.failed_marts == []
     bad_staging.outcome.raise_for_marts()  # staging problems do not stop the run
+    failures = failures_on_the_page(bad_staging)
+    assert "Einddatum ligt niet vóór Begindatum (als beide ingevuld zijn)." in failures
+    assert "Einddatum 31/08/2024, Begindatum 01/09/2024" in failures
 
 
 @pytest.fixture(scope="module")

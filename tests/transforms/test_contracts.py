@@ -100,6 +100,13 @@ def test_labels_and_meanings_are_dutch_and_one_per_column() -> None:
         assert all(c.meaning.endswith(".") for c in table.columns)
 
 
+def test_every_table_has_a_dutch_title_of_its_own() -> None:
+    titles = {table: c.title for table, c in load_contracts().items()}
+    assert titles["stg_werkplekduaal__agreements"] == "Overeenkomsten"
+    assert titles["fct_premium_decisions"] == "Premiebeslissingen"
+    assert len(set(titles.values())) == len(titles), f"two tables share a title: {titles}"
+
+
 def test_an_unknown_column_or_table_is_named() -> None:
     with pytest.raises(KeyError, match="contract fct_premium_decisions: no column nope"):
         column_info("fct_premium_decisions", "nope")
