@@ -534,7 +534,7 @@ def _conditions(a: dict, year_end: date, as_of: date) -> list[str]:
     where = (
         f"2. Vlaanderen: vestiging {a['establishment_id']} in {a['establishment_postcode']} "
         f"{a['establishment_municipality']}, provincie {a['province'] or 'onbekend'}: "
-        + ("in het Vlaamse Gewest" if a["in_flanders"] else "buiten het Vlaamse Gewest")
+        + ("in het Vlaams Gewest" if a["in_flanders"] else "buiten het Vlaams Gewest")
     )
     consent = (
         f"3. toestemming: toestemming premie {'ja' if a['premium_consent'] else 'nee'}, IBAN "

@@ -20,7 +20,7 @@ from transforms.rule_config import load_rule_config
 AGREEMENTS, SEED, AS_OF = 3_000, 1, date(2025, 11, 28)
 
 EXPECTED = {
-    "decisions": "b9fa4246ba1ee7f63d119f5f9a3af8533c6cb7c9c05aff6510390f8fe6a1430b",
+    "decisions": "9fefe51f40c3f248d06baeda39bd96adea66f1f361c360b3c686a46bcec258f5",
     "findings": "0984138768fd9523bb0d678301aa710d95a17d7db4848613833fc4e641637609",
     "quarantine": "6a4b374ac213c7439f4465e18bb4674642ac38a2986d2ac05526b2a8895ee4ed",
 }
