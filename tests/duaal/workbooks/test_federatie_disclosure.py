@@ -141,24 +141,33 @@ def read_workbook(path: Path, year: str) -> Reader:
             rel = {reader.var((year, part, g, m)): 1 for g in groups}
             rel[reader.var((year, "", "TOTAL", m))] = -1
             reader.equalities.append(rel)
-    rows = table(wb["Schooljaren"])
-    years = [h.removeprefix("Lerenden ") for h in rows[0][1::3]]
-    for i, y in enumerate(years):
-        groups = []
-        for row in rows[1:]:
-            group = "TOTAL" if row[0] == "Totaal" else row[0]
-            key = (y, "" if group == "TOTAL" else "office", group)
-            cells = row[1 + 3 * i : 4 + 3 * i]
-            small_row = cells[0] == SMALL
-            for cell, m in zip(cells, ("L", "S", "A"), strict=True):
-                reader.know((*key, m), cell, m != "A", small_row)
-            reader.row_relations(y, key[1], group, amounts_of(y))
-            if group != "TOTAL":
-                groups.append(group)
-        for m in ("L", "S", "N", "A", "C", "U", "P", "D"):
-            rel = {reader.var((y, "office", g, m)): 1 for g in groups}
-            rel[reader.var((y, "", "TOTAL", m))] = -1
-            reader.equalities.append(rel)
+    # Schooljaren: one list per measure (Lerenden, Subsidiabel, Bedrag premies), each with
+    # the offices as rows and the school years (a running one "(voorlopig)") as columns
+    rows = [r for r in table(wb["Schooljaren"]) if r[0] is not None and len(r) > 1]
+    starts = [i for i, r in enumerate(rows) if r[0] == "Kantoor"]
+    for start, m in zip(starts, ("L", "S", "A"), strict=True):
+        header = rows[start]
+        body = []
+        for r in rows[start + 1 :]:
+            body.append(r)
+            if r[0] == "Totaal":
+                break
+        years = [h.split(" ")[0] for h in header[1:] if h]
+        for i, y in enumerate(years):
+            groups = []
+            for row in body:
+                group = "TOTAL" if row[0] == "Totaal" else row[0]
+                key = (y, "" if group == "TOTAL" else "office", group)
+                reader.know((*key, m), row[1 + i], m != "A", False)
+                if m == "L":
+                    reader.row_relations(y, key[1], group, amounts_of(y))
+                if group != "TOTAL":
+                    groups.append(group)
+            if m == "L":
+                for measure in ("L", "S", "N", "A", "C", "U", "P", "D"):
+                    rel = {reader.var((y, "office", g, measure)): 1 for g in groups}
+                    rel[reader.var((y, "", "TOTAL", measure))] = -1
+                    reader.equalities.append(rel)
     return reader
 
 
@@ -179,12 +188,21 @@ def assert_real_totals(path: Path) -> None:
     (A year whose totals hold a count of 1 to 4 may hide a total to protect that one.)"""
     wb = load_workbook(path)
     for sheet in ("Per kantoor", "Per opleiding", "Schooljaren"):
-        header, *_, totals = table(wb[sheet])
-        assert totals[0] == "Totaal"
-        if SMALL in totals:
-            continue
-        hidden = [h for h, cell in zip(header, totals, strict=True) if cell == HIDDEN]
-        assert hidden == [], f"{path.name} {sheet} hides totals {hidden}"
+        rows = [r for r in table(wb[sheet]) if r[0] is not None]
+        headers = [r for r in rows if r[0] in ("Kantoor", "Opleiding")]
+        every_totals = [r for r in rows if r[0] == "Totaal"]
+        assert len(every_totals) == len(headers), f"{sheet}: a totals row to every list"
+        # Schooljaren: a year whose learners total 1 to 4 may hide its other totals
+        small_years = {h for h, c in zip(headers[0], every_totals[0], strict=False) if c == SMALL}
+        for header, totals in zip(headers, every_totals, strict=True):
+            if sheet != "Schooljaren" and SMALL in totals:
+                continue
+            hidden = [
+                h
+                for h, cell in zip(header, totals, strict=False)
+                if cell == HIDDEN and h not in small_years
+            ]
+            assert hidden == [], f"{path.name} {sheet} hides totals {hidden}"
 
 
 def test_the_attack_recovers_no_cell_of_the_test_run(written):
@@ -204,12 +222,15 @@ def synthetic_decisions(seed: int, n: int, year: str) -> list[dict]:
         office = rng.choices(OFFICES, weights=(30, 12, 25, 20, 10, 3))[0]
         eligible = rng.random() < 0.6
         reasons = ";".join(sorted(rng.sample(REASONS, rng.randint(1, 2)))) if not eligible else ""
+        paid_learner = rng.random() < 0.8 if eligible else False
         rows.append(
             {
                 "office": office,
                 "training": f"Opleiding {rng.randint(1, 12):02d}",
                 "eligible": eligible,
-                "amount_eur": (paid if rng.random() < 0.8 else unpaid) if eligible else 0,
+                "paid_learner": paid_learner,
+                "amount_eur": (paid if paid_learner else unpaid) if eligible else 0,
+                "status": "final",
                 "reasons": reasons,
                 "company_kbo": f"{i // 3:010d}",
                 "learner_insz": f"{i:011d}",
