@@ -58,6 +58,7 @@ from duaal.workbooks.style import (
     Typed,
     clean_text,
     column_px,
+    print_scale,
 )
 
 WORKBOOK_OPTIONS: dict[str, object] = {
@@ -74,7 +75,6 @@ CHART_HEIGHT = 300  # pixels: two charts and their titles fit on a landscape pag
 CHART_MIN_WIDTH = 480
 DEFAULT_COLUMN_PX = 64  # a column nobody sized
 PX_PER_PT = 4 / 3
-EXCEL_PAPER_PX = 1045  # the page's width between its margins, in Excel's pixels (96 dpi)
 PAGE_FILL = 0.97  # a page is cut a little before its edge: row heights are not exact
 MAX_PAGE_BREAKS = 1023  # Excel keeps no more manual page breaks on a sheet
 
@@ -355,10 +355,12 @@ class Book:
             repeat = None  # several lists: each keeps its header on the page it starts on
         default = (DEFAULT_COLUMN_PX - 5) / 7  # a column nobody sized, under a chart
         printed = [widths[c] if c < len(widths) else default for c in range(last_column + 1)]
-        # Excel prints the same columns larger than LibreOffice (see style.py): its pages hold
-        # fewer rows, so pages are cut where they end in Excel, and end a little early there
-        px = sum(column_px(w) for w in printed)
-        room = PAGE_PT * PAGE_FILL / min(1.0, EXCEL_PAPER_PX / px)
+        # one scale for every application: the print area one page wide as LibreOffice
+        # measures it (Excel's columns are narrower, so they fit too), a little to spare;
+        # every page then holds the same rows in both, and is cut where it is full
+        scale = print_scale(printed)
+        ws.set_print_scale(scale)
+        room = PAGE_PT * PAGE_FILL * 100 / scale
         ws.set_h_pagebreaks(_page_breaks(heights, groups, row, room, repeat))
 
     def _lay_out(self, sheet: Sheet) -> list[_Laid]:
@@ -418,10 +420,9 @@ class Book:
         return row + 1
 
     def _print_setup(self, ws: Worksheet, sheet: Sheet) -> None:
-        """Landscape A4, one page wide, page header and footer."""
+        """Landscape A4, page header and footer (the scale: once the columns are known)."""
         ws.set_landscape()
         ws.set_paper(A4)
-        ws.fit_to_pages(1, 0)
         ws.set_header(page_header(self.page, sheet.running))
         ws.set_footer(page_footer(self.page))
         ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)

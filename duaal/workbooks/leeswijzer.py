@@ -52,6 +52,13 @@ def leeswijzer(page: Page, about: About, sheets: Sequence[Sheet]) -> Sheet:
         )
     facts.append(
         (
+            "Op papier",
+            "Elk blad past in de breedte op een liggend A4-blad. Kolommen rechts daarvan, "
+            "zoals de uitleg bij een beslissing, staan alleen op het scherm.",
+        )
+    )
+    facts.append(
+        (
             "Technische gegevens",
             "Op het laatste blad (Toelichting): de run die deze map maakte, de regels en "
             "parameters die golden en de ingelezen bestanden.",

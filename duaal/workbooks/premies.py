@@ -33,6 +33,8 @@ from duaal.workbooks.style import (
 from duaal.workbooks.toelichting import toelichting_sheet
 
 OVERVIEW = "Overzicht"
+REASONS = "Redenen van weigering"
+PER_YEAR = "Per schooljaar"
 REFUSALS = "Niet-subsidiabel"
 BRUSSELS = "Brussel (Actiris)"
 TITLE = "Premies kwalificerend werkplekleren"
@@ -188,7 +190,7 @@ def overview_fields(amounts: tuple[int, int] | None) -> tuple[Field, ...]:
             for kind, a in zip(("zonder", "met"), amounts, strict=True)
         )
     return (
-        Field("office", "Kantoor", width=22),
+        Field("office", "Kantoor", width=24),
         Field("learners", "Lerenden beslist", "int", width=10),
         Field("eligible", "Subsidiabel", "int", width=11),
         Field("share", "Aandeel subsidiabel", "pct", width=11),
@@ -224,7 +226,7 @@ def reason_lines(decisions: Sequence[Row], labels: CodeLabels, amounts_set: bool
 
 
 REASON_FIELDS = (
-    Field("reason", "Reden van weigering", width=22),
+    Field("reason", "Reden van weigering", width=44),
     Field("refused", "Lerenden", "int", width=10),
     Field("share", "Aandeel van de weigeringen", "pct", width=13),
     Field("lost", LOST, "eur", width=12),
@@ -302,16 +304,17 @@ def running_note(years: Sequence[YearLine], run: RunInfo) -> str | None:
     return f"{', '.join(running)}: {provisional_text(run.as_of)}, het schooljaar loopt nog"
 
 
-def overview_sheet(
+def overview_sheets(
     run: RunInfo,
     school_year: str,
     offices: Sequence[str],
     decisions: Sequence[Row],
     years: Sequence[YearLine],
     provisional: bool,
-) -> Sheet:
-    """Per office (several offices: with totals and the share eligible per office), the
-    refusal reasons, and every school year of the run; a chart for each question."""
+) -> list[Sheet]:
+    """A sheet for each question a reader asks, its table and its chart: how each office
+    does (several offices: with totals, and which lags), which refusal reasons refuse most
+    and cost most, and whether the share eligible rises over the school years."""
     amounts = year_amounts(run, school_year)
     amounts_set = amounts is not None
     per_office: dict[str, list[Row]] = {o: [] for o in offices}
@@ -321,66 +324,63 @@ def overview_sheet(
     several = len(offices) > 1
     shown = [d for o in offices for d in per_office[o]]
     totals = office_line(TOTAL, shown, amounts_set) if several else None
-    reasons = reason_lines(shown, run.labels, amounts_set)
     keep = (lambda d: True) if several else (lambda d: office_of(d) == offices[0])
-    per_year = year_lines(years, run, keep)
     note = running_note(years, run)
     running = [year_label(y) for y in years if y.provisional]
-    charts = [
-        Chart(
-            "Redenen van weigering: aantal lerenden",
-            1,
-            "reason",
-            ["refused"],
-            kind="bar",
-            axis="Lerenden",
+    where = "per kantoor" if several else offices[0]
+    office_chart = Chart(
+        "Aandeel subsidiabel per kantoor", 0, "office", ["share"], axis="Aandeel", percent=True
+    )
+    return [
+        Sheet(
+            OVERVIEW,
+            "De kerncijfers "
+            + ("per kantoor" if several else "van het kantoor")
+            + ": lerenden, premies met en zonder leervergoeding, bedrag, weigeringen en wat ze "
+            "kosten" + (", met een grafiek van het aandeel subsidiabel." if several else "."),
+            [Block(overview_fields(amounts), rows, totals=totals)],
+            title=f"Overzicht {where}, schooljaar {school_year}",
+            charts=[office_chart] if several else [],
         ),
-        Chart(
-            "Aandeel subsidiabel per schooljaar",
-            2,
-            "school_year",
-            ["share"],
-            axis="Aandeel subsidiabel",
-            percent=True,
-            running=running,
-            note=f"Gearceerd: {note}; registraties en aangiftes kunnen nog volgen."
-            if note
-            else None,
+        Sheet(
+            REASONS,
+            "Welke redenen het vaakst tot een weigering leiden en wat ze kosten, met een grafiek.",
+            [Block(REASON_FIELDS, reason_lines(shown, run.labels, amounts_set))],
+            title=f"Redenen van weigering {where}, schooljaar {school_year}",
+            charts=[
+                Chart(
+                    "Redenen van weigering: aantal lerenden",
+                    0,
+                    "reason",
+                    ["refused"],
+                    kind="bar",
+                    axis="Lerenden",
+                )  # fmt: skip
+            ],
+            empty=f"Geen weigeringen in {school_year}.",
+        ),
+        Sheet(
+            PER_YEAR,
+            "Het aandeel subsidiabel in elk schooljaar van de run, met een grafiek: stijgt het?",
+            [Block(YEAR_FIELDS, year_lines(years, run, keep))],
+            title=f"Per schooljaar, {where}",
+            charts=[
+                Chart(
+                    "Aandeel subsidiabel per schooljaar",
+                    0,
+                    "school_year",
+                    ["share"],
+                    axis="Aandeel",
+                    percent=True,
+                    running=running,
+                    note=f"Gearceerd: {note}; registraties en aangiftes kunnen nog volgen."
+                    if note
+                    else None,
+                )
+            ],
+            running=None if provisional else note,
         ),
     ]
-    if several:
-        charts.insert(
-            0,
-            Chart(
-                "Aandeel subsidiabel per kantoor",
-                0,
-                "office",
-                ["share"],
-                axis="Aandeel subsidiabel",
-                percent=True,
-            ),
-        )
-    where = "per kantoor" if several else offices[0]
-    return Sheet(
-        OVERVIEW,
-        "De kerncijfers: lerenden, premies en weigeringen "
-        + ("per kantoor" if several else "van het kantoor")
-        + ", de redenen van weigering en wat ze kosten, en het aandeel subsidiabel per "
-        "schooljaar, met grafieken.",
-        [
-            Block(overview_fields(amounts), rows, totals=totals),
-            Block(
-                REASON_FIELDS,
-                reasons,
-                heading="Redenen van weigering (een weigering kan meer dan één reden hebben)",
-                empty="Geen weigeringen.",
-            ),
-            Block(YEAR_FIELDS, per_year, heading="Per schooljaar"),
-        ],
-        title=f"Overzicht {where}, schooljaar {school_year}",
-        charts=charts,
-        running=None if provisional else note,
-    )
 
 
 def premies_sheets(
@@ -400,7 +400,7 @@ def premies_sheets(
     amounts_set = year_amounts(run, school_year) is not None
     years = list(years) or history({school_year: decisions})
     provisional = is_provisional(school_year, decisions, years)
-    sheets = [overview_sheet(run, school_year, offices, decisions, years, provisional)]
+    sheets = overview_sheets(run, school_year, offices, decisions, years, provisional)
     per_office: dict[str, list[Row]] = {office: [] for office in offices}
     for d in decisions:  # one pass, in the decisions' order
         per_office.setdefault(office_of(d), []).append(d)
@@ -409,8 +409,7 @@ def premies_sheets(
         sheets.append(
             Sheet(
                 sheet_title(office),
-                f"Elke beslissing van kantoor {office}: onderneming, lerende, maanden, bedrag "
-                "en redenen; op het scherm ook vestiging, opleiding, overeenkomsten en uitleg.",
+                f"De beslissingen van kantoor {office}, één per onderneming en lerende.",
                 [Block(fields, per_office[office])],
                 title=f"Beslissingen {office}, schooljaar {school_year}",
                 empty=f"Geen beslissingen voor {office} in {school_year}.",

@@ -84,6 +84,7 @@ MIN_PRINTED_PT = 8.0  # no sheet prints its text smaller
 MARGIN_IN = 0.4
 PAPER_UNITS = 784
 PAGE_PT = 487
+SCALE_SPARE = 0.98
 HEADER_COLOR, HEADER_FILL = "#FFFFFF", "#1F4E78"
 EXCEL_EPOCH = date(1899, 12, 30)
 # characters XML 1.0 cannot hold (as openpyxl refuses them): dropped from every text
@@ -103,11 +104,17 @@ def column_px(width: float) -> int:
     return int(width * 7 + 5)
 
 
+def print_scale(widths: Sequence[float]) -> int:
+    """The print scale (percent) at which columns of these widths fit one landscape A4
+    page wide as LibreOffice measures them, with 2 % to spare; Excel, whose columns are
+    narrower, prints them at that scale too, so both cut the same pages."""
+    units = sum(column_px(w) for w in widths)
+    return max(10, min(100, int(SCALE_SPARE * 100 * PAPER_UNITS / units))) if units else 100
+
+
 def printed_points(widths: Sequence[float]) -> float:
-    """The size 11 pt text prints at when columns of these widths are fitted to one
-    landscape A4 page wide (in LibreOffice; Excel prints it as large or larger)."""
-    total = sum(column_px(w) for w in widths)
-    return FONT_PT * min(1.0, PAPER_UNITS / total) if total else FONT_PT
+    """The size 11 pt text prints at, in columns of these widths."""
+    return FONT_PT * print_scale(widths) / 100
 
 
 @dataclass(frozen=True)

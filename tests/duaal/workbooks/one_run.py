@@ -287,8 +287,20 @@ OFFICE_SHEETS = [
 PREMIES_SHEETS = [
     "Leeswijzer",
     "Overzicht",
+    "Redenen van weigering",
+    "Per schooljaar",
     *OFFICE_SHEETS,
     "Niet-subsidiabel",
     "Brussel (Actiris)",
     "Toelichting",
 ]
+
+
+def printed_widths(ws) -> list[float]:
+    """The widths (in characters, as the writer set them) of the columns a sheet prints; a
+    column nobody sized (under a chart) has Excel's default of 8.43."""
+    sized = {}  # a dimension may stand for a range of columns of one width (min to max)
+    for dimension in list(ws.column_dimensions.values()):
+        for c in range(dimension.min or 1, (dimension.max or dimension.min or 1) + 1):
+            sized[c] = dimension.width - 0.71
+    return [sized.get(c, 8.43) for c in range(1, printed_columns(ws) + 1)]

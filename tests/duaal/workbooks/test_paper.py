@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from duaal.workbooks.conformiteit import ComplianceInputs, conformiteit_sheets
 from duaal.workbooks.data import (
@@ -32,7 +31,14 @@ from duaal.workbooks.labels import ordered_offices
 from duaal.workbooks.leeswijzer import leeswijzer
 from duaal.workbooks.premies import history, premies_sheets
 from duaal.workbooks.style import MIN_PRINTED_PT, Page, Sheet, printed_points
-from tests.duaal.workbooks.one_run import RUN, YEAR, printed_columns, table, title_lines
+from tests.duaal.workbooks.one_run import (
+    RUN,
+    YEAR,
+    printed_columns,
+    printed_widths,
+    table,
+    title_lines,
+)
 from transforms.codes import load_codes
 
 RUNNING_YEAR = "2026-2027"
@@ -105,12 +111,7 @@ def folder(request, reports) -> Path:
 
 def test_every_written_sheet_prints_at_8_pt_or_more(folder):
     for path, ws in every_sheet(folder):
-        columns = printed_columns(ws)
-        widths = [
-            (ws.column_dimensions[get_column_letter(c)].width or 9.14) - 0.71
-            for c in range(1, columns + 1)
-        ]
-        assert printed_points(widths) >= MIN_PRINTED_PT, f"{path.name}/{ws.title}"
+        assert printed_points(printed_widths(ws)) >= MIN_PRINTED_PT, f"{path.name}/{ws.title}"
 
 
 def identifiers(con) -> set[str]:
@@ -162,7 +163,7 @@ def test_every_sheet_of_a_running_year_says_voorlopig(generated):
 
 def test_a_final_years_sheet_that_shows_the_running_year_says_so(generated):
     path = generated / "2024-2025" / "premies_2024-2025.xlsx"
-    ws = load_workbook(path)["Overzicht"]
+    ws = load_workbook(path)["Per schooljaar"]
     note = f"{RUNNING_YEAR}: {PROVISIONAL}, het schooljaar loopt nog"
     assert note[0].upper() + note[1:] in title_lines(ws)
     assert note in ws.oddHeader.center.text

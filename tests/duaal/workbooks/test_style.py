@@ -24,9 +24,17 @@ from duaal.workbooks.style import (
     Field,
     Page,
     Sheet,
+    print_scale,
     printed_points,
 )
-from tests.duaal.workbooks.one_run import RUN, YEAR, printed_columns, table, title_lines
+from tests.duaal.workbooks.one_run import (
+    RUN,
+    YEAR,
+    printed_columns,
+    printed_widths,
+    table,
+    title_lines,
+)
 
 PAGE = Page("Titel", "Schooljaar 2024-2025", "Alle kantoren", "R1")
 STAMP = datetime(2025, 9, 1, 6)
@@ -77,7 +85,8 @@ def test_a_declaration_that_prints_too_small_is_refused(tmp_path):
 
 def test_printed_points_follow_the_widths():
     assert printed_points([50, 50]) == 11, "a page wide enough: full size"
-    assert printed_points([80, 80]) == pytest.approx(11 * 784 / 1130)
+    assert print_scale([80, 80]) == int(98 * 784 / 1130), "one page wide, 2 % to spare"
+    assert printed_points([80, 80]) == pytest.approx(11 * 0.67)
     header_word = Field("x", "Ondernemingsnummer", width=8)
     assert header_word.paper_width == 20, "a header's word is never broken"
 
@@ -189,9 +198,10 @@ def test_the_test_runs_sheets_print_landscape_a4_one_page_wide(reports):
             setup = ws.page_setup
             assert setup.orientation == "landscape", f"{where}: landscape"
             assert int(setup.paperSize) == 9, f"{where}: A4"
-            assert ws.sheet_properties.pageSetUpPr.fitToPage, f"{where}: fit to page"
-            assert int(setup.fitToWidth or 1) == 1, f"{where}: one page wide"
-            assert int(setup.fitToHeight) == 0, f"{where}: as many pages tall as needed"
+            widths = printed_widths(ws)
+            scale = int(setup.scale or 100)
+            assert abs(scale - print_scale(widths)) <= 1, f"{where}: one page wide"
+            assert scale * 11 / 100 >= MIN_PRINTED_PT, f"{where}: 8 pt or more"
             assert ws.oddHeader.left.text.endswith(": &A"), f"{where}: report and sheet name"
             assert ws.oddFooter.left.text == f"Run {RUN}", f"{where}: run id in the footer"
             assert ws.oddFooter.right.text == "Pagina &P van &N", f"{where}: page N of M"
