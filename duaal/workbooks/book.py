@@ -85,14 +85,12 @@ def _header_text(text: str) -> str:
 
 
 def page_header(page: Page, note: str | None = None) -> str:
-    """Left: report and sheet; centre: school year or reference date, and "voorlopig";
-    right: office."""
-    period = page.period
-    if page.provisional:
-        period += f", {page.provisional}"
-    if note:
-        period += f"; {note}"
-    return f"&L{_header_text(page.title)}: &A&C{_header_text(period)}&R{_header_text(page.office)}"
+    """Left: report, and the sheet below it; centre: school year or reference date, and
+    below it "voorlopig" (or what else the sheet says of a running year); right: office.
+    Two lines, so that a long sheet name never runs into the centre."""
+    below = page.provisional or note
+    period = _header_text(page.period) + (f"\n{_header_text(below)}" if below else "")
+    return f"&L{_header_text(page.title)}\n&A&C{period}&R{_header_text(page.office)}"
 
 
 def page_footer(page: Page) -> str:
@@ -387,7 +385,10 @@ class Book:
         for block in laid:
             rows = [*block.cells, *([block.totals] if block.totals else [])]
             for i, (f, col) in enumerate(zip(block.fields, block.columns, strict=True)):
-                header = min(len(f.header) + 3, HEADER_WIDTH) if block.cells else 0
+                # a header wraps within HEADER_WIDTH on paper; on the screen its column
+                # takes it whole, so the printed header row stays low
+                header = len(f.header) + 3 if not f.paper else min(len(f.header) + 3, HEADER_WIDTH)
+                header = header if block.cells else 0
                 longest = max((len(w) for w in f.header.split()), default=0) + 2
                 needed = max(header, column_width([r[i] for r in rows], f.kind)) + 2
                 widths[col] = max(widths[col], min(needed, f.limit), longest)
@@ -589,12 +590,13 @@ class Book:
                 "values": [sheet.name, first, col, last, col],
                 "fill": {"color": color},
                 "border": {"color": color},
-                "data_labels": {
+            }
+            if len(chart.values) == 1:  # beside a bar of each series, labels overlap
+                series["data_labels"] = {
                     "value": True,
                     "num_format": "0%" if chart.percent else "#,##0",
                     "font": {"size": 11},
-                },
-            }
+                }
             hatched = {
                 "pattern": {
                     "pattern": "wide_upward_diagonal",

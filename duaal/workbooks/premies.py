@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from duaal.changes import ChangeSheets
@@ -28,6 +28,7 @@ from duaal.workbooks.style import (
     Field,
     Page,
     Sheet,
+    Typed,
     provisional_text,
 )
 from duaal.workbooks.toelichting import toelichting_sheet
@@ -331,55 +332,76 @@ def overview_sheets(
     office_chart = Chart(
         "Aandeel subsidiabel per kantoor", 0, "office", ["share"], axis="Aandeel", percent=True
     )
+    reasons = Block(REASON_FIELDS, reason_lines(shown, run.labels, amounts_set))
+    reasons_chart = Chart(
+        "Redenen van weigering: aantal lerenden", 0, "reason", ["refused"], kind="bar",
+        axis="Lerenden",
+    )  # fmt: skip
+    per_year = Sheet(
+        PER_YEAR,
+        "Het aandeel subsidiabel in elk schooljaar van de run, met een grafiek: stijgt het?",
+        [Block(YEAR_FIELDS, year_lines(years, run, keep))],
+        title=f"Per schooljaar, {where}",
+        charts=[
+            Chart(
+                "Aandeel subsidiabel per schooljaar",
+                0,
+                "school_year",
+                ["share"],
+                axis="Aandeel",
+                percent=True,
+                running=running,
+                note=f"Gearceerd: {note}; registraties en aangiftes kunnen nog volgen."
+                if note
+                else None,
+            )
+        ],
+        running=None if provisional else note,
+    )
+    if not several:  # one office: its key figures as a list, above its refusal reasons
+        figures = key_figures(overview_fields(amounts), rows[0])
+        overview = Sheet(
+            OVERVIEW,
+            "De kerncijfers van het kantoor en de redenen van weigering: welke het vaakst "
+            "tot een weigering leiden en wat ze kosten, met een grafiek.",
+            [
+                Block(KEY_FIGURE_FIELDS, figures),
+                replace(reasons, heading="Redenen van weigering", empty="Geen weigeringen."),
+            ],
+            title=f"Overzicht {where}, schooljaar {school_year}",
+            charts=[replace(reasons_chart, block=1)],
+        )
+        return [overview, per_year]
     return [
         Sheet(
             OVERVIEW,
-            "De kerncijfers "
-            + ("per kantoor" if several else "van het kantoor")
-            + ": lerenden, premies met en zonder leervergoeding, bedrag, weigeringen en wat ze "
-            "kosten" + (", met een grafiek van het aandeel subsidiabel." if several else "."),
+            "De kerncijfers per kantoor: lerenden, premies met en zonder leervergoeding, "
+            "bedrag, weigeringen en wat ze kosten, met een grafiek van het aandeel "
+            "subsidiabel: welk kantoor blijft achter?",
             [Block(overview_fields(amounts), rows, totals=totals)],
             title=f"Overzicht {where}, schooljaar {school_year}",
-            charts=[office_chart] if several else [],
+            charts=[office_chart],
         ),
         Sheet(
             REASONS,
             "Welke redenen het vaakst tot een weigering leiden en wat ze kosten, met een grafiek.",
-            [Block(REASON_FIELDS, reason_lines(shown, run.labels, amounts_set))],
+            [reasons],
             title=f"Redenen van weigering {where}, schooljaar {school_year}",
-            charts=[
-                Chart(
-                    "Redenen van weigering: aantal lerenden",
-                    0,
-                    "reason",
-                    ["refused"],
-                    kind="bar",
-                    axis="Lerenden",
-                )  # fmt: skip
-            ],
+            charts=[reasons_chart],
             empty=f"Geen weigeringen in {school_year}.",
         ),
-        Sheet(
-            PER_YEAR,
-            "Het aandeel subsidiabel in elk schooljaar van de run, met een grafiek: stijgt het?",
-            [Block(YEAR_FIELDS, year_lines(years, run, keep))],
-            title=f"Per schooljaar, {where}",
-            charts=[
-                Chart(
-                    "Aandeel subsidiabel per schooljaar",
-                    0,
-                    "school_year",
-                    ["share"],
-                    axis="Aandeel",
-                    percent=True,
-                    running=running,
-                    note=f"Gearceerd: {note}; registraties en aangiftes kunnen nog volgen."
-                    if note
-                    else None,
-                )
-            ],
-            running=None if provisional else note,
-        ),
+        per_year,
+    ]
+
+
+KEY_FIGURE_FIELDS = (Field("Kerncijfer", width=44), Field("Waarde", kind="int", width=13))
+
+
+def key_figures(fields: Sequence[Field], line: Row) -> list[tuple[str, object]]:
+    """An office's line of the overview as a list: each figure under its header."""
+    return [
+        (f.header, line[f.name] if f.kind == "int" else Typed(line[f.name], f.kind))
+        for f in fields[1:]
     ]
 
 

@@ -149,7 +149,7 @@ def test_every_sheet_has_title_lines_and_the_first_is_the_leeswijzer(tmp_path):
             "Schooljaar 2026-2027 · Limburg",
             "Voorlopig, peildatum 01/12/2026",
         ], ws.title
-        assert ws.oddHeader.center.text == "Schooljaar 2026-2027, voorlopig, peildatum 01/12/2026"
+        assert ws.oddHeader.center.text == "Schooljaar 2026-2027\nvoorlopig, peildatum 01/12/2026"
     assert title_lines(wb["Een"])[0] == "Een" and title_lines(wb["Leeswijzer"])[0] == "Titel"
 
 
@@ -202,7 +202,7 @@ def test_the_test_runs_sheets_print_landscape_a4_one_page_wide(reports):
             scale = int(setup.scale or 100)
             assert abs(scale - print_scale(widths)) <= 1, f"{where}: one page wide"
             assert scale * 11 / 100 >= MIN_PRINTED_PT, f"{where}: 8 pt or more"
-            assert ws.oddHeader.left.text.endswith(": &A"), f"{where}: report and sheet name"
+            assert ws.oddHeader.left.text.endswith("\n&A"), f"{where}: report, sheet below it"
             assert ws.oddFooter.left.text == f"Run {RUN}", f"{where}: run id in the footer"
             assert ws.oddFooter.right.text == "Pagina &P van &N", f"{where}: page N of M"
             if ws.freeze_panes:  # a sheet with a list: its header frozen and filtered
@@ -211,7 +211,7 @@ def test_the_test_runs_sheets_print_landscape_a4_one_page_wide(reports):
 
 def test_page_header_names_report_period_and_office(reports):
     ws = load_workbook(reports / YEAR / f"premies_{YEAR}_vlaams-brabant-brussel.xlsx")["Overzicht"]
-    assert ws.oddHeader.left.text == "Premies kwalificerend werkplekleren: &A"
+    assert ws.oddHeader.left.text == "Premies kwalificerend werkplekleren\n&A"
     assert ws.oddHeader.center.text == f"Schooljaar {YEAR}"
     assert ws.oddHeader.right.text == "Vlaams-Brabant && Brussel", "'&' escaped in a header"
     ws = load_workbook(reports / YEAR / f"premies_{YEAR}.xlsx")["Limburg"]
