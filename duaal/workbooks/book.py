@@ -204,14 +204,15 @@ class Book:
         # created (and modified) are the run's own time, so a rewrite gives the same file
         self.wb.set_properties({"author": "duaal", "created": stamp})
         self._formats: dict[tuple[str, bool, bool], Any] = {}
+        self._by_props: dict[tuple[tuple[str, object], ...], Any] = {}
         add = self.wb.add_format
         self.title = add({"bold": True, "font_size": 14})
         self.subtitle = add({"bold": True, "font_size": 12})
-        self.line = add({"valign": "top"})
         self.strong = add({"bold": True, "valign": "top"})
         self.running = add({"bold": True, "font_color": PROVISIONAL_COLOR})
         self.quiet = add({"italic": True})
         self.link = add({"font_color": "#0563C1", "underline": 1, "valign": "top"})
+        self.line = self.format("text")
         self.header = add(
             {
                 "bold": True,
@@ -275,7 +276,13 @@ class Book:
                 props["text_wrap"] = True
             if bold:
                 props["bold"] = True
-            fmt = self._formats[key] = self.wb.add_format(props)
+            # one Format object per set of properties: XlsxWriter numbers only the first of
+            # two equal ones, and recomputes the other's key on every cell written with it
+            same = tuple(sorted(props.items()))
+            fmt = self._by_props.get(same)
+            if fmt is None:
+                fmt = self._by_props[same] = self.wb.add_format(props)
+            self._formats[key] = fmt
         return fmt
 
     # --- a sheet ---------------------------------------------------------------------
@@ -293,6 +300,7 @@ class Book:
         laid = self._lay_out(sheet)
         widths, wraps = self._columns(ws, laid)
         heights: dict[int, float] = {}
+        self._heights = heights  # the rows taller than a line: their cells at the top
         row = self._title_lines(ws, sheet, first, heights)
         paper = max((sum(1 for f in b.fields if f.paper) for b in sheet.blocks), default=1)
         self._print_setup(ws, sheet)
@@ -377,27 +385,39 @@ class Book:
 
     def _columns(self, ws: Worksheet, laid: Sequence[_Laid]) -> tuple[list[float], list[bool]]:
         """Width, wrapping and format of every column: the widest header (wrapped within
-        HEADER_WIDTH) or value, within its field's limit; the format of the field of the
-        longest list in that column."""
+        HEADER_WIDTH on paper) or value, within its field's limit; the kind of the field of
+        the longest list in that column."""
         count = max((max(b.columns) + 1 for b in laid if b.columns), default=1)
         widths = [float(MIN_WIDTH)] * count
         owner: list[tuple[int, Field] | None] = [None] * count
+        texts_in_numbers = [0] * count  # the longest text in a number column of the paper
         for block in laid:
             rows = [*block.cells, *([block.totals] if block.totals else [])]
             for i, (f, col) in enumerate(zip(block.fields, block.columns, strict=True)):
+                values = [r[i] for r in rows]
                 # a header wraps within HEADER_WIDTH on paper; on the screen its column
                 # takes it whole, so the printed header row stays low
                 header = len(f.header) + 3 if not f.paper else min(len(f.header) + 3, HEADER_WIDTH)
                 header = header if block.cells else 0
                 longest = max((len(w) for w in f.header.split()), default=0) + 2
-                needed = max(header, column_width([r[i] for r in rows], f.kind)) + 2
+                needed = max(header, column_width(values, f.kind)) + 2
                 widths[col] = max(widths[col], min(needed, f.limit), longest)
                 if owner[col] is None or len(block.cells) > owner[col][0]:
                     owner[col] = (len(block.cells), f)
+                if f.paper and f.kind in NUMBER_FORMATS:
+                    texts = [len(v) for v in values if v.__class__ is str]
+                    texts_in_numbers[col] = max([texts_in_numbers[col], *texts])
         wraps = [o is not None and o[1].wraps for o in owner]
         for col, (width, who) in enumerate(zip(widths, owner, strict=True)):
             kind = who[1].kind if who else "text"
-            ws.set_column(col, col, width, self.format(kind, wraps[col]))
+            # a number column of the paper wraps a text that does not fit (the words of an
+            # amount not set yet) rather than cut it
+            wraps[col] = wraps[col] or texts_in_numbers[col] > max(1, int(width * 1.1) - 2)
+            # a number column's format holds its number format; a text column has none:
+            # its cells need no format in a row of one line, and one of their own only in
+            # a taller row (at the top, wrapped): a format on every text cell costs time
+            fmt = self.format(kind, wraps[col]) if kind in NUMBER_FORMATS else None
+            ws.set_column(col, col, width, fmt)
         self._owners = [o[1].kind if o else "text" for o in owner]
         return widths, wraps
 
@@ -449,7 +469,10 @@ class Book:
             for i, room in rooms:
                 text = values[i]
                 if text.__class__ is str and (len(text) > room or "\n" in text):
-                    lines = max(lines, text_lines(text, widths[block.columns[i]]))
+                    if "\n" in text:
+                        lines = max(lines, text_lines(text, widths[block.columns[i]]))
+                    else:  # as text_lines, without splitting lines
+                        lines = max(lines, -(-len(text) // room))
             if lines > 1:
                 heights[r] = LINE_HEIGHT * lines
                 ws.set_row(r, heights[r])
@@ -461,18 +484,32 @@ class Book:
         after the last one written. A cell of the column's own kind takes the column's
         format; another (a second list's, a totals row's) its own."""
         rows = [block.totals] if totals else block.cells
-        formats = [
-            self.format(f.kind, wraps[col], bold=True)
-            if totals
-            else (None if self._owners[col] == f.kind else self.format(f.kind, wraps[col]))
-            for f, col in zip(block.fields, block.columns, strict=True)
-        ]
+        # per column the format of a cell in a row of one line, and in a taller row
+        short, tall = [], []
+        for f, col in zip(block.fields, block.columns, strict=True):
+            own = self.format(f.kind, wraps[col], bold=totals)
+            if totals:
+                short.append(own)
+                tall.append(own)
+            elif f.kind in NUMBER_FORMATS:
+                fmt = None if self._owners[col] == f.kind else own  # the column's, or its own
+                short.append(fmt)
+                tall.append(fmt)
+            elif self._owners[col] in NUMBER_FORMATS:  # a text under a number column's format
+                short.append(own)
+                tall.append(own)
+            else:
+                short.append(None)
+                tall.append(own)
         kinds = [f.kind for f in block.fields]
-        places = list(zip(block.columns, formats, kinds, strict=True))
+        short_places = list(zip(block.columns, short, kinds, strict=True))
+        tall_places = list(zip(block.columns, tall, kinds, strict=True))
+        heights = self._heights
         write_string, write_number = ws.write_string, ws.write_number
         dates = self._dates
         r = first
         for values in rows:
+            places = tall_places if r in heights else short_places
             for value, (col, fmt, kind) in zip(values, places, strict=True):
                 cls = value.__class__
                 if cls is str:

@@ -10,7 +10,7 @@ columns (eligible, paid_learner, premium_eur, reasons, status): no rule is decid
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -236,19 +236,29 @@ REASON_FIELDS = (
 
 @dataclass(frozen=True)
 class YearLine:
-    """One school year's decisions of the run, for the share eligible per year."""
+    """One school year of the run, for the share eligible per year: per office (and for
+    all, office None) its learners, eligible learners and amount, counted once."""
 
     school_year: str
     provisional: bool
-    decisions: Sequence[Row]
+    counts: Mapping[str | None, tuple[int, int, int]]
 
 
 def history(decided: Mapping[str, Sequence[Row]]) -> list[YearLine]:
     """Every school year the run decided, oldest first; provisional when its decisions are."""
-    return [
-        YearLine(y, any(d["status"] == "provisional" for d in rows), rows)
-        for y, rows in sorted(decided.items())
-    ]
+    lines = []
+    for year, rows in sorted(decided.items()):
+        counts: dict[str | None, list[int]] = {None: [0, 0, 0]}
+        for d in rows:
+            for key in (None, office_of(d)):
+                c = counts.setdefault(key, [0, 0, 0])
+                c[0] += 1
+                if d["eligible"]:
+                    c[1] += 1
+                    c[2] += d["amount_eur"]
+        provisional = any(d["status"] == "provisional" for d in rows)
+        lines.append(YearLine(year, provisional, {k: (a, b, c) for k, (a, b, c) in counts.items()}))
+    return lines
 
 
 def is_provisional(school_year: str, decisions: Sequence[Row], years: Sequence[YearLine]) -> bool:
@@ -274,24 +284,20 @@ YEAR_FIELDS = (
 )
 
 
-def year_lines(years: Sequence[YearLine], run: RunInfo, keep: Callable[[Row], bool]) -> list[Row]:
-    """Learners, eligible, their share and the amount per school year (of the decisions
-    `keep` keeps: an office's)."""
+def year_lines(years: Sequence[YearLine], run: RunInfo, office: str | None) -> list[Row]:
+    """Learners, eligible, their share and the amount per school year (of one office, or,
+    office None, of all)."""
     out = []
     for y in years:
-        mine = [d for d in y.decisions if keep(d)]
-        eligible = [d for d in mine if d["eligible"]]
-        amount: object = sum(d["amount_eur"] for d in eligible)
-        if year_amounts(run, y.school_year) is None:
-            amount = NOT_SET
+        learners, eligible, amount = y.counts.get(office, (0, 0, 0))
         out.append(
             {
                 "school_year": year_label(y),
                 "status": "voorlopig" if y.provisional else "definitief",
-                "learners": len(mine),
-                "eligible": len(eligible),
-                "share": _share(len(eligible), len(mine)),
-                "amount": amount,
+                "learners": learners,
+                "eligible": eligible,
+                "share": _share(eligible, learners),
+                "amount": amount if year_amounts(run, y.school_year) is not None else NOT_SET,
             }
         )
     return out
@@ -325,7 +331,7 @@ def overview_sheets(
     several = len(offices) > 1
     shown = [d for o in offices for d in per_office[o]]
     totals = office_line(TOTAL, shown, amounts_set) if several else None
-    keep = (lambda d: True) if several else (lambda d: office_of(d) == offices[0])
+    office = None if several else offices[0]
     note = running_note(years, run)
     running = [year_label(y) for y in years if y.provisional]
     where = "per kantoor" if several else offices[0]
@@ -340,7 +346,7 @@ def overview_sheets(
     per_year = Sheet(
         PER_YEAR,
         "Het aandeel subsidiabel in elk schooljaar van de run, met een grafiek: stijgt het?",
-        [Block(YEAR_FIELDS, year_lines(years, run, keep))],
+        [Block(YEAR_FIELDS, year_lines(years, run, office))],
         title=f"Per schooljaar, {where}",
         charts=[
             Chart(

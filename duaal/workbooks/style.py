@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -173,10 +174,6 @@ def Column(header: str, kind: str = "text", **options: Any) -> Field:  # noqa: N
     return Field(header, header, kind, **options)
 
 
-def _yes_no(value: object) -> object:
-    return value if value is None else ("Ja" if value else "Nee")
-
-
 def _postcode(value: object) -> object:
     return str(value) if isinstance(value, int) else value
 
@@ -188,28 +185,24 @@ def _identifier(form: Callable[[str], str]) -> Callable[[object], object]:
     return written
 
 
-# what a kind does to a value before it is written (the others write the value as it is)
+# What a kind does to a value before it is written (the others write the value as it is).
+# Each is a cached lookup: a company, a postcode, a learner comes back on many rows and
+# sheets, and a cache hit costs no Python call (a whole column is mapped at once).
 CONVERT: dict[str, Callable[[object], object]] = {
-    "kbo": _identifier(format_kbo),
-    "insz": _identifier(format_insz),
-    "postcode": _postcode,
-    "yesno": _yes_no,
+    "kbo": cache(_identifier(format_kbo)),
+    "insz": cache(_identifier(format_insz)),
+    "postcode": cache(_postcode),
+    "yesno": {True: "Ja", False: "Nee", None: None}.get,
 }
 
 
-def cell_getter(f: Field, position: int | None) -> Callable[[Any], object]:
-    """How a field's cell comes from a row: `value(row)`, the row's value by name (a
-    mapping), or by position (a tuple); then what its kind does to it."""
-    if f.value is not None:
-        get = f.value
-    elif position is not None:
-        get = itemgetter(position)
-    else:
-        get = itemgetter(f.name)
+def column_values(f: Field, rows: Sequence[Any], position: int | None) -> list[object]:
+    """A field's cells, for every row: `value(row)`, the row's value by name (mappings) or
+    by position (tuples); then what its kind does to it."""
+    get = f.value or itemgetter(f.name if position is None else position)
+    values = list(map(get, rows))
     convert = CONVERT.get(f.kind)
-    if convert is None:
-        return get
-    return lambda row: convert(get(row))
+    return values if convert is None else list(map(convert, values))
 
 
 @dataclass(frozen=True)
@@ -228,14 +221,17 @@ class Block:
         """Paper fields first, then the screen-only ones."""
         return [f for f in self.fields if f.paper] + [f for f in self.fields if not f.paper]
 
-    def cells(self, rows: Sequence[Any]) -> list[list[object]]:
-        """The rows as cells, in the order of `ordered` (one place turns values into cells)."""
+    def cells(self, rows: Sequence[Any]) -> list[tuple[object, ...]]:
+        """The rows as cells, in the order of `ordered` (one place turns values into cells),
+        built a column at a time."""
         if not rows:
             return []
         positional = not isinstance(rows[0], Mapping)
         index = {id(f): i for i, f in enumerate(self.fields)}
-        getters = [cell_getter(f, index[id(f)] if positional else None) for f in self.ordered()]
-        return [[get(row) for get in getters] for row in rows]
+        columns = [
+            column_values(f, rows, index[id(f)] if positional else None) for f in self.ordered()
+        ]
+        return list(zip(*columns, strict=True))
 
 
 @dataclass(frozen=True)

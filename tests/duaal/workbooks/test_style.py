@@ -70,7 +70,6 @@ def test_fields_turn_named_rows_into_cells_paper_first(tmp_path):
     ], "identifiers as readers write them (a pseudonym as it is), a postcode as text"
     assert printed_columns(ws) == 5, "the screen-only field is right of the print area"
     assert ws.column_dimensions["D"].number_format == EURO_FORMAT, "a column's own format"
-    assert ws.column_dimensions["A"].alignment.vertical == "top", "text at the top of its row"
     assert EURO_FORMAT.endswith("_0"), "a number keeps a digit's room on its right"
 
 
@@ -118,12 +117,15 @@ def test_long_texts_wrap_in_rows_as_tall_as_their_lines(tmp_path):
     ws = load_workbook(path)["Blad"]
     header = 4
     assert ws.column_dimensions["B"].width < WRAP_WIDTH + 3, "a long text stays narrow"
-    assert ws.column_dimensions["B"].alignment.wrap_text
+    assert ws.cell(header + 1, 2).alignment.wrap_text, "a long text wraps"
     assert ws.row_dimensions[header + 1].height >= 4 * LINE_HEIGHT, "as tall as its lines"
     assert ws.row_dimensions[header + 2].height in (None, LINE_HEIGHT), (
         "a screen-only text does not wrap: it does not make the printed row tall"
     )
     assert ws.row_dimensions[header + 3].height == 3 * LINE_HEIGHT, "a line break starts a line"
+    assert ws.cell(header + 1, 1).alignment.vertical == "top", "in a tall row, text at the top"
+    assert ws.cell(header + 1, 3).alignment.vertical == "top", "and numbers too"
+    assert not ws.cell(header + 2, 1).has_style, "a row of one line needs no format"
 
 
 def test_every_sheet_has_title_lines_and_the_first_is_the_leeswijzer(tmp_path):
