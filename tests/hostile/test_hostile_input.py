@@ -78,8 +78,8 @@ REFUSED: dict[tuple[str, str], str] = {
         "zz_wachtwoord.xlsx: the workbook is protected by a password"
     ),
     ("dimona", "zz_dubbele_kop.xlsx"): (
-        "zz_dubbele_kop.xlsx: column(s) 'Begindatum' appear more than once in sheet 'Dimona' "
-        "(header row 1)"
+        "zz_dubbele_kop.xlsx: missing column(s) 'Einddatum'; column(s) 'Begindatum' appear "
+        "more than once in sheet 'Dimona' (header row 1)"
     ),
     ("dimona", "zz_utf16_zonder_bom.csv"): (
         "zz_utf16_zonder_bom.csv: not a text (CSV) file: it contains NUL bytes"
