@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +23,7 @@ import duckdb
 from transforms.codes import load_codes
 from transforms.loading import FileOutcome, RawScan
 from transforms.sources import SOURCES
+from transforms.versions import batch_versions
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -243,28 +244,21 @@ def check_export_age(
     con: duckdb.DuckDBPyConnection, as_of: date, max_age_days: int
 ) -> list[CheckResult]:
     """EXPORT_STALE: the newest export of a source is older than max_age_days on as_of.
-    An export's date is its title rows' Exportdatum, else the file's modification time."""
+    An export's date is its title rows' Exportdatum, else the file's modification time when
+    it was first loaded (transforms/versions.py: a re-saved old export stays old)."""
     rows = con.execute(
-        "SELECT source, file_name, file_path, export_date FROM load_batches "
-        "WHERE status = 'loaded' ORDER BY source, batch_id"
+        f"""SELECT b.source, b.file_name, v.version_at, b.export_date IS NOT NULL
+        FROM load_batches b JOIN {batch_versions()} v USING (batch_id)
+        QUALIFY row_number() OVER (PARTITION BY b.source ORDER BY v.version DESC) = 1
+        ORDER BY b.source"""
     ).fetchall()
-    newest: dict[str, tuple[date, str, str]] = {}
-    for source, name, path, export_date in rows:
-        dated, how = export_date, "Exportdatum"
-        if dated is None:
-            try:
-                dated = datetime.fromtimestamp(Path(path).stat().st_mtime).date()
-            except OSError:
-                continue  # the file is gone and said nothing of its date
-            how = "modified"
-        if source not in newest or dated > newest[source][0]:
-            newest[source] = (dated, name, how)
     out = []
-    for source, (dated, name, how) in sorted(newest.items()):
+    for source, name, version_at, stated in rows:
+        dated = version_at.date()
         age = (as_of - dated).days
         if age <= max_age_days:
             continue
-        how_nl = "Exportdatum" if how == "Exportdatum" else "gewijzigd op"
+        how, how_nl = ("Exportdatum", "Exportdatum") if stated else ("modified", "gewijzigd op")
         out.append(
             check(
                 "EXPORT_STALE",
