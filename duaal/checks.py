@@ -12,6 +12,8 @@ terminal summary and the Prefect artifacts repeat them).
 from __future__ import annotations
 
 import json
+import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -273,6 +275,33 @@ def check_export_age(
     return out
 
 
+def check_files_elsewhere(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[CheckResult]:
+    """FILES_ELSEWHERE: the database holds files (in effect) loaded from another raw folder
+    than this run's; the decisions mix both data sets. One result per other folder."""
+    here = Path(os.path.abspath(raw_dir))
+    paths = con.execute(
+        f"SELECT b.file_path FROM load_batches b JOIN {batch_versions()} v USING (batch_id)"
+    ).fetchall()
+    # a file's raw folder holds its source folder, which holds the file
+    elsewhere = Counter(Path(os.path.abspath(path)).parent.parent for (path,) in paths)
+    elsewhere.pop(here, None)
+    out = []
+    for folder, n in sorted(elsewhere.items()):
+        files, files_nl = ("file", "bestand") if n == 1 else ("files", "bestanden")
+        out.append(
+            check(
+                "FILES_ELSEWHERE",
+                f"the database holds {n} {files} loaded from another raw folder, {folder}, "
+                f"than this run's {here}: the decisions mix both (a separate data set needs "
+                "a database of its own: --db)",
+                f"de databank bevat {n} {files_nl} geladen uit een andere map met exports, "
+                f"{folder}, dan die van deze run, {here}: de beslissingen mengen beide (een "
+                "aparte gegevensset hoort in een eigen databank: --db)",
+            )
+        )
+    return out
+
+
 def staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows in each staging table (built before the checks run)."""
     return {
@@ -417,6 +446,7 @@ def run_input_checks(
         *check_sources(con, raw_dir),
         *check_unread(scan, raw_dir),
         *check_files(con, files),
+        *check_files_elsewhere(con, raw_dir),
         *check_export_age(con, as_of, thresholds.max_export_age_days),
         *check_volume(
             staging_counts(con), previous_counts(con, run_id), thresholds.max_volume_drop

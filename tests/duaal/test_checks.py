@@ -270,3 +270,37 @@ def test_a_key_with_a_bar_and_a_premium_history_row_are_named_whole(raw: Path, t
         "recognition ERK|7 (a mentor of it)",
         "erkenning ERK|7 (een mentor ervan)",
     )
+
+
+def test_files_from_another_raw_folder_in_the_database_are_named_with_their_folder(
+    tmp_path: Path,
+):
+    db = tmp_path / "duaal.duckdb"
+    here = good_inputs(tmp_path / "raw")
+    elsewhere = tmp_path / "elders" / "raw"
+    (elsewhere / "overeenkomsten").mkdir(parents=True)
+    write_xlsx(
+        elsewhere / "overeenkomsten" / "b.xlsx",
+        [AGREEMENT_HEADERS, agreement_row(agreement_id="OVK-2")],
+    )
+    write_xlsx(
+        elsewhere / "overeenkomsten" / "c.xlsx",
+        [AGREEMENT_HEADERS, agreement_row(agreement_id="OVK-3")],
+    )
+    assert "FILES_ELSEWHERE" not in {r.code for r in checks_of(here, db)}
+    (found,) = [r for r in checks_of(elsewhere, db) if r.code == "FILES_ELSEWHERE"]
+    assert (found.severity, found.where) == ("warning", "")
+    assert found.message == (
+        f"the database holds 3 files loaded from another raw folder, {here}, than this run's "
+        f"{elsewhere}: the decisions mix both (a separate data set needs a database of its "
+        "own: --db)"
+    )
+    assert found.message_nl == (
+        f"de databank bevat 3 bestanden geladen uit een andere map met exports, {here}, dan "
+        f"die van deze run, {elsewhere}: de beslissingen mengen beide (een aparte gegevensset "
+        "hoort in een eigen databank: --db)"
+    )
+    (back,) = [r for r in checks_of(here, db) if r.code == "FILES_ELSEWHERE"]
+    assert back.message.startswith(
+        f"the database holds 2 files loaded from another raw folder, {elsewhere},"
+    )
