@@ -343,11 +343,12 @@ class _ReadAhead:
 
 
 def _previous_load(
-    con: duckdb.DuckDBPyConnection, sha256: str, path: Path
+    con: duckdb.DuckDBPyConnection, sha256: str, source: str, path: Path
 ) -> tuple[int, datetime] | None:
-    """The batch that loaded a file with these bytes before, if any; None as well when this
-    very file was loaded since with other bytes and now holds these again (saved back): its
-    latest load is in effect (transforms/versions.py), so these bytes must be loaded again."""
+    """The batch that loaded a file with these bytes before, if any; None as well when a
+    file of this name was loaded into this source since with other bytes and now holds these
+    again (saved back): that latest load is in effect (transforms/versions.py), so these
+    bytes must be loaded again."""
     earlier = con.execute(
         "SELECT batch_id, loaded_at FROM load_batches WHERE sha256 = ? AND status = 'loaded' "
         "ORDER BY batch_id LIMIT 1",
@@ -356,9 +357,9 @@ def _previous_load(
     if earlier is None:
         return None
     latest = con.execute(
-        "SELECT sha256 FROM load_batches WHERE file_path = ? AND status = 'loaded' "
-        "ORDER BY batch_id DESC LIMIT 1",
-        [str(path)],
+        "SELECT sha256 FROM load_batches WHERE source = ? AND file_name = ? "
+        "AND status = 'loaded' ORDER BY batch_id DESC LIMIT 1",
+        [source, path.name],
     ).fetchone()
     return None if latest is not None and latest[0] != sha256 else earlier
 
@@ -377,7 +378,7 @@ def ingest_file(
     """
     data, mtime = _read_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
-    previous = _previous_load(con, sha256, path)
+    previous = _previous_load(con, sha256, source.folder, path)
     if previous is not None:
         batch_id, when = previous
         return FileOutcome(

@@ -6,12 +6,13 @@ loaded. Batches (loaded files) are ordered by
 
 1. the export's date: its `Exportdatum` (title rows, load_batches.export_date, counted
    from the start of that day), else the modification time the file had when a file of
-   that path (source folder and name) was first loaded (load_batches.file_mtime of that
-   first batch, to the second). A batch loaded before file_mtime was recorded counts from
-   the moment that first load was made (loaded_at): the order the earlier version used;
+   that name was first loaded into that source (load_batches.file_mtime of that first
+   batch, to the second). A batch loaded before file_mtime was recorded counts from the
+   moment that first load was made (loaded_at): the order the earlier version used;
 2. then the file name;
 3. then the load (batch_id). A file loaded again under the same name with other bytes (an
-   analyst corrected a cell and saved it) replaces its earlier load whole: the earlier
+   analyst corrected a cell and saved it) replaces its earlier load whole (a file is its
+   source and name, so a raw folder moved elsewhere keeps its files): the earlier
    batch is no longer in effect, neither its rows nor its quarantine. The new load keeps
    the place of the file in the order (its date is still the first load's), so its changed
    and new rows are newer than the file's earlier version but not newer than a later
@@ -57,14 +58,13 @@ def batch_versions(batches: str = "", schema: str = "") -> str:
         select
             batch_id,
             source,
-            file_path,
             file_name,
             coalesce(
                 cast(export_date as timestamp),
                 -- a re-saved file keeps the date of its first load: its new modification
                 -- time would make every row of an old export the newest
                 first_value(coalesce(file_mtime, loaded_at)) over (
-                    partition by source, file_path order by batch_id
+                    partition by source, file_name order by batch_id
                 )
             ) as version_at
         from loaded
@@ -82,7 +82,7 @@ def batch_versions(batches: str = "", schema: str = "") -> str:
         select batch_id, version_at, version
         from chosen
         -- the latest load of a file replaces its earlier loads whole
-        qualify batch_id = max(batch_id) over (partition by source, file_path)
+        qualify batch_id = max(batch_id) over (partition by source, file_name)
     )
     select * from final
 )"""

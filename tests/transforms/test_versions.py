@@ -190,6 +190,18 @@ def test_a_file_saved_back_to_bytes_loaded_before_is_loaded_again(tmp_path):
     assert (again.status, again.batch_id) == ("skipped", 1), "then met again: skipped"
 
 
+def test_a_file_is_its_source_and_name_so_a_moved_raw_folder_keeps_its_files(tmp_path):
+    raw, moved = tmp_path / "raw", tmp_path / "elders" / "raw"
+    con = database()
+    export(raw / "overeenkomsten" / "o.xlsx", {"OVK-1": 28, "OVK-2": 24}, mtime=MONTH_1)
+    export(raw / "overeenkomsten" / "correctie.xlsx", {"OVK-1": 30}, mtime=MONTH_2)
+    ingest(con, raw, now=MONTH_2, workers=0)
+    shutil.copytree(raw, moved)  # the files keep their dates
+    export(moved / "overeenkomsten" / "o.xlsx", {"OVK-1": 28, "OVK-2": 25}, mtime=MONTH_3)
+    ingest(con, moved, now=MONTH_3, workers=0)
+    assert staged(con) == [("OVK-1", "correctie.xlsx", 2, 30), ("OVK-2", "o.xlsx", 3, 25)]
+
+
 def test_a_refused_reload_replaces_nothing(tmp_path):
     raw = tmp_path / "raw"
     path = export(raw / "overeenkomsten" / "o.xlsx", {"OVK-1": 28}, mtime=MONTH_1)
