@@ -1,10 +1,11 @@
 """Load the exports under data/raw/ into DuckDB: one batch per file, one transaction per file.
 
 Files are taken per source folder (sources.SOURCES order) in name order; the order they are
-loaded in decides nothing (transforms/versions.py orders the versions, by export date and
+loaded in decides nothing (transforms/versions.py orders the versions by export date and
 file name, from the export date and the file's modification time each batch records). A
-file whose SHA-256 was loaded before is skipped and not recorded again. A file the reader refuses is
-recorded as a 'refused' batch with its reason; the other files go on. Everything a file
+file whose SHA-256 was loaded before is skipped and not recorded again (unless a file of its
+name was loaded since with other bytes). A file the reader refuses is recorded as a
+'refused' batch with its reason; the other files go on. Everything a file
 writes (its batch row, its accepted rows, its quarantine) is committed together or not at
 all, so a failure or a kill in the middle of a file leaves the database as it was.
 """
@@ -440,7 +441,8 @@ def _insert_batch(
     con.execute(
         "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
         "status, reason, reason_nl, rows_read, rows_accepted, rows_quarantined, rows_blank, "
-        "loaded_at, file_mtime, export_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "loaded_at, file_mtime, export_date) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             batch_id,
             source.folder,

@@ -156,6 +156,25 @@ def test_without_exportdatum_the_modification_time_dates_an_export(tmp_path: Pat
     assert "(modified 2024-12-01) is 90 days old" in stale.message
 
 
+def test_a_resaved_old_export_stays_as_old_as_its_first_load(tmp_path: Path):
+    """Saving an old export again (one cell corrected) gives it a new modification time,
+    not newer data: its date is the one it had when it was first loaded."""
+    raw = tmp_path / "raw"
+    for folder in ("overeenkomsten", "dimona", "erkenningen"):
+        (raw / folder).mkdir(parents=True)
+    write_xlsx(raw / "overeenkomsten" / "a.xlsx", [AGREEMENT_HEADERS, agreement_row()])
+    write_xlsx(raw / "dimona" / "d.xlsx", [DIMONA_HEADERS, dimona_row()])
+    write_xlsx(raw / "erkenningen" / "e.xlsx", [RECOGNITION_HEADERS, recognition_row()])
+    old = datetime(2024, 12, 1).timestamp()
+    os.utime(raw / "dimona" / "d.xlsx", (old, old))
+    db = tmp_path / "duaal.duckdb"
+    checks_of(raw, db, max_export_age_days=60)
+    write_xlsx(raw / "dimona" / "d.xlsx", [DIMONA_HEADERS, dimona_row(joint_committee="124")])
+    (stale,) = [r for r in checks_of(raw, db, max_export_age_days=60) if r.code == "EXPORT_STALE"]
+    assert stale.where == "dimona/d.xlsx"
+    assert "(modified 2024-12-01) is 90 days old" in stale.message
+
+
 def outcome(read: int, quarantined: int, blank: int = 0) -> FileOutcome:
     accepted = read - quarantined - blank
     return FileOutcome(

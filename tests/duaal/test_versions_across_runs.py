@@ -20,6 +20,7 @@ from duaal.bundle import verify_bundle, write_bundle
 from duaal.changes import compute_changes
 from duaal.checks import CheckResult
 from duaal.db import connect
+from duaal.explain import explain_learner
 from duaal.pipeline import (
     CHECKED_MODELS,
     checks_stage,
@@ -83,7 +84,10 @@ def first_exports(raw: Path) -> None:
     )
     dated(older, datetime(2024, 9, 15, 8))
     old_export(raw, a2_registered=date(2025, 1, 10))  # registered late
-    dimona = [dimona_row(dimona_id=f"D{i}", worker_insz=insz, worker_type="ALT") for i, insz in LEARNERS.items()]  # fmt: skip
+    dimona = [
+        dimona_row(dimona_id=f"D{i}", worker_insz=insz, worker_type="ALT")
+        for i, insz in LEARNERS.items()
+    ]
     write_xlsx(raw / "dimona" / "dimona.xlsx", [DIMONA_HEADERS, *dimona])
     write_xlsx(
         raw / "erkenningen" / "erkenningen.xlsx",
@@ -188,7 +192,12 @@ def test_the_correction_then_the_resaved_old_export_both_count(three_runs):
     before, after_correction, after_resave = (decisions(db, r) for r in (run_1, run_2, run_3))
     short = after_correction[LEARNERS[1]]
     assert short[0] is False and "UNDER_4_MONTHS" in short[2], "the correction counts"
-    assert before == {LEARNERS[1]: eligible, LEARNERS[2]: late, LEARNERS[3]: eligible, LEARNERS[4]: eligible}  # fmt: skip
+    assert before == {
+        LEARNERS[1]: eligible,
+        LEARNERS[2]: late,
+        LEARNERS[3]: eligible,
+        LEARNERS[4]: eligible,
+    }
     assert after_resave == {
         LEARNERS[1]: short,  # the later correction is not undone by the re-saved old export
         LEARNERS[2]: eligible,  # the re-saved change counts
@@ -225,6 +234,18 @@ def test_nothing_else_moves_when_the_old_export_is_saved_again(three_runs):
         f"overeenkomsten/{OLD_EXPORT} row 3 (newer version of A2: registration_date "
         "2025-01-10 -> 2024-09-20)"
     }
+
+
+def test_the_explanation_of_an_unchanged_pair_names_the_same_file_and_row(three_runs):
+    _raw, db, _, (run_2, _), (run_3, _) = three_runs
+    stories = [explain_learner(db, LEARNERS[4], run_id=r).data for r in (run_2, run_3)]
+    for story in stories:
+        story.pop("run")
+    assert stories[0] == stories[1]
+    (decision,) = stories[1]["decisions"]
+    assert [(a["file"], a["row"]) for a in decision["agreements"]] == [
+        (f"overeenkomsten/{OLD_EXPORT}", 5)
+    ]
 
 
 def test_a_cold_load_of_the_folder_gives_the_decisions_of_the_runs_month_by_month(
