@@ -99,8 +99,15 @@ def copy_run_inputs(
     con: duckdb.DuckDBPyConnection, run_id: str, only: dict[str, str] | None = None
 ) -> None:
     """Copy the ingest rows of a run's batches from the attached database `src` into the
-    in-memory one (with `only`, per ingest table an extra SQL condition on its rows)."""
+    in-memory one (with `only`, per ingest table an extra SQL condition on its rows), with
+    the batches themselves: their export dates and files order the versions
+    (transforms/versions.py)."""
     ensure_schema(con)
+    con.execute(
+        "INSERT INTO load_batches BY NAME SELECT * FROM src.load_batches "
+        "WHERE batch_id IN (SELECT batch_id FROM src.run_batches WHERE run_id = ?)",
+        [run_id],
+    )
     for source in SOURCES:
         extra = f" AND ({only[source.table]})" if only and source.table in only else ""
         con.execute(

@@ -5,7 +5,8 @@ database it came from:
 
 - `inputs/<ingest table>.parquet`: every input row the run read, with its lineage
   (batch, file, sheet, row), for the four sources;
-- `load_batches.parquet`: the files of those batches with the SHA-256 of each file;
+- `load_batches.parquet`: the files of those batches with the SHA-256 of each file, and
+  the export date and modification time that order their versions (transforms/versions.py);
 - `rule_config.toml`: the rule configuration the run used, as recorded;
 - `decisions.parquet`, `findings.parquet`, `quarantine.parquet`: the run's outputs;
 - `run.json`: run id, as_of, code version, the configuration's SHA-256, the digests of
@@ -38,6 +39,7 @@ from duaal.pipeline import code_version, digest_rows, output_digests
 from duaal.privacy import make_private_dir, open_private
 from transforms.schema import ensure_schema
 from transforms.sources import SOURCES
+from transforms.versions import quarantine_in_effect
 
 BUNDLE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -185,7 +187,8 @@ def verify_bundle(path: Path) -> VerifyResult:
         for name in sorted(set(manifest) - names):
             result.differences.append(f"{name}: in the manifest but missing from the bundle")
         needed = {"run.json", "rule_config.toml", "decisions.parquet", "findings.parquet"}
-        needed |= {"quarantine.parquet"} | {f"inputs/{s.table}.parquet" for s in SOURCES}
+        needed |= {"quarantine.parquet", "load_batches.parquet"}
+        needed |= {f"inputs/{s.table}.parquet" for s in SOURCES}
         if needed - set(data):
             return result
         try:
@@ -221,6 +224,10 @@ def _recompute_from_files(folder: Path, result: VerifyResult, config_text: str) 
     con = duckdb.connect()
     try:
         ensure_schema(con)
+        # the batches order the versions of a key across files, as in the run
+        con.execute(
+            f"INSERT INTO load_batches BY NAME SELECT * FROM {parquet('load_batches.parquet')}"
+        )
         for source in SOURCES:
             con.execute(
                 f"INSERT INTO {source.table} BY NAME "
@@ -229,8 +236,9 @@ def _recompute_from_files(folder: Path, result: VerifyResult, config_text: str) 
         # a quarantined newer row is named in the decisions that use the older one
         con.execute(f"INSERT INTO quarantine BY NAME SELECT * FROM {parquet('quarantine.parquet')}")
         result.recomputed = recompute(con, config_text, result.as_of)
+        # the run's digest is of the quarantine in effect: the bundle holds every load's rows
         quarantine = con.execute(
-            f"SELECT {QUARANTINE_COLUMNS} FROM {parquet('quarantine.parquet')} ORDER BY ALL"
+            f"SELECT {QUARANTINE_COLUMNS} FROM {quarantine_in_effect()} ORDER BY ALL"
         ).fetchall()
         result.recomputed["quarantine"] = digest_rows(quarantine)
         # the bundled outputs, where the audit reads the stored rows of the run

@@ -3,8 +3,8 @@
 Everything is computed in SQL over what the runs recorded: `run_decisions`,
 `run_findings`, `run_batches` and the lineage of the ingest tables. No rule is run again.
 The cause of a change is read from the inputs: the input rows each run used are the ones
-its staging models chose (per natural key the highest batch, then the highest row, among
-the run's batches); a row whose chosen version differs between the runs, or that only the
+its staging models chose (per natural key the newest export's row, transforms/versions.py,
+among the run's batches); a row whose chosen version differs between the runs, or that only the
 later run has, is a cause of the changes of its pair, agreement or mentor. Beyond the
 inputs, `as_of` passing 31 August (final) or 1 September (a new school year), or passing a
 finding's due date, and a changed rule configuration are named as causes.
@@ -23,6 +23,7 @@ import duckdb
 
 from duaal.db import completed_run
 from transforms.sources import SOURCES, Source
+from transforms.versions import batch_versions
 
 CHANGE_EXPORT = (
     "kind",
@@ -185,13 +186,16 @@ def _temp_tables(con: duckdb.DuckDBPyConnection) -> Iterator[str]:
 
 
 def _chosen_rows_sql(source: Source, run_param: str) -> str:
-    """The rows of a source a run's staging used: per natural key the highest batch, then
-    the highest row, among the run's batches."""
+    """The rows of a source a run's staging used: per natural key the newest version
+    (transforms/versions.py: `version`), then the highest row, among the run's batches in
+    effect."""
     key = ", ".join(source.key)
+    versions = batch_versions(f"SELECT batch_id FROM run_batches WHERE run_id = {run_param}")
     return f"""
-        SELECT * FROM {source.table}
-        WHERE batch_id IN (SELECT batch_id FROM run_batches WHERE run_id = {run_param})
-        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY batch_id DESC, row_number DESC) = 1
+        SELECT r.*, versions.version AS batch_version
+        FROM {source.table} r JOIN {versions} versions USING (batch_id)
+        QUALIFY row_number() OVER (
+            PARTITION BY {key} ORDER BY versions.version DESC, r.row_number DESC) = 1
     """
 
 
@@ -227,7 +231,8 @@ def _input_changes_sql(source: Source) -> str:
                coalesce(a.row_number, b.row_number) AS row_number,
                {key_text} AS key_text,
                CASE WHEN a.batch_id IS NULL THEN 'gone' WHEN b.batch_id IS NULL THEN 'new'
-                    WHEN a.batch_id < b.batch_id THEN 'older' ELSE 'newer' END AS version,
+                    WHEN a.batch_version < b.batch_version THEN 'older' ELSE 'newer' END
+                    AS version,
                list_filter([{changed}], lambda x: x IS NOT NULL) AS changed,
                [{col("a", "company_kbo")}, {col("b", "company_kbo")}] AS companies,
                [{col("a", learner)}, {col("b", learner)}] AS learners,

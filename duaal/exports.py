@@ -1,7 +1,8 @@
 """The CSV exports of CONTRACTS.md: decisions, findings, quarantine and changes.
 
 UTF-8, comma-separated, a header row, sorted as the contract states. Decisions and
-findings come from the latest completed run; the quarantine lists every refused row;
+findings come from the latest completed run; the quarantine lists every refused row in
+effect (transforms/versions.py);
 changes are those of `duaal diff` (duaal/changes.py). Every CSV is written by `write_csv`.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from duaal.privacy import make_private_dir, open_private
+from transforms.versions import quarantine_in_effect
 
 DECISION_EXPORT = (
     "school_year",
@@ -109,11 +111,12 @@ def export_findings(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: s
 
 
 def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
-    """Write every quarantined row, once per reason; returns the number of rows."""
+    """Write every quarantined row in effect, once per reason (a file loaded again under its
+    name replaced its earlier load's rows); returns the number of rows."""
     rows = con.execute(
-        """
+        f"""
         SELECT source, file_name, row_number, reason, detail
-        FROM quarantine
+        FROM {quarantine_in_effect()}
         ORDER BY source, file_name, row_number, reason, detail
         """
     ).fetchall()

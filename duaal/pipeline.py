@@ -40,6 +40,7 @@ from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.transaction import transaction
+from transforms.versions import run_quarantine
 
 if TYPE_CHECKING:  # imported by the validation stage only: it costs seconds
     from expectations.validate import ValidationOutcome
@@ -328,13 +329,12 @@ def output_digests(
 
 
 def quarantine_digest(con: duckdb.DuckDBPyConnection, run_id: str, schema: str = "") -> str:
-    """Digest of the quarantined rows of the batches a run read."""
-    prefix = f"{schema}." if schema else ""
+    """Digest of the quarantine in effect of a run: a file loaded again under its name
+    leaves it as it was where its rows are the same."""
     return digest_query(
         con,
         f"""SELECT q.source, q.file_name, q.row_number, q.reason, q.detail
-        FROM {prefix}quarantine q JOIN {prefix}run_batches rb USING (batch_id)
-        WHERE rb.run_id = ? ORDER BY ALL""",
+        FROM {run_quarantine(schema)} q ORDER BY ALL""",
         [run_id],
     )
 
@@ -383,8 +383,7 @@ def row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     )
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     counts["quarantine"] = con.execute(
-        "SELECT count(*) FROM quarantine JOIN run_batches USING (batch_id) WHERE run_id = ?",
-        [run_id],
+        f"SELECT count(*) FROM {run_quarantine()}", [run_id]
     ).fetchone()[0]
     return counts
 
@@ -438,8 +437,7 @@ def summarise(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
         ).fetchall()
     )
     summary.quarantined_rows = con.execute(
-        "SELECT count(*) FROM quarantine JOIN run_batches USING (batch_id) WHERE run_id = ?",
-        [run_id],
+        f"SELECT count(*) FROM {run_quarantine()}", [run_id]
     ).fetchone()[0]
 
 

@@ -22,6 +22,7 @@ import duckdb
 
 from transforms.rule_config import RuleConfig, load_into
 from transforms.sources import SOURCES
+from transforms.versions import batch_versions
 
 MODELS_DIR = Path(__file__).resolve().parent
 ModelLayer = Literal["staging", "intermediate", "marts"]  # the folder of a model's SQL file
@@ -57,18 +58,28 @@ class Model:
 
 def latest_rows(folder: str, names: list[str]) -> str:
     """A whole staging model: the ingest table of a source (transforms/sources.py), one row
-    per natural key (`Source.key`). Exports are upserts: across files the row of the last
-    ingested batch wins for its key; within one file identical duplicates collapse to the
-    last row."""
+    per natural key (`Source.key`). Exports are upserts: across files the row of the newest
+    export wins for its key (transforms/versions.py, whatever the order of loading); within
+    one file identical duplicates collapse to the last row."""
     source = next((s for s in SOURCES if s.folder == folder), None)
     if source is None:
         raise ValueError(f"latest_rows: no source {folder!r} in transforms/sources.py")
     return (
         f"with source as (select * from {source.table}), "
-        "final as (select * from source qualify row_number() over ("
-        f"partition by {', '.join(source.key)} order by batch_id desc, row_number desc) = 1) "
+        f"versions as {batch_versions()}, "
+        "final as (select source.* from source inner join versions using (batch_id) "
+        f"qualify row_number() over (partition by {', '.join(source.key)} "
+        "order by versions.version desc, source.row_number desc) = 1) "
         "select * from final"
     )
+
+
+def versions_template(argument: str, names: list[str]) -> str:
+    """`{{ batch_versions('all') }}`: the loaded batches in effect with their version
+    (transforms/versions.py), for a model that compares versions."""
+    if argument != "all":
+        raise ValueError(f"batch_versions: the argument is 'all', not {argument!r}")
+    return batch_versions()
 
 
 def union_models(prefix: str, names: list[str]) -> str:
@@ -83,6 +94,7 @@ def union_models(prefix: str, names: list[str]) -> str:
 TEMPLATES: dict[str, Callable[[str, list[str]], str]] = {
     "latest_rows": latest_rows,
     "union_models": union_models,
+    "batch_versions": versions_template,
 }
 TEMPLATE = re.compile(r"\{\{\s*([a-z_]+)\(\s*'([^']*)'\s*\)\s*\}\}")
 

@@ -44,6 +44,10 @@ SCHEMA_DDL: tuple[str, ...] = (
     "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS reason_nl VARCHAR",
     # the date in an export's title rows (Exportdatum), when it has one
     "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS export_date DATE",
+    # the file's modification time when it was loaded, to the second: with export_date, the
+    # order of versions across files (transforms/versions.py); NULL for batches loaded
+    # before it was recorded, which count from their loaded_at
+    "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS file_mtime TIMESTAMP",
     """CREATE TABLE IF NOT EXISTS quarantine (
     batch_id INTEGER NOT NULL,
     source VARCHAR NOT NULL,

@@ -34,8 +34,8 @@ REGISTRY = load_codes()
 # What the docs already say that other branches of issue 19 make true. The lead empties
 # these when merging them: each test below fails while an item here is already true, so a
 # pending statement cannot outlive its reason.
-PENDING_CODES = {"FILES_ELSEWHERE"}  # i19-ingest adds the input check
-PENDING_ABSENT = {("dimona", "RSZ-nummer")}  # i19-ingest: Column.may_be_absent
+PENDING_CODES: set[str] = set()  # codes other branches add
+PENDING_ABSENT: set[tuple[str, str]] = set()  # (source, header) pending elsewhere
 PENDING_FLAGS: set[tuple[str, str]] = set()  # flags other branches add: (command, flag)
 PENDING_EXITS = {130, 143}  # i19-interrupts: SIGINT, SIGTERM
 

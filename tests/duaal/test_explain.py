@@ -102,13 +102,14 @@ def _one_run(folder, as_of: date):
     """A database with one completed run over the pairs of every outcome (no Prefect, no GX)."""
     db = folder / "duaal.duckdb"
     con = connect(db)
-    _inputs(con)
+    # the batch of every input row (tests.builders.add_batch leaves it as it is)
     con.execute(
         "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
         "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
         "VALUES (1, 'overeenkomsten', 'x.xlsx', 'x.xlsx', 'abc', 'Blad1', 'loaded', NULL, "
         "0, 0, 0, 0, now())"
     )
+    _inputs(con)
     run_id = start_run(con, rule_config(), as_of)
     rules_stage(con, rule_config(), as_of)
     record_stage(con, run_id)

@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 import msoffcrypto.format.ooxml
 import pytest
+import python_calamine
 from openpyxl import Workbook, load_workbook
 
 from duaal.generate import write_xlsx as write_big_xlsx
@@ -78,8 +79,8 @@ REFUSED: dict[tuple[str, str], str] = {
         "zz_wachtwoord.xlsx: the workbook is protected by a password"
     ),
     ("dimona", "zz_dubbele_kop.xlsx"): (
-        "zz_dubbele_kop.xlsx: column(s) 'Begindatum' appear more than once in sheet 'Dimona' "
-        "(header row 1)"
+        "zz_dubbele_kop.xlsx: missing column(s) 'Einddatum'; column(s) 'Begindatum' appear "
+        "more than once in sheet 'Dimona' (header row 1)"
     ),
     ("dimona", "zz_utf16_zonder_bom.csv"): (
         "zz_utf16_zonder_bom.csv: not a text (CSV) file: it contains NUL bytes"
@@ -497,6 +498,34 @@ def test_reingesting_every_file_under_any_name_changes_nothing(clean_run, tmp_pa
         assert f.batch_id == first_batch[f.file_name.removeprefix("kopie_")], f.file_name
     assert again.digests == clean_run.summary.digests
     assert _rows(db, counts) == before
+
+
+def test_a_reexport_without_two_optional_columns_is_refused_and_changes_no_decision(
+    clean_run, tmp_path
+):
+    """Among good exports, a newer re-export that lacks `IBAN onderneming` and `Datum
+    beëindiging` (columns whose values may be empty, but not missing) is refused whole:
+    one more warning (exit 4), and the decisions of the run without that file."""
+    raw = tmp_path / "raw"
+    shutil.copytree(clean_run.raw, raw)
+    export = raw / "overeenkomsten" / "overeenkomsten_2025-2026.xlsx"
+    rows = python_calamine.CalamineWorkbook.from_path(str(export)).get_sheet_by_index(0)
+    cells = rows.to_python(skip_empty_area=False)
+    keep = [i for i, h in enumerate(cells[0]) if h not in ("IBAN onderneming", "Datum beëindiging")]
+    reexport = raw / "overeenkomsten" / "overeenkomsten_2025-2026_herexport.xlsx"
+    write_xlsx(reexport, [[row[i] for i in keep] for row in cells], "Overeenkomsten")
+
+    summary = execute(settings_for(raw, tmp_path / "duaal.duckdb"), with_reports=False)
+
+    assert summary.outcome == "completed with warnings", "exit 4"
+    new = [c.line() for c in summary.checks if c not in clean_run.summary.checks]
+    assert new == [
+        "FILE_REFUSED overeenkomsten/overeenkomsten_2025-2026_herexport.xlsx: refused whole, "
+        "none of its rows used: overeenkomsten_2025-2026_herexport.xlsx: missing column(s) "
+        "'Datum beëindiging', 'IBAN onderneming' in sheet 'Overeenkomsten' (header row 1)"
+    ]
+    assert summary.digests["decisions"] == clean_run.summary.digests["decisions"]
+    assert summary.digests["findings"] == clean_run.summary.digests["findings"]
 
 
 def test_rerunning_the_hostile_folder_refuses_again_and_changes_nothing(hostile_run):
