@@ -23,7 +23,7 @@ CODES_PATH = Path(__file__).resolve().parent / "codes.toml"
 
 Kind = Literal["reason", "finding", "quarantine", "input_check"]
 Severity = Literal["error", "warning", "info"]
-Subject = Literal["agreement", "mentor"]
+Subject = Literal["agreement", "mentor", "pair"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)  # most serious first
 SUBJECTS: tuple[Subject, ...] = get_args(Subject)
@@ -38,7 +38,7 @@ class Code:
     order: int  # 1-based position among the codes of its kind
     label: str
     severity: Severity | None = None  # findings and input checks
-    subject: Subject | None = None  # findings
+    subject: Subject | None = None  # findings: what a finding names (codes.toml)
     action: str | None = None  # findings that can still be fixed (the Actielijst)
     action_order: int | None = None
 
