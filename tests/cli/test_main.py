@@ -92,6 +92,11 @@ def _timed(cmd: list[str]) -> float:
             {},
             "--school-year 2024: not a school year",
         ),
+        (
+            ["export", "payments", "--out", "x.csv", "--school-year", "2024"],
+            {},
+            "--school-year 2024: not a school year",
+        ),
     ],
 )
 def test_usage_errors_name_the_flag_or_variable_and_exit_2(
