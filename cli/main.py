@@ -148,19 +148,19 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--as-of", help="the current school year is the one of this date")
     gen.add_argument("--dimona-rows", help="make the Dimona export exactly this long")
 
-    export = command("export", "CSV exports: decisions, findings, quarantine, changes")
+    export = command("export", "CSV exports: decisions, findings, payments, quarantine, changes")
     export.add_argument(
         "what",
-        choices=["decisions", "findings", "quarantine", "changes"],
-        help="which export: the latest run's decisions, findings or quarantine, or the "
-        "changes between two runs",
+        choices=["decisions", "findings", "payments", "quarantine", "changes"],
+        help="which export: the latest run's decisions, findings, payment reconciliation or "
+        "quarantine, or the changes between two runs",
     )
     export.add_argument("--out", type=Path, required=True, help="the CSV file to write")
     export.add_argument(
         "--school-year",
         dest="export_school_year",
         metavar="YYYY-YYYY",
-        help="decisions: only this school year (default: every school year)",
+        help="decisions and payments: only this school year (default: every school year)",
     )
     export.add_argument("--from", dest="from_run", help="changes: the earlier run")
     export.add_argument("--to", dest="to_run", help="changes: the later run")
@@ -353,6 +353,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         group = settings.share_group
         if args.what == "decisions":
             n = exports.export_decisions(con, args.out, args.export_school_year, share_group=group)
+        elif args.what == "payments":
+            n = exports.export_payments(con, args.out, args.export_school_year, share_group=group)
         elif args.what == "findings":
             n = exports.export_findings(con, args.out, share_group=group)
         elif args.what == "changes":
@@ -368,11 +370,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Recompute a run and compare; exit 1 when anything differs."""
     from duaal.audit import audit
+    from duaal.pipeline import DIGESTS
 
     settings = _settings(args)
     result = audit(settings.db, args.run_id, timeout_s=settings.lock_timeout_s)
     print(f"run {result.run_id} (as_of {result.as_of.isoformat()})")
-    for name in ("decisions", "findings", "quarantine"):
+    for name in DIGESTS:
         rec, new, sto = result.recorded[name], result.recomputed[name], result.stored[name]
         same = "identical" if rec == new == sto else "DIFFERENT"
         print(f"  {name:<11} {same}  recorded {rec}")
@@ -382,8 +385,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(f"  {'':<11} stored rows {sto}")
     for line in result.decision_differences:
         print(f"  decision differs: {line}")
+    for line in result.payment_differences:
+        print(f"  payment differs: {line}")
     for line in result.validation_differences:
         print(f"  validation differs: {line}")
+    if result.validation_not_compared:
+        print(
+            f"  validation: {len(result.validation_not_compared)} checks not compared "
+            "(this code and the run's code do not run them in the same form), e.g. "
+            + "; ".join(result.validation_not_compared[:3])
+        )
     if args.bundle:
         from duaal.bundle import write_bundle
 
@@ -461,12 +472,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check an evidence bundle; exit 1 naming each difference."""
     from duaal.bundle import this_code_version, verify_bundle
+    from duaal.pipeline import DIGESTS
 
     result = verify_bundle(args.bundle)
     if result.run_id:
         print(f"run {result.run_id} (as_of {result.as_of.isoformat()})")
         print(f"  code        bundle {result.bundle_code_version}, here {this_code_version()}")
-    for name in ("decisions", "findings", "quarantine"):
+    for name in DIGESTS:
         if name in result.recorded and name in result.recomputed:
             rec = result.recorded[name]
             same = rec == result.recomputed[name] == result.bundled.get(name)

@@ -38,7 +38,12 @@ from expectations.docs import refresh_docs
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
-from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
+from transforms.schema import (
+    DECISION_COLUMNS,
+    FINDING_COLUMNS,
+    PAYMENT_COLUMNS,
+    PAYMENT_STATUSES,
+)
 from transforms.transaction import transaction
 from transforms.versions import run_quarantine
 
@@ -51,7 +56,41 @@ Progress = Callable[[str], None]
 
 DECISION_KEY = ("school_year", "company_kbo", "learner_insz")
 STAGE_NOTE = "duaal stage: "  # the note a failed stage adds to its exception
-FINDING_ORDER = ("code", "agreement_id", "mentor_insz", "detail")
+# (code, agreement, mentor) is unique for the findings about an agreement or a mentor; a
+# pair's payment findings differ in company, learner and due date (the school year's)
+FINDING_ORDER = (
+    "code",
+    "agreement_id",
+    "mentor_insz",
+    "company_kbo",
+    "learner_insz",
+    "due_date",
+    "detail",
+)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output a run records: the mart that holds it, the run table it is copied into
+    (with run_id), its columns (the mart's contract) and the order its digest reads it in."""
+
+    mart: str
+    run_table: str
+    columns: tuple[tuple[str, str], ...]
+    order: tuple[str, ...]
+
+    @property
+    def names(self) -> str:
+        return ", ".join(n for n, _ in self.columns)
+
+
+OUTPUTS: dict[str, Output] = {
+    "decisions": Output("fct_premium_decisions", "run_decisions", DECISION_COLUMNS, DECISION_KEY),
+    "findings": Output("fct_compliance_findings", "run_findings", FINDING_COLUMNS, FINDING_ORDER),
+    "payments": Output("fct_payment_reconciliation", "run_payments", PAYMENT_COLUMNS, DECISION_KEY),
+}
+# every digest a run records (runs.digest_<kind>), in the order the command line lists them
+DIGESTS = (*OUTPUTS, "quarantine")
 
 
 @dataclass
@@ -68,6 +107,7 @@ class RunSummary:
     eligible: int = 0
     amount_per_office: dict[str, int] = field(default_factory=dict)
     findings_by_severity: dict[str, int] = field(default_factory=dict)
+    payments_by_status: dict[str, int] = field(default_factory=dict)  # the rule book's order
     quarantined_rows: int = 0
     staging_warnings: list[str] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
@@ -302,29 +342,33 @@ def digest_query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | N
     return h.hexdigest()
 
 
+MARTS: dict[str, str] = {kind: output.mart for kind, output in OUTPUTS.items()}
+
+
+def run_tables(schema: str = "") -> dict[str, str]:
+    """The run tables of the outputs (kind -> table), in a schema (`src` of an attached
+    database) or the current one."""
+    prefix = f"{schema}." if schema else ""
+    return {kind: prefix + output.run_table for kind, output in OUTPUTS.items()}
+
+
 def output_digests(
     con: duckdb.DuckDBPyConnection,
-    decisions: str,
-    findings: str,
+    tables: dict[str, str] | None = None,
     run_filter: str = "",
     params: list[Any] | None = None,
 ) -> dict[str, str]:
-    """Digests of decisions, findings and the quarantine of the run's batches."""
-    dcols = ", ".join(n for n, _ in DECISION_COLUMNS)
-    fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
+    """Digests of the outputs (decisions, findings, payments) read from tables (kind ->
+    table: the marts by default, or run tables with a run_filter)."""
     params = params or []
     return {
-        "decisions": digest_query(
+        kind: digest_query(
             con,
-            f"SELECT {dcols} FROM {decisions} {run_filter} ORDER BY {', '.join(DECISION_KEY)}",
+            f"SELECT {OUTPUTS[kind].names} FROM {table} {run_filter} "
+            f"ORDER BY {', '.join(OUTPUTS[kind].order)} NULLS FIRST",
             params,
-        ),
-        "findings": digest_query(
-            con,
-            f"SELECT {fcols} FROM {findings} {run_filter} "
-            f"ORDER BY {', '.join(FINDING_ORDER)} NULLS FIRST",
-            params,
-        ),
+        )
+        for kind, table in (tables or MARTS).items()
     }
 
 
@@ -340,33 +384,22 @@ def quarantine_digest(con: duckdb.DuckDBPyConnection, run_id: str, schema: str =
 
 
 def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
-    """Keep the run's decisions and findings, with the digests an audit compares."""
-    dcols = ", ".join(n for n, _ in DECISION_COLUMNS)
-    fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
+    """Keep the run's decisions, findings and payment reconciliation, with the digests an
+    audit compares."""
     with transaction(con):
-        con.execute(
-            f"INSERT INTO run_decisions (run_id, {dcols}) SELECT ?, {dcols} "
-            "FROM fct_premium_decisions",
-            [run_id],
-        )
-        con.execute(
-            f"INSERT INTO run_findings (run_id, {fcols}) SELECT ?, {fcols} "
-            "FROM fct_compliance_findings",
-            [run_id],
-        )
-        digests = output_digests(con, "fct_premium_decisions", "fct_compliance_findings")
+        for output in OUTPUTS.values():
+            con.execute(
+                f"INSERT INTO {output.run_table} (run_id, {output.names}) "
+                f"SELECT ?, {output.names} FROM {output.mart}",
+                [run_id],
+            )
+        digests = output_digests(con)
         digests["quarantine"] = quarantine_digest(con, run_id)
         counts = row_counts(con, run_id)
         con.execute(
-            "UPDATE runs SET digest_decisions = ?, digest_findings = ?, digest_quarantine = ?, "
+            f"UPDATE runs SET {', '.join(f'digest_{kind} = ?' for kind in DIGESTS)}, "
             "row_counts = ? WHERE run_id = ?",
-            [
-                digests["decisions"],
-                digests["findings"],
-                digests["quarantine"],
-                json.dumps(counts, sort_keys=True),
-                run_id,
-            ],
+            [*(digests[kind] for kind in DIGESTS), json.dumps(counts, sort_keys=True), run_id],
         )
     return digests
 
@@ -378,8 +411,7 @@ def row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
         "stg_dimona__periods",
         "stg_werkplekduaal__recognitions",
         "stg_mtech__premiums_paid",
-        "fct_premium_decisions",
-        "fct_compliance_findings",
+        *MARTS.values(),
     )
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     counts["quarantine"] = con.execute(
@@ -436,6 +468,13 @@ def summarise(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
             [run_id],
         ).fetchall()
     )
+    counted = dict(
+        con.execute(
+            "SELECT status, count(*) FROM run_payments WHERE run_id = ? GROUP BY status",
+            [run_id],
+        ).fetchall()
+    )
+    summary.payments_by_status = {s: counted[s] for s in PAYMENT_STATUSES if s in counted}
     summary.quarantined_rows = con.execute(
         f"SELECT count(*) FROM {run_quarantine()}", [run_id]
     ).fetchone()[0]

@@ -53,6 +53,8 @@ def summary_lines(summary: RunSummary) -> list[str]:
     ]
     findings = ", ".join(f"{n} {sev}" for sev, n in summary.findings_by_severity.items())
     lines.append(f"findings: {findings or 'none'}")
+    payments = ", ".join(f"{n} {status}" for status, n in summary.payments_by_status.items())
+    lines.append(f"payments reconciled: {payments or 'none'}")
     lines += [f"  data quality warning: {w}" for w in summary.staging_warnings]
     return lines
 

@@ -45,6 +45,10 @@ MACROS = (
     # Dutch text of the details and explanations: 01/12/2024, '1 dag', '12 dagen'
     "CREATE OR REPLACE MACRO date_nl(d) AS strftime(d, '%d/%m/%Y')",
     "CREATE OR REPLACE MACRO days_nl(n) AS n || CASE WHEN n = 1 THEN ' dag' ELSE ' dagen' END",
+    # euros as a Dutch reader writes them: € 1.000 and € 999,99 (cents only when there are any)
+    "CREATE OR REPLACE MACRO eur_nl(x) AS '€ ' || CASE WHEN x = trunc(x) "
+    "THEN replace(format('{:,}', CAST(x AS BIGINT)), ',', '.') "
+    "ELSE translate(format('{:,.2f}', CAST(x AS DOUBLE)), ',.', '.,') END",
 )
 
 

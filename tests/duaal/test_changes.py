@@ -287,12 +287,12 @@ def test_a_change_the_inputs_do_not_explain_names_the_code_or_rule_version(two_r
         ]  # fmt: skip
         con.execute(
             "UPDATE runs SET rule_config_hash = 'other', "
-            "rule_config = replace(rule_config, 'version = \"2026.1\"', 'version = \"2026.2\"') "
+            "rule_config = replace(rule_config, 'version = \"2026.2\"', 'version = \"2026.3\"') "
             "WHERE run_id = ?",
             [second.run_id],
         )
         rows = [r for r in compute_changes(con).rows if r[4] == LEARNER_2]
-        assert rows[0][11] == "rule configuration changed (version 2026.1 -> 2026.2)"
+        assert rows[0][11] == "rule configuration changed (version 2026.2 -> 2026.3)"
     finally:
         con.close()
 

@@ -352,8 +352,9 @@ def test_failures_come_first_each_in_dutch_words(site: Path) -> None:
         ],
         [
             "Premiebeslissingen",
-            "Status is final of provisional.",
-            "Status final of provisional.",
+            "Status is ‘definitief’ of ‘voorlopig’.",
+            "Een beslissing is definitief of voorlopig (31 augustus van het schooljaar "
+            "tegenover de peildatum).",
             "1 van 3 rijen",
             "‘final ’",
         ],
