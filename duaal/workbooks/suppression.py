@@ -492,7 +492,13 @@ class _Complements:
                     integrality=whole,
                     bounds=Bounds(lows, highs),
                     constraints=constraints,
-                    options={"time_limit": MILP_SECONDS, "mip_rel_gap": MILP_GAP},
+                    # without presolve: HiGHS's (scipy 1.17) prints a debug line to
+                    # stdout on some of these small programs
+                    options={
+                        "time_limit": MILP_SECONDS,
+                        "mip_rel_gap": MILP_GAP,
+                        "presolve": False,
+                    },
                 )
             if result.x is not None and (best is None or result.fun < best.fun):
                 best = result

@@ -1,10 +1,11 @@
 """The federation workbooks under attack: a reader who knows how their figures hang together
 solves linear programs (scipy's linprog) over every published cell for every hidden one.
 
-The reader is written here, apart from duaal.workbooks.suppression, and shares nothing with
-it: it reads the written workbooks (openpyxl, every sheet but Toelichting) as a federation
-would. What it knows, from the workbooks and the rule book, per row of a school year (an
-office, a training or the year's Totaal):
+The reader (Reader) is written here and shares nothing with duaal.workbooks.suppression
+(two tests at the end call its `protect` only to write a workbook of hand-made figures): it
+reads the written workbooks (openpyxl, every sheet but Toelichting) as a federation would.
+What it knows, from the workbooks and the rule book, per row of a school year (an office, a
+training or the year's Totaal):
 
 - Lerenden = Subsidiabel + Niet subsidiabel;
 - Subsidiabel = premiums without + with a leervergoeding (never published), and Totaal
