@@ -47,7 +47,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import combinations
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
@@ -104,17 +103,29 @@ def is_small(n: int) -> bool:
 def exclusive_reasons(
     refusals: Iterable[Iterable[str]], codes: Sequence[str]
 ) -> list[tuple[str, ...]]:
-    """The largest sets of reasons of which no refusal carries two, among those given."""
+    """The largest sets of reasons of which no refusal carries two, among those given, each
+    in the order of `codes` (the maximal cliques of 'never together', by Bron and Kerbosch)."""
     carried = [set(r) for r in refusals]
     given = [c for c in codes if any(c in r for r in carried)]
-    apart = {(a, b): not any(a in r and b in r for r in carried) for a, b in combinations(given, 2)}
+    apart = {
+        c: {d for d in given if d != c and not any(c in r and d in r for r in carried)}
+        for c in given
+    }
     found: list[tuple[str, ...]] = []
-    for size in range(len(given), 1, -1):
-        for subset in combinations(given, size):
-            if all(apart[pair] for pair in combinations(subset, 2)) and not any(
-                set(subset) <= set(f) for f in found
-            ):
-                found.append(subset)
+
+    def extend(chosen: list[str], candidates: list[str], excluded: set[str]) -> None:
+        if not candidates and not excluded:
+            if len(chosen) > 1:
+                found.append(tuple(chosen))
+            return
+        for i, c in enumerate(candidates):
+            extend(
+                [*chosen, c],
+                [d for d in candidates[i + 1 :] if d in apart[c]],
+                (excluded | set(candidates[:i])) & apart[c],
+            )
+
+    extend([], given, set())
     return found
 
 
