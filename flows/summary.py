@@ -53,6 +53,8 @@ def summary_lines(summary: RunSummary) -> list[str]:
     ]
     findings = ", ".join(f"{n} {sev}" for sev, n in summary.findings_by_severity.items())
     lines.append(f"findings: {findings or 'none'}")
+    if summary.changes is not None:  # counts only: the summary names no person
+        lines.append(summary.changes.text())
     lines += [f"  data quality warning: {w}" for w in summary.staging_warnings]
     return lines
 
