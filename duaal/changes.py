@@ -408,10 +408,10 @@ def _run_info(con: duckdb.DuckDBPyConnection, run_id: str, *, recorded: bool = F
     """A completed run; with `recorded`, also a run that is still running (writing its
     reports) once it has recorded its decisions and findings."""
     run = run_record(con, run_id)
-    writing = run is not None and run["status"] == "running" and run["digest_decisions"]
-    if not (recorded and writing):
+    if not (recorded and run is not None and run["status"] == "running"):
         run = completed_run(con, run_id, NotEnoughRuns, otherwise="nothing to compare")
-    assert run is not None
+    elif not run["digest_decisions"]:
+        raise NotEnoughRuns(f"run {run_id} has not recorded its decisions yet: nothing to compare")
     version = _rule_version(run["rule_config"])
     return RunInfo(
         run_id, run["as_of"], run["rule_config_hash"], version, run["code_version"] or ""
