@@ -410,8 +410,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Print what changed between two completed runs."""
-    from duaal.changes import NotEnoughRuns, compute_changes, format_table
+    """Print what changed between two completed runs, grouped per decision and agreement."""
+    from duaal.changes import NotEnoughRuns, compute_changes, format_changes
     from duaal.db import connect
 
     settings = _settings(args)
@@ -425,7 +425,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         con.close()
-    sys.stdout.write(format_table(changes))
+    sys.stdout.write(format_changes(changes))
     return EXIT_OK
 
 

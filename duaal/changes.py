@@ -1,4 +1,5 @@
-"""What changed between two completed runs: `duaal diff` and `duaal export changes`.
+"""What changed between two runs: `duaal diff`, `duaal export changes`, the "Wijzigingen"
+sheets of the workbooks and the count of changes in a run's summary.
 
 Everything is computed in SQL over what the runs recorded: `run_decisions`,
 `run_findings`, `run_batches` and the lineage of the ingest tables. No rule is run again.
@@ -7,21 +8,29 @@ its staging models chose (per natural key the newest export's row, transforms/ve
 among the run's batches); a row whose chosen version differs between the runs, or that only the
 later run has, is a cause of the changes of its pair, agreement or mentor. Beyond the
 inputs, `as_of` passing 31 August (final) or 1 September (a new school year), or passing a
-finding's due date, and a changed rule configuration are named as causes.
+finding's due date (forwards or back), and a changed rule configuration are named as causes.
+
+A run compares itself with the previous completed run as soon as it has recorded its
+outputs (`since_previous`), before it completes: its workbooks are written while it is
+still running, and show what `duaal diff` shows once it has completed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import textwrap
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from functools import cached_property
 from itertools import count
 from pathlib import Path
 
 import duckdb
 
-from duaal.db import completed_run
+from duaal.db import completed_run, run_record
 from transforms.sources import SOURCES, Source
 from transforms.versions import batch_versions
 
@@ -40,52 +49,29 @@ CHANGE_EXPORT = (
     "cause",
 )
 
-# The Dutch headers of the "Wijzigingen" sheet, in the order of CHANGE_EXPORT.
-CHANGE_HEADERS_NL = (
-    "Soort",
-    "Wijziging",
-    "Schooljaar",
-    "Ondernemingsnummer",
-    "INSZ lerende",
-    "Overeenkomst",
-    "INSZ mentor",
-    "Code",
-    "Veld",
-    "Voor",
-    "Na",
-    "Oorzaak",
-)
-
 DECISION_FIELDS = ("eligible", "amount_eur", "reasons", "months_covered", "status", "office")
 
-KIND_NL = {
-    "decision": "beslissing",
-    "finding": "bevinding",
-    "quarantine": "quarantaine",
-    "file": "bestand",
-}
-CHANGE_NL = {
-    "appeared": "nieuw",
-    "disappeared": "verdwenen",
-    "changed": "gewijzigd",
-    "resolved": "opgelost",
-    "refused": "geweigerd",
-}
-FIELD_NL = {
-    "eligible": "komt in aanmerking",
-    "amount_eur": "bedrag (EUR)",
-    "reasons": "redenen",
-    "months_covered": "gedekte maanden",
+# the words `duaal diff` uses for a field of a decision or a finding
+FIELD_WORDS = {
+    "eligible": "eligible",
+    "amount_eur": "amount",
+    "reasons": "reasons",
+    "months_covered": "months covered",
     "status": "status",
-    "office": "kantoor",
-    "severity": "ernst",
-    "detail": "toelichting",
+    "office": "office",
+    "severity": "severity",
+    "detail": "detail",
 }
 
 # Input columns whose values a cause does not repeat (personal data): only their name.
 PERSONAL_COLUMNS = frozenset(
     {"learner_name", "learner_birth_date", "mentor_name", "mentor_birth_date", "company_iban"}
 )
+
+_SOURCES = {s.folder: s for s in SOURCES}
+_ACRONYMS = {"kbo": "KBO", "insz": "INSZ", "iban": "IBAN", "rsz": "RSZ", "id": "ID", "eur": "EUR"}
+_FIELD_ORDER = {f: i for i, f in enumerate(DECISION_FIELDS)}
+WIDTH = 100  # the widest line `duaal diff` prints (a file name longer than that stays whole)
 
 
 class NotEnoughRuns(LookupError):
@@ -101,24 +87,332 @@ class RunInfo:
     code_version: str
 
 
+def _dmy(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def column_words(name: str) -> str:
+    """An input column's name as English words: registration_date -> registration date."""
+    return " ".join(_ACRONYMS.get(word, word) for word in name.split("_"))
+
+
+def _input_value(source: str, column: str, value: str | None, lang: str) -> str:
+    """A value of an input column (as SQL casts it to text) as a reader writes it."""
+    if value is None:
+        return "(empty)" if lang == "en" else "(leeg)"
+    kind = _SOURCES[source].column(column).kind
+    if kind in ("date", "datetime_date"):
+        day = date.fromisoformat(value[:10])
+        return day.isoformat() if lang == "en" else _dmy(day)
+    if kind == "bool":
+        yes = value == "true"
+        return ("yes" if yes else "no") if lang == "en" else ("ja" if yes else "nee")
+    if kind == "decimal":  # DECIMAL(18, 6) casts to 28.000000
+        text = format(Decimal(value).normalize(), "f")
+        return text if lang == "en" else text.replace(".", ",")
+    return value
+
+
+# how the causes are told, per language ("as_of" is the run's reference date, "peildatum")
+_SAY = {
+    "en": {
+        "row": "row",
+        "new": "new row {key}",
+        "gone": "row {key} no longer used",
+        "older": "older",
+        "newer": "newer",
+        "version": "{which} version of {key}: {changed}",
+        "forward": "as_of moved from {before} to {after}",
+        "back": "as_of moved back from {before} to {after}",
+        "year+": "school year {year} began on {day}",
+        "year-": "school year {year} begins only on {day}",
+        "final+": "{day} reached, the decision is final",
+        "final-": "before {day} again, the decision is provisional",
+        "due+": "past the due date {day}",
+        "due-": "before the due date {day} again",
+        "rules": "rule configuration changed (version {before} -> {after})",
+        "code": "code version changed ({before} -> {after})",
+    },
+    "nl": {
+        "row": "rij",
+        "new": "nieuwe rij {key}",
+        "gone": "rij {key} niet meer gebruikt",
+        "older": "oudere",
+        "newer": "nieuwere",
+        "version": "{which} versie van {key}: {changed}",
+        "forward": "peildatum verschoven van {before} naar {after}",
+        "back": "peildatum teruggezet van {before} naar {after}",
+        "year+": "schooljaar {year} begonnen op {day}",
+        "year-": "schooljaar {year} begint pas op {day}",
+        "final+": "{day} bereikt, de beslissing is definitief",
+        "final-": "opnieuw vóór {day}, de beslissing is voorlopig",
+        "due+": "voorbij de uiterste datum {day}",
+        "due-": "opnieuw vóór de uiterste datum {day}",
+        "rules": "regelconfiguratie gewijzigd (versie {before} -> {after})",
+        "code": "andere versie van duaal ({before} -> {after})",
+    },
+}
+
+
 @dataclass(frozen=True)
+class ColumnChange:
+    """One column of an input row whose value differs between the two versions."""
+
+    column: str
+    before: str | None  # as text; None: empty (or a personal column, never shown)
+    after: str | None
+    personal: bool = False
+
+    def text(self, source: str, lang: str) -> str:
+        name = column_words(self.column) if lang == "en" else _header(source, self.column)
+        if self.personal:
+            return name
+        before = _input_value(source, self.column, self.before, lang)
+        return f"{name} {before} -> {_input_value(source, self.column, self.after, lang)}"
+
+
+def _header(source: str, column: str) -> str:
+    """The header an export gives the column (Dutch)."""
+    return _SOURCES[source].column(column).header
+
+
+@dataclass(frozen=True)
+class InputRowCause:
+    """An input row that only one run used, or whose version differs between the runs."""
+
+    source: str
+    file_name: str
+    row_number: int
+    key: str
+    version: str  # new | gone | older | newer (the later run's version against the earlier)
+    changed: tuple[ColumnChange, ...] = ()
+
+    def text(self, lang: str) -> str:
+        say = _SAY[lang]
+        where = f"{self.source}/{self.file_name} {say['row']} {self.row_number}"
+        if self.version in ("new", "gone"):
+            return f"{where} ({say[self.version].format(key=self.key)})"
+        changed = "; ".join(c.text(self.source, lang) for c in self.changed)
+        told = say["version"].format(which=say[self.version], key=self.key, changed=changed)
+        return f"{where} ({told})"
+
+
+@dataclass(frozen=True)
+class AsOfCause:
+    """`as_of` moved between the runs, forwards or back, over a day that matters (or not)."""
+
+    before: date
+    after: date
+    event: str = ""  # "" | year (1 September) | final (31 August) | due (a due date)
+    day: date | None = None
+    school_year: str = ""
+
+    def text(self, lang: str) -> str:
+        say = _SAY[lang]
+        show = date.isoformat if lang == "en" else _dmy
+        forward = self.after > self.before
+        moved = say["forward" if forward else "back"].format(
+            before=show(self.before), after=show(self.after)
+        )
+        if not self.event or self.day is None:
+            return moved
+        day = show(self.day)
+        if self.event == "final":  # 31 August, as a reader says it
+            day = f"31 August {self.day.year}" if lang == "en" else _dmy(self.day)
+        told = say[f"{self.event}{'+' if forward else '-'}"]
+        return f"{moved}: {told.format(day=day, year=self.school_year)}"
+
+
+@dataclass(frozen=True)
+class VersionCause:
+    """Another rule configuration, or another version of duaal."""
+
+    what: str  # rules | code
+    before: str
+    after: str
+
+    def text(self, lang: str) -> str:
+        return _SAY[lang][self.what].format(before=self.before, after=self.after)
+
+
+@dataclass(frozen=True)
+class PlaceCause:
+    """Where a new quarantined row or a refused file is: the file (and row)."""
+
+    source: str
+    file_name: str
+    row_number: int | None = None
+
+    def text(self, lang: str) -> str:
+        where = f"{self.source}/{self.file_name}"
+        if self.row_number is None:
+            return where
+        return f"{where} {_SAY[lang]['row']} {self.row_number}"
+
+
+Cause = InputRowCause | AsOfCause | VersionCause | PlaceCause
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change, as the export names it, with what the other renderings need.
+
+    `before` and `after` hold the values of the side that has one (() for the other):
+    a changed decision or finding field: (value,), as the export writes it; a decision that
+    appeared or disappeared: its DECISION_FIELDS; a finding that appeared or was resolved:
+    (severity, detail); a quarantined row: (detail,); a refused file: (reason in English,
+    reason in Dutch)."""
+
+    kind: str  # decision | finding | quarantine | file
+    change: str  # appeared | disappeared | changed | resolved | refused
+    school_year: str = ""
+    company_kbo: str = ""
+    learner_insz: str = ""
+    agreement_id: str = ""
+    mentor_insz: str = ""
+    code: str = ""
+    field: str = ""
+    before: tuple[str | None, ...] = ()
+    after: tuple[str | None, ...] = ()
+    causes: tuple[Cause, ...] = ()
+    offices: tuple[str | None, ...] = ()  # the offices the change concerns (both runs')
+    place: PlaceCause | None = None  # a quarantined row's or refused file's file and row
+
+    @cached_property
+    def row(self) -> tuple[str, ...]:
+        """The export's row (CHANGE_EXPORT), in English."""
+        return (
+            self.kind,
+            self.change,
+            self.school_year,
+            self.company_kbo,
+            self.learner_insz,
+            self.agreement_id,
+            self.mentor_insz,
+            self.code,
+            self.field,
+            self._export_text(self.before),
+            self._export_text(self.after),
+            "; ".join(c.text("en") for c in self.causes),
+        )
+
+    def _export_text(self, values: tuple[str | None, ...]) -> str:
+        if not values:
+            return ""
+        if self.kind == "decision" and not self.field:
+            return ", ".join(f"{f}={v or ''}" for f, v in zip(DECISION_FIELDS, values, strict=True))
+        if self.kind == "finding" and not self.field:
+            return f"{values[0]}: {values[1] or ''}"
+        return values[0] or ""  # one value; a refused file's English reason
+
+
+def _n(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class ChangeCounts:
+    """How much changed since the previous completed run: counts, no personal data."""
+
+    since: str | None  # the previous completed run; None: this is the first completed run
+    decisions: int = 0  # decisions (pair and school year) with a changed field
+    became_eligible: int = 0
+    no_longer_eligible: int = 0
+    decisions_new: int = 0
+    decisions_gone: int = 0
+    findings_appeared: int = 0
+    findings_resolved: int = 0
+    findings_changed: int = 0
+    rows_quarantined: int = 0  # new quarantined rows (a reloaded file's old rows are not new)
+    files_refused: int = 0
+
+    def parts(self) -> str:
+        """The counts, for instance "3 decisions changed (1 became eligible, 2 no longer
+        eligible), 1 finding appeared, 0 resolved, 0 rows newly quarantined"."""
+        if self == ChangeCounts(self.since):
+            return "none"
+        decisions = (
+            f"{_n(self.decisions, 'decision')} changed ({self.became_eligible} became "
+            f"eligible, {self.no_longer_eligible} no longer eligible)"
+        )
+        parts = [decisions]
+        if self.decisions_new:
+            parts.append(f"{self.decisions_new} new")
+        if self.decisions_gone:
+            parts.append(f"{self.decisions_gone} gone")
+        parts += [
+            f"{_n(self.findings_appeared, 'finding')} appeared",
+            f"{self.findings_resolved} resolved",
+        ]
+        if self.findings_changed:
+            parts.append(f"{self.findings_changed} changed")
+        parts.append(f"{_n(self.rows_quarantined, 'row')} newly quarantined")
+        if self.files_refused:
+            parts.append(f"{_n(self.files_refused, 'file')} refused")
+        return ", ".join(parts)
+
+    def text(self) -> str:
+        """One line for the run's summary."""
+        if self.since is None:
+            return "changes since the previous run: none, this is the first completed run"
+        return f"changes since {self.since}: {self.parts()}"
+
+
 class Changes:
-    before: RunInfo
-    after: RunInfo
-    rows: list[tuple[str, ...]]  # in CHANGE_EXPORT order, sorted, English causes
-    rows_nl: list[tuple[str, ...]]  # the same rows with Dutch kinds, changes and causes
-    offices: list[tuple[str, ...]]  # per row: the offices it concerns ('' for none)
+    """Every change between two runs, sorted as the export (CHANGE_EXPORT).
 
-    def counts(self) -> dict[tuple[str, str], int]:
-        """Number of rows per (kind, change); a changed decision counts once per field."""
-        out: dict[tuple[str, str], int] = {}
-        for row in self.rows:
-            out[row[0], row[1]] = out.get((row[0], row[1]), 0) + 1
-        return out
+    A plain class, not a dataclass: a run hands it from its comparison stage to its reports
+    stage, and Prefect walks through a dataclass given to a task field by field (looking
+    for futures), which took seconds for the 16,000 changes of a large run."""
+
+    __slots__ = ("after", "before", "items")
+
+    def __init__(self, before: RunInfo | None, after: RunInfo, items: tuple[Change, ...] = ()):
+        self.before = before  # None: `after` is the first completed run
+        self.after = after
+        self.items = items
+
+    @property
+    def rows(self) -> list[tuple[str, ...]]:
+        """The export's rows, in English."""
+        return [c.row for c in self.items]
+
+    def counts(self) -> ChangeCounts:
+        """How many decisions, findings, quarantined rows and files changed."""
+        if self.before is None:
+            return ChangeCounts(None)
+        tally: Counter[str] = Counter()
+        changed: set[tuple[str, ...]] = set()
+        findings: set[tuple[str, ...]] = set()
+        for c in self.items:
+            if c.kind == "decision" and c.change == "changed":
+                changed.add((c.school_year, c.company_kbo, c.learner_insz))
+                if c.field == "eligible":
+                    became = c.after == ("true",)
+                    tally["became_eligible" if became else "no_longer_eligible"] += 1
+            elif c.kind == "decision":
+                tally["decisions_new" if c.change == "appeared" else "decisions_gone"] += 1
+            elif c.kind == "finding" and c.change == "changed":
+                findings.add((c.code, c.agreement_id, c.mentor_insz, c.company_kbo))
+            elif c.kind == "finding":
+                tally[f"findings_{c.change}"] += 1
+            elif c.kind == "quarantine":
+                tally["rows_quarantined"] += 1
+            else:
+                tally["files_refused"] += 1
+        return ChangeCounts(
+            self.before.run_id, decisions=len(changed), findings_changed=len(findings), **tally
+        )
 
 
-def _run_info(con: duckdb.DuckDBPyConnection, run_id: str) -> RunInfo:
-    run = completed_run(con, run_id, NotEnoughRuns, otherwise="nothing to compare")
+def _run_info(con: duckdb.DuckDBPyConnection, run_id: str, *, recorded: bool = False) -> RunInfo:
+    """A completed run; with `recorded`, also a run that is still running (writing its
+    reports) once it has recorded its decisions and findings."""
+    run = run_record(con, run_id)
+    if not (recorded and run is not None and run["status"] == "running"):
+        run = completed_run(con, run_id, NotEnoughRuns, otherwise="nothing to compare")
+    elif not run["digest_decisions"]:
+        raise NotEnoughRuns(f"run {run_id} has not recorded its decisions yet: nothing to compare")
     version = _rule_version(run["rule_config"])
     return RunInfo(
         run_id, run["as_of"], run["rule_config_hash"], version, run["code_version"] or ""
@@ -144,25 +438,31 @@ def completed_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def _previous(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
+    """The completed run before `run_id` (a run still writing its reports comes after every
+    completed run); None when there is none."""
+    runs = completed_runs(con)
+    earlier = runs[: runs.index(run_id)] if run_id in runs else runs
+    return earlier[-1] if earlier else None
+
+
 def resolve_runs(
     con: duckdb.DuckDBPyConnection, from_run: str | None = None, to_run: str | None = None
 ) -> tuple[RunInfo, RunInfo]:
-    """The two runs to compare: by default the latest completed run and the one before it
-    (with only `to` given: the completed run before it)."""
-    runs = completed_runs(con)
+    """The two completed runs to compare: by default the latest completed run and the one
+    before it (with only `to` given: the completed run before it)."""
     if to_run is None:
+        runs = completed_runs(con)
         if not runs:
             raise NotEnoughRuns("no completed run in the database: run `duaal run` first")
         to_run = runs[-1]
     after = _run_info(con, to_run)
     if from_run is None:
-        # a run still writing its reports comes after every completed run
-        earlier = runs[: runs.index(to_run)] if to_run in runs else runs
-        if not earlier:
+        from_run = _previous(con, to_run)
+        if from_run is None:
             raise NotEnoughRuns(
                 f"run {to_run} is the first completed run: there is no run before it to compare"
             )
-        from_run = earlier[-1]
     before = _run_info(con, from_run)
     return before, after
 
@@ -205,13 +505,14 @@ def _input_changes_sql(source: Source) -> str:
     cols = [c.name for c in source.columns if c.name not in source.key]
     on = " AND ".join(f"a.{k} = b.{k}" for k in source.key)
     differs = " OR ".join(f"a.{c} IS DISTINCT FROM b.{c}" for c in cols)
+    # per changed column: its name and both values as text (a personal column: its name)
     changed = ", ".join(
-        f"CASE WHEN a.{c} IS DISTINCT FROM b.{c} THEN "
+        f"CASE WHEN a.{c} IS DISTINCT FROM b.{c} THEN struct_pack(col := '{c}', "
         + (
-            f"'{c}'"
+            "before := NULL::VARCHAR, after := NULL::VARCHAR, personal := true)"
             if c in PERSONAL_COLUMNS
-            else f"'{c} ' || coalesce(CAST(b.{c} AS VARCHAR), '(leeg)') || ' -> ' "
-            f"|| coalesce(CAST(a.{c} AS VARCHAR), '(leeg)')"
+            else f"before := CAST(b.{c} AS VARCHAR), after := CAST(a.{c} AS VARCHAR), "
+            "personal := false)"
         )
         + " END"
         for c in cols
@@ -306,41 +607,43 @@ def _build(con: duckdb.DuckDBPyConnection, p: str, before: RunInfo, after: RunIn
                        AS before_values,
                    [a.eligible, a.amount_eur, a.reasons, a.months_covered, a.status, a.office]
                        AS after_values,
-                   b.status AS before_status, a.status AS after_status,
                    list_distinct([a.office, b.office]) AS offices
             FROM a FULL OUTER JOIN b USING (school_year, company_kbo, learner_insz)
-        ),
-        summary AS (
-            SELECT *,
-                   array_to_string(list_transform(
-                       range(1, 7), lambda i: [{fields}][i] || '=' || before_values[i]), ', ')
-                       AS before_text,
-                   array_to_string(list_transform(
-                       range(1, 7), lambda i: [{fields}][i] || '=' || after_values[i]), ', ')
-                       AS after_text
-            FROM joined
         )
-        SELECT school_year, company_kbo, learner_insz, offices, before_status, after_status,
+        -- a decision that appeared or disappeared: every field of the side that has it
+        SELECT school_year, company_kbo, learner_insz, offices,
                CASE WHEN appeared THEN 'appeared' ELSE 'disappeared' END AS change,
                '' AS field,
-               CASE WHEN appeared THEN '' ELSE before_text END AS before,
-               CASE WHEN appeared THEN after_text ELSE '' END AS after
-        FROM summary WHERE appeared OR disappeared
+               CASE WHEN appeared THEN NULL ELSE before_values END AS before,
+               CASE WHEN appeared THEN after_values ELSE NULL END AS after
+        FROM joined WHERE appeared OR disappeared
         UNION ALL
-        SELECT * FROM (
-            SELECT school_year, company_kbo, learner_insz, offices, before_status,
-                   after_status, 'changed', unnest([{fields}]) AS field,
+        SELECT school_year, company_kbo, learner_insz, offices, 'changed', field,
+               [before], [after]
+        FROM (
+            SELECT school_year, company_kbo, learner_insz, offices,
+                   unnest([{fields}]) AS field,
                    unnest(before_values) AS before, unnest(after_values) AS after
-            FROM summary WHERE NOT appeared AND NOT disappeared
+            FROM joined WHERE NOT appeared AND NOT disappeared
         )
         WHERE before IS DISTINCT FROM after
         """,
         ids,
     )
-    # a finding's place among the run's findings with the same key (several may share one)
+    # a finding's place among the run's findings with the same key (several may share one);
+    # a finding about a pair (PAYMENT_*: no agreement, no mentor) is keyed by its company,
+    # learner and due date (the school year's expected payment date), so that the findings
+    # of two pairs are never taken for one that changed
     keyed = """
-            SELECT *, row_number() OVER (PARTITION BY code, agreement_id, mentor_insz
-                                         ORDER BY detail) AS n FROM {side}"""
+            SELECT *,
+                   CASE WHEN agreement_id IS NULL AND mentor_insz IS NULL
+                        THEN [company_kbo, learner_insz, CAST(due_date AS VARCHAR)] END
+                       AS pair_key,
+                   row_number() OVER (
+                       PARTITION BY code, agreement_id, mentor_insz,
+                           CASE WHEN agreement_id IS NULL AND mentor_insz IS NULL
+                                THEN [company_kbo, learner_insz, CAST(due_date AS VARCHAR)] END
+                       ORDER BY detail) AS n FROM {side}"""
     con.execute(
         f"""
         CREATE TEMP TABLE {p}findings AS
@@ -361,25 +664,25 @@ def _build(con: duckdb.DuckDBPyConnection, p: str, before: RunInfo, after: RunIn
                    list_distinct([a.office, b.office]) AS offices
             FROM keyed_a a FULL OUTER JOIN keyed_b b
               ON a.code = b.code AND a.agreement_id IS NOT DISTINCT FROM b.agreement_id
-             AND a.mentor_insz IS NOT DISTINCT FROM b.mentor_insz AND a.n = b.n
+             AND a.mentor_insz IS NOT DISTINCT FROM b.mentor_insz
+             AND a.pair_key IS NOT DISTINCT FROM b.pair_key AND a.n = b.n
         )
         SELECT code, agreement_id, mentor_insz, company_kbo, learner_insz, offices,
                coalesce(after_due, before_due) AS due_date,
                CASE WHEN appeared THEN 'appeared' ELSE 'resolved' END AS change, '' AS field,
-               CASE WHEN appeared THEN '' ELSE before_severity || ': ' || before_detail END
-                   AS before,
-               CASE WHEN appeared THEN after_severity || ': ' || after_detail ELSE '' END
-                   AS after
+               CASE WHEN appeared THEN NULL ELSE [before_severity, before_detail] END AS before,
+               CASE WHEN appeared THEN [after_severity, after_detail] ELSE NULL END AS after
         FROM joined WHERE appeared OR resolved
         UNION ALL
         SELECT code, agreement_id, mentor_insz, company_kbo, learner_insz, offices,
                coalesce(after_due, before_due), 'changed', 'severity',
-               before_severity, after_severity
+               [before_severity], [after_severity]
         FROM joined
         WHERE NOT appeared AND NOT resolved AND before_severity IS DISTINCT FROM after_severity
         UNION ALL
         SELECT code, agreement_id, mentor_insz, company_kbo, learner_insz, offices,
-               coalesce(after_due, before_due), 'changed', 'detail', before_detail, after_detail
+               coalesce(after_due, before_due), 'changed', 'detail', [before_detail],
+               [after_detail]
         FROM joined
         WHERE NOT appeared AND NOT resolved AND before_detail IS DISTINCT FROM after_detail
         """,
@@ -387,9 +690,7 @@ def _build(con: duckdb.DuckDBPyConnection, p: str, before: RunInfo, after: RunIn
     )
 
 
-def _cause_lists(
-    con: duckdb.DuckDBPyConnection, p: str, before: RunInfo, after: RunInfo
-) -> tuple[list[tuple], list[tuple]]:
+def _cause_lists(con: duckdb.DuckDBPyConnection, p: str) -> tuple[list[tuple], list[tuple]]:
     """Decision and finding changes with the input rows that explain them."""
     inputs = """list(DISTINCT struct_pack(source := l.source, file_name := l.file_name,
                       row_number := l.row_number, key_text := l.key_text,
@@ -398,7 +699,7 @@ def _cause_lists(
     decisions = con.execute(
         f"""
         SELECT d.school_year, d.company_kbo, d.learner_insz, d.offices, d.change, d.field,
-               d.before, d.after, d.before_status, d.after_status, {inputs} AS inputs
+               d.before, d.after, {inputs} AS inputs
         FROM {p}decisions d
         LEFT JOIN {p}links l
           ON l.company_kbo = d.company_kbo AND l.learner_insz = d.learner_insz
@@ -426,120 +727,85 @@ def _cause_lists(
     return decisions, findings
 
 
-# how a cause that is an input row is told, per language
-_INPUT_CAUSE = {
-    "en": {
-        "row": "row",
-        "new": "new row {key}",
-        "gone": "row {key} no longer used",
-        "older": "older",
-        "newer": "newer",
-        "version": "{which} version of {key}: {changed}",
-    },
-    "nl": {
-        "row": "rij",
-        "new": "nieuwe rij {key}",
-        "gone": "rij {key} niet meer gebruikt",
-        "older": "oudere",
-        "newer": "nieuwere",
-        "version": "{which} versie van {key}: {changed}",
-    },
-}
-
-
-def _input_cause(item: dict, lang: str) -> str:
-    say = _INPUT_CAUSE[lang]
-    where = f"{item['source']}/{item['file_name']} {say['row']} {item['row_number']}"
-    key, version = item["key_text"], item["version"]
-    if version in ("new", "gone"):
-        return f"{where} ({say[version].format(key=key)})"
-    which = say["older"] if version == "older" else say["newer"]
-    changed = "; ".join(item["changed"])
-    return f"{where} ({say['version'].format(which=which, key=key, changed=changed)})"
-
-
-def _inputs_text(items: list[dict] | None, lang: str) -> list[str]:
+def _input_causes(items: list[dict] | None) -> list[Cause]:
+    """The input rows of a change, by file and row."""
     ordered = sorted(
         items or [], key=lambda i: (i["source"], i["file_name"], i["row_number"], i["key_text"])
     )
-    return [_input_cause(i, lang) for i in ordered]
+    return [
+        InputRowCause(
+            i["source"],
+            i["file_name"],
+            i["row_number"],
+            i["key_text"],
+            i["version"],
+            tuple(
+                ColumnChange(c["col"], c["before"], c["after"], c["personal"]) for c in i["changed"]
+            ),
+        )
+        for i in ordered
+    ]
 
 
-def _dmy(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
-def _common_causes(before: RunInfo, after: RunInfo, lang: str, found: list[str]) -> list[str]:
+def _common_causes(before: RunInfo, after: RunInfo, found: list[Cause]) -> tuple[Cause, ...]:
     """Causes outside the inputs: another rule configuration; another version of duaal,
     named only when nothing else explains the change (found: the causes found so far)."""
     out = list(found)
     if before.rule_config_hash != after.rule_config_hash:
-        out.append(
-            f"regelconfiguratie gewijzigd (versie {before.rule_version} -> {after.rule_version})"
-            if lang == "nl"
-            else f"rule configuration changed (version {before.rule_version} -> "
-            f"{after.rule_version})"
-        )
+        out.append(VersionCause("rules", before.rule_version, after.rule_version))
     if before.code_version != after.code_version and not out:
-        out.append(
-            f"andere versie van duaal ({before.code_version} -> {after.code_version})"
-            if lang == "nl"
-            else f"code version changed ({before.code_version} -> {after.code_version})"
-        )
-    return out
+        out.append(VersionCause("code", before.code_version, after.code_version))
+    return tuple(out)
 
 
 def _passed(d: date, before: RunInfo, after: RunInfo) -> bool:
-    """Whether as_of moved past d between the runs (either way)."""
+    """Whether as_of moved over d between the runs, forwards (to d or later) or back
+    (to before d)."""
     low, high = sorted((before.as_of, after.as_of))
     return low < d <= high
 
 
 def _decision_as_of_causes(
-    school_year: str, change: str, field: str, before: RunInfo, after: RunInfo, lang: str
-) -> list[str]:
+    school_year: str, change: str, field: str, before: RunInfo, after: RunInfo
+) -> list[Cause]:
+    """A school year is decided from its 1 September on, and final from its 31 August on
+    (RULES.md): as_of moving over either day, either way, changes decisions."""
     first, second = int(school_year[:4]), int(school_year[5:])
     year_start, year_end = date(first, 9, 1), date(second, 8, 31)
-    out = []
-    if (change == "appeared" or change == "disappeared") and _passed(year_start, before, after):
-        out.append(
-            f"as_of {_dmy(before.as_of)} -> {_dmy(after.as_of)}: schooljaar {school_year} "
-            "begonnen op " + _dmy(year_start)
-            if lang == "nl"
-            else f"as_of {before.as_of} -> {after.as_of}: school year {school_year} began "
-            f"on {year_start}"
-        )
+    out: list[Cause] = []
+    if change in ("appeared", "disappeared") and _passed(year_start, before, after):
+        out.append(AsOfCause(before.as_of, after.as_of, "year", year_start, school_year))
     if (field == "status" or change != "changed") and _passed(year_end, before, after):
-        out.append(
-            f"as_of {_dmy(before.as_of)} -> {_dmy(after.as_of)}: voorbij 31/08/{second}, "
-            "de beslissing is definitief"
-            if lang == "nl"
-            else f"as_of {before.as_of} -> {after.as_of}: past 31 August {second}, "
-            "the decision is final"
-        )
+        out.append(AsOfCause(before.as_of, after.as_of, "final", year_end, school_year))
     return out
 
 
-def _finding_as_of_causes(
-    due: date | None, before: RunInfo, after: RunInfo, lang: str
-) -> list[str]:
+def _finding_as_of_causes(due: date | None, before: RunInfo, after: RunInfo) -> list[Cause]:
     if before.as_of == after.as_of:
         return []
     if due is not None and _passed(due, before, after):
-        if lang == "nl":
-            return [f"as_of {_dmy(before.as_of)} -> {_dmy(after.as_of)}: voorbij {_dmy(due)}"]
-        return [f"as_of {before.as_of} -> {after.as_of}: past the due date {due}"]
-    if lang == "nl":
-        return [f"as_of {_dmy(before.as_of)} -> {_dmy(after.as_of)}"]
-    return [f"as_of {before.as_of} -> {after.as_of}"]
+        return [AsOfCause(before.as_of, after.as_of, "due", due)]
+    return [AsOfCause(before.as_of, after.as_of)]
 
 
-def _new_files_and_quarantine(con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo):
+def _new_files_and_quarantine(
+    con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo
+) -> tuple[list[tuple], list[tuple]]:
+    """The quarantined rows and refused files of the batches only the later run read. A file
+    loaded again under its name (re-saved with a cell corrected) brings its old quarantined
+    rows again: a row whose file name, reason and raw values equal one quarantined from an
+    earlier load of that file is not new."""
     new_batches = """(SELECT batch_id FROM run_batches WHERE run_id = $2
                       EXCEPT SELECT batch_id FROM run_batches WHERE run_id = $1)"""
     quarantine = con.execute(
-        f"""SELECT source, file_name, row_number, reason, detail FROM quarantine
-        WHERE batch_id IN {new_batches} ORDER BY ALL""",
+        f"""SELECT q.source, q.file_name, q.row_number, q.reason, q.detail FROM quarantine q
+        WHERE q.batch_id IN {new_batches}
+          AND NOT EXISTS (
+              SELECT 1 FROM quarantine e
+              WHERE e.source = q.source AND e.file_name = q.file_name
+                AND e.batch_id < q.batch_id AND e.reason = q.reason
+                AND e.raw_values IS NOT DISTINCT FROM q.raw_values)
+        ORDER BY ALL""",
         [before.run_id, after.run_id],
     ).fetchall()
     refused = con.execute(
@@ -550,190 +816,281 @@ def _new_files_and_quarantine(con: duckdb.DuckDBPyConnection, before: RunInfo, a
     return quarantine, refused
 
 
+def _values(values: list | None) -> tuple[str | None, ...]:
+    return tuple(values) if values is not None else ()
+
+
+def _compare(con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo) -> Changes:
+    """Every change from run `before` to run `after`, sorted as the export."""
+    with _temp_tables(con) as p:
+        _build(con, p, before, after)
+        decisions, findings = _cause_lists(con, p)
+    quarantine, refused = _new_files_and_quarantine(con, before, after)
+    items: list[Change] = []
+    for year, kbo, insz, offices, change, field, b, a, inputs in decisions:
+        causes = _common_causes(
+            before,
+            after,
+            _input_causes(inputs) + _decision_as_of_causes(year, change, field, before, after),
+        )
+        items.append(
+            Change(
+                "decision",
+                change,
+                school_year=year,
+                company_kbo=kbo,
+                learner_insz=insz,
+                field=field,
+                before=_values(b),
+                after=_values(a),
+                causes=causes,
+                offices=tuple(offices),
+            )
+        )
+    for code, agreement, mentor, kbo, insz, offices, due, change, field, b, a, inputs in findings:
+        found = _input_causes(inputs) or _finding_as_of_causes(due, before, after)
+        items.append(
+            Change(
+                "finding",
+                change,
+                company_kbo=kbo or "",
+                learner_insz=insz or "",
+                agreement_id=agreement or "",
+                mentor_insz=mentor or "",
+                code=code,
+                field=field,
+                before=_values(b),
+                after=_values(a),
+                causes=_common_causes(before, after, found),
+                offices=tuple(offices),
+            )
+        )
+    for source, file_name, row_number, reason, detail in quarantine:
+        place = PlaceCause(source, file_name, row_number)
+        items.append(
+            Change(
+                "quarantine", "appeared", code=reason, after=(detail,), causes=(place,), place=place
+            )
+        )
+    for source, file_name, reason, reason_nl in refused:
+        place = PlaceCause(source, file_name)
+        items.append(
+            Change(
+                "file",
+                "refused",
+                code="FILE_REFUSED",
+                after=(reason, reason_nl),
+                causes=(place,),
+                place=place,
+            )
+        )
+    items.sort(key=lambda c: c.row)
+    return Changes(before, after, tuple(items))
+
+
 def compute_changes(
     con: duckdb.DuckDBPyConnection, from_run: str | None = None, to_run: str | None = None
 ) -> Changes:
     """Every change between two completed runs (default: the latest and the one before)."""
     before, after = resolve_runs(con, from_run, to_run)
-    with _temp_tables(con) as p:
-        _build(con, p, before, after)
-        decisions, findings = _cause_lists(con, p, before, after)
-    quarantine, refused = _new_files_and_quarantine(con, before, after)
+    return _compare(con, before, after)
 
-    rows: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
 
-    def add(values: tuple, causes: dict[str, list[str]], offices: list[str | None]) -> None:
-        """One change, in English and in Dutch; a value given as {"en": ..., "nl": ...}
-        differs between the two."""
+def since_previous(con: duckdb.DuckDBPyConnection, run_id: str) -> Changes:
+    """What changed since the completed run before `run_id`: what `duaal diff --to run_id`
+    shows, also while `run_id` is still writing its reports (it has recorded its outputs
+    and comes after every completed run). For the first completed run: no `before`, and
+    no changes."""
+    after = _run_info(con, run_id, recorded=True)
+    previous = _previous(con, run_id)
+    if previous is None:
+        return Changes(None, after)
+    return _compare(con, _run_info(con, previous), after)
 
-        def text(lang: str) -> tuple[str, ...]:
-            cells = (v[lang] if isinstance(v, dict) else v for v in values)
-            return (*("" if c is None else str(c) for c in cells), "; ".join(causes[lang]))
 
-        rows.append((text("en"), text("nl"), tuple(sorted(o for o in offices if o))))
+# --- `duaal diff` on the terminal ----------------------------------------------------------
 
-    for year, kbo, insz, offices, change, field, b, a, _bs, _as, inputs in decisions:
-        causes = {
-            lang: _common_causes(
-                before,
-                after,
-                lang,
-                _inputs_text(inputs, lang)
-                + _decision_as_of_causes(year, change, field, before, after, lang),
-            )
-            for lang in ("en", "nl")
-        }
-        add(("decision", change, year, kbo, insz, "", "", "", field, b, a), causes, offices)
-    for code, agreement, mentor, kbo, insz, offices, due, change, field, b, a, inputs in findings:
-        causes = {
-            lang: _common_causes(
-                before,
-                after,
-                lang,
-                _inputs_text(inputs, lang) or _finding_as_of_causes(due, before, after, lang),
-            )
-            for lang in ("en", "nl")
-        }
-        add(
-            ("finding", change, "", kbo, insz, agreement, mentor, code, field, b, a),
-            causes,
-            offices,
-        )
-    for source, file_name, row_number, reason, detail in quarantine:
-        causes = {
-            "en": [f"{source}/{file_name} row {row_number}"],
-            "nl": [f"{source}/{file_name} rij {row_number}"],
-        }
-        add(("quarantine", "appeared", "", "", "", "", "", reason, "", "", detail), causes, [])
-    for source, file_name, reason, reason_nl in refused:
-        detail = {"en": reason, "nl": reason_nl}
-        where = [f"{source}/{file_name}"]
-        add(
-            ("file", "refused", "", "", "", "", "", "FILE_REFUSED", "", "", detail),
-            {"en": where, "nl": where},
-            [],
-        )
-    rows.sort(key=lambda r: r[0])
-    return Changes(
-        before=before,
-        after=after,
-        rows=[r[0] for r in rows],
-        rows_nl=[_dutch(r[1]) for r in rows],
-        offices=[r[2] for r in rows],
+
+def _wrapped(text: str, indent: int, hanging: int | None = None, width: int = WIDTH) -> list[str]:
+    """A text in lines of at most `width` characters (a longer word stays whole)."""
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 2 if hanging is None else hanging),
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [" " * indent]
+
+
+def _because(causes: Sequence[Cause], indent: int) -> list[str]:
+    """The causes of a change, under it."""
+    texts = [c.text("en") for c in causes]
+    if len(texts) == 1:
+        return _wrapped(f"because: {texts[0]}", indent, indent + 4)
+    lines = _wrapped("because:", indent) if texts else []
+    for text in texts:
+        lines += _wrapped(f"- {text}", indent + 2, indent + 4)
+    return lines
+
+
+def _word(field: str, value: str | None) -> str:
+    """A decision's or finding's field value as the terminal says it."""
+    if field == "eligible":
+        return "yes" if value == "true" else "no"
+    if field == "amount_eur":
+        return f"EUR {value}"
+    if field == "reasons":
+        return (value or "").replace(";", ", ") or "(none)"
+    return value or "(empty)"
+
+
+def _decision_summary(values: tuple[str | None, ...]) -> str:
+    d = dict(zip(DECISION_FIELDS, values, strict=True))
+    eligible = (
+        "eligible"
+        if d["eligible"] == "true"
+        else f"not eligible ({_word('reasons', d['reasons'])})"
     )
-
-
-def _dutch(row: tuple[str, ...]) -> tuple[str, ...]:
-    kind, change, year, kbo, insz, agreement, mentor, code, field, b, a, cause = row
     return (
-        KIND_NL.get(kind, kind),
-        CHANGE_NL.get(change, change),
-        year,
-        kbo,
-        insz,
-        agreement,
-        mentor,
-        code,
-        FIELD_NL.get(field, field),
-        b,
-        a,
-        cause,
+        f"{eligible}, EUR {d['amount_eur']}, {d['months_covered']} months covered, "
+        f"{d['status']}, office {d['office'] or '(none)'}"
     )
 
 
-@dataclass(frozen=True)
-class ChangeSheets:
-    """The rows of the "Wijzigingen" sheets of a run's workbooks, computed once."""
-
-    headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]  # Dutch, every change (the run's conformiteit workbook)
-    offices: list[tuple[str, ...]]  # per row: the offices it concerns
-
-    def for_office(self, office: str, school_year: str | None = None) -> list[tuple[str, ...]]:
-        """The changes of one office's decisions and findings (of one school year: its
-        decisions only)."""
-        return [
-            row
-            for row, offices in zip(self.rows, self.offices, strict=True)
-            if office in offices and (school_year is None or row[2] == school_year)
-        ]
+def _decision_line(c: Change) -> str:
+    if c.change == "appeared":
+        return f"new decision: {_decision_summary(c.after)}"
+    if c.change == "disappeared":
+        return f"decision gone; it was: {_decision_summary(c.before)}"
+    before, after = _word(c.field, c.before[0]), _word(c.field, c.after[0])
+    return f"{FIELD_WORDS.get(c.field, c.field)}: {before} -> {after}"
 
 
-def change_sheets(con: duckdb.DuckDBPyConnection, run_id: str) -> ChangeSheets:
-    """What changed since the completed run before `run_id` (or, for a run still writing
-    its reports, since the latest completed run); the first run has no rows."""
-    try:
-        changes = compute_changes(con, to_run=run_id)
-    except NotEnoughRuns:
-        return ChangeSheets(CHANGE_HEADERS_NL, [], [])
-    return ChangeSheets(CHANGE_HEADERS_NL, list(changes.rows_nl), list(changes.offices))
+def _finding_line(c: Change) -> str:
+    if c.change == "appeared":
+        return f"{c.code} appeared: {c.after[0]}: {c.after[1] or ''}"
+    if c.change == "resolved":
+        return f"{c.code} resolved; it was {c.before[0]}: {c.before[1] or ''}"
+    before, after = _word(c.field, c.before[0]), _word(c.field, c.after[0])
+    return f"{c.code} {FIELD_WORDS.get(c.field, c.field)}: {before} -> {after}"
 
 
-def changes_sheet(
-    con: duckdb.DuckDBPyConnection, run_id: str, office: str | None = None
-) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """Dutch headers and rows of a "Wijzigingen" sheet: what changed since the completed
-    run before `run_id`, for one office (decisions and findings of that office, before or
-    after) or for all (office None, quarantine and refused files included). The first run
-    has no rows."""
-    sheets = change_sheets(con, run_id)
-    return sheets.headers, sheets.rows if office is None else sheets.for_office(office)
+def _groups(
+    items: Sequence[Change], key: Callable[[Change], tuple[str, ...]]
+) -> list[tuple[tuple[str, ...], list[Change]]]:
+    """Changes grouped by key, groups in the key's order, each in the export's order."""
+    groups: dict[tuple[str, ...], list[Change]] = {}
+    for c in items:
+        groups.setdefault(key(c), []).append(c)
+    return sorted(groups.items(), key=lambda g: g[0])
+
+
+def _decision_blocks(items: Sequence[Change]) -> list[str]:
+    """One block per decision (school year and pair): its changed fields, then their causes
+    (under each field when they differ)."""
+    lines: list[str] = []
+    for (year, kbo, insz), group in _groups(
+        items, lambda c: (c.school_year, c.company_kbo, c.learner_insz)
+    ):
+        lines += _wrapped(f"{year}  company {kbo}  learner {insz}", 2)
+        group.sort(key=lambda c: _FIELD_ORDER.get(c.field, -1))  # eligible, amount, ...
+        shared = len({c.causes for c in group}) == 1
+        for c in group:
+            lines += _wrapped(_decision_line(c), 4, 6)
+            if not shared:
+                lines += _because(c.causes, 6)
+        if shared:
+            lines += _because(group[0].causes, 4)
+    return lines
+
+
+def _finding_blocks(items: Sequence[Change]) -> list[str]:
+    """One block per agreement (or mentor, for a mentor's findings): each finding that
+    appeared, was resolved or changed, with its causes."""
+    lines: list[str] = []
+    for (agreement, mentor), group in _groups(
+        items, lambda c: (c.agreement_id, "" if c.agreement_id else c.mentor_insz)
+    ):
+        first = group[0]
+        if agreement:
+            head = (
+                f"agreement {agreement}  company {first.company_kbo}  learner {first.learner_insz}"
+            )
+            if first.mentor_insz:
+                head += f"  mentor {first.mentor_insz}"
+        else:
+            head = f"mentor {mentor}"
+        lines += _wrapped(head, 2)
+        for c in group:
+            lines += _wrapped(_finding_line(c), 4, 6)
+            lines += _because(c.causes, 6)
+    return lines
+
+
+def format_changes(changes: Changes) -> str:
+    """`duaal diff` on the terminal, in English: the two runs and the counts, then a block
+    per decision and per agreement or mentor with its changes indented, then the new
+    quarantined rows and refused files; lines of at most WIDTH characters."""
+    b, a = changes.before, changes.after
+    if b is None:
+        return f"run {a.run_id} (as_of {a.as_of}) is the first completed run: nothing to compare\n"
+    lines = [f"from {b.run_id} (as_of {b.as_of}) to {a.run_id} (as_of {a.as_of})"]
+    if not changes.items:
+        return lines[0] + "\nno changes\n"
+    lines += _wrapped(changes.counts().parts(), 0)
+    by_kind: dict[str, list[Change]] = {}
+    for c in changes.items:
+        by_kind.setdefault(c.kind, []).append(c)
+    if "decision" in by_kind:
+        lines += ["", "decisions"] + _decision_blocks(by_kind["decision"])
+    if "finding" in by_kind:
+        lines += ["", "findings"] + _finding_blocks(by_kind["finding"])
+    if "quarantine" in by_kind:
+        lines += ["", "newly quarantined rows"]
+        for c in by_kind["quarantine"]:
+            where = c.place.text("en") if c.place else ""
+            lines += _wrapped(f"{where}: {c.code}: {c.after[0] or ''}", 2, 4)
+    if "file" in by_kind:
+        lines += ["", "newly refused files"]
+        for c in by_kind["file"]:
+            where = c.place.text("en") if c.place else ""
+            lines += _wrapped(f"{where}: {c.after[0] or ''}", 2, 4)
+    return "\n".join(lines) + "\n"
+
+
+# --- the Prefect artifact "since the previous run" -----------------------------------------
 
 
 def changes_markdown(con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 50) -> str:
-    """Markdown "since the previous run" for a completed run: the counts and the first
-    `limit` changes."""
-    try:
-        changes = compute_changes(con, to_run=run_id)
-    except NotEnoughRuns:
-        if run_id in completed_runs(con):
-            return f"# Since the previous run\n\nRun {run_id} is the first completed run.\n"
-        raise
+    """Markdown "since the previous run" for a run: the counts and the first `limit`
+    changes."""
+    changes = since_previous(con, run_id)
     b, a = changes.before, changes.after
+    if b is None:
+        return f"# Since the previous run\n\nRun {run_id} is the first completed run.\n"
     lines = [
         "# Since the previous run",
         "",
         f"From run {b.run_id} (as_of {b.as_of}) to run {a.run_id} (as_of {a.as_of}).",
         "",
     ]
-    if not changes.rows:
+    if not changes.items:
         lines.append("Nothing changed: the same decisions, findings and quarantine.")
         return "\n".join(lines) + "\n"
-    lines += ["| kind | change | rows |", "| --- | --- | ---: |"]
-    for (kind, change), n in sorted(changes.counts().items()):
-        lines.append(f"| {kind} | {change} | {n} |")
-    lines.append("")
-    shown = changes.rows[:limit]
+    lines += [f"Changes: {changes.counts().parts()}.", ""]
     header = CHANGE_EXPORT
     lines.append("| " + " | ".join(header) + " |")
     lines.append("| " + " | ".join("---" for _ in header) + " |")
-    for row in shown:
+    for row in changes.rows[:limit]:
         lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
-    if len(changes.rows) > limit:
-        lines += ["", f"... and {len(changes.rows) - limit} more: `duaal diff --to {a.run_id}`."]
+    if len(changes.items) > limit:
+        lines += ["", f"... and {len(changes.items) - limit} more: `duaal diff --to {a.run_id}`."]
     return "\n".join(lines) + "\n"
 
 
 def _md_cell(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
-
-
-def format_table(changes: Changes) -> str:
-    """The terminal table of `duaal diff`."""
-    b, a = changes.before, changes.after
-    head = f"from {b.run_id} (as_of {b.as_of}) to {a.run_id} (as_of {a.as_of})"
-    if not changes.rows:
-        return head + "\nno changes\n"
-    counts = ", ".join(
-        f"{kind} {change}: {n}" for (kind, change), n in sorted(changes.counts().items())
-    )
-    columns = list(zip(CHANGE_EXPORT, *changes.rows, strict=False))
-    keep = [i for i, col in enumerate(columns) if any(col[1:])]
-    widths = {i: max(len(v) for v in columns[i]) for i in keep}
-    lines = [head, counts, ""]
-    for row in (CHANGE_EXPORT, *changes.rows):
-        lines.append("  ".join(row[i].ljust(widths[i]) for i in keep).rstrip())
-    return "\n".join(lines) + "\n"
 
 
 def since_previous_run(db: Path, run_id: str, *, timeout_s: float = 60.0) -> str:

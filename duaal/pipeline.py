@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import duckdb
 import pyarrow as pa
 
+from duaal.changes import ChangeCounts, Changes, since_previous
 from duaal.checks import (
     STAGING_TABLES,
     CheckResult,
@@ -113,6 +114,7 @@ class RunSummary:
     reports: list[Path] = field(default_factory=list)
     docs_index: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
+    changes: ChangeCounts | None = None  # since the previous completed run
 
     @property
     def warnings(self) -> int:
@@ -420,17 +422,26 @@ def row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     return counts
 
 
+def changes_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> Changes:
+    """Compare the run's recorded outputs with the previous completed run's."""
+    return since_previous(con, run_id)
+
+
 def reports_stage(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     reports_dir: Path,
     school_years: tuple[str, ...],
     share_group: str = "",
+    compared: Changes | None = None,
 ) -> list[Path]:
-    """Write the Excel workbooks of the run (private, or for share_group only)."""
+    """Write the Excel workbooks of the run (private, or for share_group only); compared:
+    its changes since the previous completed run (None: compared here)."""
     from duaal.workbooks import write_reports
 
-    return write_reports(con, run_id, reports_dir, school_years, share_group=share_group)
+    return write_reports(
+        con, run_id, reports_dir, school_years, share_group=share_group, compared=compared
+    )
 
 
 def finish_run(
@@ -535,10 +546,18 @@ def execute(
             summary.staging_warnings = list(outcome.failed_staging)
             summary.docs_index = outcome.docs_index
             summary.digests = timed("record", record_stage)(con, run_id)
+            progress("changes: comparing with the previous completed run")
+            compared = timed("changes", changes_stage)(con, run_id)
+            summary.changes = compared.counts()
             if with_reports:
                 progress("reports: writing workbooks to " + str(settings.reports))
                 summary.reports = timed("reports", reports_stage)(
-                    con, run_id, settings.reports, settings.school_years, settings.share_group
+                    con,
+                    run_id,
+                    settings.reports,
+                    settings.school_years,
+                    settings.share_group,
+                    compared,
                 )
         except BaseException as exc:
             finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)

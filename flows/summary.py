@@ -55,6 +55,8 @@ def summary_lines(summary: RunSummary) -> list[str]:
     lines.append(f"findings: {findings or 'none'}")
     payments = ", ".join(f"{n} {status}" for status, n in summary.payments_by_status.items())
     lines.append(f"payments reconciled: {payments or 'none'}")
+    if summary.changes is not None:  # counts only: the summary names no person
+        lines.append(summary.changes.text())
     lines += [f"  data quality warning: {w}" for w in summary.staging_warnings]
     return lines
 

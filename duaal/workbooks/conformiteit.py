@@ -4,8 +4,9 @@ Findings are judged at the run's as_of, not per school year: one workbook for th
 (every office) and one per office with only that office's findings, actions and
 quarantined rows. Sheets: Overzicht (rule x office), one detail sheet per severity,
 Actielijst (what can still be fixed, most urgent first), Afgekeurde rijen, Geweigerde
-bestanden, Invoercontrole (the run's input checks), Toelichting. `conformiteit_sheets`
-lists them in order: a new sheet is one more entry there.
+bestanden, Invoercontrole (the run's input checks), Wijzigingen (since the previous
+completed run), Toelichting. `conformiteit_sheets` lists them in order: a new sheet is one
+more entry there.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from duaal.changes import ChangeSheets
-from duaal.workbooks.changes import CHANGES, changes_block
+from duaal.workbooks.changes import CHANGES, ChangeSheets
 from duaal.workbooks.columns import FINDINGS, finding_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
@@ -285,8 +285,7 @@ def conformiteit_sheets(
     sheets.append((REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)]))
     sheets.append((INPUT_CHECKS, check_blocks(inputs.checks)))
     if inputs.changes is not None:
-        rows = inputs.changes.rows if office is None else inputs.changes.for_office(office)
-        sheets.append((CHANGES, [changes_block(inputs.changes.headers, rows)]))
+        sheets.append((CHANGES, [inputs.changes.conformiteit_block(office)]))
     codes = list(labels.findings.items())
     blocks = toelichting_blocks(
         run,
@@ -294,7 +293,7 @@ def conformiteit_sheets(
         files=inputs.files,
         codes=codes,
         codes_heading="Regels",
-        notes=NOTES,
+        notes=(*NOTES, inputs.changes.note()) if inputs.changes is not None else NOTES,
         glossary=FINDINGS,
         glossary_columns=(*DETAIL_COLUMNS, *ACTION_COLUMNS),
     )

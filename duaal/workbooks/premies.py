@@ -1,7 +1,8 @@
 """premies_<Y>.xlsx and premies_<Y>_<office>.xlsx: the premium decisions for mtech+ and its offices.
 
 Sheets: Overzicht (per office, with a bar chart of the amount), one sheet per office with
-every decision, Niet-subsidiabel, Brussel (Actiris) and Toelichting.
+every decision, Niet-subsidiabel, Brussel (Actiris), in an office's workbook Wijzigingen (its
+decisions that changed since the previous completed run) and Toelichting.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from duaal.changes import ChangeSheets
-from duaal.workbooks.changes import CHANGES, changes_block
+from duaal.workbooks.changes import CHANGES, ChangeSheets
 from duaal.workbooks.columns import DECISIONS, actiris_column, decision_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import NO_OFFICE, STATUS_LABELS, CodeLabels, split_codes
@@ -244,7 +244,7 @@ def write_premies(
     page = Page(TITLE, f"Schooljaar {school_year}", office_label(offices), run.run_id)
     changed = None
     if changes is not None and len(offices) == 1:
-        changed = changes_block(changes.headers, changes.for_office(offices[0], school_year))
+        changed = changes.premies_block(school_year, offices[0])
     amounts_set = year_amounts(run, school_year) is not None
     with Book(path, page, run.started_at) as book:
         overview = overview_block(offices, decisions, run, school_year)
@@ -271,6 +271,7 @@ def write_premies(
             files=files,
             codes=codes,
             codes_heading="Redenen van weigering",
+            notes=[changes.note()] if changes is not None and changed is not None else (),
             glossary=DECISIONS,
             glossary_columns=(*DECISION_COLUMNS, *REFUSAL_COLUMNS),
         )

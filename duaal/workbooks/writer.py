@@ -22,8 +22,9 @@ from typing import TypeVar
 
 import duckdb
 
-from duaal.changes import change_sheets
+from duaal.changes import Changes, since_previous
 from duaal.privacy import make_private_dir, private_files
+from duaal.workbooks.changes import change_sheets
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (
     Row,
@@ -70,14 +71,19 @@ def plan_reports(
     reports_dir: Path,
     school_years: Sequence[str],
     workers: int = 1,
+    compared: Changes | None = None,
 ) -> ReportPlan:
-    """Load every row the workbooks show and plan the workbooks of the run."""
+    """Load every row the workbooks show and plan the workbooks of the run; `compared`:
+    what changed since the previous completed run (None: compare here)."""
     run = load_run(con, run_id)
     years = list(school_years) or decision_years(con, run_id)
     findings = load_findings(con, run_id)
     files = load_input_files(con, run_id)
     quarantine = load_quarantine(con, run_id)
-    changes = change_sheets(con, run_id)
+    compared = since_previous(con, run_id) if compared is None else compared
+    changes = change_sheets(
+        compared, run.labels, findings, quarantine, lambda earlier: load_findings(con, earlier)
+    )
     inputs = ComplianceInputs(findings, quarantine, files, load_run_checks(con, run_id), changes)
     large: list[Job] = []  # the workbooks of every office: written first, they take longest
     small: list[Job] = []
@@ -201,16 +207,18 @@ def write_reports(
     school_years: Sequence[str] = (),
     workers: int | None = None,
     share_group: str = "",
+    compared: Changes | None = None,
 ) -> list[Path]:
     """Write premies, office, conformiteit and federatie workbooks; returns their paths.
 
     They hold personal data, so they are created readable by their owner only, or by
     `share_group` (the folders are made that group's, so what is created inside is too).
-    workers: processes writing workbooks (None: one per CPU, at most MAX_WORKERS)."""
+    workers: processes writing workbooks (None: one per CPU, at most MAX_WORKERS);
+    compared: the run's changes since the previous completed run (None: compared here)."""
     with private_files(share_group):
         make_private_dir(reports_dir, share_group)
         workers = report_workers() if workers is None else workers
-        plan = plan_reports(con, run_id, reports_dir, school_years, workers)
+        plan = plan_reports(con, run_id, reports_dir, school_years, workers, compared)
         written = write_groups(plan.groups, workers)
     if sorted(written) != sorted(plan.paths):
         raise RuntimeError("the workbooks written are not the workbooks planned")

@@ -330,7 +330,7 @@ def test_summary_says_where_the_time_went(sample_run):
     from flows.summary import TIME_TITLE, format_summary
 
     settings, summary = sample_run
-    stages = ["open", "ingest", "checks", "rules", "validate", "record", "reports"]
+    stages = ["open", "ingest", "checks", "rules", "validate", "record", "changes", "reports"]
     assert list(summary.stage_seconds) == stages
     lines = format_summary(summary, settings).splitlines()
     start = lines.index(TIME_TITLE)

@@ -112,7 +112,7 @@ def test_conformiteit_of_the_run(reports):
     ]
     assert values(path, "Wijzigingen") == [
         ("Wijzigingen",),
-        ("Geen wijzigingen sinds de vorige run (of dit is de eerste run)",),
+        ("Eerste voltooide run: er is nog geen eerdere run om mee te vergelijken.",),
     ], "the test run is the database's only run"
     notes = {r[0]: r[1] for r in values(path, "Toelichting") if r[0]}
     assert "Schooljaar" not in notes, "judged at as_of, for no one school year"
