@@ -19,7 +19,7 @@ from duaal.checks import CheckResult, check_quarantine_share, check_volume, stor
 from duaal.db import connect
 from duaal.pipeline import checks_stage, ingest_stage, start_run
 from duaal.settings import load_settings
-from tests.builders import rules_text_without_amounts
+from tests.builders import RULES_FILE, rules_text_without_amounts
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -34,6 +34,9 @@ from transforms.loading import FileOutcome
 from transforms.rule_config import load_rule_config
 
 AS_OF = date(2025, 3, 1)
+
+# the version of the project's rule configuration, which the messages name
+VERSION = load_rule_config(RULES_FILE).version
 
 
 def good_inputs(raw: Path) -> Path:
@@ -303,13 +306,13 @@ def test_a_school_year_without_amounts_is_a_warning_from_its_first_day(raw: Path
     (missing,) = [r for r in first_day if r.code == "AMOUNTS_MISSING"]
     assert missing.line() == (
         f"AMOUNTS_MISSING: no premium amounts for school year 2025-2026 in the rule "
-        f"configuration {rules} (version 2026.1): its decisions are made, every eligible one "
+        f"configuration {rules} (version {VERSION}): its decisions are made, every eligible one "
         f"with amount_eur 0, until that year's amounts are added to rules_zonder_2025.toml"
     )
     assert missing.severity == "warning"
     assert missing.message_nl == (
         f"geen premiebedragen voor schooljaar 2025-2026 in de regelconfiguratie {rules} "
-        f"(versie 2026.1): de beslissingen van dat schooljaar zijn genomen, maar een toegekende "
+        f"(versie {VERSION}): de beslissingen van dat schooljaar zijn genomen, maar een toegekende "
         f"premie heeft nog geen bedrag (0) tot de bedragen van dat schooljaar in "
         f"rules_zonder_2025.toml staan"
     )
