@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -56,6 +56,10 @@ class Compliance:
     dimona_type_check_from: date
     actiris_mentor_premium_eur: int
     actiris_max_learners: int
+    # Added after runs were recorded: a default (the value they were added with) lets the
+    # configuration an older run recorded load all the same (audit, explain, reports).
+    action_soon_days: int = 7  # Actielijst: DUE_SOON up to this many days ahead
+    action_near_days: int = 30  # Actielijst: DUE_NEAR up to this many days ahead
 
 
 @dataclass(frozen=True)
@@ -104,17 +108,19 @@ T = TypeVar("T")
 def _section(
     cls: type[T], raw: dict[str, Any], where: str, convert: dict[str, Callable[[Any], Any]]
 ) -> T:
-    """A section's dataclass from its TOML table: every field present, no unknown key, each
+    """A section's dataclass from its TOML table: every field present (a field with a default
+    may be absent: it was added after configurations were recorded), no unknown key, each
     value converted where the file's type is not the field's (a date written as text)."""
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    missing = [n for n in names if n not in raw]
+    optional = {f.name for f in fields(cls) if f.default is not MISSING}  # type: ignore[arg-type]
+    missing = [n for n in names if n not in raw and n not in optional]
     unknown = sorted(set(raw) - set(names))
     if missing or unknown:
         problems = ([f"{', '.join(missing)} missing"] if missing else []) + (
             [f"unknown {', '.join(unknown)}"] if unknown else []
         )
         raise ValueError(f"rule configuration: {where}: {'; '.join(problems)}")
-    return cls(**{n: convert.get(n, _same)(raw[n]) for n in names})
+    return cls(**{n: convert.get(n, _same)(raw[n]) for n in names if n in raw})
 
 
 def _same(value: Any) -> Any:

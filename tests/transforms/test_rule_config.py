@@ -80,3 +80,17 @@ def test_the_configuration_is_typed_and_names_a_missing_or_unknown_parameter():
         parse_rule_config(
             TEXT.replace("mentor_min_age = 25", "mentor_min_age = 25\nmentor_max_age = 65")
         )
+
+
+def test_a_configuration_recorded_before_the_actielijst_parameters_still_loads():
+    """Runs recorded before action_soon_days and action_near_days existed stored a
+    configuration without them: audit, explain and the reports of such a run load it with
+    the values the parameters were added with; any other missing key is still refused."""
+    older = TEXT.replace("action_soon_days = 7", "").replace("action_near_days = 30", "")
+    assert "action_" not in older.split("[compliance]")[1].split("[[geography]]")[0]
+    config = parse_rule_config(older)
+    assert (config.compliance.action_soon_days, config.compliance.action_near_days) == (7, 30)
+    changed = parse_rule_config(TEXT.replace("action_soon_days = 7", "action_soon_days = 5"))
+    assert changed.parameters["action_soon_days"] == 5
+    with pytest.raises(ValueError, match=r"\[compliance\]: registration_due_days missing"):
+        parse_rule_config(older.replace("registration_due_days = 30", ""))
