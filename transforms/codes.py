@@ -1,5 +1,6 @@
-"""The registry of codes (transforms/codes.toml): reasons, findings, quarantine reasons and
-input checks, with their order, severity, Dutch label and Dutch action.
+"""The registry of codes (transforms/codes.toml): reasons, findings, quarantine reasons, input
+checks and the urgency groups of the Actielijst, with their order, severity, Dutch label and
+Dutch action.
 
 A label or action that names a rule parameter is a template (`Minder dan
 {min_months_covered} maanden opleiding`): `CodeRegistry.filled` gives the texts of one rule
@@ -21,7 +22,7 @@ import duckdb
 
 CODES_PATH = Path(__file__).resolve().parent / "codes.toml"
 
-Kind = Literal["reason", "finding", "quarantine", "input_check"]
+Kind = Literal["reason", "finding", "quarantine", "input_check", "action_group"]
 Severity = Literal["error", "warning", "info"]
 Subject = Literal["agreement", "mentor"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
