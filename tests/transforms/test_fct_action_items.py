@@ -151,11 +151,11 @@ def test_an_action_row_names_whom_to_call_and_what_to_do() -> None:
 
 
 def test_after_the_deadline_no_action_is_left_for_the_agreement() -> None:
-    """A registration after the deadline loses the premium for the agreement (RULES.md): no
-    registration, and no Dimona either, can still save it."""
+    """A registration after the deadline loses the premium for the agreement (RULES.md): the
+    day after the deadline no registration, and no Dimona either, can still save it."""
     con = rules_db()
     add_recognition(con)
-    missing = add_agreement(  # deadline 27/11/2025, the day before AS_OF
+    add_agreement(  # deadline 27/11/2025, the day before AS_OF; no Dimona
         con,
         agreement_id="A-1",
         learner_insz=learner(1),
@@ -163,16 +163,20 @@ def test_after_the_deadline_no_action_is_left_for_the_agreement() -> None:
         end_date=date(2026, 6, 30),
         registration_date=None,
     )
-    add_agreement(  # registered one day late
+    add_agreement(  # deadline 20/11/2025, registered a day later; no Dimona
         con,
         agreement_id="A-2",
         learner_insz=learner(2),
-        start_date=date(2025, 9, 1),
+        start_date=date(2025, 8, 20),
         end_date=date(2026, 6, 30),
-        registration_date=date(2025, 12, 2),
+        registration_date=date(2025, 11, 21),
     )
-    build(con, AS_OF + 5 * DAY)
-    assert missing["registration_date"] is None
+    build(con, AS_OF - DAY)  # the deadline day of A-1
+    assert actions(con, "urgency, code, agreement_id") == [
+        ("DUE_TODAY", "REGISTRATION_DUE", "A-1"),
+        ("PAST_DUE", "DIMONA_MISSING", "A-1"),
+    ]
+    build(con, AS_OF)
     assert findings(con) == [
         ("DIMONA_MISSING", "A-1"),
         ("DIMONA_MISSING", "A-2"),
