@@ -126,6 +126,7 @@ def test_an_action_row_names_whom_to_call_and_what_to_do() -> None:
             "action_rank": 1,
             "urgency": "DUE_SOON",
             "urgency_label": "Binnen 7 dagen",
+            "urgency_order": 2,
             "due_date": date(2025, 12, 1),
             "days_left": 3,
             "overdue_since": None,

@@ -268,6 +268,7 @@ ranked as (
     select
         grouped.*,
         urgency_groups.urgency_label,
+        urgency_groups.urgency_order,
         -- what can still be saved first: by urgency group, then company, then due date
         row_number() over (
             order by
@@ -288,6 +289,7 @@ final as (
         cast(action_rank as integer) as action_rank,
         cast(urgency as varchar) as urgency,
         cast(urgency_label as varchar) as urgency_label,
+        cast(urgency_order as integer) as urgency_order,
         cast(due_date as date) as due_date,
         cast(days_left as integer) as days_left,
         cast(overdue_since as date) as overdue_since,
