@@ -151,7 +151,9 @@ def suite_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
         ).fetchall()
         geography = con.execute("select province, office from cfg_geography").fetchall()
         years = con.execute("select school_year from cfg_school_years order by 1").fetchall()
-        codes = con.execute("select kind, code from cfg_codes order by kind, sort_order").fetchall()
+        codes = con.execute(
+            "select kind, code, action from cfg_codes order by kind, sort_order"
+        ).fetchall()
     except duckdb.CatalogException as exc:
         raise RuntimeError(
             "validation needs the rule configuration tables (cfg_*): "
@@ -162,8 +164,10 @@ def suite_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
         "provinces": sorted({p for p, _ in geography}),
         "offices": sorted({o for _, o in geography}),
         "school_years": [y for (y,) in years],
-        "finding_codes": [c for k, c in codes if k == "finding"],
-        "reasons_regex": codes_list_regex([c for k, c in codes if k == "reason"]),
+        "finding_codes": [c for k, c, _ in codes if k == "finding"],
+        "action_codes": [c for k, c, action in codes if k == "finding" and action],
+        "action_groups": [c for k, c, _ in codes if k == "action_group"],
+        "reasons_regex": codes_list_regex([c for k, c, _ in codes if k == "reason"]),
         "severities": list(SEVERITIES),
     }
 

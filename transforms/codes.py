@@ -1,6 +1,6 @@
 """The registry of codes (transforms/codes.toml): reasons, findings, quarantine reasons, input
-checks and the statuses of a decision and of a payment, with their order, severity, Dutch
-label and Dutch action.
+checks, the statuses of a decision and of a payment and the urgency groups of the
+Actielijst, with their order, severity, Dutch label and Dutch action.
 
 A label or action that names a rule parameter is a template (`Minder dan
 {min_months_covered} maanden opleiding`): `CodeRegistry.filled` gives the texts of one rule
@@ -23,7 +23,13 @@ import duckdb
 CODES_PATH = Path(__file__).resolve().parent / "codes.toml"
 
 Kind = Literal[
-    "reason", "finding", "quarantine", "input_check", "decision_status", "payment_status"
+    "reason",
+    "finding",
+    "quarantine",
+    "input_check",
+    "decision_status",
+    "payment_status",
+    "action_group",
 ]
 Severity = Literal["error", "warning", "info"]
 Subject = Literal["agreement", "mentor", "pair"]

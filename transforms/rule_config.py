@@ -59,6 +59,10 @@ class Compliance:
     dimona_type_check_from: date
     actiris_mentor_premium_eur: int
     actiris_max_learners: int
+    # Added after runs were recorded: a default (the value they were added with) lets the
+    # configuration an older run recorded load all the same (audit, explain, reports).
+    action_soon_days: int  # Actielijst: DUE_SOON up to this many days ahead
+    action_near_days: int  # Actielijst: DUE_NEAR up to this many days ahead
 
 
 @dataclass(frozen=True)
@@ -106,10 +110,14 @@ T = TypeVar("T")
 # Keys added to the configuration after runs had recorded theirs without them, per section,
 # with what their absence meant to those runs. A recorded text that lacks one still parses
 # (`duaal audit`, `duaal verify` and the workbooks read it): payment_expected_months None
-# reconciles no payment, as the run did, so its audit reproduces it. A configuration file
+# reconciles no payment, as the run did, so its audit reproduces it; the Actielijst's
+# groups take the values they were added with (they decide no premium and no finding). A configuration file
 # for a new run must name every key (load_rule_config): a key left out by mistake would
 # otherwise change what the run decides without a word.
-ADDED_LATER: dict[str, dict[str, object]] = {"[premium]": {"payment_expected_months": None}}
+ADDED_LATER: dict[str, dict[str, object]] = {
+    "[premium]": {"payment_expected_months": None},
+    "[compliance]": {"action_soon_days": 7, "action_near_days": 30},
+}
 
 
 def _section(
@@ -132,7 +140,7 @@ def _section(
             [f"unknown {', '.join(unknown)}"] if unknown else []
         )
         raise ValueError(f"rule configuration: {where}: {'; '.join(problems)}")
-    return cls(**{n: convert.get(n, _same)(raw[n]) for n in names})
+    return cls(**{n: convert.get(n, _same)(raw[n]) for n in names if n in raw})
 
 
 def _same(value: Any) -> Any:

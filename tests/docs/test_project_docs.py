@@ -100,6 +100,7 @@ WHERE_CODES = {
     "finding": (RULES, "Compliance findings", "code"),
     "quarantine": (CONTRACTS, "Quarantine", "code"),
     "input_check": (CONTRACTS, "Input checks and the outcome of a run", "code"),
+    "action_group": (RULES, "Actielijst", "code"),
 }
 
 

@@ -261,6 +261,7 @@ def test_results_are_stored_with_the_run_id(good: Validated) -> None:
         "dim_company_offices": "mart",
         "dim_establishment_offices": "mart",
         "dim_mentor_places": "mart",
+        "fct_action_items": "mart",
         "fct_actiris_mentor_premiums": "mart",
         "fct_compliance_findings": "mart",
         "fct_payment_reconciliation": "mart",
@@ -611,10 +612,17 @@ def empty(tmp_path_factory: pytest.TempPathFactory) -> Validated:
 
 def test_empty_tables_pass_and_a_missing_mart_fails(empty: Validated) -> None:
     assert empty.outcome.failed_staging == []
-    assert empty.outcome.failed_marts == [
+    # the Actielijst's rule that each action answers a finding cannot read the findings either
+    (action_rule, missing) = empty.outcome.failed_marts
+    assert action_rule.startswith(
+        "fct_action_items: rule:action_answers_a_finding_of_the_run(code,agreement_id,"
+        "mentor_insz) failed: ['query failed: Catalog Error: Table with name "
+        "fct_compliance_findings does not exist!"
+    )
+    assert missing == (
         "fct_compliance_findings: rule:columns_match_contract failed: "
         "['table fct_compliance_findings does not exist']"
-    ]
+    )
     counts = empty.con.execute(
         "select count(*), count(*) filter (where success), max(element_count) "
         "from validation_results where run_id = 'run-empty'"
@@ -622,7 +630,7 @@ def test_empty_tables_pass_and_a_missing_mart_fails(empty: Validated) -> None:
     others = sum(1 + len(s.expectations) + len(s.rules) for s in load_suites())
     findings = next(s for s in load_suites() if s.table == "fct_compliance_findings")
     expected_rows = others - len(findings.expectations) - len(findings.rules)
-    assert counts == [(expected_rows, expected_rows - 1, 0)]
+    assert counts == [(expected_rows, expected_rows - 2, 0)]
 
 
 def test_built_marts_pass_the_mart_suites(tmp_path: Path) -> None:
@@ -637,8 +645,21 @@ def test_built_marts_pass_the_mart_suites(tmp_path: Path) -> None:
         establishment_postcode=1000,
         establishment_municipality="Brussel",
     )
+    add_agreement(  # registration due on 15/09/2025 and no Dimona: two actions on the list
+        con,
+        agreement_id="OVK-3",
+        learner_insz=OTHER_LEARNER,
+        company_kbo=KBO,
+        start_date=date(2025, 6, 15),
+        end_date=date(2026, 6, 30),
+        registration_date=None,
+    )
     build_models(con, rule_config(), AS_OF)
     assert con.execute("select count(*) from fct_actiris_mentor_premiums").fetchall() == [(1,)]
+    assert con.execute("select code from fct_action_items order by action_rank").fetchall() == [
+        ("REGISTRATION_DUE",),
+        ("DIMONA_MISSING",),
+    ]
     outcome = validate(con, "run-built", tmp_path / "docs")
     assert outcome.failed_marts == [], "the real mart SQL violates its own suites"
     assert outcome.failed_staging == []

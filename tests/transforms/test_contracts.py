@@ -33,6 +33,7 @@ def test_a_contract_for_every_staging_table_and_mart_with_its_columns_in_order()
         "dim_company_offices",
         "dim_establishment_offices",
         "dim_mentor_places",
+        "fct_action_items",
         "fct_actiris_mentor_premiums",
         "fct_compliance_findings",
         "fct_payment_reconciliation",
@@ -62,7 +63,7 @@ def test_every_mart_contract_has_the_columns_and_types_of_its_built_table() -> N
     add_recognition(con)
     build(con, as_of=date(2025, 9, 1))
     marts = [c for c in load_contracts().values() if c.layer == "mart"]
-    assert len(marts) == 8
+    assert len(marts) == 9
     for mart in marts:
         described = con.execute(f"describe {mart.table}").fetchall()
         columns = [(name, kind) for name, kind, *_ in described]
