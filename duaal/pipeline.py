@@ -51,6 +51,7 @@ Progress = Callable[[str], None]
 DECISION_KEY = ("school_year", "company_kbo", "learner_insz")
 STAGE_NOTE = "duaal stage: "  # the note a failed stage adds to its exception
 FINDING_ORDER = ("code", "agreement_id", "mentor_insz", "detail")
+DOCS_FOLDER = "datakwaliteit"  # the Data Docs, in the reports folder
 
 
 @dataclass
@@ -238,9 +239,10 @@ def preload_validation() -> threading.Thread | None:
 
 
 def validate_stage(
-    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path
+    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None
 ) -> ValidationOutcome:
-    """Run the Great Expectations suites; a failed mart expectation fails the run."""
+    """Run the Great Expectations suites and keep their results; a failed mart expectation
+    fails the run. docs_dir: where the Data Docs go (None: a run without reports, none)."""
     from expectations.validate import validate
 
     outcome = validate(con, run_id, docs_dir)
@@ -490,9 +492,11 @@ def execute(
             # nothing changes the ingest tables between the checks and the rules
             timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
             progress("validate: running the expectation suites")
-            # the Data Docs quote failing values: the report folder is private or the group's
-            make_private_dir(settings.reports, settings.share_group)
-            docs_dir = settings.reports / "datakwaliteit"
+            docs_dir = None
+            if with_reports:
+                # the Data Docs quote failing values: the folder is private or the group's
+                make_private_dir(settings.reports, settings.share_group)
+                docs_dir = settings.reports / DOCS_FOLDER
             outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
             summary.staging_warnings = list(outcome.failed_staging)
             summary.docs_index = outcome.docs_index

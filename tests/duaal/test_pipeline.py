@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 
 import duckdb
@@ -228,3 +229,17 @@ def test_summary_says_where_the_time_went(sample_run):
     for name in stages:
         assert seconds[name] == round(summary.stage_seconds[name], 2) >= 0
     assert seconds["total"] == round(sum(summary.stage_seconds.values()), 2) > 0
+
+
+def test_a_run_without_reports_writes_no_data_docs_but_keeps_its_validation(sample_run, tmp_path):
+    settings, _ = sample_run
+    reports = tmp_path / "reports"
+    summary = execute(replace(settings, reports=reports), with_reports=False)
+    assert summary.status == "completed"
+    assert summary.docs_index is None and not reports.exists(), "no Data Docs, no folder"
+    con = connect(settings.db, read_only=True)
+    stored = con.execute(
+        "SELECT count(*) FROM validation_results WHERE run_id = ?", [summary.run_id]
+    ).fetchone()[0]
+    con.close()
+    assert stored > 0, "the validation ran and is stored"
