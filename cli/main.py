@@ -224,7 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run the pipeline as a Prefect flow and print its summary."""
     settings = _run_settings(args)
     from flows.pipeline import run_pipeline_flow
-    from flows.summary import format_summary
+    from flows.summary import format_summary, write_out
 
     started = time.perf_counter()
     summary = run_pipeline_flow(settings, with_reports=not args.no_reports)
@@ -232,7 +232,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # tasks, the artifacts) and the run's bookkeeping
     elapsed = time.perf_counter() - started
     summary.stage_seconds["prefect"] = max(elapsed - sum(summary.stage_seconds.values()), 0.0)
-    print(format_summary(summary, settings))
+    write_out(format_summary(summary, settings))
     return EXIT_WARNINGS if summary.warnings else EXIT_OK
 
 
@@ -242,12 +242,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     has_exports = settings.raw.is_dir() and any(
         p.is_file() and not p.name.startswith(".") for p in settings.raw.rglob("*")
     )
+    from flows.summary import write_out
+
     if has_exports:
-        print(f"demo: {settings.raw} holds exports already; running on them")
+        write_out(f"demo: {settings.raw} holds exports already; running on them")
     else:
         from duaal.generate import generate
 
-        print(
+        write_out(
             f"demo: generating {settings.sample_agreements} sample agreements into {settings.raw}"
         )
         generate(

@@ -9,7 +9,6 @@ it runs in this process, under `duaal serve` or on a worker of a work pool.
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,7 @@ from duaal.pipeline import RunSummary, execute
 from duaal.privacy import redact
 from duaal.settings import RUN_SETTINGS, Settings, load_settings
 from flows.hooks import notify, record_failure
-from flows.summary import summary_markdown, warnings_message
+from flows.summary import summary_markdown, warnings_message, write_out
 
 WARNINGS_STATE = "Completed with warnings"
 
@@ -64,9 +63,8 @@ def as_task(fn: Callable[P, R]) -> Task[P, R]:
 
 
 def progress(message: str) -> None:
-    """A progress line on the terminal and in the flow run's log."""
-    sys.stdout.write(f"duaal: {message}\n")
-    sys.stdout.flush()
+    """A progress line on the terminal (unless it is a closed pipe) and in the flow run's log."""
+    write_out(f"duaal: {message}")
     get_run_logger().info(redact(message))
 
 

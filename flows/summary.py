@@ -6,9 +6,27 @@ a Prefect artifact that a whole team may read).
 
 from __future__ import annotations
 
+import os
+import sys
+from contextlib import suppress
+
 from duaal.checks import CheckResult
 from duaal.pipeline import RunSummary
 from duaal.settings import Settings
+
+
+def write_out(text: str) -> None:
+    """Print a line on stdout. A closed pipe (`duaal run | head -1`) never fails a run: the
+    line is dropped, and stdout goes to /dev/null from then on, so later lines and the flush
+    at exit are dropped too instead of raising BrokenPipeError."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        with suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
 
 
 def _euro(amount: int) -> str:
