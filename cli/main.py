@@ -8,6 +8,7 @@ that use them, so `duaal --help` answers at once.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 import time
@@ -223,9 +224,11 @@ def _run_settings(args: argparse.Namespace) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the pipeline as a Prefect flow and print its summary."""
     settings = _run_settings(args)
+    from duaal import interrupts
     from flows.pipeline import run_pipeline_flow
     from flows.summary import format_summary, write_out
 
+    interrupts.note_stage("start-up")
     started = time.perf_counter()
     summary = run_pipeline_flow(settings, with_reports=not args.no_reports)
     # what the stages do not account for: Prefect (its temporary server, the flow and its
@@ -242,6 +245,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     has_exports = settings.raw.is_dir() and any(
         p.is_file() and not p.name.startswith(".") for p in settings.raw.rglob("*")
     )
+    from duaal import interrupts
     from flows.summary import write_out
 
     if has_exports:
@@ -252,6 +256,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         write_out(
             f"demo: generating {settings.sample_agreements} sample agreements into {settings.raw}"
         )
+        interrupts.note_stage("generate")
         generate(
             settings.raw,
             agreements=settings.sample_agreements,
@@ -609,6 +614,41 @@ def _failure(command: str, exc: BaseException) -> str:
     )
 
 
+def interrupted_line(command: str) -> str:
+    """The one line an interrupted run says: where it was, and what became of it."""
+    from duaal import interrupts
+
+    stage, completed = interrupts.where()
+    if completed:
+        return (
+            f"duaal {command}: interrupted after run {completed} completed; its outputs are written"
+        )
+    if stage == "generate":
+        return (
+            f"duaal {command}: interrupted while generating the sample exports; empty the "
+            "raw folder and run again"
+        )
+    if stage in (None, "start-up"):
+        return (
+            f"duaal {command}: interrupted in Prefect's start-up, before the run began; "
+            "nothing written; run again"
+        )
+    return f"duaal {command}: interrupted in stage {stage}; nothing half-written; run again"
+
+
+_AT_EXIT: list[bool] = []  # the exit handler below is registered once
+
+
+def _ignore_signals_at_exit() -> None:
+    """At exit Prefect stops its temporary server (seconds at most): a Ctrl-C then must not
+    end in a traceback. Registered after Prefect's own exit handler, so it runs before it."""
+    from duaal import interrupts
+
+    if not _AT_EXIT:
+        _AT_EXIT.append(True)
+        atexit.register(interrupts.ignore_signals)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `duaal` command."""
     args = build_parser().parse_args(argv)
@@ -622,22 +662,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     if not debug:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+    from duaal import interrupts
     from duaal.db import DatabaseBusy
     from duaal.settings import UsageError
 
+    # Ctrl-C or SIGTERM during a run: one line, exit 130 or 143 (duaal/interrupts.py)
+    watch = None
+    if args.command in FLOW_COMMANDS:
+        watch = interrupts.install(lambda: interrupted_line(args.command), quiet=not debug)
     try:
         return COMMANDS[args.command](args)
-    except UsageError as exc:
-        print(f"duaal {args.command}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except DatabaseBusy as exc:
-        print(f"duaal {args.command}: {exc}", file=sys.stderr)
-        return EXIT_BUSY
-    except Exception as exc:  # a failed run: the message, not a traceback
+    except BaseException as exc:
+        signum = interrupts.signal_of(exc) if watch is not None else None
+        if signum is not None:
+            if debug:
+                traceback.print_exc()
+            interrupts.say(interrupted_line(args.command))
+            # the run has tidied up (or had nothing yet): end now, not after the seconds the
+            # interpreter takes to exit; Prefect's server is told to stop as at its own exit
+            interrupts.hard_exit(flush_logs_s=2.0)
+        if isinstance(exc, UsageError | DatabaseBusy):
+            print(f"duaal {args.command}: {exc}", file=sys.stderr)
+            return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_BUSY
+        if not isinstance(exc, Exception):
+            raise
+        # a failed run: the message, not a traceback
         if debug:
             traceback.print_exc()
         print(_failure(args.command, exc), file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        # interrupted, the watch stays: the process is ending, within its deadline
+        if watch is not None and not watch.interrupted:
+            watch.close()
+            _ignore_signals_at_exit()
 
 
 if __name__ == "__main__":

@@ -7,14 +7,17 @@ so the order of the stages is written once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import signal
 import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import duckdb
 import pyarrow as pa
 
-from duaal import __version__
+from duaal import __version__, interrupts
 from duaal.checks import (
     STAGING_TABLES,
     CheckResult,
@@ -32,7 +35,7 @@ from duaal.checks import (
     run_input_checks,
     store_checks,
 )
-from duaal.db import claim, connect, release
+from duaal.db import claim, connect, release, run_record
 from duaal.privacy import make_private_dir
 from duaal.settings import Settings
 from transforms.loading import FileOutcome, RawScan, scan_raw
@@ -44,7 +47,7 @@ from transforms.transaction import transaction
 if TYPE_CHECKING:  # imported by the validation stage only: it costs seconds
     from expectations.validate import ValidationOutcome
 
-RunStatus = Literal["running", "completed", "failed"]
+RunStatus = Literal["running", "completed", "failed", "interrupted"]
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
 
@@ -82,7 +85,7 @@ class RunSummary:
 
     @property
     def outcome(self) -> str:
-        """completed, completed with warnings, failed or running."""
+        """completed, completed with warnings, failed, interrupted or running."""
         if self.status == "completed" and self.warnings:
             return "completed with warnings"
         return self.status
@@ -136,7 +139,11 @@ def open_database(
         on_wait=progress,
         share_group=settings.share_group,
     )
-    claim(settings.db, run_id)
+    try:
+        claim(settings.db, run_id)
+    except BaseException:  # interrupted between the two: the connection is nobody's
+        con.close()
+        raise
     return con
 
 
@@ -410,7 +417,7 @@ def finish_run(
     error: str | None = None,
     warnings: int | None = None,
 ) -> None:
-    """Mark a run completed or failed, with the count of its input warnings."""
+    """Mark a run completed, failed or interrupted, with the count of its input warnings."""
     con.execute(
         "UPDATE runs SET status = ?, finished_at = ?, error = ?, warnings = ? WHERE run_id = ?",
         [status, datetime.now(), error, warnings, run_id],
@@ -447,6 +454,51 @@ def summarise(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
 # --- the whole run ------------------------------------------------------------------------
 
 
+def close_abandoned_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """Runs still 'running' when a run opens the database for writing were ended without
+    a word (killed, or ended at once by a second Ctrl-C): DuckDB lets one process write,
+    and this one does now. They are recorded as interrupted."""
+    con.execute(
+        "UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?), "
+        "error = coalesce(error, ?) WHERE status = 'running'",
+        [datetime.now(), "the process ended before the run did (killed, or a second Ctrl-C)"],
+    )
+
+
+def record_interrupted(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    stage: str,
+    signum: int,
+    *,
+    config: RuleConfig,
+    as_of: date,
+    flow_run_id: str | None = None,
+    warnings: int | None = None,
+) -> None:
+    """Record the run as interrupted, in which stage and by which signal, after rolling back
+    what its stage had not committed; a run interrupted before it was recorded (in ingest)
+    gets its row now."""
+    with suppress(duckdb.Error):  # no transaction open: nothing to roll back
+        con.execute("ROLLBACK")
+    error = f"interrupted in stage {stage} ({signal.Signals(signum).name})"
+    if run_record(con, run_id) is None:
+        con.execute(
+            "INSERT INTO runs (run_id, flow_run_id, started_at, status, as_of, rule_config, "
+            "rule_config_hash, code_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+            [
+                run_id,
+                flow_run_id,
+                datetime.now(),
+                as_of,
+                config.text,
+                config.sha256,
+                code_version(),
+            ],
+        )
+    finish_run(con, run_id, "interrupted", error, warnings)
+
+
 def execute(
     settings: Settings,
     *,
@@ -456,17 +508,28 @@ def execute(
     flow_run_id: str | None = None,
 ) -> RunSummary:
     """Run the pipeline: ingest, input checks, rules, validation, record, reports. Raises on
-    failure (InputCheckFailed when the inputs cannot be used), after recording the failed run."""
+    failure (InputCheckFailed when the inputs cannot be used), after recording the failed run.
+    Interrupted (Ctrl-C, or SIGTERM under duaal.interrupts), it rolls back what the stage had
+    not committed, records the run as interrupted and raises the interrupt."""
     config = load_rule_config(settings.rules)
     run_id = new_run_id(datetime.now())  # known before the database: a waiting run is named
     seconds: dict[str, float] = {}
+    where = ["open"]  # the stage the run is in
+
+    def begin(name: str, message: str) -> None:
+        """Say the stage that starts; an interrupt from now on is in it."""
+        where[0] = name
+        interrupts.note_stage(name)
+        progress(message)
 
     def timed(name: str, fn: F) -> F:
         def call(*args: Any) -> Any:
+            where[0] = name
+            interrupts.note_stage(name)
             t0 = time.perf_counter()
             try:
                 return stage(fn)(*args)
-            except Exception as exc:
+            except BaseException as exc:
                 if not any(n.startswith(STAGE_NOTE) for n in getattr(exc, "__notes__", ())):
                     exc.add_note(f"{STAGE_NOTE}{name}")  # the command line says where
                 raise
@@ -475,45 +538,86 @@ def execute(
 
         return call  # type: ignore[return-value]
 
-    con = timed("open", open_database)(settings, run_id, progress)
-    try:
-        progress("ingest: reading exports from " + str(settings.raw))
-        ingested = timed("ingest", ingest_stage)(con, settings)
-        start_run(con, config, settings.as_of, flow_run_id, run_id=run_id)
-        summary = RunSummary(
-            run_id=run_id, as_of=settings.as_of, files=ingested.files, stage_seconds=seconds
-        )
+    con: duckdb.DuckDBPyConnection | None = None
+    summary: RunSummary | None = None
+    # a hard exit (a second Ctrl-C) happens in another thread: it takes the claim back too
+    with interrupts.on_hard_exit(functools.partial(release, settings.db, run_id)):
         try:
-            progress("checks: checking the inputs")
-            summary.checks = timed("checks", checks_stage)(con, settings, config, run_id, ingested)
-            if any(c.severity == "error" for c in summary.checks):
-                raise InputCheckFailed(summary.checks)
-            progress("rules: building models")
-            # nothing changes the ingest tables between the checks and the rules
-            timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
-            progress("validate: running the expectation suites")
-            docs_dir = None
-            if with_reports:
-                # the Data Docs quote failing values: the folder is private or the group's
-                make_private_dir(settings.reports, settings.share_group)
-                docs_dir = settings.reports / DOCS_FOLDER
-            outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
-            summary.staging_warnings = list(outcome.failed_staging)
-            summary.docs_index = outcome.docs_index
-            summary.digests = timed("record", record_stage)(con, run_id)
-            if with_reports:
-                progress("reports: writing workbooks to " + str(settings.reports))
-                summary.reports = timed("reports", reports_stage)(
-                    con, run_id, settings.reports, settings.school_years, settings.share_group
+            con = timed("open", open_database)(settings, run_id, progress)
+            with interrupts.on_interrupt(con.interrupt):  # a query stops at the signal
+                close_abandoned_runs(con)
+                begin("ingest", "ingest: reading exports from " + str(settings.raw))
+                ingested = timed("ingest", ingest_stage)(con, settings)
+                start_run(con, config, settings.as_of, flow_run_id, run_id=run_id)
+                summary = RunSummary(
+                    run_id=run_id, as_of=settings.as_of, files=ingested.files, stage_seconds=seconds
                 )
+                try:
+                    begin("checks", "checks: checking the inputs")
+                    summary.checks = timed("checks", checks_stage)(
+                        con, settings, config, run_id, ingested
+                    )
+                    if any(c.severity == "error" for c in summary.checks):
+                        raise InputCheckFailed(summary.checks)
+                    begin("rules", "rules: building models")
+                    # nothing changes the ingest tables between the checks and the rules
+                    timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
+                    begin("validate", "validate: running the expectation suites")
+                    docs_dir = None
+                    if with_reports:
+                        # the Data Docs quote failing values: the folder is private or the group's
+                        make_private_dir(settings.reports, settings.share_group)
+                        docs_dir = settings.reports / DOCS_FOLDER
+                    outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
+                    summary.staging_warnings = list(outcome.failed_staging)
+                    summary.docs_index = outcome.docs_index
+                    begin("record", "record: keeping the decisions and findings")
+                    summary.digests = timed("record", record_stage)(con, run_id)
+                    if with_reports:
+                        begin("reports", "reports: writing workbooks to " + str(settings.reports))
+                        summary.reports = timed("reports", reports_stage)(
+                            con,
+                            run_id,
+                            settings.reports,
+                            settings.school_years,
+                            settings.share_group,
+                        )
+                except Exception as exc:
+                    if interrupts.signal_of(exc) is not None:
+                        raise  # DuckDB's word for an interrupt: recorded below
+                    finish_run(
+                        con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings
+                    )
+                    summary.status = "failed"
+                    raise
+                finish_run(con, run_id, "completed", warnings=summary.warnings)
+                summary.status = "completed"
+                interrupts.note_completed(run_id)
+                summarise(con, summary)
+                return summary
         except BaseException as exc:
-            finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)
-            summary.status = "failed"
-            raise
-        finish_run(con, run_id, "completed", warnings=summary.warnings)
-        summary.status = "completed"
-        summarise(con, summary)
-        return summary
-    finally:
-        con.close()
-        release(settings.db, run_id)
+            if con is None or summary is not None and summary.status != "running":
+                raise  # nothing recorded yet, or recorded already
+            interrupt = interrupts.interruption(exc)
+            if interrupt is None:
+                raise
+            with suppress(duckdb.Error):  # the process goes on ending; the next run tidies up
+                record_interrupted(
+                    con,
+                    run_id,
+                    where[0],
+                    interrupts.signal_of(exc) or signal.SIGINT,
+                    config=config,
+                    as_of=settings.as_of,
+                    flow_run_id=flow_run_id,
+                    warnings=summary.warnings if summary is not None else None,
+                )
+            if summary is not None:
+                summary.status = "interrupted"
+            if interrupt is exc:
+                raise
+            raise interrupt from exc
+        finally:
+            if con is not None:
+                con.close()
+            release(settings.db, run_id)

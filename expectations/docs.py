@@ -211,10 +211,22 @@ def write_docs(
     for other, *_ in _runs(con):
         path = docs_dir / "validations" / page_name(other)
         if other == run_id or not path.exists():
-            path.write_text(run_page(con, other), encoding="utf-8")
+            _write(path, run_page(con, other))
     for suite in suites:
-        path = docs_dir / "expectations" / f"{suite.name}.html"
-        path.write_text(suite_page(suite, notes[suite.name]), encoding="utf-8")
+        _write(
+            docs_dir / "expectations" / f"{suite.name}.html", suite_page(suite, notes[suite.name])
+        )
     index = docs_dir / "index.html"
-    index.write_text(index_page(con, suites), encoding="utf-8")
+    _write(index, index_page(con, suites))
     return index
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a page under a temporary name, then put it in place: an interrupted run leaves
+    the page it had, never half of one."""
+    partial = path.with_name(path.name + ".tmp")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
