@@ -38,6 +38,7 @@ from duaal.checks import (
 from duaal.db import claim, connect, release, run_record
 from duaal.privacy import make_private_dir
 from duaal.settings import Settings
+from duaal.workbooks.manifest import Entry, other_runs
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
@@ -74,6 +75,8 @@ class RunSummary:
     quarantined_rows: int = 0
     staging_warnings: list[str] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
+    # the workbooks in the reports folder that other runs wrote (duaal/workbooks/manifest.py)
+    other_reports: list[Entry] = field(default_factory=list)
     docs_index: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
 
@@ -404,10 +407,17 @@ def reports_stage(
     school_years: tuple[str, ...],
     share_group: str = "",
 ) -> list[Path]:
-    """Write the Excel workbooks of the run (private, or for share_group only)."""
+    """Write the Excel workbooks of the run (private, or for share_group only) and record
+    them in the folder's manifest (duaal/workbooks/manifest.py)."""
+    from duaal.privacy import private_files
     from duaal.workbooks import write_reports
+    from duaal.workbooks.manifest import update_manifest
 
-    return write_reports(con, run_id, reports_dir, school_years, share_group=share_group)
+    written = write_reports(con, run_id, reports_dir, school_years, share_group=share_group)
+    run = run_record(con, run_id)
+    with private_files(share_group):
+        update_manifest(reports_dir, run_id, run["as_of"] if run else date.today(), written)
+    return written
 
 
 def finish_run(
@@ -582,6 +592,7 @@ def execute(
                             settings.school_years,
                             settings.share_group,
                         )
+                        summary.other_reports = other_runs(settings.reports, run_id)
                 except Exception as exc:
                     if interrupts.signal_of(exc) is not None:
                         raise  # DuckDB's word for an interrupt: recorded below

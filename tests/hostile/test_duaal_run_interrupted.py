@@ -3,6 +3,7 @@ report stage, then a run whose stdout is a pipe closed after the first line."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -70,4 +71,7 @@ def test_ctrl_c_in_the_report_stage_then_a_run_into_a_closed_pipe(
     assert dict(zip(("decisions", "findings", "quarantine"), digests, strict=True)) == (
         clean_run.summary.digests
     ), "the same digests as a run never interrupted"
-    assert (reports / "conformiteit" / f"conformiteit_{AS_OF.isoformat()}.xlsx").is_file()
+    manifest = json.loads((reports / "inhoud.json").read_text("utf-8"))
+    assert manifest["werkmappen"] and all(
+        (reports / w["werkmap"]).is_file() for w in manifest["werkmappen"]
+    ), "the reports are written"
