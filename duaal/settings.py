@@ -282,10 +282,13 @@ def settings_file() -> Path:
     )
 
 
+WHAT_IF_PREFIX = "peildatum-"  # the folder of a what-if run's reports: peildatum-<as_of>
+
+
 def what_if_reports(reports: Path, as_of: date) -> Path:
     """Where a run judged as on another day than today writes its reports by default:
     beside the current ones, `<reports>/peildatum-<as_of>/`."""
-    return reports / f"peildatum-{as_of.isoformat()}"
+    return reports / f"{WHAT_IF_PREFIX}{as_of.isoformat()}"
 
 
 def load_settings(**flags: object) -> Settings:

@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from duaal.settings import WHAT_IF_PREFIX
+
 MANIFEST = "inhoud.json"
-WHAT_IF_PREFIX = "peildatum-"  # what-if runs' folders inside a reports folder: their own
 NOTE = (
     "Elke werkmap in deze map, met de run die ze schreef, de peildatum van die run, wanneer "
     "en haar SHA-256. Een map bevat werkmappen van meer dan één run: een run schrijft de "
