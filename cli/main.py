@@ -8,7 +8,6 @@ that use them, so `duaal --help` answers at once.
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import sys
 import time
@@ -636,21 +635,9 @@ def interrupted_line(command: str) -> str:
     return f"duaal {command}: interrupted in stage {stage}; nothing half-written; run again"
 
 
-_AT_EXIT: list[bool] = []  # the exit handler below is registered once
-
-
-def _ignore_signals_at_exit() -> None:
-    """At exit Prefect stops its temporary server (seconds at most): a Ctrl-C then must not
-    end in a traceback. Registered after Prefect's own exit handler, so it runs before it."""
-    from duaal import interrupts
-
-    if not _AT_EXIT:
-        _AT_EXIT.append(True)
-        atexit.register(interrupts.ignore_signals)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `duaal` command."""
+    """Entry point of the `duaal` command. argv None: this process's own command line (the
+    script); a run then watches for Ctrl-C and SIGTERM until the process has exited."""
     args = build_parser().parse_args(argv)
     debug = args.debug or bool(os.environ.get("DUAAL_DEBUG"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -692,10 +679,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_failure(args.command, exc), file=sys.stderr)
         return EXIT_FAILED
     finally:
-        # interrupted, the watch stays: the process is ending, within its deadline
-        if watch is not None and not watch.interrupted:
-            watch.close()
-            _ignore_signals_at_exit()
+        if watch is not None and argv is None:
+            watch.ending()  # the process exits: a signal now ends it at once
+        elif watch is not None:
+            watch.close()  # called in-process (tests): put back what was there
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ class _State:
     quiet: bool = True  # nothing reaches stderr after the one line
     farewell: Callable[[], str] = lambda: ""
     said: bool = False
+    ending: bool = False  # the command is done (Watch.ending): a signal ends it at once
     exiting: bool = False
     on_interrupt: list[Callable[[], object]] = field(default_factory=list)
     on_hard_exit: list[Callable[[], object]] = field(default_factory=list)
@@ -174,8 +175,8 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     with _state.lock:
         if _state.first is None:
             _state.first = signum
-        if _state.raised is not None:
-            return  # the main thread is ending the run: nothing may break into that
+        if _state.raised is not None or _state.ending:
+            return  # the main thread is ending: nothing may break into that (the watcher acts)
         _state.raised = Interrupted(signum)
     ahead = _state.ahead.get(signum)
     if callable(ahead):  # Prefect's SIGTERM bridge during a flow run: it raises its own
@@ -229,6 +230,8 @@ def _seen(signum: int) -> None:
         count = _state.signals
         if _state.first is None:
             _state.first = signum
+    if _state.ending:
+        hard_exit()
     if count == 1:
         with _state.actions:
             for action in _state.on_interrupt:
@@ -267,7 +270,8 @@ def hard_exit(flush_logs_s: float = 0.0) -> NoReturn:
         flushing = threading.Thread(target=logging.shutdown, name="flush-logs", daemon=True)
         flushing.start()
         flushing.join(flush_logs_s)
-    _end_children()
+    # ending, the interpreter is exiting in the main thread: be quicker than it
+    _end_children(0.0 if _state.ending else 1.0)
     with suppress(OSError, ValueError):
         sys.stdout.flush()
     os._exit(exit_code(_state.first or signal.SIGINT))
@@ -281,9 +285,10 @@ def _silence(stream: TextIO) -> None:
         os.close(devnull)
 
 
-def _end_children(timeout_s: float = 1.0) -> None:
+def _end_children(timeout_s: float) -> None:
     """Tell every child process to stop (SIGTERM), wait for them a little, kill the rest:
-    as Prefect stops its temporary server at exit (it waits 5 s before the kill)."""
+    as Prefect stops its temporary server at exit (it waits 5 s before the kill). Not
+    waiting (0), the ones still there are not killed: they stop by themselves."""
     pids = set(_children())
     for pid in pids:
         with suppress(OSError):
@@ -297,7 +302,7 @@ def _end_children(timeout_s: float = 1.0) -> None:
             except ChildProcessError:  # reaped already
                 pids.discard(pid)
         time.sleep(0.02)
-    for pid in pids:
+    for pid in pids if timeout_s > 0 else ():
         with suppress(OSError):
             os.kill(pid, signal.SIGKILL)
 
@@ -332,6 +337,12 @@ class Watch:
         )
         self._thread.start()
 
+    def ending(self) -> None:
+        """The command is done and the process exits: a signal from now on ends it at once
+        (Prefect stops its temporary server at exit, and the interpreter takes seconds to
+        exit after Great Expectations), the children told to stop."""
+        _state.ending = True
+
     @property
     def interrupted(self) -> bool:
         """A signal came."""
@@ -358,11 +369,3 @@ def install(farewell: Callable[[], str], *, quiet: bool = True) -> Watch:
     line a hard exit says (unless it was said already); quiet: nothing on stderr after it
     (False: --debug, Prefect's lines and tracebacks too)."""
     return Watch(farewell, quiet)
-
-
-def ignore_signals() -> None:
-    """From now on SIGINT and SIGTERM are ignored (the command is done; Prefect stops its
-    temporary server at exit, which takes seconds and must not end in a traceback)."""
-    for signum in RUN_SIGNALS:
-        with suppress(ValueError):
-            signal.signal(signum, signal.SIG_IGN)
