@@ -40,7 +40,7 @@ from transforms.reading import (
 from transforms.schema import ensure_schema
 from transforms.sources import SOURCES, Source
 from transforms.transaction import transaction
-from transforms.workers import die_with_parent
+from transforms.workers import die_with_parent, end_workers, forking
 
 __all__ = ["FileOutcome", "RawScan", "Unread", "ingest", "load_aliases", "scan_raw"]
 
@@ -245,6 +245,7 @@ class _ReadAhead:
     Only what `ingest_file` would read anyway is read ahead: a readable suffix, not too
     large, and bytes not loaded before. At most `workers` files are in flight. A result is
     used only for the very bytes `ingest_file` hashed; otherwise the file is read again here.
+    Left by an exception (an interrupt), it kills its workers instead of waiting for them.
     """
 
     def __init__(
@@ -298,7 +299,8 @@ class _ReadAhead:
             source, path = self.queue.pop(0)
             aliases = self.aliases.get(source.folder, {})
             try:
-                self.futures[path] = self.pool.submit(_read_ahead, path, source, aliases)
+                with forking():  # the first submit forks the workers
+                    self.futures[path] = self.pool.submit(_read_ahead, path, source, aliases)
             except BrokenProcessPool:
                 self.close()  # the files not handed out are read by the caller
 
@@ -339,7 +341,9 @@ class _ReadAhead:
             self.pool = None
         self.futures.clear()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None and self.pool is not None:
+            end_workers()  # interrupted or failed: what they read is of no use now
         self.close()
 
 

@@ -204,6 +204,11 @@ def header_lines(columns: Sequence[Column], widths: Sequence[float]) -> int:
     return lines
 
 
+def partial_path(path: Path) -> Path:
+    """Where a workbook is written until it is complete: `<name>.tmp` beside it."""
+    return path.with_name(path.name + ".tmp")
+
+
 def _create(path: Path) -> IO[bytes]:
     """Open a new file for writing: every workbook file is created here, and only here."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -226,7 +231,7 @@ class Book:
 
     def __init__(self, path: Path, page: Page, stamp: datetime) -> None:
         self.path, self.page = path, page
-        self._tmp = path.with_name(path.name + ".tmp")
+        self._tmp = partial_path(path)
         self._out = _create(self._tmp)
         self.wb = xlsxwriter.Workbook(self._out, WORKBOOK_OPTIONS)
         # created (and modified) are the run's own time, so a rewrite gives the same file

@@ -16,12 +16,19 @@ from cli.main import main
 from duaal.bundle import verify_bundle, write_bundle
 from duaal.db import connect
 from duaal.generate import generate
-from duaal.pipeline import digest_rows, execute, finish_run, record_stage, rules_stage, start_run
+from duaal.pipeline import (
+    OUTPUTS,
+    digest_rows,
+    execute,
+    finish_run,
+    record_stage,
+    rules_stage,
+    start_run,
+)
 from duaal.settings import load_settings
 from tests.builders import add_premium_paid, rule_config
 from tests.duaal.test_explain import AS_OF, LEARNERS, _inputs
 from transforms.rule_config import RuleConfig, parse_rule_config
-from transforms.schema import PAYMENT_COLUMNS
 from transforms.sources import SOURCES
 
 
@@ -193,7 +200,7 @@ def test_an_edited_payment_with_a_matching_record_fails_the_recomputation(bundle
     con.execute("UPDATE p SET status = 'paid' WHERE school_year = '2023-2024'")
     forged = tmp_path / "forged.parquet"
     con.execute(f"COPY (SELECT * FROM p) TO '{forged}' (FORMAT parquet)")
-    cols = ", ".join(n for n, _ in PAYMENT_COLUMNS)
+    cols = OUTPUTS["payments"].digested  # the columns a digest reads
     key = "school_year, company_kbo, learner_insz"
     digest = digest_rows(con.execute(f"SELECT {cols} FROM p ORDER BY {key}").fetchall())
     con.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import duckdb
@@ -340,3 +342,28 @@ def test_summary_says_where_the_time_went(sample_run):
     for name in stages:
         assert seconds[name] == round(summary.stage_seconds[name], 2) >= 0
     assert seconds["total"] == round(sum(summary.stage_seconds.values()), 2) > 0
+
+
+def test_the_reports_folder_lists_each_workbook_with_the_run_that_wrote_it(sample_run):
+    settings, summary = sample_run
+    manifest = json.loads((settings.reports / "inhoud.json").read_text("utf-8"))
+    listed = {(w["werkmap"], w["run"], w["peildatum"]) for w in manifest["werkmappen"]}
+    assert listed == {
+        (p.relative_to(settings.reports).as_posix(), summary.run_id, AS_OF.isoformat())
+        for p in summary.reports
+    }
+    assert summary.other_reports == [], "one run wrote the folder"
+
+
+def test_a_run_without_reports_writes_no_data_docs_but_keeps_its_validation(sample_run, tmp_path):
+    settings, _ = sample_run
+    reports = tmp_path / "reports"
+    summary = execute(replace(settings, reports=reports), with_reports=False)
+    assert summary.status == "completed"
+    assert summary.docs_index is None and not reports.exists(), "no Data Docs, no folder"
+    con = connect(settings.db, read_only=True)
+    stored = con.execute(
+        "SELECT count(*) FROM validation_results WHERE run_id = ?", [summary.run_id]
+    ).fetchone()[0]
+    con.close()
+    assert stored > 0, "the validation ran and is stored"

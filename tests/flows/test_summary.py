@@ -102,3 +102,32 @@ def test_the_summary_counts_what_changed_since_the_previous_run(tmp_path: Path) 
         "0 no longer eligible), 4 new, 0 findings appeared, 0 resolved, 0 rows newly "
         "quarantined, 1 file refused"
     )
+
+
+def test_terminal_summary_says_which_workbooks_it_wrote_and_which_other_runs_left(
+    tmp_path: Path,
+) -> None:
+    from duaal.workbooks.manifest import Entry
+
+    settings = load_settings(raw=tmp_path / "raw", db=tmp_path / "d.duckdb", reports=tmp_path)
+    summary = _summary()
+    summary.reports = [
+        tmp_path / "2025-2026" / "premies_2025-2026.xlsx",
+        tmp_path / "2025-2026" / "federatie_2025-2026.xlsx",
+        tmp_path / "conformiteit" / "conformiteit_2026-11-28.xlsx",
+    ]
+    earlier = "R20261101T060000-aaaaaa"
+    summary.other_reports = [
+        Entry("2024-2025/premies_2024-2025.xlsx", earlier, date(2026, 11, 1), None, "x"),
+        Entry("2024-2025/federatie_2024-2025.xlsx", earlier, date(2026, 11, 1), None, "y"),
+        Entry("2022-2023/premies_2022-2023.xlsx", None, None, None, None),
+    ]
+    lines = format_summary(summary, settings).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("reports: "))
+    assert lines[start : start + 4] == [
+        f"reports: 3 workbooks written under {tmp_path} (listed in inhoud.json): "
+        "2025-2026/ 2, conformiteit/ 1",
+        "  the folder mixes runs: 3 workbooks there were written by other runs:",
+        f"    2024-2025/ 2 by run {earlier} (as_of 2026-11-01)",
+        "    2022-2023/ 1 by an unknown run (before inhoud.json)",
+    ]
