@@ -231,7 +231,7 @@ def test_nothing_else_moves_when_the_old_export_is_saved_again(three_runs):
     ], "only the pair of the changed row changes"
     causes = {r[11] for r in changes.rows if r[0] == "decision"}
     assert causes == {
-        f"overeenkomsten/{OLD_EXPORT} row 3 (newer version of A2: registration_date "
+        f"overeenkomsten/{OLD_EXPORT} row 3 (newer version of A2: registration date "
         "2025-01-10 -> 2024-09-20)"
     }
 
