@@ -1,5 +1,5 @@
 """The "Wijzigingen" sheet of the office and conformiteit workbooks: what changed since the
-previous completed run, in Dutch, with its cause.
+previous completed run, in Dutch, with its cause (the Dutch words of duaal.changes.words).
 
 The run compares itself once with the previous completed run (duaal.changes.since_previous,
 while it is still writing its reports, so the sheets show what `duaal diff` shows once it
@@ -7,6 +7,9 @@ has completed). Each workbook shows the changes it concerns: a premies workbook 
 year and office the decisions of that year and office; a conformiteit workbook the findings
 and quarantined rows of its office, the run's conformiteit workbook all of them and the
 refused files.
+
+What the workbooks call: `build_change_sheets(...)` once per run, then on the result
+`premies_block(school_year, office)`, `conformiteit_block(office)` and `note()`.
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from duaal.changes import DECISION_FIELDS, Change, Changes, RunInfo
-from duaal.workbooks.columns import DECISIONS, FINDINGS, decision_column, finding_column
+from duaal.changes import DECISION_FIELDS, DUTCH, Change, Changes, RunInfo
+from duaal.workbooks.columns import decision_column, finding_column
 from duaal.workbooks.data import Row
 from duaal.workbooks.labels import NO_OFFICE, STATUS_LABELS, CodeLabels, severity_label
 from duaal.workbooks.style import Block, Column
-from transforms.contracts import column_label
 
 CHANGES = "Wijzigingen"
 CHANGE_COLUMNS = (
@@ -50,19 +52,19 @@ CHANGE_NL = {
     "resolved": "opgelost",
     "refused": "geweigerd",
 }
+PREMIES_KINDS = frozenset({"decision"})  # the changes a premies workbook shows
 COMPLIANCE_KINDS = frozenset({"finding", "quarantine", "file"})  # the conformiteit's changes
+_FIELDS = {"decision": DECISION_FIELDS}
 FIRST_RUN = "Eerste voltooide run: er is nog geen eerdere run om mee te vergelijken."
 COMPARED_WITH = "Wijzigingen sinds"
 
 
-def field_label(field: str) -> str:
-    """The Dutch name of a decision's or finding's field: its label in the mart's contract."""
-    if not field:
-        return ""
-    return column_label(DECISIONS if field in DECISION_FIELDS else FINDINGS, field)
+def field_label(kind: str, field: str) -> str:
+    """The Dutch name of a field of a decision or finding: its contract label."""
+    return DUTCH.field(kind, field) if field else ""
 
 
-def field_value(field: str, value: str | None, labels: CodeLabels) -> str:
+def field_value(kind: str, field: str, value: str | None, labels: CodeLabels) -> str:
     """A field's value as the other sheets write it: Ja/Nee, definitief, reasons in words."""
     if value is None:
         return ""
@@ -73,7 +75,7 @@ def field_value(field: str, value: str | None, labels: CodeLabels) -> str:
     if field == "reasons":
         return labels.reasons_text(value)
     if field == "months_covered":
-        return value.replace(".", ",")
+        return value.replace(".", DUTCH.decimal_point)
     if field == "severity":
         return severity_label(value)
     return value
@@ -83,14 +85,16 @@ def side_text(c: Change, values: tuple[str | None, ...], labels: CodeLabels) -> 
     """The Voor or Na cell of a change."""
     if not values:
         return ""
-    if c.kind == "decision" and not c.field:  # a decision that appeared or disappeared
-        shown = zip(DECISION_FIELDS, values, strict=True)
-        return "; ".join(f"{field_label(f)}: {field_value(f, v, labels)}" for f, v in shown if v)
+    if c.kind in _FIELDS and c.change != "changed":  # a decision that appeared or disappeared
+        shown = zip(_FIELDS[c.kind], values, strict=True)
+        return "; ".join(
+            f"{field_label(c.kind, f)}: {field_value(c.kind, f, v, labels)}" for f, v in shown if v
+        )
     if c.kind == "finding" and not c.field:  # a finding that appeared or was resolved
         return f"{severity_label(values[0])}: {values[1] or ''}"
     if c.kind == "file":  # the reason in English and in Dutch
         return values[1] or values[0] or ""
-    return field_value(c.field, values[0], labels)
+    return field_value(c.kind, c.field, values[0], labels)
 
 
 def change_row(c: Change, labels: CodeLabels) -> tuple[str | None, ...]:
@@ -104,10 +108,10 @@ def change_row(c: Change, labels: CodeLabels) -> tuple[str | None, ...]:
         c.agreement_id,
         c.mentor_insz,
         c.code,
-        field_label(c.field),
+        field_label(c.kind, c.field),
         side_text(c, c.before, labels),
         side_text(c, c.after, labels),
-        "; ".join(cause.text("nl") for cause in c.causes),
+        "; ".join(cause.text(DUTCH) for cause in c.causes),
     )
     return tuple(cell or None for cell in cells)
 
@@ -129,7 +133,7 @@ class ChangeSheets:
             for row, kind, year, offices in zip(
                 self.rows, self.kinds, self.years, self.offices, strict=True
             )
-            if kind == "decision" and year == school_year and office in offices
+            if kind in PREMIES_KINDS and year == school_year and office in offices
         )
 
     def conformiteit_block(self, office: str | None) -> Block:
@@ -162,7 +166,7 @@ class ChangeSheets:
         return (COMPARED_WITH, self._previous_run())
 
 
-def change_sheets(
+def build_change_sheets(
     changes: Changes,
     labels: CodeLabels,
     findings: Sequence[Row],
@@ -191,7 +195,7 @@ def change_sheets(
     }
 
     def offices(c: Change) -> frozenset[str]:
-        if c.kind == "decision":
+        if c.kind in PREMIES_KINDS:
             return frozenset(o or NO_OFFICE for o in c.offices) or frozenset({NO_OFFICE})
         if c.kind == "finding":
             key = (c.code, c.agreement_id, c.mentor_insz)

@@ -11,6 +11,8 @@ import pytest
 from cli.main import main
 from duaal.changes import (
     CHANGE_EXPORT,
+    DUTCH,
+    ENGLISH,
     ChangeCounts,
     ColumnChange,
     InputRowCause,
@@ -257,11 +259,11 @@ def test_a_cause_names_a_column_in_words_and_an_empty_value(two_runs):
             ColumnChange("mentor_name", None, None, personal=True),
         ),
     )
-    assert cause.text("en") == (
+    assert cause.text(ENGLISH) == (
         "erkenningen/register.csv row 3 (newer version of ERK-1: mentor training date "
         "2023-10-01 -> (empty); mentor training exempt no -> yes; mentor name)"
     )
-    assert cause.text("nl") == (
+    assert cause.text(DUTCH) == (
         "erkenningen/register.csv rij 3 (nieuwere versie van ERK-1: Datum mentoropleiding "
         "01/10/2023 -> (leeg); Vrijstelling mentoropleiding nee -> ja; Naam mentor)"
     )

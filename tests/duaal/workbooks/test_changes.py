@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from duaal.changes import AsOfCause, Change, Changes, PlaceCause, RunInfo
-from duaal.workbooks.changes import change_sheets
+from duaal.workbooks.changes import build_change_sheets
 from duaal.workbooks.labels import code_labels
 from tests.builders import COMPANY, LEARNER, MENTOR, rule_config
 
@@ -80,7 +80,7 @@ def test_each_change_is_on_the_sheets_of_the_offices_it_concerns():
         return EARLIER
 
     changes = Changes(BEFORE, AFTER, (MOVED_OFFICE, FILE, MENTOR_RESOLVED, ROW))
-    sheets = change_sheets(changes, code_labels(rule_config()), [], QUARANTINE, earlier)
+    sheets = build_change_sheets(changes, code_labels(rule_config()), [], QUARANTINE, earlier)
     assert asked == ["R1"], "a resolved finding is placed as the previous run placed it"
     moved = (
         "beslissing", "gewijzigd", "2024-2025", COMPANY, LEARNER, None, None, None,
@@ -114,5 +114,5 @@ def test_the_previous_runs_findings_are_read_only_for_a_finding_no_longer_there(
         raise AssertionError("read without need")
 
     changes = Changes(BEFORE, AFTER, (MOVED_OFFICE, ROW))
-    sheets = change_sheets(changes, code_labels(rule_config()), [], QUARANTINE, earlier)
+    sheets = build_change_sheets(changes, code_labels(rule_config()), [], QUARANTINE, earlier)
     assert len(sheets.conformiteit_block(None).rows) == 1
