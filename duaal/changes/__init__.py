@@ -2,7 +2,7 @@
 "Wijzigingen" sheets of the workbooks and the count of changes in a run's summary.
 
 Everything is computed in SQL over what the runs recorded (`run_decisions`, `run_findings`,
-`run_batches` and the lineage of the ingest tables); no rule is run again.
+`run_payments`, `run_batches` and the lineage of the ingest tables); no rule is run again.
 A run compares itself with the previous completed run as soon as it has recorded its
 outputs (`since_previous`), before it completes: its workbooks are written while it is
 still running, and show what `duaal diff` shows once it has completed.
@@ -23,6 +23,7 @@ from duaal.changes.causes import (
     AsOfCause,
     Cause,
     ColumnChange,
+    DecisionCause,
     InputRowCause,
     PlaceCause,
     VersionCause,
@@ -30,6 +31,7 @@ from duaal.changes.causes import (
 from duaal.changes.model import (
     CHANGE_EXPORT,
     DECISION_FIELDS,
+    PAYMENT_FIELDS,
     Change,
     ChangeCounts,
     Changes,
@@ -45,12 +47,14 @@ __all__ = [
     "DECISION_FIELDS",
     "DUTCH",
     "ENGLISH",
+    "PAYMENT_FIELDS",
     "AsOfCause",
     "Cause",
     "Change",
     "ChangeCounts",
     "Changes",
     "ColumnChange",
+    "DecisionCause",
     "InputRowCause",
     "NotEnoughRuns",
     "PlaceCause",

@@ -3,10 +3,11 @@
 
 The cause of a change is read from the inputs first: an input row whose version in use
 differs between the runs, or that only one run used (the rows of its pair, agreement or
-mentor). Then `as_of` passing a day that matters (forwards or back): 1 September (a new
-school year), 31 August (final decisions), a finding's due date. A changed rule
-configuration is always named; another version of duaal only when nothing else explains
-the change.
+mentor; for a payment, the premium history row of its pair and year). Then, for a payment,
+the decision it reads that changed; then `as_of` passing a day that matters (forwards or
+back): 1 September (a new school year), 31 August (final decisions, payments reconciled),
+a finding's due date, a payment's expected date. A changed rule configuration is always
+named; another version of duaal only when nothing else explains the change.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from duaal.changes.causes import (
     AsOfCause,
     Cause,
     ColumnChange,
+    DecisionCause,
     InputRowCause,
     PlaceCause,
     VersionCause,
@@ -27,6 +29,9 @@ from duaal.changes.causes import (
 from duaal.changes.model import Change, Changes, RunInfo
 from duaal.changes.queries import compare_runs
 from duaal.changes.runs import previous_run, resolve_runs, run_info
+
+# the fields of a decision a payment reconciliation reads (its right and its amount)
+PAID_ON = ("eligible", "amount_eur")
 
 
 def compute_changes(
@@ -54,6 +59,13 @@ def compare(con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo) -> 
     rows = compare_runs(con, before, after)
     telling = _Causes(before, after)
     items = [telling.decision(*row) for row in rows.decisions]
+    for change in items:
+        telling.decided.setdefault(change.row[2:5], []).append(change)
+    for row in rows.payments:
+        change = telling.payment(*row)
+        items.append(change)
+        paid = telling.paid.setdefault((change.company_kbo, change.learner_insz, row[3]), [])
+        paid += [c for c in change.causes if c not in paid and not isinstance(c, VersionCause)]
     items += [telling.finding(*row) for row in rows.findings]
     for source, file_name, row_number, reason, detail in rows.quarantine:
         place = PlaceCause(source, file_name, row_number)
@@ -112,6 +124,10 @@ class _Causes:
 
     def __init__(self, before: RunInfo, after: RunInfo):
         self.before, self.after = before, after
+        # the changed decisions per school year, company and learner
+        self.decided: dict[tuple[str, ...], list[Change]] = {}
+        # the causes of the changed payments per company, learner and expected date
+        self.paid: dict[tuple[str, str, date], list[Cause]] = {}
 
     def passed(self, day: date) -> bool:
         """Whether as_of moved over `day` between the runs, forwards (to `day` or later) or
@@ -156,13 +172,58 @@ class _Causes:
             offices=tuple(offices),
         )
 
+    def payment(
+        self, year, kbo, insz, expected_by, offices, change, field, before, after, inputs
+    ) -> Change:
+        """A payment that changed: the premium history row of its pair and year that was
+        added or replaced; the decision it reads, when that changed; as_of passing the end
+        of its school year (reconciled from then on) or its expected date."""
+        found = input_causes(inputs)
+        decided = sorted(
+            (
+                d
+                for d in self.decided.get((year, kbo, insz), ())
+                if d.change != "changed" or d.field in PAID_ON
+            ),
+            key=lambda d: PAID_ON.index(d.field) if d.field in PAID_ON else -1,
+        )
+        if decided:
+            fields = tuple(
+                (d.field, d.before[0], d.after[0]) for d in decided if d.change == "changed"
+            )
+            found.append(DecisionCause(year, decided[0].change, fields))
+            for cause in (c for d in decided for c in d.causes):
+                if cause not in found and not isinstance(cause, VersionCause):
+                    found.append(cause)
+        _start, end = _school_year_days(year)
+        if change != "changed" and self.passed(end):
+            found.append(self.as_of("reconciled", end, year))
+        statuses = {(before or [None])[0], (after or [None])[0]}
+        if field == "status" and "awaited" in statuses and self.passed(expected_by):
+            found.append(self.as_of("expected", expected_by))
+        return Change(
+            "payment",
+            change,
+            school_year=year,
+            company_kbo=kbo,
+            learner_insz=insz,
+            field=field,
+            before=_values(before),
+            after=_values(after),
+            causes=self.common(found),
+            offices=tuple(offices),
+        )
+
     def finding(
         self, code, agreement, mentor, kbo, insz, offices, due, change, field, before, after,
         inputs,
     ) -> Change:  # fmt: skip
-        """A finding that changed: its input rows; else as_of moving, over its due date or
-        not."""
+        """A finding that changed: its input rows; for a payment finding (a pair's, no
+        agreement, no mentor, due on its payment's expected date) the causes of that
+        payment's change; else as_of moving, over its due date or not."""
         found = input_causes(inputs)
+        if not found and not agreement and not mentor:
+            found = list(self.paid.get((kbo, insz, due), ()))
         if not found and self.before.as_of != self.after.as_of:
             passed_due = due is not None and self.passed(due)
             found = [self.as_of("due", due) if passed_due else self.as_of()]

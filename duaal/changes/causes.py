@@ -2,9 +2,9 @@
 in the words of one language (`duaal.changes.words`: ENGLISH or DUTCH) by its `text`.
 
 An input row that only one run used, or whose version differs between the runs; `as_of`
-moving over a day that matters (a school year's start or end, a finding's due date);
-another rule configuration or version of duaal; the file (and row) of a new quarantined
-row or refused file.
+moving over a day that matters (a school year's start or end, a finding's due date, a
+payment's expected date); the decision a payment follows; another rule configuration or
+version of duaal; the file (and row) of a new quarantined row or refused file.
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ class AsOfCause:
 
     before: date
     after: date
-    event: str = ""  # "" | year (1 September) | final (31 August) | due (a due date)
+    # "" | year (1 September) | final (31 August: decisions) | reconciled (31 August:
+    # payments) | due (a finding's due date) | expected (a payment's expected date)
+    event: str = ""
     day: date | None = None
     school_year: str = ""
 
@@ -91,7 +93,8 @@ class AsOfCause:
         )
         if not self.event or self.day is None:
             return moved
-        day = words.year_end(self.day) if self.event == "final" else words.day(self.day)
+        on_year_end = self.event in ("final", "reconciled")
+        day = words.year_end(self.day) if on_year_end else words.day(self.day)
         told = words.events[self.event][0 if forward else 1]
         return f"{moved}: {told.format(day=day, year=self.school_year)}"
 
@@ -123,4 +126,33 @@ class PlaceCause:
         return f"{where} {words.row} {self.row_number}"
 
 
-Cause = InputRowCause | AsOfCause | VersionCause | PlaceCause
+@dataclass(frozen=True)
+class DecisionCause:
+    """The decision a payment reconciliation reads changed: it appeared, disappeared, or
+    its eligibility or amount changed (`fields`: field, before, after)."""
+
+    school_year: str
+    change: str  # appeared | disappeared | changed
+    fields: tuple[tuple[str, str | None, str | None], ...] = ()
+
+    def text(self, words: Words = ENGLISH) -> str:
+        fields = "; ".join(
+            f"{words.field('decision', field)} {_decided(field, before, words)} -> "
+            f"{_decided(field, after, words)}"
+            for field, before, after in self.fields
+        )
+        return words.decision[self.change].format(year=self.school_year, fields=fields)
+
+
+def _decided(field: str, value: str | None, words: Words) -> str:
+    """A decision's value in a cause: eligible as yes or no, an amount in euro."""
+    if value is None:
+        return words.empty
+    if field == "eligible":
+        return words.yes if value == "true" else words.no
+    if field == "amount_eur":
+        return words.money(value)
+    return value
+
+
+Cause = InputRowCause | AsOfCause | VersionCause | PlaceCause | DecisionCause

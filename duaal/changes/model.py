@@ -25,8 +25,9 @@ CHANGE_EXPORT = (
     "after",
     "cause",
 )
-# the compared fields of a decision (run_decisions)
+# the compared fields of a decision (run_decisions) and of a payment (run_payments)
 DECISION_FIELDS = ("eligible", "amount_eur", "reasons", "months_covered", "status", "office")
+PAYMENT_FIELDS = ("status", "decided_eur", "paid_eur")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class RunInfo:
     rule_config_hash: str
     rule_version: str
     code_version: str
+    reconciled: bool = True  # recorded its payment reconciliation (runs.digest_payments)
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,13 @@ class Change:
     """One change, as the export names it, with what the other presentations need.
 
     `before` and `after` hold the values of the side that has one (() for the other):
-    a changed decision or finding field: (value,), as the export writes it; a decision that
-    appeared or disappeared: its DECISION_FIELDS; a finding that appeared or was resolved:
-    (severity, detail); a quarantined row: (detail,); a refused file: (reason in English,
-    reason in Dutch)."""
+    a changed decision, finding or payment field: (value,), as the export writes it; a
+    decision that appeared or disappeared: its DECISION_FIELDS; a finding that appeared or
+    was resolved: (severity, detail); a payment that appeared or disappeared: its
+    PAYMENT_FIELDS (field `status`); a quarantined row: (detail,); a refused file: (reason
+    in English, reason in Dutch)."""
 
-    kind: str  # decision | finding | quarantine | file
+    kind: str  # decision | finding | payment | quarantine | file
     change: str  # appeared | disappeared | changed | resolved | refused
     school_year: str = ""
     company_kbo: str = ""
@@ -90,7 +93,8 @@ class Change:
             return ", ".join(f"{f}={v or ''}" for f, v in zip(DECISION_FIELDS, values, strict=True))
         if self.kind == "finding" and not self.field:
             return f"{values[0]}: {values[1] or ''}"
-        return values[0] or ""  # one value; a refused file's English reason
+        # one value; a payment's status; a refused file's English reason
+        return values[0] or ""
 
 
 def _n(number: int, word: str) -> str:
@@ -110,6 +114,7 @@ class ChangeCounts:
     findings_appeared: int = 0
     findings_resolved: int = 0
     findings_changed: int = 0
+    payments: int = 0  # payments (pair and school year) that changed, appeared or went
     rows_quarantined: int = 0  # new quarantined rows (a reloaded file's old rows are not new)
     files_refused: int = 0
 
@@ -132,6 +137,8 @@ class ChangeCounts:
         ]
         if self.findings_changed:
             parts.append(f"{self.findings_changed} changed")
+        if self.payments:
+            parts.append(f"{_n(self.payments, 'payment')} changed")
         parts.append(f"{_n(self.rows_quarantined, 'row')} newly quarantined")
         if self.files_refused:
             parts.append(f"{_n(self.files_refused, 'file')} refused")
@@ -164,11 +171,12 @@ class Changes:
         return [c.row for c in self.items]
 
     def counts(self) -> ChangeCounts:
-        """How many decisions, findings, quarantined rows and files changed."""
+        """How many decisions, findings, payments, quarantined rows and files changed."""
         if self.before is None:
             return ChangeCounts(None)
         tally: Counter[str] = Counter()
         pairs: dict[str, set[tuple[str, ...]]] = {"decision": set(), "finding": set()}
+        payments: set[tuple[str, ...]] = set()
         for c in self.items:
             if c.kind in pairs and c.change == "changed":
                 pairs[c.kind].add(c.row[2:8])  # year, company, learner, agreement, mentor, code
@@ -179,6 +187,8 @@ class Changes:
                 tally["decisions_new" if c.change == "appeared" else "decisions_gone"] += 1
             elif c.kind == "finding":
                 tally[f"findings_{c.change}"] += 1
+            elif c.kind == "payment":
+                payments.add((c.school_year, c.company_kbo, c.learner_insz))
             elif c.kind == "quarantine":
                 tally["rows_quarantined"] += 1
             else:
@@ -187,5 +197,6 @@ class Changes:
             self.before.run_id,
             decisions=len(pairs["decision"]),
             findings_changed=len(pairs["finding"]),
+            payments=len(payments),
             **tally,
         )

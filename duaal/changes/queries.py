@@ -1,12 +1,13 @@
 """The comparison of two runs in SQL: the files under `sql/`, run in order on what the runs
-recorded (`run_decisions`, `run_findings`, `run_batches`, the lineage of the ingest tables);
-no rule is run again.
+recorded (`run_decisions`, `run_findings`, `run_payments`, `run_batches`, the lineage of the
+ingest tables); no rule is run again.
 
 A file is one statement with named parameters `$before` and `$after` (the run ids) and
 `{{ name }}` slots filled here: the temporary tables of the steps before it, and what
 depends on a source's columns (transforms/sources.py). `versions`, `inputs` and `links`
-become temporary tables (both kinds of change read them); `decisions`, `findings`,
-`quarantine` and `refused` give the rows `duaal.changes.assemble` turns into changes.
+become temporary tables (the three kinds of change read them); `decisions`, `findings`,
+`payments`, `quarantine` and `refused` give the rows `duaal.changes.assemble` turns into
+changes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from duaal.changes.causes import PERSONAL_COLUMNS
-from duaal.changes.model import DECISION_FIELDS, RunInfo
+from duaal.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, RunInfo
 from transforms.sources import SOURCES, Source
 from transforms.versions import batch_versions
 
@@ -54,6 +55,7 @@ class Compared:
 
     decisions: list[tuple]
     findings: list[tuple]
+    payments: list[tuple]
     quarantine: list[tuple]
     refused: list[tuple]
 
@@ -131,6 +133,7 @@ def _source_slots(source: Source, versions: str) -> dict[str, str]:
         "agreements": both("agreement_id"),
         "mentors": both("mentor_insz"),
         "paid_year": one("school_year"),
+        "premium_kind": one("kind"),
     }
 
 
@@ -139,7 +142,8 @@ def _fields(fields: tuple[str, ...]) -> str:
 
 
 def compare_runs(con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo) -> Compared:
-    """The rows of every change from run `before` to run `after`."""
+    """The rows of every change from run `before` to run `after`. Payments are compared
+    only when both runs reconciled them (a run recorded before that has none)."""
     run = _Runner(con, before, after)
     with _temp_tables(con) as p:
         versions, inputs, links = f"{p}versions", f"{p}inputs", f"{p}links"
@@ -162,4 +166,9 @@ def compare_runs(con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo
         shared = {"links": links, "input_rows": INPUT_ROWS}
         decisions = run.fetch("decisions", fields=_fields(DECISION_FIELDS), **shared)
         findings = run.fetch("findings", **shared)
-    return Compared(decisions, findings, run.fetch("quarantine"), run.fetch("refused"))
+        payments = (
+            run.fetch("payments", fields=_fields(PAYMENT_FIELDS), **shared)
+            if before.reconciled and after.reconciled
+            else []
+        )
+    return Compared(decisions, findings, payments, run.fetch("quarantine"), run.fetch("refused"))

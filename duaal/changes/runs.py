@@ -29,6 +29,9 @@ def run_info(con: duckdb.DuckDBPyConnection, run_id: str, *, recorded: bool = Fa
         run["rule_config_hash"],
         _rule_version(run["rule_config"]),
         run["code_version"] or "",
+        # a run recorded before payments were reconciled has no payments digest (and a
+        # database opened read-only that no later run brought up to date no such column)
+        reconciled=run.get("digest_payments") is not None,
     )
 
 

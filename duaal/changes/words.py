@@ -2,7 +2,7 @@
 caller. English for `duaal diff`, `duaal export changes` and the Prefect artifact; Dutch for
 the "Wijzigingen" sheets of the workbooks. Nothing else here asks which language it is.
 
-A phrase is a template: `{key}`, `{before}`, `{after}`, `{day}`, `{year}`.
+A phrase is a template: `{key}`, `{before}`, `{after}`, `{day}`, `{year}`, `{fields}`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,13 @@ from transforms.contracts import column_label
 from transforms.sources import SOURCES_BY_FOLDER
 
 # the mart whose contract labels a field of a change of each kind (Dutch)
-FIELD_TABLES = {"decision": "fct_premium_decisions", "finding": "fct_compliance_findings"}
+FIELD_TABLES = {
+    "decision": "fct_premium_decisions",
+    "finding": "fct_compliance_findings",
+    "payment": "fct_payment_reconciliation",
+}
 _ACRONYMS = {"kbo": "KBO", "insz": "INSZ", "iban": "IBAN", "rsz": "RSZ", "id": "ID", "eur": "EUR"}
-# the English words of a field of a decision or finding
+# the English words of a field of a decision, finding or payment
 _FIELD_WORDS = {
     "eligible": "eligible",
     "amount_eur": "amount",
@@ -28,6 +32,8 @@ _FIELD_WORDS = {
     "office": "office",
     "severity": "severity",
     "detail": "detail",
+    "decided_eur": "decided",
+    "paid_eur": "paid",
 }
 
 
@@ -47,9 +53,11 @@ class Words:
     # a day as_of moved over (AsOfCause.event): (forwards, back), with {day} and {year}
     events: Mapping[str, tuple[str, str]]
     configuration: Mapping[str, str]  # rules | code: {before}, {after}
+    decision: Mapping[str, str]  # appeared | disappeared | changed: {year}, {fields}
     day: Callable[[date], str]
     year_end: Callable[[date], str]  # 31 August of a school year, as a reader says it
     decimal_point: str
+    money: Callable[[str], str]  # an amount in euro, as SQL casts it to text
     column: Callable[[str, str], str]  # an input column's name: (source folder, column)
     field: Callable[[str, str], str]  # a field of a change: (kind, field)
 
@@ -84,14 +92,28 @@ ENGLISH = Words(
             "before {day} again, the decision is provisional",
         ),
         "due": ("past the due date {day}", "before the due date {day} again"),
+        "reconciled": (
+            "{day} reached, the payments of {year} are reconciled",
+            "before {day} again, the payments of {year} are not reconciled yet",
+        ),
+        "expected": (
+            "past the expected payment date {day}",
+            "before the expected payment date {day} again",
+        ),
     },
     configuration={
         "rules": "rule configuration changed (version {before} -> {after})",
         "code": "code version changed ({before} -> {after})",
     },
+    decision={
+        "appeared": "new decision for {year}",
+        "disappeared": "no decision for {year} any more",
+        "changed": "decision for {year} changed: {fields}",
+    },
     day=date.isoformat,
     year_end=lambda d: f"31 August {d.year}",
     decimal_point=".",
+    money=lambda amount: f"EUR {amount}",
     column=lambda source, name: column_words(name),
     field=lambda kind, name: _FIELD_WORDS.get(name, name),
 )
@@ -116,14 +138,28 @@ DUTCH = Words(
             "opnieuw vóór {day}, de beslissing is voorlopig",
         ),
         "due": ("voorbij de uiterste datum {day}", "opnieuw vóór de uiterste datum {day}"),
+        "reconciled": (
+            "{day} bereikt, de uitbetalingen van {year} worden afgestemd",
+            "opnieuw vóór {day}, de uitbetalingen van {year} worden nog niet afgestemd",
+        ),
+        "expected": (
+            "voorbij de verwachte datum van uitbetaling {day}",
+            "opnieuw vóór de verwachte datum van uitbetaling {day}",
+        ),
     },
     configuration={
         "rules": "regelconfiguratie gewijzigd (versie {before} -> {after})",
         "code": "andere versie van duaal ({before} -> {after})",
     },
+    decision={
+        "appeared": "nieuwe beslissing voor {year}",
+        "disappeared": "geen beslissing meer voor {year}",
+        "changed": "beslissing voor {year} gewijzigd: {fields}",
+    },
     day=_dmy,
     year_end=_dmy,
     decimal_point=",",
+    money=lambda amount: f"€ {amount.replace('.', ',')}",
     # the header the export gives the column
     column=lambda source, name: SOURCES_BY_FOLDER[source].column(name).header,
     # the label of the field in its mart's contract

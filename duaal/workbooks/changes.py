@@ -4,9 +4,9 @@ previous completed run, in Dutch, with its cause (the Dutch words of duaal.chang
 The run compares itself once with the previous completed run (duaal.changes.since_previous,
 while it is still writing its reports, so the sheets show what `duaal diff` shows once it
 has completed). Each workbook shows the changes it concerns: a premies workbook of a school
-year and office the decisions of that year and office; a conformiteit workbook the findings
-and quarantined rows of its office, the run's conformiteit workbook all of them and the
-refused files.
+year and office the decisions and payments of that year and office; a conformiteit workbook
+the findings and quarantined rows of its office, the run's conformiteit workbook all of
+them and the refused files.
 
 What the workbooks call: `build_change_sheets(...)` once per run, then on the result
 `premies_block(school_year, office)`, `conformiteit_block(office)` and `note()`.
@@ -17,10 +17,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from duaal.changes import DECISION_FIELDS, DUTCH, Change, Changes, RunInfo
+from duaal.changes import DECISION_FIELDS, DUTCH, PAYMENT_FIELDS, Change, Changes, RunInfo
 from duaal.workbooks.columns import decision_column, finding_column
 from duaal.workbooks.data import Row
-from duaal.workbooks.labels import NO_OFFICE, STATUS_LABELS, CodeLabels, severity_label
+from duaal.workbooks.labels import (
+    NO_OFFICE,
+    PAYMENT_STATUS_LABELS,
+    STATUS_LABELS,
+    CodeLabels,
+    severity_label,
+)
 from duaal.workbooks.style import Block, Column
 
 CHANGES = "Wijzigingen"
@@ -42,6 +48,7 @@ CHANGE_HEADERS = tuple(c.header for c in CHANGE_COLUMNS)
 KIND_NL = {
     "decision": "beslissing",
     "finding": "bevinding",
+    "payment": "uitbetaling",
     "quarantine": "afgekeurde rij",
     "file": "geweigerd bestand",
 }
@@ -52,15 +59,15 @@ CHANGE_NL = {
     "resolved": "opgelost",
     "refused": "geweigerd",
 }
-PREMIES_KINDS = frozenset({"decision"})  # the changes a premies workbook shows
+PREMIES_KINDS = frozenset({"decision", "payment"})  # the changes a premies workbook shows
 COMPLIANCE_KINDS = frozenset({"finding", "quarantine", "file"})  # the conformiteit's changes
-_FIELDS = {"decision": DECISION_FIELDS}
+_FIELDS = {"decision": DECISION_FIELDS, "payment": PAYMENT_FIELDS}
 FIRST_RUN = "Eerste voltooide run: er is nog geen eerdere run om mee te vergelijken."
 COMPARED_WITH = "Wijzigingen sinds"
 
 
 def field_label(kind: str, field: str) -> str:
-    """The Dutch name of a field of a decision or finding: its contract label."""
+    """The Dutch name of a field of a decision, finding or payment: its contract label."""
     return DUTCH.field(kind, field) if field else ""
 
 
@@ -71,10 +78,10 @@ def field_value(kind: str, field: str, value: str | None, labels: CodeLabels) ->
     if field == "eligible":
         return "Ja" if value == "true" else "Nee"
     if field == "status":
-        return STATUS_LABELS.get(value, value)
+        return (PAYMENT_STATUS_LABELS if kind == "payment" else STATUS_LABELS).get(value, value)
     if field == "reasons":
         return labels.reasons_text(value)
-    if field == "months_covered":
+    if field in ("months_covered", "paid_eur"):
         return value.replace(".", DUTCH.decimal_point)
     if field == "severity":
         return severity_label(value)
@@ -85,7 +92,7 @@ def side_text(c: Change, values: tuple[str | None, ...], labels: CodeLabels) -> 
     """The Voor or Na cell of a change."""
     if not values:
         return ""
-    if c.kind in _FIELDS and c.change != "changed":  # a decision that appeared or disappeared
+    if c.kind in _FIELDS and c.change != "changed":  # a decision or payment that (dis)appeared
         shown = zip(_FIELDS[c.kind], values, strict=True)
         return "; ".join(
             f"{field_label(c.kind, f)}: {field_value(c.kind, f, v, labels)}" for f, v in shown if v
@@ -127,7 +134,7 @@ class ChangeSheets:
     offices: tuple[frozenset[str], ...]  # per row: the offices whose workbooks show it
 
     def premies_block(self, school_year: str, office: str) -> Block:
-        """The changed decisions of one school year and office."""
+        """The changed decisions and payments of one school year and office."""
         return self._block(
             row
             for row, kind, year, offices in zip(
@@ -174,8 +181,8 @@ def build_change_sheets(
     earlier_findings: Callable[[str], Sequence[Row]],
 ) -> ChangeSheets:
     """The run's changes in Dutch, each with the offices whose workbooks show it: a
-    decision's office in either run; a finding's as the conformiteit workbooks place it,
-    in this run (`findings`) or, for one resolved or changed, in the previous run
+    decision's or payment's office in either run; a finding's as the conformiteit workbooks
+    place it, in this run (`findings`) or, for one resolved or changed, in the previous run
     (`earlier_findings(run_id)`, read only then); a quarantined row's as the sheet
     "Afgekeurde rijen" places it (`quarantine`); a refused file's none (the run's only)."""
     placed: dict[tuple[str, str, str], set[str]] = {}

@@ -29,7 +29,7 @@ def changes_markdown(con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 5
         "",
     ]
     if not changes.items:
-        lines.append("Nothing changed: the same decisions, findings and quarantine.")
+        lines.append("Nothing changed: the same decisions, findings, payments and quarantine.")
         return "\n".join(lines) + "\n"
     lines += [f"Changes: {changes.counts().parts()}.", ""]
     lines.append("| " + " | ".join(CHANGE_EXPORT) + " |")

@@ -1,6 +1,6 @@
 """`duaal diff` on the terminal, in English: the two runs and the counts, then a block per
-decision (pair and school year) and per agreement or mentor for findings, then the new
-quarantined rows and refused files; lines of at most WIDTH characters."""
+decision and per payment (pair and school year), per agreement or mentor for findings, then
+the new quarantined rows and refused files; lines of at most WIDTH characters."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from duaal.changes.causes import Cause
-from duaal.changes.model import DECISION_FIELDS, Change, Changes
+from duaal.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, Change, Changes
 from duaal.changes.words import ENGLISH
 
 WIDTH = 100  # the widest line `duaal diff` prints (a file name longer than that stays whole)
-_FIELD_ORDER = {f: i for i, f in enumerate(DECISION_FIELDS)}
+_FIELD_ORDER = {
+    "decision": {f: i for i, f in enumerate(DECISION_FIELDS)},
+    "payment": {f: i for i, f in enumerate(PAYMENT_FIELDS)},
+}
+_AMOUNTS = ("amount_eur", "decided_eur", "paid_eur")
 
 
 def _wrapped(text: str, indent: int, hanging: int | None = None, width: int = WIDTH) -> list[str]:
@@ -42,8 +46,8 @@ def _word(field: str, value: str | None) -> str:
     """A field's value as the terminal says it."""
     if field == "eligible":
         return ENGLISH.yes if value == "true" else ENGLISH.no
-    if field == "amount_eur":
-        return f"EUR {value}"
+    if field in _AMOUNTS:
+        return ENGLISH.money(value) if value is not None else "(none)"
     if field == "reasons":
         return (value or "").replace(";", ", ") or "(none)"
     return value or ENGLISH.empty
@@ -62,6 +66,12 @@ def _decision_summary(values: tuple[str | None, ...]) -> str:
     )
 
 
+def _payment_summary(values: tuple[str | None, ...]) -> str:
+    status, decided, paid = values
+    told = f"paid {_word('paid_eur', paid)}" if paid is not None else "nothing paid"
+    return f"{status}, decided {_word('decided_eur', decided)}, {told}"
+
+
 def _changed_line(c: Change) -> str:
     before, after = _word(c.field, c.before[0]), _word(c.field, c.after[0])
     return f"{ENGLISH.field(c.kind, c.field)}: {before} -> {after}"
@@ -72,6 +82,14 @@ def _decision_line(c: Change) -> str:
         return f"new decision: {_decision_summary(c.after)}"
     if c.change == "disappeared":
         return f"decision gone; it was: {_decision_summary(c.before)}"
+    return _changed_line(c)
+
+
+def _payment_line(c: Change) -> str:
+    if c.change == "appeared":
+        return f"now reconciled: {_payment_summary(c.after)}"
+    if c.change == "disappeared":
+        return f"no longer reconciled; it was: {_payment_summary(c.before)}"
     return _changed_line(c)
 
 
@@ -93,18 +111,19 @@ def _groups(
     return sorted(groups.items(), key=lambda g: g[0])
 
 
-def _decision_blocks(items: Sequence[Change]) -> list[str]:
-    """One block per decision (school year and pair): its changed fields in their order,
-    then their causes (under each field when they differ)."""
+def _pair_blocks(items: Sequence[Change], line: Callable[[Change], str]) -> list[str]:
+    """One block per decision or payment (school year and pair): its changed fields in
+    their order, then their causes (under each field when they differ)."""
     lines: list[str] = []
     for (year, kbo, insz), group in _groups(
         items, lambda c: (c.school_year, c.company_kbo, c.learner_insz)
     ):
         lines += _wrapped(f"{year}  company {kbo}  learner {insz}", 2)
-        group.sort(key=lambda c: _FIELD_ORDER.get(c.field, -1))  # eligible, amount, ...
+        order = _FIELD_ORDER[group[0].kind]
+        group.sort(key=lambda c: order.get(c.field, -1) if c.change == "changed" else -1)
         shared = len({c.causes for c in group}) == 1
         for c in group:
-            lines += _wrapped(_decision_line(c), 4, 6)
+            lines += _wrapped(line(c), 4, 6)
             if not shared:
                 lines += _because(c.causes, 6)
         if shared:
@@ -113,7 +132,7 @@ def _decision_blocks(items: Sequence[Change]) -> list[str]:
 
 
 def _finding_blocks(items: Sequence[Change]) -> list[str]:
-    """One block per agreement (or mentor, for a mentor's findings): each finding that
+    """One block per agreement (or mentor, or pair for a pair's findings): each finding that
     appeared, was resolved or changed, with its causes."""
     lines: list[str] = []
     for (agreement, mentor), group in _groups(
@@ -126,8 +145,10 @@ def _finding_blocks(items: Sequence[Change]) -> list[str]:
             )
             if first.mentor_insz:
                 head += f"  mentor {first.mentor_insz}"
-        else:
+        elif mentor:
             head = f"mentor {mentor}"
+        else:
+            head = f"company {first.company_kbo}  learner {first.learner_insz}"
         lines += _wrapped(head, 2)
         for c in group:
             lines += _wrapped(_finding_line(c), 4, 6)
@@ -158,8 +179,9 @@ def format_changes(changes: Changes) -> str:
     for c in changes.items:
         by_kind.setdefault(c.kind, []).append(c)
     sections: list[tuple[str, str, Callable[[list[Change]], list[str]]]] = [
-        ("decision", "decisions", _decision_blocks),
+        ("decision", "decisions", lambda items: _pair_blocks(items, _decision_line)),
         ("finding", "findings", _finding_blocks),
+        ("payment", "payments", lambda items: _pair_blocks(items, _payment_line)),
         ("quarantine", "newly quarantined rows", lambda items: _placed(items, True)),
         ("file", "newly refused files", lambda items: _placed(items, False)),
     ]

@@ -60,7 +60,8 @@ final as (
         {{ learners }} as learners,
         {{ agreements }} as agreements,
         {{ mentors }} as mentors,
-        {{ paid_year }} as paid_year
+        {{ paid_year }} as paid_year,
+        {{ premium_kind }} as premium_kind
     from a
     full outer join b on {{ key_match }}
     where a.batch_id is null or b.batch_id is null or {{ differs }}

@@ -14,6 +14,7 @@ own as (
     select * from (
         select
             source, file_name, row_number, key_text, version, changed, paid_year,
+            premium_kind,
             unnest(companies) as company_kbo,
             unnest(learners) as learner_insz,
             unnest(agreements) as agreement_id,
@@ -26,7 +27,7 @@ own as (
 via_mentor as (
     select
         own.source, own.file_name, own.row_number, own.key_text, own.version, own.changed,
-        own.paid_year, agreements.company_kbo, agreements.learner_insz,
+        own.paid_year, own.premium_kind, agreements.company_kbo, agreements.learner_insz,
         agreements.agreement_id, own.mentor_insz
     from own
     inner join agreements on agreements.mentor_insz = own.mentor_insz
