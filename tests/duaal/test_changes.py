@@ -731,6 +731,18 @@ def test_as_of_passing_the_expected_date_is_why_a_payment_is_missing(payment_run
         "    status: awaited -> missing",
         f"    because: {cause}",
     ]
+    told = [
+        "    PAYMENT_MISSING appeared: warning: Premie 2024-2025 beslist: € 1.000; niets "
+        "uitbetaald, verwacht",
+        "      uiterlijk 28/02/2026",
+        f"      because: {cause}",
+    ]
+    assert out.split("\nfindings\n", 1)[1].split("\n\n", 1)[0].splitlines() == [
+        f"  company {KBO}  learner {WORKER}",
+        *told,
+        f"  company {KBO}  learner {LEARNER_2}",
+        *told,
+    ], "a block per pair"
     assert out.split("\npayments\n", 1)[1].splitlines() == [
         f"  2024-2025  company {KBO}  learner {WORKER}",
         *block,

@@ -131,13 +131,21 @@ def _pair_blocks(items: Sequence[Change], line: Callable[[Change], str]) -> list
     return lines
 
 
+def _subject(c: Change) -> tuple[str, ...]:
+    """What a finding is about: its agreement, else its mentor, else its pair (a PAYMENT_*
+    finding has neither agreement nor mentor)."""
+    if c.agreement_id:
+        return (c.agreement_id, "", "", "")
+    if c.mentor_insz:
+        return ("", c.mentor_insz, "", "")
+    return ("", "", c.company_kbo, c.learner_insz)
+
+
 def _finding_blocks(items: Sequence[Change]) -> list[str]:
-    """One block per agreement (or mentor, or pair for a pair's findings): each finding that
-    appeared, was resolved or changed, with its causes."""
+    """One block per agreement (or mentor, or pair): each finding that appeared, was
+    resolved or changed, with its causes."""
     lines: list[str] = []
-    for (agreement, mentor), group in _groups(
-        items, lambda c: (c.agreement_id, "" if c.agreement_id else c.mentor_insz)
-    ):
+    for (agreement, mentor, company, learner), group in _groups(items, _subject):
         first = group[0]
         if agreement:
             head = (
@@ -148,7 +156,7 @@ def _finding_blocks(items: Sequence[Change]) -> list[str]:
         elif mentor:
             head = f"mentor {mentor}"
         else:
-            head = f"company {first.company_kbo}  learner {first.learner_insz}"
+            head = f"company {company}  learner {learner}"
         lines += _wrapped(head, 2)
         for c in group:
             lines += _wrapped(_finding_line(c), 4, 6)

@@ -79,6 +79,8 @@ final as (
         and inputs.company_kbo = changed.company_kbo
         and inputs.learner_insz = changed.learner_insz
     group by all
+    -- a stable order: a pair's finding takes the causes of its payment's rows in this order
+    order by changed.school_year, changed.company_kbo, changed.learner_insz, changed.field
 )
 
 select * from final
