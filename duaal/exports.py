@@ -3,7 +3,7 @@
 UTF-8, comma-separated, a header row, sorted as the contract states. Decisions, findings
 and the payment reconciliation come from the latest completed run; the quarantine lists
 every refused row in effect (transforms/versions.py); changes are those of `duaal diff`
-(duaal/changes.py). Every CSV is written by `write_csv`.
+(duaal/changes/). Every CSV is written by `write_csv`.
 """
 
 from __future__ import annotations

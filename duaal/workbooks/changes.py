@@ -1,12 +1,15 @@
 """The "Wijzigingen" sheet of the office and conformiteit workbooks: what changed since the
-previous completed run, in Dutch, with its cause.
+previous completed run, in Dutch, with its cause (the Dutch words of duaal.changes.words).
 
 The run compares itself once with the previous completed run (duaal.changes.since_previous,
 while it is still writing its reports, so the sheets show what `duaal diff` shows once it
 has completed). Each workbook shows the changes it concerns: a premies workbook of a school
-year and office the decisions of that year and office; a conformiteit workbook the findings
-and quarantined rows of its office, the run's conformiteit workbook all of them and the
-refused files.
+year and office the decisions and payments of that year and office; a conformiteit workbook
+the findings and quarantined rows of its office, the run's conformiteit workbook all of
+them and the refused files.
+
+What the workbooks call: `build_change_sheets(...)` once per run, then on the result
+`premies_block(school_year, office)`, `conformiteit_block(office)` and `note()`.
 """
 
 from __future__ import annotations
@@ -14,12 +17,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from duaal.changes import DECISION_FIELDS, Change, Changes, RunInfo
-from duaal.workbooks.columns import DECISIONS, FINDINGS, decision_column, finding_column
+from duaal.changes import DECISION_FIELDS, DUTCH, PAYMENT_FIELDS, Change, Changes, RunInfo
+from duaal.workbooks.columns import decision_column, finding_column
 from duaal.workbooks.data import Row
-from duaal.workbooks.labels import NO_OFFICE, STATUS_LABELS, CodeLabels, severity_label
+from duaal.workbooks.labels import (
+    NO_OFFICE,
+    PAYMENT_STATUS_LABELS,
+    STATUS_LABELS,
+    CodeLabels,
+    severity_label,
+)
 from duaal.workbooks.style import Block, Column
-from transforms.contracts import column_label
 
 CHANGES = "Wijzigingen"
 CHANGE_COLUMNS = (
@@ -40,6 +48,7 @@ CHANGE_HEADERS = tuple(c.header for c in CHANGE_COLUMNS)
 KIND_NL = {
     "decision": "beslissing",
     "finding": "bevinding",
+    "payment": "uitbetaling",
     "quarantine": "afgekeurde rij",
     "file": "geweigerd bestand",
 }
@@ -50,30 +59,30 @@ CHANGE_NL = {
     "resolved": "opgelost",
     "refused": "geweigerd",
 }
+PREMIES_KINDS = frozenset({"decision", "payment"})  # the changes a premies workbook shows
 COMPLIANCE_KINDS = frozenset({"finding", "quarantine", "file"})  # the conformiteit's changes
+_FIELDS = {"decision": DECISION_FIELDS, "payment": PAYMENT_FIELDS}
 FIRST_RUN = "Eerste voltooide run: er is nog geen eerdere run om mee te vergelijken."
 COMPARED_WITH = "Wijzigingen sinds"
 
 
-def field_label(field: str) -> str:
-    """The Dutch name of a decision's or finding's field: its label in the mart's contract."""
-    if not field:
-        return ""
-    return column_label(DECISIONS if field in DECISION_FIELDS else FINDINGS, field)
+def field_label(kind: str, field: str) -> str:
+    """The Dutch name of a field of a decision, finding or payment: its contract label."""
+    return DUTCH.field(kind, field) if field else ""
 
 
-def field_value(field: str, value: str | None, labels: CodeLabels) -> str:
+def field_value(kind: str, field: str, value: str | None, labels: CodeLabels) -> str:
     """A field's value as the other sheets write it: Ja/Nee, definitief, reasons in words."""
     if value is None:
         return ""
     if field == "eligible":
         return "Ja" if value == "true" else "Nee"
     if field == "status":
-        return STATUS_LABELS.get(value, value)
+        return (PAYMENT_STATUS_LABELS if kind == "payment" else STATUS_LABELS).get(value, value)
     if field == "reasons":
         return labels.reasons_text(value)
-    if field == "months_covered":
-        return value.replace(".", ",")
+    if field in ("months_covered", "paid_eur"):
+        return value.replace(".", DUTCH.decimal_point)
     if field == "severity":
         return severity_label(value)
     return value
@@ -83,14 +92,16 @@ def side_text(c: Change, values: tuple[str | None, ...], labels: CodeLabels) -> 
     """The Voor or Na cell of a change."""
     if not values:
         return ""
-    if c.kind == "decision" and not c.field:  # a decision that appeared or disappeared
-        shown = zip(DECISION_FIELDS, values, strict=True)
-        return "; ".join(f"{field_label(f)}: {field_value(f, v, labels)}" for f, v in shown if v)
+    if c.kind in _FIELDS and c.change != "changed":  # a decision or payment that (dis)appeared
+        shown = zip(_FIELDS[c.kind], values, strict=True)
+        return "; ".join(
+            f"{field_label(c.kind, f)}: {field_value(c.kind, f, v, labels)}" for f, v in shown if v
+        )
     if c.kind == "finding" and not c.field:  # a finding that appeared or was resolved
         return f"{severity_label(values[0])}: {values[1] or ''}"
     if c.kind == "file":  # the reason in English and in Dutch
         return values[1] or values[0] or ""
-    return field_value(c.field, values[0], labels)
+    return field_value(c.kind, c.field, values[0], labels)
 
 
 def change_row(c: Change, labels: CodeLabels) -> tuple[str | None, ...]:
@@ -104,10 +115,10 @@ def change_row(c: Change, labels: CodeLabels) -> tuple[str | None, ...]:
         c.agreement_id,
         c.mentor_insz,
         c.code,
-        field_label(c.field),
+        field_label(c.kind, c.field),
         side_text(c, c.before, labels),
         side_text(c, c.after, labels),
-        "; ".join(cause.text("nl") for cause in c.causes),
+        "; ".join(cause.text(DUTCH) for cause in c.causes),
     )
     return tuple(cell or None for cell in cells)
 
@@ -123,13 +134,13 @@ class ChangeSheets:
     offices: tuple[frozenset[str], ...]  # per row: the offices whose workbooks show it
 
     def premies_block(self, school_year: str, office: str) -> Block:
-        """The changed decisions of one school year and office."""
+        """The changed decisions and payments of one school year and office."""
         return self._block(
             row
             for row, kind, year, offices in zip(
                 self.rows, self.kinds, self.years, self.offices, strict=True
             )
-            if kind == "decision" and year == school_year and office in offices
+            if kind in PREMIES_KINDS and year == school_year and office in offices
         )
 
     def conformiteit_block(self, office: str | None) -> Block:
@@ -162,7 +173,7 @@ class ChangeSheets:
         return (COMPARED_WITH, self._previous_run())
 
 
-def change_sheets(
+def build_change_sheets(
     changes: Changes,
     labels: CodeLabels,
     findings: Sequence[Row],
@@ -170,8 +181,8 @@ def change_sheets(
     earlier_findings: Callable[[str], Sequence[Row]],
 ) -> ChangeSheets:
     """The run's changes in Dutch, each with the offices whose workbooks show it: a
-    decision's office in either run; a finding's as the conformiteit workbooks place it,
-    in this run (`findings`) or, for one resolved or changed, in the previous run
+    decision's or payment's office in either run; a finding's as the conformiteit workbooks
+    place it, in this run (`findings`) or, for one resolved or changed, in the previous run
     (`earlier_findings(run_id)`, read only then); a quarantined row's as the sheet
     "Afgekeurde rijen" places it (`quarantine`); a refused file's none (the run's only)."""
     placed: dict[tuple[str, str, str], set[str]] = {}
@@ -191,7 +202,7 @@ def change_sheets(
     }
 
     def offices(c: Change) -> frozenset[str]:
-        if c.kind == "decision":
+        if c.kind in PREMIES_KINDS:
             return frozenset(o or NO_OFFICE for o in c.offices) or frozenset({NO_OFFICE})
         if c.kind == "finding":
             key = (c.code, c.agreement_id, c.mentor_insz)

@@ -25,7 +25,7 @@ import duckdb
 from duaal import interrupts
 from duaal.changes import Changes, since_previous
 from duaal.privacy import make_private_dir, private_files
-from duaal.workbooks.changes import change_sheets
+from duaal.workbooks.changes import build_change_sheets
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (
     Row,
@@ -83,7 +83,7 @@ def plan_reports(
     files = load_input_files(con, run_id)
     quarantine = load_quarantine(con, run_id)
     compared = since_previous(con, run_id) if compared is None else compared
-    changes = change_sheets(
+    changes = build_change_sheets(
         compared, run.labels, findings, quarantine, lambda earlier: load_findings(con, earlier)
     )
     inputs = ComplianceInputs(findings, quarantine, files, load_run_checks(con, run_id), changes)

@@ -11,8 +11,12 @@ import pytest
 from cli.main import main
 from duaal.changes import (
     CHANGE_EXPORT,
+    DUTCH,
+    ENGLISH,
+    AsOfCause,
     ChangeCounts,
     ColumnChange,
+    DecisionCause,
     InputRowCause,
     NotEnoughRuns,
     changes_markdown,
@@ -45,6 +49,8 @@ CAUSE = (
     "overeenkomsten/b_correctie.csv row 2 "
     "(newer version of OVK-1: registration date 2024-09-15 -> 2025-01-10)"
 )
+# the payment of 2024-2025 (awaited: due by 28/02/2026) follows the decision
+UNDECIDED = "decision for 2024-2025 changed: eligible yes -> no; amount EUR 1000 -> EUR 0"
 # OVK-2 is in Gent (office Oost-Vlaanderen), with too few hours for an OAO (a finding there)
 GENT = dict(
     establishment_id="2987654321", establishment_postcode=9000, establishment_municipality="Gent"
@@ -153,6 +159,20 @@ def test_export_changes_lists_exactly_the_changes_naming_the_correction(two_runs
             f"warning: {detail}",
             CAUSE,
         ],
+        [
+            "payment",
+            "disappeared",
+            "2024-2025",
+            KBO,
+            WORKER,
+            "",
+            "",
+            "",
+            "status",
+            "awaited",
+            "",
+            f"{UNDECIDED}; {CAUSE}",
+        ],
     ], "the contract's columns, sorted in their order; the cause names the field in words"
 
 
@@ -164,8 +184,8 @@ def test_diff_prints_a_block_per_decision_and_agreement_in_words(two_runs, capsy
     assert out.splitlines() == [
         f"from {first.run_id} (as_of 2025-09-15) to {second.run_id} (as_of 2025-09-15)",
         "1 decision changed (0 became eligible, 1 no longer eligible), 1 finding appeared, 0 "
-        "resolved, 0 rows",
-        "  newly quarantined",
+        "resolved, 1",
+        "  payment changed, 0 rows newly quarantined",
         "",
         "decisions",
         f"  2024-2025  company {KBO}  learner {WORKER}",
@@ -182,6 +202,15 @@ def test_diff_prints_a_block_per_decision_and_agreement_in_words(two_runs, capsy
         "      because: overeenkomsten/b_correctie.csv row 2 (newer version of OVK-1: "
         "registration date",
         "          2024-09-15 -> 2025-01-10)",
+        "",
+        "payments",
+        f"  2024-2025  company {KBO}  learner {WORKER}",
+        "    no longer reconciled; it was: awaited, decided EUR 1000, nothing paid",
+        "    because:",
+        "      - decision for 2024-2025 changed: eligible yes -> no; amount EUR 1000 -> EUR 0",
+        "      - overeenkomsten/b_correctie.csv row 2 (newer version of OVK-1: registration date "
+        "2024-09-15",
+        "        -> 2025-01-10)",
     ]
     assert max(len(line) for line in out.splitlines()) <= 100
 
@@ -190,11 +219,11 @@ def test_the_run_counts_its_changes_in_its_summary(two_runs):
     _settings, first, second = two_runs
     assert first.changes == ChangeCounts(None)
     assert second.changes == ChangeCounts(
-        first.run_id, decisions=1, no_longer_eligible=1, findings_appeared=1
+        first.run_id, decisions=1, no_longer_eligible=1, findings_appeared=1, payments=1
     )
     assert second.changes.text() == (
         f"changes since {first.run_id}: 1 decision changed (0 became eligible, 1 no longer "
-        "eligible), 1 finding appeared, 0 resolved, 0 rows newly quarantined"
+        "eligible), 1 finding appeared, 0 resolved, 1 payment changed, 0 rows newly quarantined"
     )
 
 
@@ -225,11 +254,16 @@ def test_reversed_diff_names_the_older_input_row(two_runs):
         ("decision", "changed", "eligible", "false", "true"),
         ("decision", "changed", "reasons", "REGISTRATION_LATE", ""),
         ("finding", "resolved", "", rows[3][9], ""),
+        ("payment", "appeared", "status", "", "awaited"),
     ]
-    assert {r[11] for r in rows} == {
+    older = (
         "overeenkomsten/a_export.csv row 2 "
         "(older version of OVK-1: registration date 2025-01-10 -> 2024-09-15)"
-    }
+    )
+    assert {r[11] for r in rows[:4]} == {older}
+    assert rows[4][11] == (
+        f"decision for 2024-2025 changed: eligible no -> yes; amount EUR 0 -> EUR 1000; {older}"
+    )
 
 
 def test_markdown_counts_the_changes(two_runs):
@@ -257,11 +291,11 @@ def test_a_cause_names_a_column_in_words_and_an_empty_value(two_runs):
             ColumnChange("mentor_name", None, None, personal=True),
         ),
     )
-    assert cause.text("en") == (
+    assert cause.text(ENGLISH) == (
         "erkenningen/register.csv row 3 (newer version of ERK-1: mentor training date "
         "2023-10-01 -> (empty); mentor training exempt no -> yes; mentor name)"
     )
-    assert cause.text("nl") == (
+    assert cause.text(DUTCH) == (
         "erkenningen/register.csv rij 3 (nieuwere versie van ERK-1: Datum mentoropleiding "
         "01/10/2023 -> (leeg); Vrijstelling mentoropleiding nee -> ja; Naam mentor)"
     )
@@ -306,7 +340,22 @@ def test_the_workbooks_written_by_the_run_show_its_changes_where_they_belong(two
         (*decision, "Bedrag", "1000", "0", decided),
         (*decision, "Subsidiabel", "Ja", "Nee", decided),
         (*decision, "Redenen", None, "Te laat geregistreerd in werkplekduaal", decided),
-    ], "the office of the pair: its changed decision, in Dutch"
+        (
+            "uitbetaling",
+            "verdwenen",
+            "2024-2025",
+            KBO,
+            WORKER,
+            None,
+            None,
+            None,
+            "Betaalstatus",
+            "Betaalstatus: nog te verwachten; Beslist bedrag: 1000",
+            None,
+            "beslissing voor 2024-2025 gewijzigd: Subsidiabel ja -> nee; Bedrag € 1000 -> € 0; "
+            + decided,
+        ),
+    ], "the office of the pair: its changed decision and payment, in Dutch"
     detail = _late_detail(settings, second.run_id)
     finding = ("bevinding", "nieuw", None, KBO, WORKER, "OVK-1", WORKER_2, "REGISTRATION_LATE")
     finding_row = (*finding, None, None, f"waarschuwing: {detail}", decided)
@@ -429,6 +478,35 @@ def test_as_of_moving_back_names_the_earlier_day_as_the_cause(as_of_runs, capsys
     assert "past" not in out and "reached" not in out, "no cause that only a later day gives"
 
 
+def test_as_of_passing_31_august_reconciles_the_payments_of_the_year(as_of_runs):
+    settings, (a, b, c) = as_of_runs
+    con = _connect(settings)
+    try:
+        forwards, back = (
+            [(r[1], r[4], r[8], r[9], r[10], r[11]) for r in compute_changes(con, x, y).rows
+             if r[0] == "payment"]
+            for x, y in ((a.run_id, b.run_id), (b.run_id, c.run_id))
+        )  # fmt: skip
+    finally:
+        con.close()
+    reconciled = (
+        "as_of moved from 2025-08-15 to 2025-09-15: 31 August 2025 reached, the payments of "
+        "2024-2025 are reconciled"
+    )
+    assert forwards == [
+        ("appeared", WORKER, "status", "", "awaited", reconciled),
+        ("appeared", LEARNER_2, "status", "", "awaited", reconciled),
+    ], "the eligible pairs of the year that ended; nothing paid yet, nor expected"
+    not_yet = (
+        "as_of moved back from 2025-09-15 to 2025-08-15: before 31 August 2025 again, the "
+        "payments of 2024-2025 are not reconciled yet"
+    )
+    assert back == [
+        ("disappeared", WORKER, "status", "awaited", "", not_yet),
+        ("disappeared", LEARNER_2, "status", "awaited", "", not_yet),
+    ]
+
+
 # --- a file loaded again under the same name ----------------------------------------------
 
 
@@ -450,8 +528,8 @@ def test_a_file_saved_again_brings_only_its_changed_row_as_news(tmp_path, capsys
     con = _connect(settings)
     try:
         changes = compute_changes(con)
-        assert {r[0] for r in changes.rows} == {"decision", "finding"}, "no quarantined row"
-        assert {r[11] for r in changes.rows} == {
+        assert {r[0] for r in changes.rows} == {"decision", "finding", "payment"}, "no row"
+        assert {r[11].removeprefix(f"{UNDECIDED}; ") for r in changes.rows} == {
             "overeenkomsten/a_export.csv row 2 "
             "(newer version of OVK-1: registration date 2024-09-15 -> 2025-01-10)"
         }
@@ -511,7 +589,9 @@ def test_a_premium_paid_in_the_history_is_the_cause(tmp_path):
         ("decision", "changed", "2024-2025", KBO, WORKER, "amount_eur", "1000", "0", cause),
         ("decision", "changed", "2024-2025", KBO, WORKER, "eligible", "true", "false", cause),
         ("decision", "changed", "2024-2025", KBO, WORKER, "reasons", "", "CAP_REACHED", cause),
-    ]
+        ("payment", "disappeared", "2024-2025", KBO, WORKER, "status", "awaited", "",
+         f"{UNDECIDED}; {cause}"),
+    ]  # fmt: skip
 
 
 def test_a_change_the_inputs_do_not_explain_names_the_code_or_rule_version(two_runs, tmp_path):
@@ -587,3 +667,153 @@ def test_a_payment_finding_is_matched_by_its_pair_not_by_its_place(tmp_path):
     assert [(r[1], r[3], r[4], r[7]) for r in changes] == [
         ("resolved", COMPANY, LEARNER, "PAYMENT_MISSING")
     ], "the pair that was paid, not the other one"
+
+
+# --- payments: a status that changed and the history row that caused it -----------------
+
+BEFORE_EXPECTED, AFTER_EXPECTED = date(2026, 2, 15), date(2026, 3, 15)  # expected: 28/02/2026
+PAID = f"2024-2025/{KBO}/{WORKER}/premie"
+
+
+@pytest.fixture(scope="module")
+def payment_runs(tmp_path_factory):
+    """OVK-1's premium of 2024-2025 (EUR 1000, expected by 28 February 2026) judged before
+    and after that day; then the history pays it (b_betaald.csv), then a later export
+    replaces the amount paid (c_correctie.csv)."""
+    base = tmp_path_factory.mktemp("payments")
+    raw = base / "raw"
+    _exports(raw)
+    settings = load_settings(
+        raw=raw, db=base / "duaal.duckdb", reports=base / "r", as_of=BEFORE_EXPECTED
+    )
+    runs = [execute(settings, with_reports=False)]
+    settings = settings.with_overrides(as_of=AFTER_EXPECTED)
+    runs.append(execute(settings, with_reports=False))
+    for name, amount in (("b_betaald.csv", 1000), ("c_correctie.csv", 1100)):
+        paid = premium_row(school_year="2024-2025", amount_eur=amount, paid_on=date(2026, 3, 2))
+        write_csv(raw / "premies" / name, [PREMIUM_HEADERS, paid])
+        runs.append(execute(settings, with_reports=False))
+    return settings, runs
+
+
+def _payment_rows(settings, before, after) -> list[tuple]:
+    """The payment changes and the payment findings between two runs."""
+    con = _connect(settings)
+    try:
+        rows = compute_changes(con, before.run_id, after.run_id).rows
+    finally:
+        con.close()
+    return [
+        (r[0], r[1], r[2], r[4], r[7], r[8], r[9], r[10], r[11])
+        for r in rows
+        if r[0] == "payment" or r[7].startswith("PAYMENT_")
+    ]
+
+
+def test_as_of_passing_the_expected_date_is_why_a_payment_is_missing(payment_runs, capsys):
+    settings, (awaited, missing, _paid, _differs) = payment_runs
+    cause = "as_of moved from 2026-02-15 to 2026-03-15: past the expected payment date 2026-02-28"
+    detail = (
+        "warning: Premie 2024-2025 beslist: € 1.000; niets uitbetaald, verwacht uiterlijk "
+        "28/02/2026"
+    )
+    assert _payment_rows(settings, awaited, missing) == [
+        ("finding", "appeared", "", WORKER, "PAYMENT_MISSING", "", "", detail, cause),
+        ("finding", "appeared", "", LEARNER_2, "PAYMENT_MISSING", "", "", detail, cause),
+        ("payment", "changed", "2024-2025", WORKER, "", "status", "awaited", "missing", cause),
+        ("payment", "changed", "2024-2025", LEARNER_2, "", "status", "awaited", "missing",
+         cause),
+    ], "both eligible pairs; the finding is due on the payment's expected date"  # fmt: skip
+    assert main(["diff", "--from", awaited.run_id, "--to", missing.run_id,
+                 "--db", str(settings.db)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    block = [
+        "    status: awaited -> missing",
+        f"    because: {cause}",
+    ]
+    told = [
+        "    PAYMENT_MISSING appeared: warning: Premie 2024-2025 beslist: € 1.000; niets "
+        "uitbetaald, verwacht",
+        "      uiterlijk 28/02/2026",
+        f"      because: {cause}",
+    ]
+    assert out.split("\nfindings\n", 1)[1].split("\n\n", 1)[0].splitlines() == [
+        f"  company {KBO}  learner {WORKER}",
+        *told,
+        f"  company {KBO}  learner {LEARNER_2}",
+        *told,
+    ], "a block per pair"
+    assert out.split("\npayments\n", 1)[1].splitlines() == [
+        f"  2024-2025  company {KBO}  learner {WORKER}",
+        *block,
+        f"  2024-2025  company {KBO}  learner {LEARNER_2}",
+        *block,
+    ]
+
+
+def test_a_premie_row_added_is_why_a_missing_payment_is_paid(payment_runs):
+    settings, (_awaited, missing, paid, _differs) = payment_runs
+    cause = f"premies/b_betaald.csv row 2 (new row {PAID})"
+    assert _payment_rows(settings, missing, paid) == [
+        ("finding", "resolved", "", WORKER, "PAYMENT_MISSING", "",
+         "warning: Premie 2024-2025 beslist: € 1.000; niets uitbetaald, verwacht uiterlijk "
+         "28/02/2026", "", cause),
+        ("payment", "changed", "2024-2025", WORKER, "", "paid_eur", "", "1000.00", cause),
+        ("payment", "changed", "2024-2025", WORKER, "", "status", "missing", "paid", cause),
+    ], "only the pair paid"  # fmt: skip
+
+
+def test_a_later_export_replacing_the_amount_is_why_it_differs(payment_runs):
+    settings, (_awaited, _missing, paid, differs) = payment_runs
+    cause = f"premies/c_correctie.csv row 2 (newer version of {PAID}: amount EUR 1000 -> 1100)"
+    rows = _payment_rows(settings, paid, differs)
+    assert rows == [
+        ("finding", "appeared", "", WORKER, "PAYMENT_AMOUNT_DIFFERS", "", "", rows[0][7], cause),
+        ("payment", "changed", "2024-2025", WORKER, "", "paid_eur", "1000.00", "1100.00", cause),
+        ("payment", "changed", "2024-2025", WORKER, "", "status", "paid", "amount_differs",
+         cause),
+    ]  # fmt: skip
+    assert rows[0][7].startswith("warning: Premie 2024-2025 beslist: € 1.000; uitbetaald € 1.100")
+    con = _connect(settings)
+    try:
+        counts = since_previous(con, differs.run_id).counts()
+    finally:
+        con.close()
+    assert (counts.payments, counts.findings_appeared) == (1, 1), "one pair's payment changed"
+
+
+def test_no_payment_changes_against_a_run_that_reconciled_none(payment_runs, tmp_path):
+    """A run recorded before payments were reconciled has no payments digest and no rows:
+    its pairs' payments did not all appear since."""
+    import shutil
+
+    settings, (_awaited, missing, paid, _differs) = payment_runs
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(settings.db, copy)
+    con = connect(copy)
+    try:
+        con.execute("UPDATE runs SET digest_payments = NULL WHERE run_id = ?", [missing.run_id])
+        con.execute("DELETE FROM run_payments WHERE run_id = ?", [missing.run_id])
+        kinds = {r[0] for r in compute_changes(con, missing.run_id, paid.run_id).rows}
+    finally:
+        con.close()
+    assert kinds == {"finding"}, "the PAYMENT_MISSING resolved, no payment compared"
+
+
+def test_the_causes_of_a_payment_in_dutch():
+    undecided = DecisionCause(
+        "2024-2025", "changed", (("eligible", "true", "false"), ("amount_eur", "1000", "0"))
+    )
+    assert undecided.text(DUTCH) == (
+        "beslissing voor 2024-2025 gewijzigd: Subsidiabel ja -> nee; Bedrag € 1000 -> € 0"
+    )
+    expected = AsOfCause(BEFORE_EXPECTED, AFTER_EXPECTED, "expected", date(2026, 2, 28))
+    assert expected.text(DUTCH) == (
+        "peildatum verschoven van 15/02/2026 naar 15/03/2026: voorbij de verwachte datum van "
+        "uitbetaling 28/02/2026"
+    )
+    back = AsOfCause(AFTER_END, BEFORE_END, "reconciled", date(2025, 8, 31), "2024-2025")
+    assert back.text(DUTCH) == (
+        "peildatum teruggezet van 15/09/2025 naar 15/08/2025: opnieuw vóór 31/08/2025, de "
+        "uitbetalingen van 2024-2025 worden nog niet afgestemd"
+    )

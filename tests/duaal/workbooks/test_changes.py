@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from duaal.changes import AsOfCause, Change, Changes, PlaceCause, RunInfo
-from duaal.workbooks.changes import change_sheets
-from duaal.workbooks.labels import code_labels
+from duaal.changes import (
+    AsOfCause,
+    Change,
+    Changes,
+    DecisionCause,
+    InputRowCause,
+    PlaceCause,
+    RunInfo,
+)
+from duaal.workbooks.changes import build_change_sheets
+from duaal.workbooks.labels import NO_OFFICE, code_labels
 from tests.builders import COMPANY, LEARNER, MENTOR, rule_config
 
 BEFORE = RunInfo("R1", date(2025, 9, 1), "hash", "2026.1", "1.0")
@@ -80,7 +88,7 @@ def test_each_change_is_on_the_sheets_of_the_offices_it_concerns():
         return EARLIER
 
     changes = Changes(BEFORE, AFTER, (MOVED_OFFICE, FILE, MENTOR_RESOLVED, ROW))
-    sheets = change_sheets(changes, code_labels(rule_config()), [], QUARANTINE, earlier)
+    sheets = build_change_sheets(changes, code_labels(rule_config()), [], QUARANTINE, earlier)
     assert asked == ["R1"], "a resolved finding is placed as the previous run placed it"
     moved = (
         "beslissing", "gewijzigd", "2024-2025", COMPANY, LEARNER, None, None, None,
@@ -114,5 +122,48 @@ def test_the_previous_runs_findings_are_read_only_for_a_finding_no_longer_there(
         raise AssertionError("read without need")
 
     changes = Changes(BEFORE, AFTER, (MOVED_OFFICE, ROW))
-    sheets = change_sheets(changes, code_labels(rule_config()), [], QUARANTINE, earlier)
+    sheets = build_change_sheets(changes, code_labels(rule_config()), [], QUARANTINE, earlier)
     assert len(sheets.conformiteit_block(None).rows) == 1
+
+
+PAID_ROW = InputRowCause(
+    "premies", "betaald.csv", 2, f"2024-2025/{COMPANY}/{LEARNER}/premie", "new"
+)
+PAYMENT = {"school_year": "2024-2025", "company_kbo": COMPANY, "learner_insz": LEARNER}
+PAID = (
+    Change("payment", "changed", **PAYMENT, field="paid_eur", before=(None,),
+           after=("1000.00",), causes=(PAID_ROW,), offices=("Limburg",)),
+    Change("payment", "changed", **PAYMENT, field="status", before=("missing",),
+           after=("paid",), causes=(PAID_ROW,), offices=("Limburg",)),
+)  # fmt: skip
+UNDECIDED = Change(
+    "payment",
+    "disappeared",
+    **{**PAYMENT, "learner_insz": MENTOR},
+    field="status",
+    before=("awaited", "1000", None),
+    causes=(DecisionCause("2024-2025", "changed", (("eligible", "true", "false"),)),),
+    offices=(),  # no office in either run
+)
+
+
+def test_a_payment_is_on_the_premies_sheet_of_its_year_and_office_in_dutch():
+    changes = Changes(BEFORE, AFTER, (*PAID, UNDECIDED))
+    sheets = build_change_sheets(changes, code_labels(rule_config()), [], [], lambda run: [])
+    paid = ("uitbetaling", "gewijzigd", "2024-2025", COMPANY, LEARNER, None, None, None)
+    told = f"premies/betaald.csv rij 2 (nieuwe rij 2024-2025/{COMPANY}/{LEARNER}/premie)"
+    assert sheets.premies_block("2024-2025", "Limburg").rows == [
+        (*paid, "Uitbetaald bedrag", None, "1000,00", told),
+        (*paid, "Betaalstatus", "niet uitbetaald", "uitbetaald zoals beslist", told),
+    ], "the Dutch words of the statuses are the registry's"
+    assert sheets.premies_block("2024-2025", NO_OFFICE).rows == [
+        (
+            "uitbetaling", "verdwenen", "2024-2025", COMPANY, MENTOR, None, None, None,
+            "Betaalstatus", "Betaalstatus: nog te verwachten; Beslist bedrag: 1000", None,
+            "beslissing voor 2024-2025 gewijzigd: Subsidiabel ja -> nee",
+        )
+    ]  # fmt: skip
+    assert sheets.premies_block("2025-2026", "Limburg").rows[0][0].startswith("Geen wijzigingen")
+    assert sheets.conformiteit_block(None).rows[0][0].startswith("Geen wijzigingen"), (
+        "a payment is not a compliance change (its PAYMENT_* finding is)"
+    )
