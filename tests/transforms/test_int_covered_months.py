@@ -90,9 +90,8 @@ def harness() -> duckdb.DuckDBPyConnection:
         "not_counted_because varchar)"
     )
     con.execute(
-        "create table int_pair_school_years as "
-        "select '2024-2025' as school_year, ? as company_kbo, ? as learner_insz",
-        [COMPANY, LEARNER],
+        "create table int_pair_school_years (school_year varchar, company_kbo varchar, "
+        "learner_insz varchar, year_start date, year_end date)"
     )
     return con
 
@@ -104,8 +103,12 @@ def sql_units(
     year: tuple[date, date],
 ) -> tuple[int, bool, list[tuple]]:
     """Covered units, meets_minimum and merged intervals, computed by the real model SQL."""
-    con.execute("delete from int_agreement_conditions")
-    con.execute("delete from int_dimona_counted")
+    for table in ("int_pair_school_years", "int_agreement_conditions", "int_dimona_counted"):
+        con.execute(f"delete from {table}")
+    con.execute(
+        "insert into int_pair_school_years values ('2024-2025', ?, ?, ?, ?)",
+        [COMPANY, LEARNER, year[0], year[1]],
+    )
     con.execute(
         "insert into int_agreement_conditions values ('2024-2025', ?, ?, 'A', ?, ?, ?, ?, true)",
         [COMPANY, LEARNER, basis[0], basis[1], year[0], year[1]],

@@ -4,28 +4,27 @@
 -- cannot count for the pair). The pieces that count are what int_training_intervals merges;
 -- a period that counts for none says why, so that an explanation tells every period of the
 -- learner from the rows the decision was built from.
-with conditions as (
+with pair_years as (
+    select * from int_pair_school_years
+),
+
+basis_agreements as (
     select * from int_agreement_conditions
+    where in_basis
 ),
 
 periods as (
     select * from int_dimona_counted
 ),
 
-pair_years as (
-    select distinct school_year, company_kbo, learner_insz, year_start, year_end
-    from conditions
-),
-
-basis_agreements as (
-    select * from conditions
-    where in_basis
-),
-
 -- every period of the learner, of whatever company, counted or not
 pair_periods as (
     select
-        pair_years.*,
+        pair_years.school_year,
+        pair_years.company_kbo,
+        pair_years.learner_insz,
+        pair_years.year_start,
+        pair_years.year_end,
         periods.dimona_id,
         periods.company_kbo as dimona_company_kbo,
         periods.start_date as dimona_start_date,
@@ -75,13 +74,24 @@ judged as (
     from cut
 ),
 
+-- a period counts for the pair when any of its pieces does
+period_verdicts as (
+    select
+        school_year,
+        company_kbo,
+        learner_insz,
+        dimona_id,
+        bool_or(piece_counts) as period_counts
+    from judged
+    group by school_year, company_kbo, learner_insz, dimona_id
+),
+
 periods_judged as (
     select
-        *,
-        bool_or(piece_counts) over (
-            partition by school_year, company_kbo, learner_insz, dimona_id
-        ) as period_counts
+        judged.*,
+        period_verdicts.period_counts
     from judged
+    inner join period_verdicts using (school_year, company_kbo, learner_insz, dimona_id)
 ),
 
 -- why a period counts for none of the pair's basis agreements, the first that holds
