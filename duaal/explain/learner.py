@@ -13,6 +13,7 @@ from duaal.explain import premiums, training
 from duaal.explain.conditions import tell_agreements
 from duaal.explain.guard import disagreements
 from duaal.explain.queries import (
+    LEARNER_MODELS,
     Facts,
     paid_without_decision,
     payments_without_decision,
@@ -74,6 +75,7 @@ def explain_learner(
                 f"WHERE worker_insz = '{insz}')",
                 "ingest_premies": f"learner_insz = '{insz}'",
             },
+            LEARNER_MODELS,
             models_dir,
         )
         story = _title(run, insz)

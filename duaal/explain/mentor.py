@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from duaal.db import attach_read_only
-from duaal.explain.queries import MentorFacts, read_mentor_facts
+from duaal.explain.queries import MENTOR_MODELS, MentorFacts, read_mentor_facts
 from duaal.explain.run import (
     MENTOR_IN_RUN,
     NothingToExplain,
@@ -57,7 +57,7 @@ def explain_mentor(
             "ingest_dimona": "false",
             "ingest_premies": "false",
         }
-        rebuild(con, run, only, models_dir)
+        rebuild(con, run, only, MENTOR_MODELS, models_dir)
         facts = read_mentor_facts(con, run, insz)
         if not facts.recognitions and not facts.agreements:
             raise NothingToExplain(f"run {run.run_id} knows no mentor {insz}")

@@ -14,6 +14,27 @@ from duaal.explain.run import Run, one, rows
 
 PAIR_YEAR = "school_year = ? AND company_kbo = ? AND learner_insz = ?"
 
+# the models a learner's story reads (the models they read are built too)
+LEARNER_MODELS = (
+    "int_agreement_conditions",
+    "int_pair_school_years",
+    "int_dimona_counted",
+    "int_training_pieces",
+    "int_training_intervals",
+    "int_covered_months",
+    "int_premiums_before",
+    "stg_mtech__premiums_paid",
+    "fct_premium_decisions",
+    "fct_payment_reconciliation",
+)
+# the models a mentor's story reads
+MENTOR_MODELS = (
+    "stg_werkplekduaal__recognitions",
+    "int_mentors",
+    "int_agreements",
+    "int_mentor_load",
+)
+
 # every Dimona period of the learner in the pair's school year, each with its pieces (one
 # per basis agreement it was cut to, or one without an agreement) and the period itself
 PERIODS = """

@@ -84,13 +84,18 @@ def agreements_naming(column: str, insz: str) -> str:
 
 
 def rebuild(
-    con: duckdb.DuckDBPyConnection, run: Run, only: dict[str, str], models_dir: Path = MODELS_DIR
+    con: duckdb.DuckDBPyConnection,
+    run: Run,
+    only: dict[str, str],
+    models: tuple[str, ...],
+    models_dir: Path = MODELS_DIR,
 ) -> None:
     """Copy the run's input rows that `only` selects (per ingest table) into con and build
-    the models on them with the run's configuration and as_of, as its audit does
-    (duaal/audit.py): the rows every story reads are the rows the decision is built from."""
+    the models a story reads, and every model they read, on them with the run's
+    configuration and as_of, as its audit does (duaal/audit.py): the rows every story reads
+    are the rows the decision is built from."""
     copy_run_inputs(con, run.run_id, only=only)
-    build_models(con, parse_rule_config(run.config_text), run.as_of, models_dir)
+    build_models(con, parse_rule_config(run.config_text), run.as_of, models_dir, targets=models)
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
