@@ -42,6 +42,24 @@ MACROS = (
     "ELSE (year(d) - 1) || '-' || year(d) END",
     "CREATE OR REPLACE MACRO school_year_start(y) AS CAST(left(y, 4) || '-09-01' AS DATE)",
     "CREATE OR REPLACE MACRO school_year_end(y) AS CAST(right(y, 4) || '-08-31' AS DATE)",
+    # months(s, e) of one closed interval: m whole months, the largest k with
+    # add_months(s, k) - 1 day <= e (it lies within one of the month difference of e and s),
+    # then r remaining days of the next month, of d days: months = m + r / d
+    "CREATE OR REPLACE MACRO month_difference(s, e) AS "
+    "(year(e) - year(s)) * 12 + month(e) - month(s)",
+    "CREATE OR REPLACE MACRO whole_months(s, e) AS CASE "
+    "WHEN add_months(s, month_difference(s, e) + 1) - 1 <= e THEN month_difference(s, e) + 1 "
+    "WHEN add_months(s, month_difference(s, e)) - 1 <= e THEN month_difference(s, e) "
+    "ELSE month_difference(s, e) - 1 END",
+    "CREATE OR REPLACE MACRO remaining_days(s, e) AS e - add_months(s, whole_months(s, e)) + 1",
+    "CREATE OR REPLACE MACRO next_month_days(s, e) AS "
+    "add_months(s, whole_months(s, e) + 1) - add_months(s, whole_months(s, e))",
+    # months are counted in whole units of 1/377580 month: 377580 = lcm(28, 29, 30, 31), so
+    # r/d of every month length is a whole number of units; sums and thresholds compare exactly
+    "CREATE OR REPLACE MACRO units_per_month() AS 377580",
+    "CREATE OR REPLACE MACRO month_units(s, e) AS "
+    "CAST(whole_months(s, e) AS BIGINT) * units_per_month() "
+    "+ CAST(remaining_days(s, e) AS BIGINT) * (units_per_month() // next_month_days(s, e))",
     # Dutch text of the details and explanations: 01/12/2024, '1 dag', '12 dagen'
     "CREATE OR REPLACE MACRO date_nl(d) AS strftime(d, '%d/%m/%Y')",
     "CREATE OR REPLACE MACRO days_nl(n) AS n || CASE WHEN n = 1 THEN ' dag' ELSE ' dagen' END",

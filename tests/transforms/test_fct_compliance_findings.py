@@ -645,6 +645,9 @@ def test_int_mentors_golden() -> None:
             None,
             None,
             None,
+            False,  # training_planned
+            False,  # trained_late
+            False,  # training_overdue
         ),
         (
             MENTOR,
@@ -657,6 +660,9 @@ def test_int_mentors_golden() -> None:
             "erkenning ERK-1 van 01/03/2024: 4 jaar ervaring (minimum 5)",
             "Limburg",
             "Limburg",
+            False,
+            False,  # exempt: never late
+            False,
         ),
     ]
 
@@ -787,7 +793,9 @@ def test_mentor_load_golden() -> None:
     )
     build_findings(con, date(2024, 8, 1))
     rows = con.execute("SELECT * FROM int_mentor_load").fetchall()
-    assert rows == [(MENTOR, 3, 2, False, None, "Antwerpen", "Antwerpen")]
+    assert rows == [
+        (MENTOR, 3, 2, False, None, SEP, ["OVK-1", "OVK-2"], "Antwerpen", "Antwerpen")
+    ], "the peak of 2 first on 1 September, with the two agreements running then"
 
 
 # --- the agreement's own terms -----------------------------------------------------------
