@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 import traceback
@@ -18,6 +19,8 @@ from pathlib import Path
 from duaal.settings import PURGE_SETTINGS, RUN_SETTINGS, SAMPLE_SETTINGS, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNINGS = 0, 1, 2, 3, 4
+# interrupted: 128 + the signal, as a shell reports it (duaal.interrupts.exit_code)
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 FLOW_COMMANDS = frozenset({"run", "demo"})  # the commands that run a Prefect flow
 
 
@@ -148,19 +151,19 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--as-of", help="the current school year is the one of this date")
     gen.add_argument("--dimona-rows", help="make the Dimona export exactly this long")
 
-    export = command("export", "CSV exports: decisions, findings, quarantine, changes")
+    export = command("export", "CSV exports: decisions, findings, payments, quarantine, changes")
     export.add_argument(
         "what",
-        choices=["decisions", "findings", "quarantine", "changes"],
-        help="which export: the latest run's decisions, findings or quarantine, or the "
-        "changes between two runs",
+        choices=["decisions", "findings", "payments", "quarantine", "changes"],
+        help="which export: the latest run's decisions, findings, payment reconciliation or "
+        "quarantine, or the changes between two runs",
     )
     export.add_argument("--out", type=Path, required=True, help="the CSV file to write")
     export.add_argument(
         "--school-year",
         dest="export_school_year",
         metavar="YYYY-YYYY",
-        help="decisions: only this school year (default: every school year)",
+        help="decisions and payments: only this school year (default: every school year)",
     )
     export.add_argument("--from", dest="from_run", help="changes: the earlier run")
     export.add_argument("--to", dest="to_run", help="changes: the later run")
@@ -276,16 +279,18 @@ def _run_settings(args: argparse.Namespace) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the pipeline as a Prefect flow and print its summary."""
     settings = _run_settings(args)
+    from duaal import interrupts
     from flows.pipeline import run_pipeline_flow
-    from flows.summary import format_summary
+    from flows.summary import format_summary, write_out
 
+    interrupts.note_stage("start-up")
     started = time.perf_counter()
     summary = run_pipeline_flow(settings, with_reports=not args.no_reports)
     # what the stages do not account for: Prefect (its temporary server, the flow and its
     # tasks, the artifacts) and the run's bookkeeping
     elapsed = time.perf_counter() - started
     summary.stage_seconds["prefect"] = max(elapsed - sum(summary.stage_seconds.values()), 0.0)
-    print(format_summary(summary, settings))
+    write_out(format_summary(summary, settings))
     return EXIT_WARNINGS if summary.warnings else EXIT_OK
 
 
@@ -295,14 +300,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     has_exports = settings.raw.is_dir() and any(
         p.is_file() and not p.name.startswith(".") for p in settings.raw.rglob("*")
     )
+    from duaal import interrupts
+    from flows.summary import write_out
+
     if has_exports:
-        print(f"demo: {settings.raw} holds exports already; running on them")
+        write_out(f"demo: {settings.raw} holds exports already; running on them")
     else:
         from duaal.generate import generate
 
-        print(
+        write_out(
             f"demo: generating {settings.sample_agreements} sample agreements into {settings.raw}"
         )
+        interrupts.note_stage("generate")
         generate(
             settings.raw,
             agreements=settings.sample_agreements,
@@ -353,6 +362,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         group = settings.share_group
         if args.what == "decisions":
             n = exports.export_decisions(con, args.out, args.export_school_year, share_group=group)
+        elif args.what == "payments":
+            n = exports.export_payments(con, args.out, args.export_school_year, share_group=group)
         elif args.what == "findings":
             n = exports.export_findings(con, args.out, share_group=group)
         elif args.what == "changes":
@@ -368,11 +379,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Recompute a run and compare; exit 1 when anything differs."""
     from duaal.audit import audit
+    from duaal.pipeline import DIGESTS
 
     settings = _settings(args)
     result = audit(settings.db, args.run_id, timeout_s=settings.lock_timeout_s)
     print(f"run {result.run_id} (as_of {result.as_of.isoformat()})")
-    for name in ("decisions", "findings", "quarantine"):
+    for name in DIGESTS:
         rec, new, sto = result.recorded[name], result.recomputed[name], result.stored[name]
         same = "identical" if rec == new == sto else "DIFFERENT"
         print(f"  {name:<11} {same}  recorded {rec}")
@@ -382,8 +394,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(f"  {'':<11} stored rows {sto}")
     for line in result.decision_differences:
         print(f"  decision differs: {line}")
+    for line in result.payment_differences:
+        print(f"  payment differs: {line}")
     for line in result.validation_differences:
         print(f"  validation differs: {line}")
+    if result.validation_not_compared:
+        print(
+            f"  validation: {len(result.validation_not_compared)} checks not compared "
+            "(this code and the run's code do not run them in the same form), e.g. "
+            + "; ".join(result.validation_not_compared[:3])
+        )
     if args.bundle:
         from duaal.bundle import write_bundle
 
@@ -399,8 +419,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Print what changed between two completed runs."""
-    from duaal.changes import NotEnoughRuns, compute_changes, format_table
+    """Print what changed between two completed runs, grouped per decision and agreement."""
+    from duaal.changes import NotEnoughRuns, compute_changes, format_changes
     from duaal.db import connect
 
     settings = _settings(args)
@@ -414,7 +434,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         con.close()
-    sys.stdout.write(format_table(changes))
+    sys.stdout.write(format_changes(changes))
     return EXIT_OK
 
 
@@ -461,12 +481,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check an evidence bundle; exit 1 naming each difference."""
     from duaal.bundle import this_code_version, verify_bundle
+    from duaal.pipeline import DIGESTS
 
     result = verify_bundle(args.bundle)
     if result.run_id:
         print(f"run {result.run_id} (as_of {result.as_of.isoformat()})")
         print(f"  code        bundle {result.bundle_code_version}, here {this_code_version()}")
-    for name in ("decisions", "findings", "quarantine"):
+    for name in DIGESTS:
         if name in result.recorded and name in result.recomputed:
             rec = result.recorded[name]
             same = rec == result.recomputed[name] == result.bundled.get(name)
@@ -684,8 +705,31 @@ def _failure(command: str, exc: BaseException) -> str:
     )
 
 
+def interrupted_line(command: str) -> str:
+    """The one line an interrupted run says: where it was, and what became of it."""
+    from duaal import interrupts
+
+    stage, completed = interrupts.where()
+    if completed:
+        return (
+            f"duaal {command}: interrupted after run {completed} completed; its outputs are written"
+        )
+    if stage == "generate":
+        return (
+            f"duaal {command}: interrupted while generating the sample exports; empty the "
+            "raw folder and run again"
+        )
+    if stage in (None, "start-up"):
+        return (
+            f"duaal {command}: interrupted in Prefect's start-up, before the run began; "
+            "nothing written; run again"
+        )
+    return f"duaal {command}: interrupted in stage {stage}; nothing half-written; run again"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `duaal` command."""
+    """Entry point of the `duaal` command. argv None: this process's own command line (the
+    script); a run then watches for Ctrl-C and SIGTERM until the process has exited."""
     args = build_parser().parse_args(argv)
     debug = args.debug or bool(os.environ.get("DUAAL_DEBUG"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -697,22 +741,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     if not debug:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+    from duaal import interrupts
     from duaal.db import DatabaseBusy
     from duaal.settings import UsageError
 
+    # Ctrl-C or SIGTERM during a run: one line, exit 130 or 143 (duaal/interrupts.py)
+    watch = None
+    if args.command in FLOW_COMMANDS:
+        watch = interrupts.install(lambda: interrupted_line(args.command), quiet=not debug)
     try:
         return COMMANDS[args.command](args)
-    except UsageError as exc:
-        print(f"duaal {args.command}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except DatabaseBusy as exc:
-        print(f"duaal {args.command}: {exc}", file=sys.stderr)
-        return EXIT_BUSY
-    except Exception as exc:  # a failed run: the message, not a traceback
+    except BaseException as exc:
+        signum = interrupts.signal_of(exc) if watch is not None else None
+        if signum is not None:
+            if debug:
+                traceback.print_exc()
+            interrupts.say(interrupted_line(args.command))
+            # the run has tidied up (or had nothing yet): end now, not after the seconds the
+            # interpreter takes to exit; Prefect's server is told to stop as at its own exit
+            interrupts.hard_exit(flush_logs_s=2.0)
+        if isinstance(exc, UsageError | DatabaseBusy):
+            print(f"duaal {args.command}: {exc}", file=sys.stderr)
+            return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_BUSY
+        if not isinstance(exc, Exception):
+            raise
+        # a failed run: the message, not a traceback
         if debug:
             traceback.print_exc()
         print(_failure(args.command, exc), file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if watch is not None and argv is None:
+            watch.ending()  # the process exits: a signal now ends it at once
+        elif watch is not None:
+            watch.close()  # called in-process (tests): put back what was there
 
 
 if __name__ == "__main__":

@@ -5,19 +5,22 @@ database it came from:
 
 - `inputs/<ingest table>.parquet`: every input row the run read, with its lineage
   (batch, file, sheet, row), for the four sources;
-- `load_batches.parquet`: the files of those batches with the SHA-256 of each file;
+- `load_batches.parquet`: the files of those batches with the SHA-256 of each file, and
+  the export date and modification time that order their versions (transforms/versions.py);
 - `rule_config.toml`: the rule configuration the run used, as recorded;
-- `decisions.parquet`, `findings.parquet`, `quarantine.parquet`: the run's outputs;
+- `decisions.parquet`, `findings.parquet`, `payments.parquet`, `quarantine.parquet`: the
+  run's outputs (a bundle written before payments were reconciled has no
+  `payments.parquet` and no payments digest: that run reconciled nothing);
 - `run.json`: run id, as_of, code version, the configuration's SHA-256, the digests of
   the outputs recorded with the run;
 - `manifest.json`: the SHA-256 of every other member.
 
 `verify` checks every member against the manifest (folder entries, which `zip -r` adds when
-an auditor zips an unzipped bundle again, are no members), recomputes the decisions and findings
-from the bundled inputs and configuration through the audit's own recomputation
-(`duaal.audit.recompute`), and compares the digests of the recomputation, of the bundled
-outputs and of the run's record. An edited output whose manifest was updated to match is
-caught by the recomputation.
+an auditor zips an unzipped bundle again, are no members), recomputes the decisions, findings
+and payment reconciliation from the bundled inputs and configuration through the audit's own
+recomputation (`duaal.audit.recompute`), and compares the digests of the recomputation, of
+the bundled outputs and of the run's record. An edited output whose manifest was updated to
+match is caught by the recomputation.
 """
 
 from __future__ import annotations
@@ -32,12 +35,28 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.audit import UnknownRun, decision_differences, recompute
+from duaal.audit import (
+    NO_ROWS,
+    UnknownRun,
+    decision_differences,
+    payment_differences,
+    recompute,
+    recorded_digests,
+    stored_tables,
+)
 from duaal.db import attach_read_only, completed_run
-from duaal.pipeline import code_version, digest_rows, output_digests
+from duaal.pipeline import (
+    DIGESTS,
+    FINDING_ORDER,
+    code_version,
+    digest_rows,
+    output_digests,
+    run_tables,
+)
 from duaal.privacy import make_private_dir, open_private
 from transforms.schema import ensure_schema
 from transforms.sources import SOURCES
+from transforms.versions import quarantine_in_effect
 
 BUNDLE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -83,6 +102,8 @@ def write_bundle(
         run = completed_run(
             con, run_id, UnknownRun, table="src.runs", where=str(db), otherwise="no evidence"
         )
+        ensure_schema(con)  # the stand-ins of run tables an older database lacks
+        stored = stored_tables(con)
         rid = "'" + run_id.replace("'", "''") + "'"
         batches = f"(SELECT batch_id FROM src.run_batches WHERE run_id = {rid})"
         queries = {
@@ -93,10 +114,12 @@ def write_bundle(
         queries |= {
             "load_batches.parquet": f"SELECT * FROM src.load_batches WHERE batch_id IN {batches} "
             "ORDER BY batch_id",
-            "decisions.parquet": f"SELECT * FROM src.run_decisions WHERE run_id = {rid} "
+            "decisions.parquet": f"SELECT * FROM {stored['decisions']} WHERE run_id = {rid} "
             "ORDER BY school_year, company_kbo, learner_insz",
-            "findings.parquet": f"SELECT * FROM src.run_findings WHERE run_id = {rid} "
-            "ORDER BY code, agreement_id NULLS FIRST, mentor_insz NULLS FIRST, detail",
+            "findings.parquet": f"SELECT * FROM {stored['findings']} WHERE run_id = {rid} "
+            f"ORDER BY {' NULLS FIRST, '.join(FINDING_ORDER)} NULLS FIRST",
+            "payments.parquet": f"SELECT * FROM {stored['payments']} WHERE run_id = {rid} "
+            "ORDER BY school_year, company_kbo, learner_insz",
             "quarantine.parquet": f"SELECT * FROM src.quarantine WHERE batch_id IN {batches} "
             f"ORDER BY {QUARANTINE_COLUMNS}",
         }
@@ -122,9 +145,7 @@ def write_bundle(
         "started_at": str(run["started_at"]),
         "finished_at": str(run["finished_at"]),
         "row_counts": json.loads(run["row_counts"]) if run["row_counts"] else None,
-        "digests": {
-            kind: run[f"digest_{kind}"] for kind in ("decisions", "findings", "quarantine")
-        },
+        "digests": recorded_digests(run),
         "input_files": [
             {"source": s, "file": f, "sha256": h, "status": st} for s, f, h, st in files
         ],
@@ -185,8 +206,9 @@ def verify_bundle(path: Path) -> VerifyResult:
         for name in sorted(set(manifest) - names):
             result.differences.append(f"{name}: in the manifest but missing from the bundle")
         needed = {"run.json", "rule_config.toml", "decisions.parquet", "findings.parquet"}
-        needed |= {"quarantine.parquet"} | {f"inputs/{s.table}.parquet" for s in SOURCES}
-        if needed - set(data):
+        needed |= {"quarantine.parquet", "load_batches.parquet"}
+        needed |= {f"inputs/{s.table}.parquet" for s in SOURCES}
+        if _missing(needed, data, manifest, result):
             return result
         try:
             record = json.loads(data["run.json"])
@@ -196,7 +218,13 @@ def verify_bundle(path: Path) -> VerifyResult:
         result.run_id = record["run_id"]
         result.as_of = date.fromisoformat(record["as_of"])
         result.bundle_code_version = record.get("code_version") or ""
-        result.recorded = dict(record["digests"])
+        # a bundle of a run recorded before payments were reconciled has no payments digest
+        # and no payments.parquet; one that has the digest needs the member
+        result.recorded = {"payments": NO_ROWS} | dict(record["digests"])
+        if "payments" in record["digests"] and _missing(
+            {"payments.parquet"}, data, manifest, result
+        ):
+            return result
         config_text = data["rule_config.toml"].decode("utf-8")
         if _sha256(data["rule_config.toml"]) != record["rule_config_sha256"]:
             result.differences.append(
@@ -212,6 +240,18 @@ def verify_bundle(path: Path) -> VerifyResult:
     return result
 
 
+def _missing(
+    needed: set[str], data: dict[str, bytes], manifest: dict[str, str], result: VerifyResult
+) -> bool:
+    """Whether a needed member is missing; each one is a difference (the manifest check
+    already named those the manifest lists)."""
+    missing = sorted(needed - set(data))
+    for name in missing:
+        if name not in manifest:
+            result.differences.append(f"{name}: missing from the bundle and from the manifest")
+    return bool(missing)
+
+
 def _recompute_from_files(folder: Path, result: VerifyResult, config_text: str) -> None:
     """Load the bundled inputs, recompute as `duaal audit` does, and compare the digests."""
 
@@ -221,6 +261,10 @@ def _recompute_from_files(folder: Path, result: VerifyResult, config_text: str) 
     con = duckdb.connect()
     try:
         ensure_schema(con)
+        # the batches order the versions of a key across files, as in the run
+        con.execute(
+            f"INSERT INTO load_batches BY NAME SELECT * FROM {parquet('load_batches.parquet')}"
+        )
         for source in SOURCES:
             con.execute(
                 f"INSERT INTO {source.table} BY NAME "
@@ -229,21 +273,24 @@ def _recompute_from_files(folder: Path, result: VerifyResult, config_text: str) 
         # a quarantined newer row is named in the decisions that use the older one
         con.execute(f"INSERT INTO quarantine BY NAME SELECT * FROM {parquet('quarantine.parquet')}")
         result.recomputed = recompute(con, config_text, result.as_of)
+        # the run's digest is of the quarantine in effect: the bundle holds every load's rows
         quarantine = con.execute(
-            f"SELECT {QUARANTINE_COLUMNS} FROM {parquet('quarantine.parquet')} ORDER BY ALL"
+            f"SELECT {QUARANTINE_COLUMNS} FROM {quarantine_in_effect()} ORDER BY ALL"
         ).fetchall()
         result.recomputed["quarantine"] = digest_rows(quarantine)
         # the bundled outputs, where the audit reads the stored rows of the run
         con.execute("CREATE SCHEMA src")
-        con.execute(
-            f"CREATE TABLE src.run_decisions AS SELECT * FROM {parquet('decisions.parquet')}"
-        )
-        con.execute(f"CREATE TABLE src.run_findings AS SELECT * FROM {parquet('findings.parquet')}")
+        for kind, table in run_tables().items():
+            # no payments.parquet: none stored, the empty run_payments of ensure_schema stands in
+            if (folder / f"{kind}.parquet").exists():
+                con.execute(
+                    f"CREATE TABLE src.{table} AS SELECT * FROM {parquet(f'{kind}.parquet')}"
+                )
         result.bundled = output_digests(
-            con, "src.run_decisions", "src.run_findings", "WHERE run_id = ?", [result.run_id]
+            con, stored_tables(con), "WHERE run_id = ?", [result.run_id]
         )
         result.bundled["quarantine"] = result.recomputed["quarantine"]
-        for name in ("decisions", "findings", "quarantine"):
+        for name in DIGESTS:
             recorded = result.recorded.get(name)
             # the quarantine comes from reading the files, which a bundle does not hold:
             # its rows are checked against the record, not recomputed
@@ -259,6 +306,8 @@ def _recompute_from_files(folder: Path, result: VerifyResult, config_text: str) 
                 )
         for line in decision_differences(con, result.run_id):
             result.differences.append(f"decision differs: {line}")
+        for line in payment_differences(con, result.run_id):
+            result.differences.append(f"payment differs: {line}")
     finally:
         con.close()
 

@@ -12,9 +12,11 @@ terminal summary and the Prefect artifacts repeat them).
 from __future__ import annotations
 
 import json
+import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +26,7 @@ from transforms.codes import load_codes
 from transforms.loading import FileOutcome, RawScan
 from transforms.rule_config import RuleConfig, school_years_without_amounts
 from transforms.sources import SOURCES
+from transforms.versions import batch_versions
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -244,28 +247,21 @@ def check_export_age(
     con: duckdb.DuckDBPyConnection, as_of: date, max_age_days: int
 ) -> list[CheckResult]:
     """EXPORT_STALE: the newest export of a source is older than max_age_days on as_of.
-    An export's date is its title rows' Exportdatum, else the file's modification time."""
+    An export's date is its title rows' Exportdatum, else the file's modification time when
+    it was first loaded (transforms/versions.py: a re-saved old export stays old)."""
     rows = con.execute(
-        "SELECT source, file_name, file_path, export_date FROM load_batches "
-        "WHERE status = 'loaded' ORDER BY source, batch_id"
+        f"""SELECT b.source, b.file_name, v.version_at, b.export_date IS NOT NULL
+        FROM load_batches b JOIN {batch_versions()} v USING (batch_id)
+        QUALIFY row_number() OVER (PARTITION BY b.source ORDER BY v.version DESC) = 1
+        ORDER BY b.source"""
     ).fetchall()
-    newest: dict[str, tuple[date, str, str]] = {}
-    for source, name, path, export_date in rows:
-        dated, how = export_date, "Exportdatum"
-        if dated is None:
-            try:
-                dated = datetime.fromtimestamp(Path(path).stat().st_mtime).date()
-            except OSError:
-                continue  # the file is gone and said nothing of its date
-            how = "modified"
-        if source not in newest or dated > newest[source][0]:
-            newest[source] = (dated, name, how)
     out = []
-    for source, (dated, name, how) in sorted(newest.items()):
+    for source, name, version_at, stated in rows:
+        dated = version_at.date()
         age = (as_of - dated).days
         if age <= max_age_days:
             continue
-        how_nl = "Exportdatum" if how == "Exportdatum" else "gewijzigd op"
+        how, how_nl = ("Exportdatum", "Exportdatum") if stated else ("modified", "gewijzigd op")
         out.append(
             check(
                 "EXPORT_STALE",
@@ -275,6 +271,45 @@ def check_export_age(
                 f"oud op {as_of:%d/%m/%Y} (meer dan {max_age_days}): exporteer opnieuw",
                 source,
                 name,
+            )
+        )
+    return out
+
+
+def check_files_elsewhere(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, scan: RawScan | None = None
+) -> list[CheckResult]:
+    """FILES_ELSEWHERE: the database holds files (in effect) loaded from another raw folder
+    than this run's; the decisions mix both data sets. One result per other folder.
+
+    A file is its source and name: one that this run's raw folder holds too (scan) is that
+    folder's, wherever it was first loaded from, so a raw folder moved or copied elsewhere
+    warns nothing."""
+    here = Path(os.path.abspath(raw_dir))
+    present = {(source.folder, path.name) for source, path in (scan.files if scan else ())}
+    rows = con.execute(
+        "SELECT b.source, b.file_name, b.file_path FROM load_batches b "
+        f"JOIN {batch_versions()} v USING (batch_id)"
+    ).fetchall()
+    # a file's raw folder holds its source folder, which holds the file
+    elsewhere = Counter(
+        Path(os.path.abspath(path)).parent.parent
+        for source, name, path in rows
+        if (source, name) not in present
+    )
+    elsewhere.pop(here, None)
+    out = []
+    for folder, n in sorted(elsewhere.items()):
+        files, files_nl = ("file", "bestand") if n == 1 else ("files", "bestanden")
+        out.append(
+            check(
+                "FILES_ELSEWHERE",
+                f"the database holds {n} {files} loaded from another raw folder, {folder}, "
+                f"than this run's {here}: the decisions mix both (a separate data set needs "
+                "a database of its own: --db)",
+                f"de databank bevat {n} {files_nl} geladen uit een andere map met exports, "
+                f"{folder}, dan die van deze run, {here}: de beslissingen mengen beide (een "
+                "aparte gegevensset hoort in een eigen databank: --db)",
             )
         )
     return out
@@ -446,6 +481,7 @@ def run_input_checks(
         *check_sources(con, raw_dir),
         *check_unread(scan, raw_dir),
         *check_files(con, files),
+        *check_files_elsewhere(con, raw_dir, scan),
         *check_export_age(con, as_of, thresholds.max_export_age_days),
         *check_volume(
             staging_counts(con), previous_counts(con, run_id), thresholds.max_volume_drop

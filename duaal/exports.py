@@ -1,8 +1,9 @@
-"""The CSV exports of CONTRACTS.md: decisions, findings, quarantine and changes.
+"""The CSV exports of CONTRACTS.md: decisions, findings, payments, quarantine and changes.
 
-UTF-8, comma-separated, a header row, sorted as the contract states. Decisions and
-findings come from the latest completed run; the quarantine lists every refused row;
-changes are those of `duaal diff` (duaal/changes.py). Every CSV is written by `write_csv`.
+UTF-8, comma-separated, a header row, sorted as the contract states. Decisions, findings
+and the payment reconciliation come from the latest completed run; the quarantine lists
+every refused row in effect (transforms/versions.py); changes are those of `duaal diff`
+(duaal/changes/). Every CSV is written by `write_csv`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from duaal.privacy import make_private_dir, open_private
+from transforms.versions import quarantine_in_effect
 
 DECISION_EXPORT = (
     "school_year",
@@ -36,6 +38,17 @@ FINDING_EXPORT = (
     "mentor_insz",
     "office",
     "detail",
+)
+PAYMENT_EXPORT = (
+    "school_year",
+    "company_kbo",
+    "learner_insz",
+    "office",
+    "status",
+    "decided_eur",
+    "paid_eur",
+    "paid_on",
+    "expected_by",
 )
 QUARANTINE_EXPORT = ("source", "file", "row_number", "reason", "detail")
 
@@ -101,19 +114,67 @@ def export_findings(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: s
                office, detail
         FROM run_findings
         WHERE run_id = ?
-        ORDER BY code, agreement_id NULLS FIRST, mentor_insz NULLS FIRST, detail
+        ORDER BY code, agreement_id NULLS FIRST, mentor_insz NULLS FIRST,
+                 company_kbo NULLS FIRST, learner_insz NULLS FIRST, due_date NULLS FIRST, detail
         """,
         [run_id],
     ).fetchall()
     return write_csv(out, FINDING_EXPORT, rows, share_group)
 
 
-def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
-    """Write every quarantined row, once per reason; returns the number of rows."""
+def export_payments(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    school_year: str | None = None,
+    *,
+    share_group: str = "",
+) -> int:
+    """Write the latest run's payment reconciliation; returns the number of rows. A run
+    recorded before payments were reconciled has none to export: NoRun says so."""
+    run_id = latest_run_id(con)
+    if not _reconciled(con, run_id):
+        raise NoRun(
+            f"the latest completed run {run_id} reconciled no payments (it ran before duaal "
+            "reconciled them): run `duaal run` again"
+        )
     rows = con.execute(
         """
+        SELECT school_year, company_kbo, learner_insz, office, status, decided_eur,
+               CASE WHEN paid_eur IS NOT NULL THEN printf('%.2f', paid_eur) END,
+               strftime(paid_on, '%Y-%m-%d'),
+               strftime(expected_by, '%Y-%m-%d')
+        FROM run_payments
+        WHERE run_id = ? AND (? IS NULL OR school_year = ?)
+        ORDER BY school_year, company_kbo, learner_insz
+        """,
+        [run_id, school_year, school_year],
+    ).fetchall()
+    return write_csv(out, PAYMENT_EXPORT, rows, share_group)
+
+
+def _reconciled(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
+    """Whether a run recorded a payment reconciliation: a run recorded before payments were
+    reconciled has no payments digest (and a database opened read-only that no later run
+    brought up to the current schema has no such column)."""
+    (has_column,) = con.execute(
+        "SELECT count(*) > 0 FROM duckdb_columns() "
+        "WHERE table_name = 'runs' AND column_name = 'digest_payments'"
+    ).fetchone()
+    if not has_column:
+        return False
+    (recorded,) = con.execute(
+        "SELECT digest_payments IS NOT NULL FROM runs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    return bool(recorded)
+
+
+def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
+    """Write every quarantined row in effect, once per reason (a file loaded again under its
+    name replaced its earlier load's rows); returns the number of rows."""
+    rows = con.execute(
+        f"""
         SELECT source, file_name, row_number, reason, detail
-        FROM quarantine
+        FROM {quarantine_in_effect()}
         ORDER BY source, file_name, row_number, reason, detail
         """
     ).fetchall()

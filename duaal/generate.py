@@ -927,54 +927,139 @@ class _World:
 
     # --- premium history ---------------------------------------------------------------
 
-    def premiums(self) -> list[tuple[int, Company, Person, str, int, date]]:
-        """Stagebonuses paid up to 2022-2023, premiums paid for later years (part of the pairs)."""
+    def premiums(self) -> list[Payment]:
+        """Stagebonuses paid up to 2022-2023; for every school year since that is over, the
+        premium of a pair that looks eligible: most paid as the rules decide it, some never
+        (missing, or awaited before its expected date), some another amount; and, on purpose,
+        one premium paid against a decision without a right and one to a pair without an
+        agreement that year. A payment dated after as_of is not in the history yet."""
         rng = self.rng
         pairs: dict[tuple[str, str], list[Agreement]] = {}
         for a in self.agreements:
             pairs.setdefault((a.company.kbo, a.learner.insz), []).append(a)
-        paid = []
+        mentors = self._mentor_readiness()
+        dimona = self._counted_dimona()
+        final_years = range(FIRST_SCHOOL_YEAR + 1, self.current_year)
+        paid: list[Payment] = []
+        wanted = {"not_due", "no_decision"}  # the two paid against the rules, once each
         for agreements in pairs.values():
             first = agreements[0]
             company, learner = first.company, first.learner
-            years = sorted(
-                {
-                    y
-                    for a in agreements
-                    for y in range(school_year_of(a.start), school_year_of(a.effective_end) + 1)
-                }
-            )
+            years = {
+                y
+                for a in agreements
+                for y in range(school_year_of(a.start), school_year_of(a.effective_end) + 1)
+            }
             oao = any(a.allowance for a in agreements)
-            history = []
+            history: list[tuple[int, str, int | str, bool]] = []
             if FIRST_SCHOOL_YEAR in years and rng.random() < 0.65:
-                history.append((FIRST_SCHOOL_YEAR, "stagebonus", 750 if oao else 500))
+                history.append((FIRST_SCHOOL_YEAR, "stagebonus", 750 if oao else 500, False))
                 if learner.birth.year <= 2006 and rng.random() < 0.3:
                     # an older learner who was already with the company before
-                    history.append((FIRST_SCHOOL_YEAR - 1, "stagebonus", 750 if oao else 500))
+                    history.append(
+                        (FIRST_SCHOOL_YEAR - 1, "stagebonus", 750 if oao else 500, False)
+                    )
                     if rng.random() < 0.4:
-                        history.append((FIRST_SCHOOL_YEAR - 2, "stagebonus", 500))
-            for year in years:
-                if FIRST_SCHOOL_YEAR < year < self.current_year and self._looks_eligible(
-                    agreements
-                ):
-                    if rng.random() < 0.55:
-                        history.append((year, "premie", 1000 if oao else 600))
-            for year, kind, amount in sorted(history):
+                        history.append((FIRST_SCHOOL_YEAR - 2, "stagebonus", 500, False))
+            counted = len(history)  # towards the cap of 3 premiums
+            for year in final_years:
+                first_day, last_day = date(year, 9, 1), date(year + 1, 8, 31)
+                active = [
+                    a for a in agreements if a.start <= last_day and a.effective_end >= first_day
+                ]
+                qualifying = [a for a in active if self._looks_eligible(a, year, mentors)]
+                if qualifying and counted < 3 and _days(qualifying, dimona, year) >= 122:
+                    counted += 1
+                    amount = 1000 if any(a.allowance for a in qualifying) else 600
+                    draw = rng.random()
+                    if draw < 0.84:
+                        history.append((year, "premie", amount, False))
+                    elif draw < 0.88:
+                        # another amount: the other learner's premium, or a part of it
+                        other: int | str = 1600 - amount
+                        if draw >= 0.87:
+                            other = f"{amount - rng.randint(1, 200)},{rng.randint(0, 99):02d}"
+                        history.append((year, "premie", other, False))
+                    # else never paid: missing, or awaited before the expected date
+                elif "not_due" in wanted and active and not any(map(_flemish, active)):
+                    history.append((year, "premie", 1000 if oao else 600, True))
+                    wanted.discard("not_due")
+                    counted += 1
+                elif "no_decision" in wanted and not active and years & {year - 1, year + 1}:
+                    # a premium booked on a year next to the pair's own
+                    history.append((year, "premie", 1000 if oao else 600, True))
+                    wanted.discard("no_decision")
+                    counted += 1
+            for year, kind, amount, on_purpose in sorted(history, key=lambda h: (h[0], h[1])):
                 paid_on = date(year + 1, 10, 1) + timedelta(days=rng.randint(0, 150))
                 if paid_on <= self.as_of:
-                    paid.append((year, company, learner, kind, amount, paid_on))
+                    paid.append(Payment(year, company, learner, kind, amount, paid_on, on_purpose))
         return paid
 
-    def _looks_eligible(self, agreements: list[Agreement]) -> bool:
-        """Whether some agreement was registered on time, in Flanders, with consent and IBAN."""
-        return any(
+    def _mentor_readiness(self) -> dict[str, tuple[date | None, bool]]:
+        """Per mentor INSZ in the register: the earliest training date and whether exempt."""
+        ready: dict[str, tuple[date | None, bool]] = {}
+        for rec in self.recognitions.values():
+            for m in rec.mentors:
+                trained, exempt = ready.get(m.person.insz, (None, False))
+                dates = [d for d in (trained, m.training_date) if d]
+                ready[m.person.insz] = (min(dates) if dates else None, exempt or m.exempt)
+        return ready
+
+    def _counted_dimona(self) -> dict[str, list[tuple[date, date]]]:
+        """Per agreement id: its active Dimona periods of a counted type, open ends closed."""
+        spans: dict[str, list[tuple[date, date]]] = {}
+        for agreement, period in self.dimona:
+            if period.status == "Actief" and period.worker_type in ("ALT", "OTH", "RTA"):
+                end = period.end or agreement.effective_end
+                spans.setdefault(agreement.agreement_id, []).append((period.start, end))
+        return spans
+
+    def _looks_eligible(
+        self, a: Agreement, year: int, mentors: dict[str, tuple[date | None, bool]]
+    ) -> bool:
+        """Whether the agreement meets the four conditions in the school year: registered on
+        time, in Flanders, consent with an IBAN, a mentor trained or exempt by 31 August."""
+        trained, exempt = mentors.get(a.mentor.insz, (None, False))
+        return bool(
             a.registration
             and a.registration <= add_months(a.start, 3)
             and a.consent
             and a.iban
-            and province_of(a.establishment.postcode) not in _NOT_FLEMISH
-            for a in agreements
+            and _flemish(a)
+            and (exempt or (trained and trained <= date(year + 1, 8, 31)))
         )
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One row of the premium history; on_purpose: paid against the rules, never broken."""
+
+    year: int
+    company: Company
+    learner: Person
+    kind: str
+    amount: int | str  # a text amount carries cents as an export writes them: 912,50
+    paid_on: date
+    on_purpose: bool
+
+
+def _flemish(a: Agreement) -> bool:
+    """Whether the agreement's establishment lies in the Flemish Region."""
+    return province_of(a.establishment.postcode) not in _NOT_FLEMISH
+
+
+def _days(
+    agreements: list[Agreement], dimona: dict[str, list[tuple[date, date]]], year: int
+) -> int:
+    """Days of counted Dimona within the agreements and the school year (about 30.5 a month)."""
+    first, last = date(year, 9, 1), date(year + 1, 8, 31)
+    days = 0
+    for a in agreements:
+        low, high = max(first, a.start), min(last, a.effective_end)
+        for start, end in dimona.get(a.agreement_id, []):
+            days += max(0, (min(high, end) - max(low, start)).days + 1)
+    return days
 
 
 _NOT_FLEMISH = frozenset({"Brussel", "Waals-Brabant", "Luik", "Namen", "Henegouwen", "Luxemburg"})
@@ -1099,16 +1184,22 @@ class _Rows:
     def premium_files(self) -> list[SampleFile]:
         """One CSV per school year of the premium history."""
         by_year: dict[int, list[SampleRow]] = {}
-        for year, company, learner, kind, amount, paid_on in self.world.premiums():
+        for p in self.world.premiums():
             cells: list[object] = [
-                school_year_label(year),
-                company.kbo,
-                learner.insz,
-                kind,
-                amount,
-                paid_on,
+                school_year_label(p.year),
+                p.company.kbo,
+                p.learner.insz,
+                p.kind,
+                p.amount,
+                p.paid_on,
             ]
-            by_year.setdefault(year, []).extend(self.finish(PREMIUMS, cells))
+            # a premium paid against the rules on purpose is never broken: it must be read
+            rows = (
+                [SampleRow(self.renderer.row(PREMIUMS, cells))]
+                if p.on_purpose
+                else self.finish(PREMIUMS, cells)
+            )
+            by_year.setdefault(p.year, []).extend(rows)
         return [
             SampleFile("premies", f"premies_{school_year_label(y)}.csv", by_year[y])
             for y in sorted(by_year)

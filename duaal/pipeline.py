@@ -7,13 +7,16 @@ so the order of the stages is written once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import signal
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import duckdb
 import pyarrow as pa
 
+from duaal import interrupts
+from duaal.changes import ChangeCounts, Changes, since_previous
 from duaal.checks import (
     STAGING_TABLES,
     CheckResult,
@@ -30,27 +35,76 @@ from duaal.checks import (
     run_input_checks,
     store_checks,
 )
-from duaal.db import claim, connect, release
+from duaal.db import claim, connect, release, run_record
 from duaal.privacy import make_private_dir
 from duaal.settings import Settings
 from duaal.version import code_version
+from duaal.workbooks.manifest import Entry, other_runs
 from expectations.docs import refresh_docs
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
-from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
+from transforms.schema import (
+    DECISION_COLUMNS,
+    FINDING_COLUMNS,
+    PAYMENT_COLUMNS,
+    PAYMENT_STATUSES,
+)
 from transforms.transaction import transaction
+from transforms.versions import run_quarantine
 
 if TYPE_CHECKING:  # imported by the validation stage only: it costs seconds
     from expectations.validate import ValidationOutcome
 
-RunStatus = Literal["running", "completed", "failed"]
+RunStatus = Literal["running", "completed", "failed", "interrupted"]
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
 
 DECISION_KEY = ("school_year", "company_kbo", "learner_insz")
 STAGE_NOTE = "duaal stage: "  # the note a failed stage adds to its exception
-FINDING_ORDER = ("code", "agreement_id", "mentor_insz", "detail")
+# (code, agreement, mentor) is unique for the findings about an agreement or a mentor; a
+# pair's payment findings differ in company, learner and due date (the school year's)
+FINDING_ORDER = (
+    "code",
+    "agreement_id",
+    "mentor_insz",
+    "company_kbo",
+    "learner_insz",
+    "due_date",
+    "detail",
+)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output a run records: the mart that holds it, the run table it is copied into
+    (with run_id), its columns (the mart's contract) and the order its digest reads it in."""
+
+    mart: str
+    run_table: str
+    columns: tuple[tuple[str, str], ...]
+    order: tuple[str, ...]
+
+    @property
+    def names(self) -> str:
+        return ", ".join(n for n, _ in self.columns)
+
+    @property
+    def digested(self) -> str:
+        """The columns its digest reads: all but a batch id of lineage, which numbers loads
+        (an interrupted or a file-by-file load numbers them otherwise; the file and row it
+        names stay in the digest), so the same inputs give the same digest."""
+        return ", ".join(n for n, _ in self.columns if not n.endswith("batch_id"))
+
+
+OUTPUTS: dict[str, Output] = {
+    "decisions": Output("fct_premium_decisions", "run_decisions", DECISION_COLUMNS, DECISION_KEY),
+    "findings": Output("fct_compliance_findings", "run_findings", FINDING_COLUMNS, FINDING_ORDER),
+    "payments": Output("fct_payment_reconciliation", "run_payments", PAYMENT_COLUMNS, DECISION_KEY),
+}
+# every digest a run records (runs.digest_<kind>), in the order the command line lists them
+DIGESTS = (*OUTPUTS, "quarantine")
+DOCS_FOLDER = "datakwaliteit"  # the Data Docs, in the reports folder
 
 
 @dataclass
@@ -67,11 +121,15 @@ class RunSummary:
     eligible: int = 0
     amount_per_office: dict[str, int] = field(default_factory=dict)
     findings_by_severity: dict[str, int] = field(default_factory=dict)
+    payments_by_status: dict[str, int] = field(default_factory=dict)  # the rule book's order
     quarantined_rows: int = 0
     staging_warnings: list[str] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
+    # the workbooks in the reports folder that other runs wrote (duaal/workbooks/manifest.py)
+    other_reports: list[Entry] = field(default_factory=list)
     docs_index: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
+    changes: ChangeCounts | None = None  # since the previous completed run
 
     @property
     def warnings(self) -> int:
@@ -81,7 +139,7 @@ class RunSummary:
 
     @property
     def outcome(self) -> str:
-        """completed, completed with warnings, failed or running."""
+        """completed, completed with warnings, failed, interrupted or running."""
         if self.status == "completed" and self.warnings:
             return "completed with warnings"
         return self.status
@@ -118,7 +176,11 @@ def open_database(
         on_wait=progress,
         share_group=settings.share_group,
     )
-    claim(settings.db, run_id)
+    try:
+        claim(settings.db, run_id)
+    except BaseException:  # interrupted between the two: the connection is nobody's
+        con.close()
+        raise
     return con
 
 
@@ -223,9 +285,10 @@ def preload_validation() -> threading.Thread | None:
 
 
 def validate_stage(
-    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path
+    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None
 ) -> ValidationOutcome:
-    """Run the Great Expectations suites; a failed mart expectation fails the run."""
+    """Run the Great Expectations suites and keep their results; a failed mart expectation
+    fails the run. docs_dir: where the Data Docs go (None: a run without reports, none)."""
     from expectations.validate import validate
 
     outcome = validate(con, run_id, docs_dir)
@@ -301,72 +364,64 @@ def digest_query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | N
     return h.hexdigest()
 
 
+MARTS: dict[str, str] = {kind: output.mart for kind, output in OUTPUTS.items()}
+
+
+def run_tables(schema: str = "") -> dict[str, str]:
+    """The run tables of the outputs (kind -> table), in a schema (`src` of an attached
+    database) or the current one."""
+    prefix = f"{schema}." if schema else ""
+    return {kind: prefix + output.run_table for kind, output in OUTPUTS.items()}
+
+
 def output_digests(
     con: duckdb.DuckDBPyConnection,
-    decisions: str,
-    findings: str,
+    tables: dict[str, str] | None = None,
     run_filter: str = "",
     params: list[Any] | None = None,
 ) -> dict[str, str]:
-    """Digests of decisions, findings and the quarantine of the run's batches."""
-    dcols = ", ".join(n for n, _ in DECISION_COLUMNS)
-    fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
+    """Digests of the outputs (decisions, findings, payments) read from tables (kind ->
+    table: the marts by default, or run tables with a run_filter)."""
     params = params or []
     return {
-        "decisions": digest_query(
+        kind: digest_query(
             con,
-            f"SELECT {dcols} FROM {decisions} {run_filter} ORDER BY {', '.join(DECISION_KEY)}",
+            f"SELECT {OUTPUTS[kind].digested} FROM {table} {run_filter} "
+            f"ORDER BY {', '.join(OUTPUTS[kind].order)} NULLS FIRST",
             params,
-        ),
-        "findings": digest_query(
-            con,
-            f"SELECT {fcols} FROM {findings} {run_filter} "
-            f"ORDER BY {', '.join(FINDING_ORDER)} NULLS FIRST",
-            params,
-        ),
+        )
+        for kind, table in (tables or MARTS).items()
     }
 
 
 def quarantine_digest(con: duckdb.DuckDBPyConnection, run_id: str, schema: str = "") -> str:
-    """Digest of the quarantined rows of the batches a run read."""
-    prefix = f"{schema}." if schema else ""
+    """Digest of the quarantine in effect of a run: a file loaded again under its name
+    leaves it as it was where its rows are the same."""
     return digest_query(
         con,
         f"""SELECT q.source, q.file_name, q.row_number, q.reason, q.detail
-        FROM {prefix}quarantine q JOIN {prefix}run_batches rb USING (batch_id)
-        WHERE rb.run_id = ? ORDER BY ALL""",
+        FROM {run_quarantine(schema)} q ORDER BY ALL""",
         [run_id],
     )
 
 
 def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
-    """Keep the run's decisions and findings, with the digests an audit compares."""
-    dcols = ", ".join(n for n, _ in DECISION_COLUMNS)
-    fcols = ", ".join(n for n, _ in FINDING_COLUMNS)
+    """Keep the run's decisions, findings and payment reconciliation, with the digests an
+    audit compares."""
     with transaction(con):
-        con.execute(
-            f"INSERT INTO run_decisions (run_id, {dcols}) SELECT ?, {dcols} "
-            "FROM fct_premium_decisions",
-            [run_id],
-        )
-        con.execute(
-            f"INSERT INTO run_findings (run_id, {fcols}) SELECT ?, {fcols} "
-            "FROM fct_compliance_findings",
-            [run_id],
-        )
-        digests = output_digests(con, "fct_premium_decisions", "fct_compliance_findings")
+        for output in OUTPUTS.values():
+            con.execute(
+                f"INSERT INTO {output.run_table} (run_id, {output.names}) "
+                f"SELECT ?, {output.names} FROM {output.mart}",
+                [run_id],
+            )
+        digests = output_digests(con)
         digests["quarantine"] = quarantine_digest(con, run_id)
         counts = row_counts(con, run_id)
         con.execute(
-            "UPDATE runs SET digest_decisions = ?, digest_findings = ?, digest_quarantine = ?, "
+            f"UPDATE runs SET {', '.join(f'digest_{kind} = ?' for kind in DIGESTS)}, "
             "row_counts = ? WHERE run_id = ?",
-            [
-                digests["decisions"],
-                digests["findings"],
-                digests["quarantine"],
-                json.dumps(counts, sort_keys=True),
-                run_id,
-            ],
+            [*(digests[kind] for kind in DIGESTS), json.dumps(counts, sort_keys=True), run_id],
         )
     return digests
 
@@ -378,15 +433,18 @@ def row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
         "stg_dimona__periods",
         "stg_werkplekduaal__recognitions",
         "stg_mtech__premiums_paid",
-        "fct_premium_decisions",
-        "fct_compliance_findings",
+        *MARTS.values(),
     )
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     counts["quarantine"] = con.execute(
-        "SELECT count(*) FROM quarantine JOIN run_batches USING (batch_id) WHERE run_id = ?",
-        [run_id],
+        f"SELECT count(*) FROM {run_quarantine()}", [run_id]
     ).fetchone()[0]
     return counts
+
+
+def changes_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> Changes:
+    """Compare the run's recorded outputs with the previous completed run's."""
+    return since_previous(con, run_id)
 
 
 def reports_stage(
@@ -395,11 +453,22 @@ def reports_stage(
     reports_dir: Path,
     school_years: tuple[str, ...],
     share_group: str = "",
+    compared: Changes | None = None,
 ) -> list[Path]:
-    """Write the Excel workbooks of the run (private, or for share_group only)."""
+    """Write the Excel workbooks of the run (private, or for share_group only) and record
+    them in the folder's manifest (duaal/workbooks/manifest.py); compared: its changes since
+    the previous completed run (None: compared here)."""
+    from duaal.privacy import private_files
     from duaal.workbooks import write_reports
+    from duaal.workbooks.manifest import update_manifest
 
-    return write_reports(con, run_id, reports_dir, school_years, share_group=share_group)
+    written = write_reports(
+        con, run_id, reports_dir, school_years, share_group=share_group, compared=compared
+    )
+    run = run_record(con, run_id)
+    with private_files(share_group):
+        update_manifest(reports_dir, run_id, run["as_of"] if run else date.today(), written)
+    return written
 
 
 def finish_run(
@@ -409,7 +478,7 @@ def finish_run(
     error: str | None = None,
     warnings: int | None = None,
 ) -> None:
-    """Mark a run completed or failed, with the count of its input warnings."""
+    """Mark a run completed, failed or interrupted, with the count of its input warnings."""
     con.execute(
         "UPDATE runs SET status = ?, finished_at = ?, error = ?, warnings = ? WHERE run_id = ?",
         [status, datetime.now(), error, warnings, run_id],
@@ -437,13 +506,64 @@ def summarise(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
             [run_id],
         ).fetchall()
     )
+    counted = dict(
+        con.execute(
+            "SELECT status, count(*) FROM run_payments WHERE run_id = ? GROUP BY status",
+            [run_id],
+        ).fetchall()
+    )
+    summary.payments_by_status = {s: counted[s] for s in PAYMENT_STATUSES if s in counted}
     summary.quarantined_rows = con.execute(
-        "SELECT count(*) FROM quarantine JOIN run_batches USING (batch_id) WHERE run_id = ?",
-        [run_id],
+        f"SELECT count(*) FROM {run_quarantine()}", [run_id]
     ).fetchone()[0]
 
 
 # --- the whole run ------------------------------------------------------------------------
+
+
+def close_abandoned_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """Runs still 'running' when a run opens the database for writing were ended without
+    a word (killed, or ended at once by a second Ctrl-C): DuckDB lets one process write,
+    and this one does now. They are recorded as interrupted."""
+    con.execute(
+        "UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?), "
+        "error = coalesce(error, ?) WHERE status = 'running'",
+        [datetime.now(), "the process ended before the run did (killed, or a second Ctrl-C)"],
+    )
+
+
+def record_interrupted(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    stage: str,
+    signum: int,
+    *,
+    config: RuleConfig,
+    as_of: date,
+    flow_run_id: str | None = None,
+    warnings: int | None = None,
+) -> None:
+    """Record the run as interrupted, in which stage and by which signal, after rolling back
+    what its stage had not committed; a run interrupted before it was recorded (in ingest)
+    gets its row now."""
+    with suppress(duckdb.Error):  # no transaction open: nothing to roll back
+        con.execute("ROLLBACK")
+    error = f"interrupted in stage {stage} ({signal.Signals(signum).name})"
+    if run_record(con, run_id) is None:
+        con.execute(
+            "INSERT INTO runs (run_id, flow_run_id, started_at, status, as_of, rule_config, "
+            "rule_config_hash, code_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+            [
+                run_id,
+                flow_run_id,
+                datetime.now(),
+                as_of,
+                config.text,
+                config.sha256,
+                code_version(),
+            ],
+        )
+    finish_run(con, run_id, "interrupted", error, warnings)
 
 
 def execute(
@@ -455,17 +575,28 @@ def execute(
     flow_run_id: str | None = None,
 ) -> RunSummary:
     """Run the pipeline: ingest, input checks, rules, validation, record, reports. Raises on
-    failure (InputCheckFailed when the inputs cannot be used), after recording the failed run."""
+    failure (InputCheckFailed when the inputs cannot be used), after recording the failed run.
+    Interrupted (Ctrl-C, or SIGTERM under duaal.interrupts), it rolls back what the stage had
+    not committed, records the run as interrupted and raises the interrupt."""
     config = load_rule_config(settings.rules)
     run_id = new_run_id(datetime.now())  # known before the database: a waiting run is named
     seconds: dict[str, float] = {}
+    where = ["open"]  # the stage the run is in
+
+    def begin(name: str, message: str) -> None:
+        """Say the stage that starts; an interrupt from now on is in it."""
+        where[0] = name
+        interrupts.note_stage(name)
+        progress(message)
 
     def timed(name: str, fn: F) -> F:
         def call(*args: Any) -> Any:
+            where[0] = name
+            interrupts.note_stage(name)
             t0 = time.perf_counter()
             try:
                 return stage(fn)(*args)
-            except Exception as exc:
+            except BaseException as exc:
                 if not any(n.startswith(STAGE_NOTE) for n in getattr(exc, "__notes__", ())):
                     exc.add_note(f"{STAGE_NOTE}{name}")  # the command line says where
                 raise
@@ -474,45 +605,95 @@ def execute(
 
         return call  # type: ignore[return-value]
 
-    con = timed("open", open_database)(settings, run_id, progress)
-    docs_dir = settings.reports / "datakwaliteit"
-    try:
-        progress("ingest: reading exports from " + str(settings.raw))
-        ingested = timed("ingest", ingest_stage)(con, settings)
-        start_run(con, config, settings.as_of, flow_run_id, run_id=run_id)
-        summary = RunSummary(
-            run_id=run_id, as_of=settings.as_of, files=ingested.files, stage_seconds=seconds
-        )
+    con: duckdb.DuckDBPyConnection | None = None
+    summary: RunSummary | None = None
+    # a hard exit (a second Ctrl-C) happens in another thread: it takes the claim back too
+    with interrupts.on_hard_exit(functools.partial(release, settings.db, run_id)):
         try:
-            progress("checks: checking the inputs")
-            summary.checks = timed("checks", checks_stage)(con, settings, config, run_id, ingested)
-            if any(c.severity == "error" for c in summary.checks):
-                raise InputCheckFailed(summary.checks)
-            progress("rules: building models")
-            # nothing changes the ingest tables between the checks and the rules
-            timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
-            progress("validate: running the expectation suites")
-            # the Data Docs quote failing values: the report folder is private or the group's
-            make_private_dir(settings.reports, settings.share_group)
-            outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
-            summary.staging_warnings = list(outcome.failed_staging)
-            summary.docs_index = outcome.docs_index
-            summary.digests = timed("record", record_stage)(con, run_id)
-            if with_reports:
-                progress("reports: writing workbooks to " + str(settings.reports))
-                summary.reports = timed("reports", reports_stage)(
-                    con, run_id, settings.reports, settings.school_years, settings.share_group
+            con = timed("open", open_database)(settings, run_id, progress)
+            with interrupts.on_interrupt(con.interrupt):  # a query stops at the signal
+                close_abandoned_runs(con)
+                begin("ingest", "ingest: reading exports from " + str(settings.raw))
+                ingested = timed("ingest", ingest_stage)(con, settings)
+                start_run(con, config, settings.as_of, flow_run_id, run_id=run_id)
+                summary = RunSummary(
+                    run_id=run_id, as_of=settings.as_of, files=ingested.files, stage_seconds=seconds
                 )
+                # the Data Docs (none with --no-reports), written by the validation
+                docs_dir = settings.reports / DOCS_FOLDER if with_reports else None
+                try:
+                    begin("checks", "checks: checking the inputs")
+                    summary.checks = timed("checks", checks_stage)(
+                        con, settings, config, run_id, ingested
+                    )
+                    if any(c.severity == "error" for c in summary.checks):
+                        raise InputCheckFailed(summary.checks)
+                    begin("rules", "rules: building models")
+                    # nothing changes the ingest tables between the checks and the rules
+                    timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
+                    begin("validate", "validate: running the expectation suites")
+                    if docs_dir is not None:
+                        # the Data Docs quote failing values: the folder is private or the group's
+                        make_private_dir(settings.reports, settings.share_group)
+                    outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
+                    summary.staging_warnings = list(outcome.failed_staging)
+                    summary.docs_index = outcome.docs_index
+                    begin("record", "record: keeping the decisions and findings")
+                    summary.digests = timed("record", record_stage)(con, run_id)
+                    begin("changes", "changes: comparing with the previous completed run")
+                    compared = timed("changes", changes_stage)(con, run_id)
+                    summary.changes = compared.counts()
+                    if with_reports:
+                        begin("reports", "reports: writing workbooks to " + str(settings.reports))
+                        summary.reports = timed("reports", reports_stage)(
+                            con,
+                            run_id,
+                            settings.reports,
+                            settings.school_years,
+                            settings.share_group,
+                            compared,
+                        )
+                        summary.other_reports = other_runs(settings.reports, run_id)
+                except Exception as exc:
+                    if interrupts.signal_of(exc) is not None:
+                        raise  # DuckDB's word for an interrupt: recorded below
+                    finish_run(
+                        con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings
+                    )
+                    summary.status = "failed"
+                    if docs_dir is not None:
+                        show_outcome_in_docs(con, run_id, docs_dir, exc)
+                    raise
+                finish_run(con, run_id, "completed", warnings=summary.warnings)
+                summary.status = "completed"
+                interrupts.note_completed(run_id)
+                if docs_dir is not None:
+                    show_outcome_in_docs(con, run_id, docs_dir)
+                summarise(con, summary)
+                return summary
         except BaseException as exc:
-            finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)
-            summary.status = "failed"
-            show_outcome_in_docs(con, run_id, docs_dir, exc)
-            raise
-        finish_run(con, run_id, "completed", warnings=summary.warnings)
-        summary.status = "completed"
-        show_outcome_in_docs(con, run_id, docs_dir)
-        summarise(con, summary)
-        return summary
-    finally:
-        con.close()
-        release(settings.db, run_id)
+            if con is None or summary is not None and summary.status != "running":
+                raise  # nothing recorded yet, or recorded already
+            interrupt = interrupts.interruption(exc)
+            if interrupt is None:
+                raise
+            with suppress(duckdb.Error):  # the process goes on ending; the next run tidies up
+                record_interrupted(
+                    con,
+                    run_id,
+                    where[0],
+                    interrupts.signal_of(exc) or signal.SIGINT,
+                    config=config,
+                    as_of=settings.as_of,
+                    flow_run_id=flow_run_id,
+                    warnings=summary.warnings if summary is not None else None,
+                )
+            if summary is not None:
+                summary.status = "interrupted"
+            if interrupt is exc:
+                raise
+            raise interrupt from exc
+        finally:
+            if con is not None:
+                con.close()
+            release(settings.db, run_id)

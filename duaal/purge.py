@@ -65,6 +65,7 @@ KEPT_AS_IS = {
     ("runs", "rule_config_hash"),
     ("runs", "digest_decisions"),
     ("runs", "digest_findings"),
+    ("runs", "digest_payments"),
     ("runs", "digest_quarantine"),
     ("runs", "row_counts"),
     ("load_batches", "sha256"),
@@ -346,7 +347,7 @@ def _affected_runs(
                 "SELECT run_id FROM run_batches WHERE batch_id IN "
                 f"(SELECT batch_id FROM {source.table} WHERE {cond})"
             )
-    for table in ("run_decisions", "run_findings"):
+    for table in ("run_decisions", "run_findings", "run_payments"):
         cond = _person_filter(tables.get(table, {}))
         if cond:
             parts.append(f"SELECT run_id FROM {table} WHERE {cond}")

@@ -282,10 +282,23 @@ def settings_file() -> Path:
     )
 
 
+WHAT_IF_PREFIX = "peildatum-"  # the folder of a what-if run's reports: peildatum-<as_of>
+
+
+def what_if_reports(reports: Path, as_of: date) -> Path:
+    """Where a run judged as on another day than today writes its reports by default:
+    beside the current ones, `<reports>/peildatum-<as_of>/`."""
+    return reports / f"{WHAT_IF_PREFIX}{as_of.isoformat()}"
+
+
 def load_settings(**flags: object) -> Settings:
-    """Defaults < settings file < environment < flags (None flags are ignored)."""
+    """Defaults < settings file < environment < flags (None flags are ignored).
+
+    A run with an `as_of` other than today (a what-if run) writes its reports, unless
+    `reports` is given, under `what_if_reports`: the current reports stay those of today."""
     settings = defaults()
     known = {f.name for f in fields(Settings)}
+    given: set[str] = {name for name, value in flags.items() if value is not None}
     path = settings_file()
     if os.environ.get("DUAAL_SETTINGS") and not path.is_file():
         raise UsageError(f"DUAAL_SETTINGS={str(path)!r}: no such settings file")
@@ -299,13 +312,18 @@ def load_settings(**flags: object) -> Settings:
         if unknown:
             raise UsageError(f"{path}: unknown settings {', '.join(sorted(unknown))}")
         settings = replace(settings, **_coerce(from_file, path.parent, _in_file(path)))
+        given |= set(from_file)
     from_env = {
         name: os.environ[f"DUAAL_{name.upper()}"]
         for name in known
         if f"DUAAL_{name.upper()}" in os.environ
     }
     settings = replace(settings, **_coerce(from_env, Path.cwd(), _env))
+    given |= set(from_env)
     unknown = sorted(set(flags) - known)
     if unknown:
         raise TypeError(f"load_settings: unknown settings {', '.join(unknown)}")
-    return settings.with_overrides(**flags)
+    settings = settings.with_overrides(**flags)
+    if "reports" not in given and settings.as_of != date.today():
+        settings = replace(settings, reports=what_if_reports(settings.reports, settings.as_of))
+    return settings

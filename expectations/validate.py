@@ -104,7 +104,7 @@ class ValidationOutcome:
     results: int
     failed_staging: list[str]
     failed_marts: list[str]
-    docs_index: Path
+    docs_index: Path | None  # None: no Data Docs were written (a run without reports)
 
     @property
     def ok_for_marts(self) -> bool:
@@ -115,9 +115,10 @@ class ValidationOutcome:
         """Raise ValidationFailed listing every failed mart check."""
         if self.failed_marts:
             lines = "\n".join(f"- {failure}" for failure in self.failed_marts)
+            details = self.docs_index or "the table validation_results"
             raise ValidationFailed(
                 f"{len(self.failed_marts)} validation check(s) failed on the marts; "
-                f"the run stops (details in {self.docs_index}):\n{lines}"
+                f"the run stops (details in {details}):\n{lines}"
             )
 
 
@@ -151,7 +152,9 @@ def suite_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
         ).fetchall()
         geography = con.execute("select province, office from cfg_geography").fetchall()
         years = con.execute("select school_year from cfg_school_years order by 1").fetchall()
-        codes = con.execute("select kind, code from cfg_codes order by kind, sort_order").fetchall()
+        codes = con.execute(
+            "select kind, code, action from cfg_codes order by kind, sort_order"
+        ).fetchall()
     except duckdb.CatalogException as exc:
         raise RuntimeError(
             "validation needs the rule configuration tables (cfg_*): "
@@ -162,8 +165,10 @@ def suite_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
         "provinces": sorted({p for p, _ in geography}),
         "offices": sorted({o for _, o in geography}),
         "school_years": [y for (y,) in years],
-        "finding_codes": [c for k, c in codes if k == "finding"],
-        "reasons_regex": codes_list_regex([c for k, c in codes if k == "reason"]),
+        "finding_codes": [c for k, c, _ in codes if k == "finding"],
+        "action_codes": [c for k, c, action in codes if k == "finding" and action],
+        "action_groups": [c for k, c, _ in codes if k == "action_group"],
+        "reasons_regex": codes_list_regex([c for k, c, _ in codes if k == "reason"]),
         "severities": list(SEVERITIES),
     }
 
@@ -424,19 +429,21 @@ def validate_suite(
     return results
 
 
-def validate(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> ValidationOutcome:
+def validate(
+    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None
+) -> ValidationOutcome:
     """Validate every suite's table, store one row per check, and write the data quality site
-    (expectations/docs/: every run's validation in Dutch, readable offline)."""
+    (expectations/docs/: every run's validation in Dutch, readable offline) into docs_dir;
+    None: no site (a later run's site shows this run's page too)."""
     suites = load_suites()
     parameters = suite_parameters(con)
-    docs_dir.mkdir(parents=True, exist_ok=True)
     runner = _GxRunner(run_id)
     results: list[CheckResult] = []
     with identifier_functions(con):
         for suite in suites:
             results += validate_suite(con, suite, runner, parameters)
     store_results(con, run_id, results)
-    docs_index = write_docs(con, run_id, docs_dir)
+    docs_index = None if docs_dir is None else write_docs(con, run_id, docs_dir)
     failed = [r for r in results if not r.success]
     return ValidationOutcome(
         results=len(results),

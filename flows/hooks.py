@@ -32,7 +32,7 @@ def record_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State) -> Non
             con.execute(
                 "UPDATE runs SET status = 'failed', error = coalesce(error, ?), "
                 "finished_at = coalesce(finished_at, now()) "
-                "WHERE flow_run_id = ? AND status <> 'completed'",
+                "WHERE flow_run_id = ? AND status NOT IN ('completed', 'interrupted')",
                 [message, str(flow_run.id)],
             )
         finally:

@@ -9,7 +9,8 @@ it runs in this process, under `duaal serve` or on a worker of a work pool.
 from __future__ import annotations
 
 import functools
-import sys
+import signal
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -21,12 +22,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed
 
+from duaal import interrupts
 from duaal.changes import since_previous_run
 from duaal.pipeline import RunSummary, execute
 from duaal.privacy import redact
 from duaal.settings import RUN_SETTINGS, Settings, load_settings
 from flows.hooks import notify, record_failure
-from flows.summary import summary_markdown, warnings_message
+from flows.summary import summary_markdown, warnings_message, write_out
 
 WARNINGS_STATE = "Completed with warnings"
 
@@ -64,9 +66,8 @@ def as_task(fn: Callable[P, R]) -> Task[P, R]:
 
 
 def progress(message: str) -> None:
-    """A progress line on the terminal and in the flow run's log."""
-    sys.stdout.write(f"duaal: {message}\n")
-    sys.stdout.flush()
+    """A progress line on the terminal (unless it is a closed pipe) and in the flow run's log."""
+    write_out(f"duaal: {message}")
     get_run_logger().info(redact(message))
 
 
@@ -119,13 +120,17 @@ def pipeline_flow(
     A parameter left out takes the settings file, the environment, then the default."""
     given = {name: value for name, value in locals().items() if name in RUN_SETTINGS}
     settings = load_settings(**{**given, "school_years": school_years or None})
-    summary = execute(
-        settings,
-        with_reports=with_reports,
-        stage=as_task,
-        progress=progress,
-        flow_run_id=str(flow_run.get_id()),
-    )
+    # Prefect's SIGTERM handler raises its TerminationSignal; DuckDB would turn that into an
+    # error of its own during a query, so the run must see the signal first (it then
+    # raises Prefect's exception all the same)
+    with interrupts.in_front():
+        summary = execute(
+            settings,
+            with_reports=with_reports,
+            stage=as_task,
+            progress=progress,
+            flow_run_id=str(flow_run.get_id()),
+        )
     publish(summary, settings.db)
     result: FlowResult = {"run_id": summary.run_id, "summary": summary}
     if summary.warnings:
@@ -144,7 +149,40 @@ def flow_parameters(settings: Settings, *, with_reports: bool = True) -> dict[st
     return params
 
 
+def start_temporary_server() -> None:
+    """Without PREFECT_API_URL, start Prefect's temporary API server now, from a thread that
+    holds SIGINT back: the server is born with it held back too. A Ctrl-C in the terminal
+    goes to every process of the foreground group; the server would stop under the flow
+    run, whose last states and logs then wait on a closed port (retried for minutes). So it
+    stays up until Prefect stops it at exit (with SIGTERM); the main thread waits for it
+    with SIGINT open, so a Ctrl-C meanwhile still interrupts the run."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        return
+    failed: list[Exception] = []
+
+    def start() -> None:
+        try:
+            with get_client(sync_client=True):  # starts the server, once for the process
+                pass
+        except Exception as exc:  # noqa: BLE001 - raised again in the main thread
+            failed.append(exc)
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        thread = threading.Thread(target=start, name="prefect-server", daemon=True)
+        thread.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
 def run_pipeline_flow(settings: Settings, with_reports: bool = True) -> RunSummary:
     """Run the flow for these settings (ephemeral API, or PREFECT_API_URL when set)."""
+    start_temporary_server()
     result = pipeline_flow(**flow_parameters(settings, with_reports=with_reports))
     return result["summary"]

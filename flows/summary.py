@@ -6,9 +6,29 @@ a Prefect artifact that a whole team may read).
 
 from __future__ import annotations
 
+import os
+import sys
+from contextlib import suppress
+from pathlib import Path
+
 from duaal.checks import CheckResult
 from duaal.pipeline import RunSummary
 from duaal.settings import Settings
+from duaal.workbooks.manifest import MANIFEST, Entry
+
+
+def write_out(text: str) -> None:
+    """Print a line on stdout. A closed pipe (`duaal run | head -1`) never fails a run: the
+    line is dropped, and stdout goes to /dev/null from then on, so later lines and the flush
+    at exit are dropped too instead of raising BrokenPipeError."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        with suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
 
 
 def _euro(amount: int) -> str:
@@ -53,6 +73,10 @@ def summary_lines(summary: RunSummary) -> list[str]:
     ]
     findings = ", ".join(f"{n} {sev}" for sev, n in summary.findings_by_severity.items())
     lines.append(f"findings: {findings or 'none'}")
+    payments = ", ".join(f"{n} {status}" for status, n in summary.payments_by_status.items())
+    lines.append(f"payments reconciled: {payments or 'none'}")
+    if summary.changes is not None:  # counts only: the summary names no person
+        lines.append(summary.changes.text())
     lines += [f"  data quality warning: {w}" for w in summary.staging_warnings]
     return lines
 
@@ -77,11 +101,57 @@ def time_lines(summary: RunSummary) -> list[str]:
     return [TIME_TITLE] + [f"  {name:<{width}} {s:8.2f}" for name, s in times]
 
 
+SHOWN_GROUPS = 8  # folders of other runs' workbooks named one by one; the rest counted
+
+
+def _by_folder(names: list[str]) -> str:
+    """'2024-2025/ 8, conformiteit/ 7': how many workbooks in each folder."""
+    folders: dict[str, int] = {}
+    for name in names:
+        folder = name.rpartition("/")[0] or "."
+        folders[folder] = folders.get(folder, 0) + 1
+    return ", ".join(f"{folder}/ {n}" for folder, n in folders.items())
+
+
+def report_lines(summary: RunSummary, reports: Path) -> list[str]:
+    """Which workbooks the run wrote, per folder, and which workbooks of other runs remain
+    in the reports folder (a --school-year run, another as_of), per folder and run."""
+    if not summary.reports:
+        return []
+    mine = sorted(p.relative_to(reports).as_posix() for p in summary.reports)
+    lines = [
+        f"reports: {len(mine)} workbooks written under {reports} (listed in {MANIFEST}): "
+        + _by_folder(mine)
+    ]
+    others = summary.other_reports
+    if not others:
+        return lines
+    groups: dict[tuple[str, str | None], list[Entry]] = {}
+    for entry in others:
+        groups.setdefault((entry.folder, entry.run_id), []).append(entry)
+    lines.append(
+        f"  the folder mixes runs: {len(others)} workbooks there were written by other runs:"
+    )
+    for (folder, run_id), entries in list(groups.items())[:SHOWN_GROUPS]:
+        first = entries[0]
+        by = (
+            f"run {run_id} (as_of {first.as_of.isoformat() if first.as_of else '?'})"
+            if run_id
+            else f"an unknown run (before {MANIFEST})"
+        )
+        lines.append(f"    {folder}/ {len(entries)} by {by}")
+    if len(groups) > SHOWN_GROUPS:
+        rest = sum(len(e) for e in list(groups.values())[SHOWN_GROUPS:])
+        lines.append(
+            f"    and {rest} more, in {len(groups) - SHOWN_GROUPS} folders: see {MANIFEST}"
+        )
+    return lines
+
+
 def format_summary(summary: RunSummary, settings: Settings) -> str:
     """The text `duaal run` prints at the end."""
     lines = summary_lines(summary) + time_lines(summary)
-    if summary.reports:
-        lines.append(f"reports: {len(summary.reports)} workbooks under {settings.reports}")
+    lines += report_lines(summary, settings.reports)
     if summary.docs_index:
         lines.append(f"data docs: {summary.docs_index}")
     lines.append(f"database: {settings.db}")

@@ -9,7 +9,7 @@ ingest tables (bypassing the reader), then the models built on them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import count
 from pathlib import Path
 
@@ -35,13 +35,42 @@ _row_numbers = count(2)
 
 
 def rules_db() -> duckdb.DuckDBPyConnection:
-    """An in-memory database with the schema, one loaded batch (id 1) and nothing in it."""
+    """An in-memory database with the schema and nothing in it."""
     con = duckdb.connect()
     ensure_schema(con)
     return con
 
 
+# the modification time of the file of batch 1; each next batch's file is an hour newer
+FIRST_FILE_MTIME = datetime(2024, 1, 1, 6, 0)
+
+
+def add_batch(con: duckdb.DuckDBPyConnection, batch_id: int, source: Source) -> None:
+    """Record batch `batch_id` in load_batches (once): a loaded file of its own, named
+    `<folder>_<batch_id>.xlsx` and exported an hour after the batch before, so that a
+    higher batch is a newer export (transforms/versions.py)."""
+    name = f"{source.folder}_{batch_id}.xlsx"
+    when = FIRST_FILE_MTIME + timedelta(hours=batch_id - 1)
+    con.execute(
+        "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, status, "
+        "rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at, file_mtime) "
+        "SELECT ?, ?, ?, ?, ?, 'loaded', 0, 0, 0, 0, ?, ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM load_batches WHERE batch_id = ?)",
+        [
+            batch_id,
+            source.folder,
+            name,
+            f"/raw/{source.folder}/{name}",
+            f"sha-{batch_id}",
+            when,
+            when,
+            batch_id,
+        ],
+    )
+
+
 def _insert(con: duckdb.DuckDBPyConnection, source: Source, row: dict, batch_id: int) -> None:
+    add_batch(con, batch_id, source)
     names = ["batch_id", "file_name", "sheet_name", "row_number"]
     values: list = [batch_id, f"{source.folder}_{batch_id}.xlsx", "Blad1", next(_row_numbers)]
     for col in source.columns:

@@ -1,5 +1,6 @@
-"""The registry of codes (transforms/codes.toml): reasons, findings, quarantine reasons and
-input checks, with their order, severity, Dutch label and Dutch action.
+"""The registry of codes (transforms/codes.toml): reasons, findings, quarantine reasons, input
+checks, the statuses of a decision and of a payment and the urgency groups of the
+Actielijst, with their order, severity, Dutch label and Dutch action.
 
 A label or action that names a rule parameter is a template (`Minder dan
 {min_months_covered} maanden opleiding`): `CodeRegistry.filled` gives the texts of one rule
@@ -21,9 +22,17 @@ import duckdb
 
 CODES_PATH = Path(__file__).resolve().parent / "codes.toml"
 
-Kind = Literal["reason", "finding", "quarantine", "input_check"]
+Kind = Literal[
+    "reason",
+    "finding",
+    "quarantine",
+    "input_check",
+    "decision_status",
+    "payment_status",
+    "action_group",
+]
 Severity = Literal["error", "warning", "info"]
-Subject = Literal["agreement", "mentor"]
+Subject = Literal["agreement", "mentor", "pair"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)  # most serious first
 SUBJECTS: tuple[Subject, ...] = get_args(Subject)
@@ -38,7 +47,7 @@ class Code:
     order: int  # 1-based position among the codes of its kind
     label: str
     severity: Severity | None = None  # findings and input checks
-    subject: Subject | None = None  # findings
+    subject: Subject | None = None  # findings: what a finding names (codes.toml)
     action: str | None = None  # findings that can still be fixed (the Actielijst)
     action_order: int | None = None
 

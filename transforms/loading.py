@@ -1,8 +1,11 @@
 """Load the exports under data/raw/ into DuckDB: one batch per file, one transaction per file.
 
-Files are taken per source folder (sources.SOURCES order) in name order. A file whose
-SHA-256 was loaded before is skipped and not recorded again. A file the reader refuses is
-recorded as a 'refused' batch with its reason; the other files go on. Everything a file
+Files are taken per source folder (sources.SOURCES order) in name order; the order they are
+loaded in decides nothing (transforms/versions.py orders the versions by export date and
+file name, from the export date and the file's modification time each batch records). A
+file whose SHA-256 was loaded before is skipped and not recorded again (unless a file of its
+name was loaded since with other bytes). A file the reader refuses is recorded as a
+'refused' batch with its reason; the other files go on. Everything a file
 writes (its batch row, its accepted rows, its quarantine) is committed together or not at
 all, so a failure or a kill in the middle of a file leaves the database as it was.
 """
@@ -37,7 +40,7 @@ from transforms.reading import (
 from transforms.schema import ensure_schema
 from transforms.sources import SOURCES, Source
 from transforms.transaction import transaction
-from transforms.workers import die_with_parent
+from transforms.workers import die_with_parent, end_workers, forking
 
 __all__ = ["FileOutcome", "RawScan", "Unread", "ingest", "load_aliases", "scan_raw"]
 
@@ -242,6 +245,7 @@ class _ReadAhead:
     Only what `ingest_file` would read anyway is read ahead: a readable suffix, not too
     large, and bytes not loaded before. At most `workers` files are in flight. A result is
     used only for the very bytes `ingest_file` hashed; otherwise the file is read again here.
+    Left by an exception (an interrupt), it kills its workers instead of waiting for them.
     """
 
     def __init__(
@@ -295,7 +299,8 @@ class _ReadAhead:
             source, path = self.queue.pop(0)
             aliases = self.aliases.get(source.folder, {})
             try:
-                self.futures[path] = self.pool.submit(_read_ahead, path, source, aliases)
+                with forking():  # the first submit forks the workers
+                    self.futures[path] = self.pool.submit(_read_ahead, path, source, aliases)
             except BrokenProcessPool:
                 self.close()  # the files not handed out are read by the caller
 
@@ -336,17 +341,32 @@ class _ReadAhead:
             self.pool = None
         self.futures.clear()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None and self.pool is not None:
+            end_workers()  # interrupted or failed: what they read is of no use now
         self.close()
 
 
-def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, datetime] | None:
-    """The batch that loaded a file with these bytes before, if any."""
-    return con.execute(
+def _previous_load(
+    con: duckdb.DuckDBPyConnection, sha256: str, source: str, path: Path
+) -> tuple[int, datetime] | None:
+    """The batch that loaded a file with these bytes before, if any; None as well when a
+    file of this name was loaded into this source since with other bytes and now holds these
+    again (saved back): that latest load is in effect (transforms/versions.py), so these
+    bytes must be loaded again."""
+    earlier = con.execute(
         "SELECT batch_id, loaded_at FROM load_batches WHERE sha256 = ? AND status = 'loaded' "
         "ORDER BY batch_id LIMIT 1",
         [sha256],
     ).fetchone()
+    if earlier is None:
+        return None
+    latest = con.execute(
+        "SELECT sha256 FROM load_batches WHERE source = ? AND file_name = ? "
+        "AND status = 'loaded' ORDER BY batch_id DESC LIMIT 1",
+        [source, path.name],
+    ).fetchone()
+    return None if latest is not None and latest[0] != sha256 else earlier
 
 
 def ingest_file(
@@ -361,9 +381,9 @@ def ingest_file(
 
     read: how to read the file's bytes (default `read_file`; `ingest` passes its read-ahead).
     """
-    data = path.read_bytes()
+    data, mtime = _read_bytes(path)
     sha256 = hashlib.sha256(data).hexdigest()
-    previous = _previous_load(con, sha256)
+    previous = _previous_load(con, sha256, source.folder, path)
     if previous is not None:
         batch_id, when = previous
         return FileOutcome(
@@ -374,16 +394,35 @@ def ingest_file(
             batch_id,
             None,
         )
+    stamp = _Stamp(sha256, mtime, loaded_at)
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES + CSV_SUFFIXES:
-        return _refuse(con, source, path, sha256, not_a_spreadsheet(path), loaded_at)
+        return _refuse(con, source, path, stamp, not_a_spreadsheet(path))
     try:
         if read is None:
             result = read_file(path, source, aliases, data=data)
         else:
             result = read(path, source, aliases, data)
     except FileRefused as exc:
-        return _refuse(con, source, path, sha256, exc, loaded_at)
-    return _load(con, source, path, sha256, result, loaded_at)
+        return _refuse(con, source, path, stamp, exc)
+    return _load(con, source, path, stamp, result)
+
+
+def _read_bytes(path: Path) -> tuple[bytes, datetime]:
+    """A file's bytes and its modification time (to the second, as a copy keeps it)."""
+    with path.open("rb") as fh:
+        data = fh.read()
+        mtime = os.fstat(fh.fileno()).st_mtime
+    return data, datetime.fromtimestamp(int(mtime))
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """What a batch records of the file besides its rows: its bytes' SHA-256, its
+    modification time, and when it was loaded."""
+
+    sha256: str
+    mtime: datetime
+    loaded_at: datetime
 
 
 def _insert_batch(
@@ -391,11 +430,10 @@ def _insert_batch(
     batch_id: int,
     source: Source,
     path: Path,
-    sha256: str,
+    stamp: _Stamp,
     status: BatchStatus,
     refused: FileRefused | None,
     result: ReadResult | None,
-    loaded_at: datetime,
 ) -> None:
     """One load_batches row; a refused file has its reasons (English and Dutch), no sheet
     and zero counts."""
@@ -407,19 +445,22 @@ def _insert_batch(
     con.execute(
         "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
         "status, reason, reason_nl, rows_read, rows_accepted, rows_quarantined, rows_blank, "
-        "loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "loaded_at, file_mtime, export_date) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             batch_id,
             source.folder,
             path.name,
             str(path),
-            sha256,
+            stamp.sha256,
             result.sheet_name if result is not None else None,
             status,
             None if refused is None else str(refused),
             None if refused is None else refused.message_nl,
             *counts,
-            loaded_at,
+            stamp.loaded_at,
+            stamp.mtime,
+            result.export_date if result is not None else None,
         ],
     )
 
@@ -479,20 +520,14 @@ def _load(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     path: Path,
-    sha256: str,
+    stamp: _Stamp,
     result: ReadResult,
-    loaded_at: datetime,
 ) -> FileOutcome:
     """Record the batch, its rows and its quarantine in one transaction."""
     # a half-loaded file must leave no trace: batch, rows and quarantine go together
     with transaction(con):
         batch_id = _next_batch_id(con)
-        _insert_batch(con, batch_id, source, path, sha256, "loaded", None, result, loaded_at)
-        if result.export_date is not None:
-            con.execute(
-                "UPDATE load_batches SET export_date = ? WHERE batch_id = ?",
-                [result.export_date, batch_id],
-            )
+        _insert_batch(con, batch_id, source, path, stamp, "loaded", None, result)
         _insert_rows(con, source, batch_id, path, result)
         _insert_quarantine(con, source, batch_id, path, result)
     return FileOutcome(
@@ -513,12 +548,11 @@ def _refuse(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     path: Path,
-    sha256: str,
+    stamp: _Stamp,
     refused: FileRefused,
-    loaded_at: datetime,
 ) -> FileOutcome:
     """Record a refused file as a batch with its reasons and zero counts."""
     with transaction(con):
         batch_id = _next_batch_id(con)
-        _insert_batch(con, batch_id, source, path, sha256, "refused", refused, None, loaded_at)
+        _insert_batch(con, batch_id, source, path, stamp, "refused", refused, None)
     return FileOutcome(source.folder, path.name, "refused", str(refused), batch_id, None)

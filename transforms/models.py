@@ -22,6 +22,7 @@ import duckdb
 
 from transforms.rule_config import RuleConfig, load_into
 from transforms.sources import SOURCES
+from transforms.versions import batch_versions
 
 MODELS_DIR = Path(__file__).resolve().parent
 ModelLayer = Literal["staging", "intermediate", "marts"]  # the folder of a model's SQL file
@@ -41,9 +42,31 @@ MACROS = (
     "ELSE (year(d) - 1) || '-' || year(d) END",
     "CREATE OR REPLACE MACRO school_year_start(y) AS CAST(left(y, 4) || '-09-01' AS DATE)",
     "CREATE OR REPLACE MACRO school_year_end(y) AS CAST(right(y, 4) || '-08-31' AS DATE)",
+    # months(s, e) of one closed interval: m whole months, the largest k with
+    # add_months(s, k) - 1 day <= e (it lies within one of the month difference of e and s),
+    # then r remaining days of the next month, of d days: months = m + r / d
+    "CREATE OR REPLACE MACRO month_difference(s, e) AS "
+    "(year(e) - year(s)) * 12 + month(e) - month(s)",
+    "CREATE OR REPLACE MACRO whole_months(s, e) AS CASE "
+    "WHEN add_months(s, month_difference(s, e) + 1) - 1 <= e THEN month_difference(s, e) + 1 "
+    "WHEN add_months(s, month_difference(s, e)) - 1 <= e THEN month_difference(s, e) "
+    "ELSE month_difference(s, e) - 1 END",
+    "CREATE OR REPLACE MACRO remaining_days(s, e) AS e - add_months(s, whole_months(s, e)) + 1",
+    "CREATE OR REPLACE MACRO next_month_days(s, e) AS "
+    "add_months(s, whole_months(s, e) + 1) - add_months(s, whole_months(s, e))",
+    # months are counted in whole units of 1/377580 month: 377580 = lcm(28, 29, 30, 31), so
+    # r/d of every month length is a whole number of units; sums and thresholds compare exactly
+    "CREATE OR REPLACE MACRO units_per_month() AS 377580",
+    "CREATE OR REPLACE MACRO month_units(s, e) AS "
+    "CAST(whole_months(s, e) AS BIGINT) * units_per_month() "
+    "+ CAST(remaining_days(s, e) AS BIGINT) * (units_per_month() // next_month_days(s, e))",
     # Dutch text of the details and explanations: 01/12/2024, '1 dag', '12 dagen'
     "CREATE OR REPLACE MACRO date_nl(d) AS strftime(d, '%d/%m/%Y')",
     "CREATE OR REPLACE MACRO days_nl(n) AS n || CASE WHEN n = 1 THEN ' dag' ELSE ' dagen' END",
+    # euros as a Dutch reader writes them: € 1.000 and € 999,99 (cents only when there are any)
+    "CREATE OR REPLACE MACRO eur_nl(x) AS '€ ' || CASE WHEN x = trunc(x) "
+    "THEN replace(format('{:,}', CAST(x AS BIGINT)), ',', '.') "
+    "ELSE translate(format('{:,.2f}', CAST(x AS DOUBLE)), ',.', '.,') END",
 )
 
 
@@ -57,18 +80,28 @@ class Model:
 
 def latest_rows(folder: str, names: list[str]) -> str:
     """A whole staging model: the ingest table of a source (transforms/sources.py), one row
-    per natural key (`Source.key`). Exports are upserts: across files the row of the last
-    ingested batch wins for its key; within one file identical duplicates collapse to the
-    last row."""
+    per natural key (`Source.key`). Exports are upserts: across files the row of the newest
+    export wins for its key (transforms/versions.py, whatever the order of loading); within
+    one file identical duplicates collapse to the last row."""
     source = next((s for s in SOURCES if s.folder == folder), None)
     if source is None:
         raise ValueError(f"latest_rows: no source {folder!r} in transforms/sources.py")
     return (
         f"with source as (select * from {source.table}), "
-        "final as (select * from source qualify row_number() over ("
-        f"partition by {', '.join(source.key)} order by batch_id desc, row_number desc) = 1) "
+        f"versions as {batch_versions()}, "
+        "final as (select source.* from source inner join versions using (batch_id) "
+        f"qualify row_number() over (partition by {', '.join(source.key)} "
+        "order by versions.version desc, source.row_number desc) = 1) "
         "select * from final"
     )
+
+
+def versions_template(argument: str, names: list[str]) -> str:
+    """`{{ batch_versions('all') }}`: the loaded batches in effect with their version
+    (transforms/versions.py), for a model that compares versions."""
+    if argument != "all":
+        raise ValueError(f"batch_versions: the argument is 'all', not {argument!r}")
+    return batch_versions()
 
 
 def union_models(prefix: str, names: list[str]) -> str:
@@ -83,6 +116,7 @@ def union_models(prefix: str, names: list[str]) -> str:
 TEMPLATES: dict[str, Callable[[str, list[str]], str]] = {
     "latest_rows": latest_rows,
     "union_models": union_models,
+    "batch_versions": versions_template,
 }
 TEMPLATE = re.compile(r"\{\{\s*([a-z_]+)\(\s*'([^']*)'\s*\)\s*\}\}")
 

@@ -114,7 +114,7 @@ class _Header:
 
     row_index: int
     positions: dict[str, int]  # column name -> cell index
-    missing: tuple[str, ...]  # required contract headers not found
+    missing: tuple[str, ...]  # contract headers not found (those that may be absent aside)
     doubled: tuple[str, ...]  # contract headers found in more than one cell
     labels: dict[int, str]  # cell index -> header text as the file spells it
 
@@ -194,8 +194,11 @@ def _match_header(row: list[object], row_index: int, source: Source, lookup: dic
     return _Header(
         row_index=row_index,
         positions={name: cells[0] for name, cells in found.items()},
-        # an optional column may be absent from an export variant: its values are empty
-        missing=tuple(c.header for c in source.columns if c.required and c.name not in found),
+        # every column must be there, optional or not: a missing column would replace that
+        # value of every row it holds by nothing (only a column no rule reads may be absent)
+        missing=tuple(
+            c.header for c in source.columns if not c.may_be_absent and c.name not in found
+        ),
         doubled=tuple(c.header for c in source.columns if len(found.get(c.name, ())) > 1),
         labels=labels,
     )
@@ -232,17 +235,18 @@ def _refuse_incomplete(
             f"{HEADER_SEARCH_ROWS} rijen{where_nl} (verwacht kolommen zoals {expected}, ...)",
         )
     row = best.row_index + 1
+    # every problem of the header row at once: a column renamed to another one's header is
+    # both missing and doubled, and the person who fixes the file wants to hear both
+    problems, problems_nl = [], []
     if best.missing:
-        raise FileRefused(
-            f"{name}: missing column(s) {_quoted(best.missing)}{where} (header row {row})",
-            f"{name}: kolom(men) {_quoted(best.missing)} ontbreken{where_nl} "
-            f"(kopregel op rij {row})",
-        )
+        problems.append(f"missing column(s) {_quoted(best.missing)}")
+        problems_nl.append(f"kolom(men) {_quoted(best.missing)} ontbreken")
+    if best.doubled:
+        problems.append(f"column(s) {_quoted(best.doubled)} appear more than once")
+        problems_nl.append(f"kolom(men) {_quoted(best.doubled)} komen meer dan eens voor")
     raise FileRefused(
-        f"{name}: column(s) {_quoted(best.doubled)} appear more than once{where} "
-        f"(header row {row})",
-        f"{name}: kolom(men) {_quoted(best.doubled)} komen meer dan eens voor{where_nl} "
-        f"(kopregel op rij {row})",
+        f"{name}: {'; '.join(problems)}{where} (header row {row})",
+        f"{name}: {'; '.join(problems_nl)}{where_nl} (kopregel op rij {row})",
     )
 
 
@@ -615,7 +619,7 @@ def _parse_grid(source: Source, grid: _Grid) -> ReadResult:
     values: dict[str, list[object]] = {}
     failed: set[str] = set()
     for column, position in zip(source.columns, positions, strict=True):
-        if position is None:  # an optional column this export does not carry
+        if position is None:  # a column that may be absent (Column.may_be_absent) and is
             values[column.name] = [None] * len(data_rows)
             continue
         # one C-level pass per column; zip(*rows) over 200,000 rows is far slower

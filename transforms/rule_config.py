@@ -39,6 +39,9 @@ class Premium:
     min_months_covered: Number
     max_premiums: int
     counted_dimona_types: tuple[str, ...]
+    # RULES.md, "Payment reconciliation"; None only in a configuration a run recorded
+    # before payments were reconciled (ADDED_LATER): that run reconciled nothing
+    payment_expected_months: int | None
     amounts: tuple[Amounts, ...]
 
 
@@ -56,6 +59,10 @@ class Compliance:
     dimona_type_check_from: date
     actiris_mentor_premium_eur: int
     actiris_max_learners: int
+    # Added after runs were recorded: a default (the value they were added with) lets the
+    # configuration an older run recorded load all the same (audit, explain, reports).
+    action_soon_days: int  # Actielijst: DUE_SOON up to this many days ahead
+    action_near_days: int  # Actielijst: DUE_NEAR up to this many days ahead
 
 
 @dataclass(frozen=True)
@@ -100,13 +107,32 @@ class RuleConfig:
 
 T = TypeVar("T")
 
+# Keys added to the configuration after runs had recorded theirs without them, per section,
+# with what their absence meant to those runs. A recorded text that lacks one still parses
+# (`duaal audit`, `duaal verify` and the workbooks read it): payment_expected_months None
+# reconciles no payment, as the run did, so its audit reproduces it; the Actielijst's
+# groups take the values they were added with (they decide no premium and no finding). A configuration file
+# for a new run must name every key (load_rule_config): a key left out by mistake would
+# otherwise change what the run decides without a word.
+ADDED_LATER: dict[str, dict[str, object]] = {
+    "[premium]": {"payment_expected_months": None},
+    "[compliance]": {"action_soon_days": 7, "action_near_days": 30},
+}
+
 
 def _section(
-    cls: type[T], raw: dict[str, Any], where: str, convert: dict[str, Callable[[Any], Any]]
+    cls: type[T],
+    raw: dict[str, Any],
+    where: str,
+    convert: dict[str, Callable[[Any], Any]],
+    recorded: bool = True,
 ) -> T:
-    """A section's dataclass from its TOML table: every field present, no unknown key, each
-    value converted where the file's type is not the field's (a date written as text)."""
+    """A section's dataclass from its TOML table: every field present (in a recorded text, a
+    key of ADDED_LATER may be absent), no unknown key, each value converted where the
+    file's type is not the field's (a date written as text)."""
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    absent = ADDED_LATER.get(where, {}) if recorded else {}
+    raw = {n: absent[n] for n in absent if n not in raw} | raw
     missing = [n for n in names if n not in raw]
     unknown = sorted(set(raw) - set(names))
     if missing or unknown:
@@ -114,15 +140,16 @@ def _section(
             [f"unknown {', '.join(unknown)}"] if unknown else []
         )
         raise ValueError(f"rule configuration: {where}: {'; '.join(problems)}")
-    return cls(**{n: convert.get(n, _same)(raw[n]) for n in names})
+    return cls(**{n: convert.get(n, _same)(raw[n]) for n in names if n in raw})
 
 
 def _same(value: Any) -> Any:
     return value
 
 
-def parse_rule_config(text: str) -> RuleConfig:
-    """Parse and check a configuration text (as stored with a run, or read from a file)."""
+def parse_rule_config(text: str, *, recorded: bool = True) -> RuleConfig:
+    """Parse and check a configuration text: as stored with a run (recorded), or read from
+    a file for a new run (recorded=False: every key must be there, ADDED_LATER too)."""
     values = tomllib.loads(text)
     for section in ("premium", "compliance", "geography"):
         if section not in values:
@@ -151,20 +178,22 @@ def parse_rule_config(text: str) -> RuleConfig:
                 "counted_dimona_types": tuple,
                 "amounts": lambda _: amounts,
             },
+            recorded,
         ),
         compliance=_section(
             Compliance,
             compliance,
             "[compliance]",
             {"dimona_type_check_from": lambda d: date.fromisoformat(str(d))},
+            recorded,
         ),
         geography=regions,
     )
 
 
 def load_rule_config(path: Path) -> RuleConfig:
-    """Read the configuration file."""
-    return parse_rule_config(path.read_text(encoding="utf-8"))
+    """Read the configuration file of a new run: every key must be in it."""
+    return parse_rule_config(path.read_text(encoding="utf-8"), recorded=False)
 
 
 def school_year_of(day: date) -> str:

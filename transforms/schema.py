@@ -1,6 +1,6 @@
 """The tables that are not models: load batches, quarantine, ingest tables and the run
-history, created by `ensure_schema`; and the column lists of the two marts, from their
-contracts (transforms/contracts.py)."""
+history, created by `ensure_schema`; and the column lists of the three marts a run records,
+from their contracts (transforms/contracts.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,24 @@ import duckdb
 from transforms.contracts import contract
 from transforms.sources import SOURCES, ingest_table_ddl
 
-# The columns of the two marts in order, with their types, from their contracts
+# The columns of the marts a run records in order, with their types, from their contracts
 # (transforms/marts/<mart>.toml, beside the model).
 DECISION_COLUMNS: tuple[tuple[str, str], ...] = tuple(
     (c.name, c.type) for c in contract("fct_premium_decisions").columns
 )
 FINDING_COLUMNS: tuple[tuple[str, str], ...] = tuple(
     (c.name, c.type) for c in contract("fct_compliance_findings").columns
+)
+PAYMENT_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (c.name, c.type) for c in contract("fct_payment_reconciliation").columns
+)
+# the six payment statuses in the rule book's order: the value set its contract checks
+PAYMENT_STATUSES: tuple[str, ...] = tuple(
+    next(
+        check.kwargs["value_set"]
+        for check in contract("fct_payment_reconciliation").column("status").checks
+        if check.type == "expect_column_values_to_be_in_set"
+    )
 )
 
 
@@ -44,6 +55,10 @@ SCHEMA_DDL: tuple[str, ...] = (
     "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS reason_nl VARCHAR",
     # the date in an export's title rows (Exportdatum), when it has one
     "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS export_date DATE",
+    # the file's modification time when it was loaded, to the second: with export_date, the
+    # order of versions across files (transforms/versions.py); NULL for batches loaded
+    # before it was recorded, which count from their loaded_at
+    "ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS file_mtime TIMESTAMP",
     """CREATE TABLE IF NOT EXISTS quarantine (
     batch_id INTEGER NOT NULL,
     source VARCHAR NOT NULL,
@@ -75,6 +90,8 @@ SCHEMA_DDL: tuple[str, ...] = (
 )""",
     # runs written before a run counted its warnings have NULL here
     "ALTER TABLE runs ADD COLUMN IF NOT EXISTS warnings INTEGER",
+    # runs recorded before payments were reconciled have NULL here (and no run_payments)
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS digest_payments VARCHAR",
     """CREATE TABLE IF NOT EXISTS run_checks (
     run_id VARCHAR NOT NULL,
     check_seq INTEGER NOT NULL,       -- the order the terminal lists them in
@@ -97,6 +114,10 @@ SCHEMA_DDL: tuple[str, ...] = (
     f"""CREATE TABLE IF NOT EXISTS run_findings (
     run_id VARCHAR NOT NULL,
     {_cols(FINDING_COLUMNS)}
+)""",
+    f"""CREATE TABLE IF NOT EXISTS run_payments (
+    run_id VARCHAR NOT NULL,
+    {_cols(PAYMENT_COLUMNS)}
 )""",
     """CREATE TABLE IF NOT EXISTS validation_results (
     run_id VARCHAR NOT NULL,

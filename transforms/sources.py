@@ -3,7 +3,8 @@
 This is the single description of the inputs (CONTRACTS.md) that the reader, the loader,
 the sample generator and the staging models share. Each column has the header an export
 carries, the snake_case name it gets in DuckDB, a kind that says how its value is parsed,
-and whether it is required (an empty value sends the row to quarantine).
+whether its value is required (an empty cell sends the row to quarantine), and whether
+the column may be absent from a file (only Dimona's `RSZ-nummer`, which no rule reads).
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ class Column:
     header: str  # as the export spells it (CONTRACTS.md)
     name: str  # column name in DuckDB
     kind: str  # a key of KIND_SQL_TYPE
+    # whether a row's value is required: an empty cell sends the row to quarantine. This
+    # is about a value only: an export that lacks the column itself is refused whole
     required: bool = True
+    # whether the column itself may be missing from a file (its values are then empty).
+    # Only for a column no rule reads: a re-export without an optional column such as
+    # `IBAN onderneming` would otherwise wipe out that value of every row (CONTRACTS.md)
+    may_be_absent: bool = False
     # a date column where a day in the year 9999 means open-ended: stored as NULL, like an
     # empty cell (Dimona end dates, CONTRACTS.md); elsewhere 9999 is an implausible date
     open_end: bool = False
@@ -106,7 +113,7 @@ DIMONA = Source(
     columns=(
         Column("Dimona-nummer", "dimona_id", "text"),
         Column("Ondernemingsnummer", "company_kbo", "kbo"),
-        Column("RSZ-nummer", "rsz_number", "text", required=False),
+        Column("RSZ-nummer", "rsz_number", "text", required=False, may_be_absent=True),
         Column("INSZ werknemer", "worker_insz", "insz"),
         Column("Type werknemer", "worker_type", "worker_type"),
         Column("Begindatum", "start_date", "date"),

@@ -58,6 +58,7 @@ from duaal.workbooks.style import (
     Typed,
     clean_text,
     column_px,
+    partial_path,
     print_scale,
 )
 
@@ -198,7 +199,7 @@ class Book:
 
     def __init__(self, path: Path, page: Page, stamp: datetime) -> None:
         self.path, self.page = path, page
-        self._tmp = path.with_name(path.name + ".tmp")
+        self._tmp = partial_path(path)
         self._out = _create(self._tmp)
         self.wb = xlsxwriter.Workbook(self._out, WORKBOOK_OPTIONS)
         # created (and modified) are the run's own time, so a rewrite gives the same file

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from duaal.changes import ChangeSheets
 from duaal.workbooks.book import Book
-from duaal.workbooks.changes import CHANGES, CHANGES_PURPOSE, NO_CHANGES, changes_block
+from duaal.workbooks.changes import CHANGES, CHANGES_PURPOSE, ChangeSheets
 from duaal.workbooks.columns import FINDINGS, finding_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
@@ -297,14 +296,14 @@ def conformiteit_sheets(run: RunInfo, office: str | None, inputs: ComplianceInpu
         )
     )
     if inputs.changes is not None:
-        rows = inputs.changes.rows if office is None else inputs.changes.for_office(office)
+        block = inputs.changes.conformiteit_block(office)
         sheets.append(
             Sheet(
                 CHANGES,
                 CHANGES_PURPOSE,
-                [changes_block(inputs.changes.headers, rows)],
+                [block],
                 title="Wijzigingen sinds de vorige run",
-                empty=NO_CHANGES,
+                empty=block.empty or "",
             )
         )
     codes = list(labels.findings.items())
@@ -315,6 +314,7 @@ def conformiteit_sheets(run: RunInfo, office: str | None, inputs: ComplianceInpu
             files=inputs.files,
             codes=codes,
             codes_heading="Regels",
+            notes=[inputs.changes.note()] if inputs.changes is not None else (),
             glossary=FINDINGS,
             glossary_fields=(*details, *action_fields(run.as_of, labels)),
         )

@@ -16,6 +16,7 @@ from duaal.workbooks.labels import CodeLabels, code_labels
 from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.sources import AGREEMENTS, RECOGNITIONS, Source
+from transforms.versions import batch_versions, run_quarantine
 
 Row = dict[str, Any]
 
@@ -122,15 +123,18 @@ _MENTOR_FILLED = ("company_kbo", "company_name", "office")
 
 
 def load_input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
-    """The batches the run used: file, hash, row counts and the refusal reason in Dutch."""
+    """The batches the run used: file, hash, row counts and the refusal reason in Dutch.
+    A load that a later load of the same file replaced is not used (transforms/versions.py)."""
+    in_effect = batch_versions("SELECT batch_id FROM run_batches WHERE run_id = ?")
     return _rows(
         con,
         "SELECT b.source, b.file_name, b.sheet_name, b.sha256, b.status, b.rows_read, "
         "b.rows_accepted, b.rows_quarantined, b.rows_blank, "
         "coalesce(b.reason_nl, b.reason) AS reason "
         "FROM run_batches r JOIN load_batches b USING (batch_id) WHERE r.run_id = ? "
+        f"AND (b.status <> 'loaded' OR b.batch_id IN (SELECT batch_id FROM {in_effect})) "
         "ORDER BY b.source, b.file_name, b.batch_id",
-        [run_id],
+        [run_id, run_id],
     )
 
 
@@ -141,7 +145,8 @@ def _raw(source: Source, name: str) -> str:
 
 
 def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
-    """The refused rows of the run's batches, sorted as the quarantine export, with the office
+    """The refused rows of the run's batches in effect (a file loaded again under its name
+    replaced its earlier load), sorted as the quarantine export, with the office
     each belongs to where the row tells: the postcode of its establishment, else its
     agreement, else its establishment, else its company (when that company is in one office)."""
     _require(con, *PLACE_MARTS)
@@ -155,8 +160,7 @@ def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
                 {_raw(RECOGNITIONS, "establishment_id")} AS establishment_id,
                 lpad(regexp_replace(coalesce({_raw(AGREEMENTS, "company_kbo")}, ''),
                     '[^0-9]', '', 'g'), 10, '0') AS company_kbo
-            FROM quarantine q
-            WHERE q.batch_id IN (SELECT batch_id FROM run_batches WHERE run_id = ?)
+            FROM {run_quarantine()} q
         )
         SELECT q.source, q.file_name, q.sheet_name, q.row_number, q.reason, q.detail,
             coalesce(g.office, a.office, eo.office, co.office) AS office

@@ -4,9 +4,10 @@ Only counts, amounts and rates: per office, per training, and per office for eve
 year of the run side by side. The totals are the real totals. A count of 1 to 4 shows
 "< 5"; a group of fewer than 5 learners hides its other figures; and further cells are
 hidden ("—") wherever the published figures together (totals, Lerenden = Subsidiabel +
-Niet subsidiabel, the rates, the same totals in every sheet) would give a hidden count
-away: `duaal.workbooks.suppression` decides which, for a school year as a whole, so every
-sheet and every workbook that shows a year's figures hides the same cells.
+Niet subsidiabel, each reason <= Niet subsidiabel <= the sum of the reasons, the amounts
+per premium, the rates, the same totals in every sheet) would give a hidden count away:
+`duaal.workbooks.suppression` decides which, for a school year as a whole, so every sheet
+and every workbook that shows a year's figures hides the same cells.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from duaal.workbooks.suppression import (
     TOTAL,
     Group,
     Protection,
+    exclusive_reasons,
     protect,
 )
 from duaal.workbooks.toelichting import toelichting_sheet
@@ -56,18 +58,23 @@ NOTES: tuple[tuple[str, str], ...] = (
     (
         "Aanvullend verborgen",
         f"Waar een verborgen aantal terug te rekenen zou zijn uit wat wel getoond wordt (de "
-        f"totalen, Lerenden = Subsidiabel + Niet-subsidiabel, de percentages, het bedrag, "
-        f"dezelfde totalen op elk blad en in elk schooljaar), is nog een waarde verborgen "
-        f"('{HIDDEN_TEXT}'); dat kan elk getal zijn, ook 0. Waar zelfs dat niet volstaat, "
-        f"toont ook een klein aantal '{HIDDEN_TEXT}'. Welke waarden verborgen zijn, is per "
-        f"schooljaar voor alle bladen samen bepaald.",
+        f"totalen; Lerenden = Subsidiabel + Niet-subsidiabel; de redenen: geen reden telt "
+        f"meer lerenden dan Niet-subsidiabel, elke weigering heeft minstens één reden, en "
+        f"redenen die elkaar uitsluiten tellen samen niet meer dan Niet-subsidiabel; de "
+        f"percentages; het bedrag per premie; dezelfde totalen op elk blad en in elk "
+        f"schooljaar), is nog een waarde verborgen ('{HIDDEN_TEXT}'); dat kan "
+        f"elk getal zijn, ook 0. Waar zelfs dat niet volstaat, toont ook een klein aantal "
+        f"'{HIDDEN_TEXT}'. Welke waarden verborgen zijn, is per schooljaar voor alle bladen "
+        f"samen bepaald.",
     ),
     (
         "Totalen",
         "De totaalrij geeft de werkelijke totalen van het schooljaar, ook van wat in de "
         "rijen verborgen is; elk blad toont dezelfde totalen. Een totaal wordt nooit "
-        "verborgen om een andere waarde te beschermen: alleen een totaal van 1 tot "
-        f"{MIN_GROUP - 1} kan '{SMALL_TEXT}' of '{HIDDEN_TEXT}' tonen.",
+        f"verborgen om een andere waarde te beschermen: een totaal van 1 tot {MIN_GROUP - 1} "
+        f"toont '{SMALL_TEXT}', of het getal zelf als de andere totalen het toch verraden "
+        "(zoals Niet-subsidiabel = Lerenden - Subsidiabel). Alleen een schooljaar met "
+        f"minder dan {MIN_GROUP} lerenden toont ook in de totaalrij '{HIDDEN_TEXT}'.",
     ),
     (
         "Conform (%)",
@@ -155,7 +162,9 @@ def year_figures(
         },
     }
     total = count_group(decisions, with_errors, codes, amounts)
-    protection = protect(groups, total, codes, amounts)
+    refusals = {frozenset(split_codes(d["reasons"])) for d in decisions if not d["eligible"]}
+    exclusive = exclusive_reasons(refusals, codes)
+    protection = protect(groups, total, codes, amounts, exclusive)
     provisional = any(d["status"] == "provisional" for d in decisions)
     return YearFigures(
         school_year, codes, groups, total, protection, configured is not None, provisional

@@ -71,7 +71,8 @@ def _code_labels(config_text: str) -> CodeLabels:
 
 SEVERITY_LABELS: dict[str, str] = {"error": "fout", "warning": "waarschuwing", "info": "info"}
 SEVERITY_ORDER: tuple[Severity, ...] = SEVERITIES
-STATUS_LABELS: dict[str, str] = {"final": "definitief", "provisional": "voorlopig"}
+STATUS_LABELS: dict[str, str] = {c.code: c.label for c in load_codes().of("decision_status")}
+PAYMENT_STATUS_LABELS: dict[str, str] = {c.code: c.label for c in load_codes().of("payment_status")}
 SOURCE_LABELS: dict[str, str] = {
     "overeenkomsten": "Overeenkomsten (werkplekduaal)",
     "dimona": "Dimona",

@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from duaal.changes import ChangeSheets
 from duaal.workbooks.book import Book
-from duaal.workbooks.changes import CHANGES, CHANGES_PURPOSE, NO_CHANGES, changes_block
+from duaal.workbooks.changes import CHANGES, CHANGES_PURPOSE, ChangeSheets
 from duaal.workbooks.columns import DECISIONS, actiris_column, decision_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import NO_OFFICE, STATUS_LABELS, CodeLabels, split_codes
@@ -465,15 +464,15 @@ def premies_sheets(
                 empty=f"Geen Brusselse vestigingen met lerenden in {school_year}.",
             )
         )
-    if changes is not None and len(offices) == 1:
-        block = changes_block(changes.headers, changes.for_office(offices[0], school_year))
+    if changes is not None:
+        block = changes.premies_block(school_year, offices[0] if len(offices) == 1 else None)
         sheets.append(
             Sheet(
                 CHANGES,
                 CHANGES_PURPOSE,
                 [block],
                 title="Wijzigingen sinds de vorige run",
-                empty=NO_CHANGES,
+                empty=block.empty or "",
             )
         )
     codes = [(c, labels.reason(c)) for c in reason_codes(decisions, labels)]
@@ -487,6 +486,7 @@ def premies_sheets(
             codes_heading="Redenen van weigering",
             glossary=DECISIONS,
             glossary_fields=glossary,
+            notes=[changes.note()] if changes is not None else (),
         )
     )
     about = About(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from transforms.identifiers import format_insz, format_kbo
@@ -313,3 +314,8 @@ class About:
 def provisional_text(as_of: date) -> str:
     """How every title of a running school year says so."""
     return f"voorlopig, peildatum {as_of:%d/%m/%Y}"
+
+
+def partial_path(path: Path) -> Path:
+    """Where a workbook is written until it is complete: `<name>.tmp` beside it."""
+    return path.with_name(path.name + ".tmp")

@@ -1,24 +1,41 @@
 """Which federation figures can be published: primary and complementary (secondary) suppression.
 
-A school year's federation figures are one linear system: per group (an office, a
-training) and for the whole year, learners = subsidiabel + niet subsidiabel, subsidiabel =
-unpaid + paid premiums, amount = unpaid x unpaid amount + paid x paid amount, learners =
-conform + not conform, every refusal reason <= niet subsidiabel; and every measure of the
-groups of one sheet adds up to the year's real total, the same total in every sheet. A
-reader who knows these relations and the published cells can solve for a hidden one.
+What a federatie workbook publishes of a school year: per group (an office on Per kantoor
+and on Schooljaren, a training on Per opleiding) and for the whole year, Lerenden (L),
+Subsidiabel (S), Niet subsidiabel (N), Totaal bedrag (A) and a count per refusal reason;
+Subsidiabel (%) and Conform (%) as the exact fractions S / L and conform / L, written only
+when both their counts are published (so a rate tells nothing its counts do not, and
+Conform (%) is the conform count C); the amounts per premium of the year (Toelichting).
+A reader who knows the rule book writes the year down as one linear system, which is the
+system here:
 
-So: a count of 1 to 4 is hidden ("< 5", primary); a group of fewer than 5 learners hides
-its whole row; a group's amount hides when it gives away its number of premiums, its
-conform rate when it gives away 1 to 4 learners. The totals row is the year's real totals:
-only a total of 1 to 4 is hidden there (the year's numbers of premiums of one amount or of
-learners not conform follow from the totals, and are no group's). Then, until no hidden
-value is pinned down, the linear program a reader could run (scipy's linprog over the
-published cells) is run for every hidden value, and where one comes out as a single whole
-number another cell of a relation holding it is hidden as well ("—", which may be any
-number, 0 included), the cheapest first, never a total; where no cell is left to hide, a
-"< 5" becomes "—", and a total of 1 to 4 that the other totals give away anyway is shown.
-A hidden value that is not itself 1 to 4 learners and that the program pins down anyway
-(a 0 in a small group whose total is shown, say) is shown instead: it tells a reader
+- per row: L = S + N; S = unpaid + paid premiums (U, P, never published); A = the unpaid
+  amount x U + the paid amount x P; L = C + not conform (D, never published);
+- per row: every reason <= N <= the sum of the reasons (a refusal carries a reason: the
+  decisions' contract checks it), and reasons no refusal of the year carries together
+  (the rule book's REGISTRATION_MISSING and REGISTRATION_LATE, say) add up to <= N;
+- every row of a partition adds up to the year's real total, the same in every sheet;
+- every value >= 0; "< 5" is 1 to 4; "—" is any number, 0 included.
+
+Primary suppression: a count of 1 to 4 shows "< 5"; a group of fewer than 5 learners
+hides its whole row; a group's amount hides when it gives away its number of premiums (U
+or P of 1 to 4, or S not shown), its conform rate when it gives away 1 to 4 learners. The
+totals row is the year's real totals: only a total of 1 to 4 is hidden there (the year's
+numbers of premiums of one amount or of learners not conform follow from the totals, and
+are no group's).
+
+Complementary suppression: a hidden value is disclosed when the reader's linear program
+(scipy's linprog over the published cells) finds no whole number for it but its own. Every
+hidden value, and every group's U, P or D of 1 to 4, is checked; where one of 1 to 4
+learners is pinned down, the cells to hide with it come from a second program: the reader
+may move published cells (never a total) to put the value a whole number away from its
+own, at the least cost of moved units (few learners cost little, a 0 much, as it often
+follows from the rule book), in whole numbers (a mixed-integer program where the linear
+one is not whole), so every cell it moves keeps a range of its own. Those cells show "—".
+Where no published cell can do it, a "< 5" becomes "—"; for a total of 1 to 4, rows'
+"< 5" may become "—" instead, and a total that the other totals give away anyway is
+shown. A hidden value that is not itself 1 to 4 learners and that the program pins down
+anyway (a 0 in a small group whose total is shown, say) is shown: it tells a reader
 nothing new.
 
 The result depends only on the year's decisions, so every workbook and sheet that shows a
@@ -27,15 +44,16 @@ year's figures shows the same ones hidden.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_matrix, hstack, vstack
 
 MIN_GROUP = 5
+MIN_SMALL = 1  # '< 5' is 1 to MIN_GROUP - 1
 TOTAL = "Totaal"
 
 # measures of a group: published ones, then the ones no sheet shows (but a reader can derive)
@@ -82,6 +100,35 @@ def is_small(n: int) -> bool:
     return 0 < n < MIN_GROUP
 
 
+def exclusive_reasons(
+    refusals: Iterable[Iterable[str]], codes: Sequence[str]
+) -> list[tuple[str, ...]]:
+    """The largest sets of reasons of which no refusal carries two, among those given, each
+    in the order of `codes` (the maximal cliques of 'never together', by Bron and Kerbosch)."""
+    carried = [set(r) for r in refusals]
+    given = [c for c in codes if any(c in r for r in carried)]
+    apart = {
+        c: {d for d in given if d != c and not any(c in r and d in r for r in carried)}
+        for c in given
+    }
+    found: list[tuple[str, ...]] = []
+
+    def extend(chosen: list[str], candidates: list[str], excluded: set[str]) -> None:
+        if not candidates and not excluded:
+            if len(chosen) > 1:
+                found.append(tuple(chosen))
+            return
+        for i, c in enumerate(candidates):
+            extend(
+                [*chosen, c],
+                [d for d in candidates[i + 1 :] if d in apart[c]],
+                (excluded | set(candidates[:i])) & apart[c],
+            )
+
+    extend([], given, set())
+    return found
+
+
 def _is_count(measure: str) -> bool:
     return measure in COUNTS or measure.startswith("R:")
 
@@ -111,6 +158,7 @@ class _System:
         total: Group,
         codes: Sequence[str],
         amounts: tuple[int, int],
+        exclusive: Sequence[Sequence[str]] = (),
     ) -> None:
         self.keys: list[Key] = []
         self.values: list[int] = []
@@ -118,11 +166,11 @@ class _System:
         self.equalities: list[dict[int, float]] = []
         self.inequalities: list[dict[int, float]] = []  # sum <= 0
         self.rows: list[tuple[str, str]] = [("", TOTAL)]
-        self._add_group("", TOTAL, total, codes, amounts)
+        self._add_group("", TOTAL, total, codes, amounts, exclusive)
         for partition, groups in partitions.items():
             for name, group in groups.items():
                 self.rows.append((partition, name))
-                self._add_group(partition, name, group, codes, amounts)
+                self._add_group(partition, name, group, codes, amounts, exclusive)
             measures = total.measures(codes)
             for measure in measures:
                 relation = {self.index[(partition, name, measure)]: 1.0 for name in groups}
@@ -130,7 +178,13 @@ class _System:
                 self.equalities.append(relation)
 
     def _add_group(
-        self, partition: str, name: str, g: Group, codes: Sequence[str], amounts: tuple[int, int]
+        self,
+        partition: str,
+        name: str,
+        g: Group,
+        codes: Sequence[str],
+        amounts: tuple[int, int],
+        exclusive: Sequence[Sequence[str]],
     ) -> None:
         """A group's variables and the relations between them."""
         for measure, value in g.measures(codes).items():
@@ -152,6 +206,15 @@ class _System:
                 {v(AMOUNT): 1.0, v(UNPAID): -float(amounts[0]), v(PAID): -float(amounts[1])}
             )
         self.inequalities += [{v(f"R:{c}"): 1.0, v(REFUSED): -1.0} for c in codes]
+        # every refusal carries a reason (the decisions' contract checks it), so a group's
+        # refused learners are at most the sum of its reason counts
+        if codes and g.learners - g.eligible <= sum(g.reasons.get(c, 0) for c in codes):
+            self.inequalities.append({v(REFUSED): 1.0, **{v(f"R:{c}"): -1.0 for c in codes}})
+        # reasons no refusal of the year carries together (the rule book's REGISTRATION_MISSING
+        # and REGISTRATION_LATE, say) add up to at most the refused learners
+        for together in exclusive:
+            if sum(g.reasons.get(c, 0) for c in together) <= g.learners - g.eligible:
+                self.inequalities.append({v(REFUSED): -1.0, **{v(f"R:{c}"): 1.0 for c in together}})
 
 
 def _primary(system: _System) -> dict[int, str]:
@@ -198,7 +261,7 @@ def _bounds(system: _System, status: dict[int, str]) -> list[tuple[float, float 
         if s == SHOWN:
             bounds.append((system.values[i], system.values[i]))
         elif s == SMALL:
-            bounds.append((1, MIN_GROUP - 1))
+            bounds.append((MIN_SMALL, MIN_GROUP - 1))
         else:
             bounds.append((0, None))  # '—': anything, 0 included
     return bounds
@@ -358,14 +421,144 @@ def _protected(system: _System, i: int) -> bool:
     return name != TOTAL and _sensitive(system, i)
 
 
-def _cost(system: _System, i: int, amounts: tuple[int, int]) -> tuple[bool, float, int]:
-    """Which cell to hide first: not a 0 (mostly pinned by a total of 0), the fewest
-    learners behind it, then the order."""
-    measure = system.keys[i][2]
-    value = system.values[i]
-    # amounts (0, 0): a school year without configured amounts, every premium 0
-    size = value / (max(amounts) or 1) if measure == AMOUNT else value
-    return (value == 0, size, i)
+MILP_SECONDS = 10.0  # a search for complements that takes longer takes the best found
+MILP_GAP = 0.1  # ... or one that costs at most a tenth more than the cheapest
+ZERO_COST = 50.0  # hiding a 0 costs as much as hiding 50 learners: see _unit_costs
+
+
+def _unit_costs(system: _System, amounts: tuple[int, int]) -> np.ndarray:
+    """What moving each value by one unit costs the reader of the workbook: a cell of few
+    learners is cheap to hide, a 0 dear (it often follows from the rule book, e.g. no
+    premium in Wallonia, and tells much when shown), an amount per premium it stands for."""
+    costs = np.empty(len(system.keys))
+    for i, ((_, _, measure), value) in enumerate(zip(system.keys, system.values, strict=True)):
+        # amounts (0, 0): a school year without configured amounts, every premium 0
+        unit = (max(amounts) or 1) if measure == AMOUNT else 1
+        costs[i] = (ZERO_COST if value == 0 else 1 + value / unit) / unit
+    return costs
+
+
+class _Complements:
+    """The cheapest published cells whose hiding gives a value a range: the linear program
+    of a reader who may move those cells, asked to put the value a whole number away from
+    its own at the least cost of moved units (Fischetti and Salazar's attacker problem)."""
+
+    def __init__(self, system: _System, amounts: tuple[int, int]) -> None:
+        self.system = system
+        n = len(system.keys)
+        self.costs = _unit_costs(system, amounts)
+        self.a_eq = _matrix(system.equalities, n)
+        self.a_ub = _matrix(system.inequalities, n)
+
+    def find(
+        self, status: dict[int, str], target: int, movable: Sequence[int]
+    ) -> tuple[list[int], np.ndarray] | None:
+        """The cells of `movable` to hide, and the point that proves the target a range;
+        None when hiding all of them would not do."""
+        system, n, m = self.system, len(self.system.keys), len(movable)
+        bounds = [*_bounds(system, status), *[(0.0, None)] * (2 * m)]
+        for j in movable:
+            bounds[j] = (0.0, None)
+        # x_j - up_j + down_j = value_j for every movable cell j
+        rows = np.arange(m)
+        moves = csr_matrix(
+            (
+                np.concatenate([np.ones(m), -np.ones(m), np.ones(m)]),
+                (np.tile(rows, 3), np.concatenate([movable, n + rows, n + m + rows])),
+            ),
+            shape=(m, n + 2 * m),
+        )
+        a_eq = vstack([hstack([self.a_eq, csr_matrix((self.a_eq.shape[0], 2 * m))]), moves])
+        a_ub = hstack([self.a_ub, csr_matrix((self.a_ub.shape[0], 2 * m))])
+        b_eq = np.concatenate([np.zeros(self.a_eq.shape[0]), np.array(system.values)[movable]])
+        c = np.concatenate([np.zeros(n), self.costs[movable], self.costs[movable]])
+        value, (low, high) = system.values[target], bounds[target]
+        lows = np.array([lo for lo, _ in bounds], dtype=float)
+        highs = np.array([np.inf if hi is None else hi for _, hi in bounds], dtype=float)
+        # whole numbers: every moved cell moves by one or more, so it keeps a range itself
+        whole = np.concatenate([np.ones(n), np.zeros(2 * m)])
+        constraints = [LinearConstraint(a_eq, b_eq, b_eq), LinearConstraint(a_ub, -np.inf, 0)]
+        best = None
+        for wanted in (value - 1, value + 1):
+            if wanted < low or (high is not None and wanted > high):
+                continue
+            lows[target] = highs[target] = wanted
+            bounds[target] = (wanted, wanted)
+            # the linear program mostly finds whole numbers itself, and fast; else the
+            # mixed-integer one
+            result = linprog(
+                c,
+                A_ub=a_ub,
+                b_ub=np.zeros(a_ub.shape[0]),
+                A_eq=a_eq,
+                b_eq=b_eq,
+                bounds=bounds,
+                method="highs",
+            )
+            if (
+                result.status == 0
+                and np.abs(result.x[:n] - np.round(result.x[:n])).max() > FEASIBLE
+            ):
+                result = milp(
+                    c,
+                    integrality=whole,
+                    bounds=Bounds(lows, highs),
+                    constraints=constraints,
+                    # without presolve: HiGHS's (scipy 1.17) prints a debug line to
+                    # stdout on some of these small programs
+                    options={
+                        "time_limit": MILP_SECONDS,
+                        "mip_rel_gap": MILP_GAP,
+                        "presolve": False,
+                    },
+                )
+            if result.x is not None and (best is None or result.fun < best.fun):
+                best = result
+        if best is None:
+            return None
+        point = best.x[:n]
+        # a '< 5' that stays within 1 to 4 may stay '< 5'
+        outside = [
+            point[j] < MIN_SMALL - FEASIBLE or point[j] > MIN_GROUP - 1 + FEASIBLE
+            if status[j] == SMALL
+            else abs(point[j] - system.values[j]) > FEASIBLE
+            for j in movable
+        ]
+        return [j for j, out in zip(movable, outside, strict=True) if out], point
+
+
+def _matrix(relations: Sequence[dict[int, float]], n: int) -> csr_matrix:
+    """The relations as the rows of a sparse matrix over n variables."""
+    data = [c for r in relations for c in r.values()]
+    cols = [i for r in relations for i in r]
+    starts = np.cumsum([0, *(len(r) for r in relations)])
+    return csr_matrix((data, cols, starts), shape=(len(relations), n))
+
+
+def _hide_with(
+    complements: _Complements, status: dict[int, str], target: int, useless: set[int]
+) -> tuple[list[int], np.ndarray] | None:
+    """The cells to hide so that the target keeps a range, and the point that proves it:
+    published cells of the rows; then also those shown again since pinned (they may be
+    needed together with others); then, for a total or a value no longer '< 5', also rows'
+    '< 5', to become '—' (1 to 4 each, they can pin a sum: a total stays the real one).
+    None when none of these will do."""
+    system = complements.system
+    rows = [j for j in range(len(system.keys)) if system.keys[j][1] != TOTAL]
+    shown = [j for j in rows if status[j] == SHOWN]
+    tries = [[j for j in shown if j not in useless]]
+    if useless:
+        tries.append(shown)
+    if system.keys[target][1] == TOTAL or status[target] != SMALL:
+        tries.append([*shown, *(j for j in rows if status[j] == SMALL)])
+    for movable in tries:
+        found = complements.find(status, target, movable)
+        if found is not None:
+            return found
+    return None
+
+
+ROUNDS = 4  # rounds a value of the year, at most: each hides, shows or widens a cell
 
 
 def protect(
@@ -373,112 +566,61 @@ def protect(
     total: Group,
     codes: Sequence[str],
     amounts: tuple[int, int],
+    exclusive: Sequence[Sequence[str]] = (),
 ) -> Protection:
-    """Primary and complementary suppression of one school year, over all its partitions."""
-    system = _System(partitions, total, codes, amounts)
+    """Primary and complementary suppression of one school year, over all its partitions;
+    `exclusive`: sets of reasons of which no refusal carries two (`exclusive_reasons`)."""
+    system = _System(partitions, total, codes, amounts, exclusive)
     status = _primary(system)
     checked: set[int] = set()  # unpinned once: hiding more cells only widens its range
     useless: set[int] = set()  # shown again since pinned anyway: hiding them protects nothing
-    complements: set[int] = set()  # hidden to protect another: each needs a range itself
+    given_away: set[int] = set()  # unpublished, and pinned by the real totals alone
     witnesses = _Witnesses(len(system.keys))
-    while True:
+    complements = _Complements(system, amounts)
+    # the values that must keep a range: the sensitive ones first, so that a value hidden
+    # to protect one is not shown again (pinned while that one is) before it is protected
+    targets = sorted(
+        (i for i in range(len(system.keys)) if _protected(system, i)),
+        key=lambda i: not _sensitive(system, i),
+    )
+    for _ in range(ROUNDS * len(system.keys)):
         program = _Program(system, _bounds(system, status), witnesses)
-        targets = [i for i in program.unknown if i not in checked and _protected(system, i)]
+        unknown = set(program.unknown)
         found = None
         for i in targets:
+            if i in checked or i in given_away or i not in unknown:
+                continue
             if program.pins(i, system.values[i]):
                 found = i
                 break
             checked.add(i)
         if found is None:
-            break
-        if found not in complements and not _sensitive(system, found):
-            # its value follows from what is published: showing it tells a reader nothing
-            status[found] = SHOWN
-            useless.add(found)
-            continue
-        candidates = _complements(system, status, found, amounts, useless)
-        if not candidates and status[found] == SMALL:
+            return Protection(
+                {k: status[i] for i, k in enumerate(system.keys)},
+                dict(zip(system.keys, system.values, strict=True)),
+            )
+        hidden = (
+            _hide_with(complements, status, found, useless) if _sensitive(system, found) else None
+        )
+        of_total = system.keys[found][1] == TOTAL
+        if hidden is not None:
+            cells, point = hidden
+            for j in cells:
+                status[j] = HIDDEN
+            witnesses.add(point)
+        elif status[found] == SMALL and not of_total:
             # '< 5' says 1 to 4, and several of them can add up to a total of '< 5':
             # this one shows '—' instead, which says nothing
             status[found] = HIDDEN
-            complements.add(found)
-            continue
-        if not candidates and (not _sensitive(system, found) or system.keys[found][1] == TOTAL):
-            # a cell hidden to protect another, or a total of 1 to 4 that the other totals
-            # give away (Niet subsidiabel as Lerenden - Subsidiabel), pinned by what is shown
-            # whatever else hides: showing it tells a reader nothing new
+        elif system.keys[found][2] in NEVER_SHOWN:
+            # the real totals give it away whatever else hides (a partition of one group)
+            given_away.add(found)
+        else:
+            # a value the published cells give away whatever else hides (a total of 1 to 4
+            # as Lerenden - Subsidiabel, a 0 of a small row whose total is shown): showing
+            # it tells nothing new, but may narrow what was checked before (its range was
+            # under a whole number)
             status[found] = SHOWN
             useless.add(found)
-            complements.discard(found)
-            continue
-        if not candidates:
-            raise RuntimeError(
-                f"no cell left to protect {system.keys[found]} of the federation figures"
-            )
-        chosen = _first_that_protects(system, status, found, candidates, witnesses)
-        status[chosen] = HIDDEN
-        complements.add(chosen)
-    return Protection(
-        {k: status[i] for i, k in enumerate(system.keys)},
-        dict(zip(system.keys, system.values, strict=True)),
-    )
-
-
-TRIES = 4  # candidates tried, cheapest first, before one is taken on trust
-
-
-def _first_that_protects(
-    system: _System,
-    status: dict[int, str],
-    target: int,
-    candidates: Sequence[int],
-    witnesses: _Witnesses,
-) -> int:
-    """The cheapest candidate whose hiding gives the target and itself a range; else the
-    cheapest (a later round hides more)."""
-    for candidate in candidates[:TRIES]:
-        status[candidate] = HIDDEN
-        program = _Program(system, _bounds(system, status), witnesses)
-        status[candidate] = SHOWN
-        if not program.pins(target, system.values[target]) and not program.pins(
-            candidate, system.values[candidate]
-        ):
-            return candidate
-    return candidates[0]
-
-
-def _complements(
-    system: _System,
-    status: dict[int, str],
-    target: int,
-    amounts: tuple[int, int],
-    useless: set[int],
-) -> list[int]:
-    """Shown cells that could give `target` a range when hidden, cheapest first, never a 0
-    or a small count: those in a relation with it, else those in a relation with the hidden
-    values it is linked to, nearest first."""
-
-    def hideable(j: int) -> bool:
-        # the totals are published as they are: a federation quotes them
-        return status[j] == SHOWN and j not in useless and system.keys[j][1] != TOTAL
-
-    relations = [*system.equalities, *system.inequalities]
-    linked, frontier = {target}, [target]
-    while frontier:
-        level: set[int] = set()
-        next_frontier = []
-        for i in frontier:
-            for relation in relations:
-                if i not in relation:
-                    continue
-                for j in relation:
-                    if hideable(j):
-                        level.add(j)
-                    elif status[j] != SHOWN and j not in linked:
-                        linked.add(j)
-                        next_frontier.append(j)
-        if level:
-            return sorted(level, key=lambda j: _cost(system, j, amounts))
-        frontier = next_frontier
-    return []
+            checked.clear()
+    raise RuntimeError("the protection of the federation figures does not settle")

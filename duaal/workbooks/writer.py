@@ -22,8 +22,10 @@ from typing import TypeVar
 
 import duckdb
 
-from duaal.changes import change_sheets
+from duaal import interrupts
+from duaal.changes import Changes, since_previous
 from duaal.privacy import make_private_dir, private_files
+from duaal.workbooks.changes import build_change_sheets
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (
     Row,
@@ -39,7 +41,8 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.workbooks.premies import history, office_of, write_premies
-from transforms.workers import die_with_parent
+from duaal.workbooks.style import partial_path
+from transforms.workers import die_with_parent, end_workers, forking
 
 Job = Callable[[], Path]
 MAX_WORKERS = 2
@@ -70,14 +73,19 @@ def plan_reports(
     reports_dir: Path,
     school_years: Sequence[str],
     workers: int = 1,
+    compared: Changes | None = None,
 ) -> ReportPlan:
-    """Load every row the workbooks show and plan the workbooks of the run."""
+    """Load every row the workbooks show and plan the workbooks of the run; `compared`:
+    what changed since the previous completed run (None: compare here)."""
     run = load_run(con, run_id)
     years = list(school_years) or decision_years(con, run_id)
     findings = load_findings(con, run_id)
     files = load_input_files(con, run_id)
     quarantine = load_quarantine(con, run_id)
-    changes = change_sheets(con, run_id)
+    compared = since_previous(con, run_id) if compared is None else compared
+    changes = build_change_sheets(
+        compared, run.labels, findings, quarantine, lambda earlier: load_findings(con, earlier)
+    )
     inputs = ComplianceInputs(findings, quarantine, files, load_run_checks(con, run_id), changes)
     large: list[Job] = []  # the workbooks of every office: written first, they take longest
     small: list[Job] = []
@@ -114,6 +122,7 @@ def plan_reports(
                 decisions,
                 brussels,
                 files,
+                changes,
                 years=decided_years,
             )
         )
@@ -179,7 +188,8 @@ def in_workers(jobs: Sequence[Callable[[], T]], workers: int) -> list[T]:
     worker that wrote one workbook would otherwise carry into the next the memory it took
     (its copies of the loaded rows' pages, its heap), and a run's peak would grow with every
     workbook. A job whose worker died (killed, out of memory) or could not be forked is run
-    here instead: that costs time, not output."""
+    here instead: that costs time, not output. Interrupted, it kills the workers (they
+    ignore Ctrl-C and SIGTERM) and raises."""
     if workers <= 1 or len(jobs) <= 1:
         return [job() for job in jobs]
     _JOBS[:] = list(jobs)
@@ -193,7 +203,8 @@ def in_workers(jobs: Sequence[Callable[[], T]], workers: int) -> list[T]:
                 index = waiting.pop(0)
                 pool = ProcessPoolExecutor(1, mp_context=context, initializer=die_with_parent)
                 try:
-                    running[pool.submit(_job_at, index)] = (index, pool)
+                    with forking():  # the pool forks its worker here
+                        running[pool.submit(_job_at, index)] = (index, pool)
                 except OSError:  # no process to be had (out of memory): as a dead worker
                     pool.shutdown()
                     results[index] = jobs[index]()
@@ -206,6 +217,9 @@ def in_workers(jobs: Sequence[Callable[[], T]], workers: int) -> list[T]:
                     results[index] = jobs[index]()
                 finally:
                     pool.shutdown()
+    except BaseException:
+        end_workers()  # what they were writing is of no use now
+        raise
     finally:
         for _, pool in running.values():
             pool.shutdown(cancel_futures=True)
@@ -219,6 +233,12 @@ def write_groups(groups: Sequence[Sequence[Job]], workers: int) -> list[Path]:
     return [path for paths in written for path in paths]
 
 
+def remove_partial(paths: Sequence[Path]) -> None:
+    """Remove the temporary files of these workbooks, left by writers that did not finish."""
+    for path in paths:
+        partial_path(path).unlink(missing_ok=True)
+
+
 def write_reports(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -226,17 +246,28 @@ def write_reports(
     school_years: Sequence[str] = (),
     workers: int | None = None,
     share_group: str = "",
+    compared: Changes | None = None,
 ) -> list[Path]:
     """Write premies, office, conformiteit and federatie workbooks; returns their paths.
 
     They hold personal data, so they are created readable by their owner only, or by
     `share_group` (the folders are made that group's, so what is created inside is too).
-    workers: processes writing workbooks (None: one per CPU, at most MAX_WORKERS)."""
+    workers: processes writing workbooks (None: one per CPU, at most MAX_WORKERS);
+    compared: the run's changes since the previous completed run (None: compared here).
+    Interrupted, it leaves every workbook as it was or as this run wrote it whole: a
+    workbook is written under a temporary name and renamed when complete, and the
+    temporary files of the workbooks not finished are removed."""
     with private_files(share_group):
         make_private_dir(reports_dir, share_group)
         workers = report_workers() if workers is None else workers
-        plan = plan_reports(con, run_id, reports_dir, school_years, workers)
-        written = write_groups(plan.groups, workers)
+        plan = plan_reports(con, run_id, reports_dir, school_years, workers, compared)
+        unfinished = partial(remove_partial, plan.paths)
+        with interrupts.on_hard_exit(unfinished):  # a second Ctrl-C: after the workers' kill
+            try:
+                written = write_groups(plan.groups, workers)
+            except BaseException:
+                unfinished()  # the workers are dead: a killed one left its temporary file
+                raise
     if sorted(written) != sorted(plan.paths):
         raise RuntimeError("the workbooks written are not the workbooks planned")
     return plan.paths

@@ -39,13 +39,12 @@ def write_docs(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> P
     for line in lines:
         path = docs_dir / "validations" / page_name(line.run_id)
         if line.run_id == run_id or not path.exists():
-            path.write_text(run_page(con, line), encoding="utf-8")
+            _write(path, run_page(con, line))
     contracts = all_contracts()
     for c in contracts:
-        path = docs_dir / "expectations" / f"{c.table}.html"
-        path.write_text(suite_page(c), encoding="utf-8")
+        _write(docs_dir / "expectations" / f"{c.table}.html", suite_page(c))
     index = docs_dir / "index.html"
-    index.write_text(index_page(lines, contracts), encoding="utf-8")
+    _write(index, index_page(lines, contracts))
     return index
 
 
@@ -58,7 +57,17 @@ def refresh_docs(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) ->
     lines = run_lines(con)
     for line in lines:
         if line.run_id == run_id:
-            path = docs_dir / "validations" / page_name(run_id)
-            path.write_text(run_page(con, line), encoding="utf-8")
-    index.write_text(index_page(lines, all_contracts()), encoding="utf-8")
+            _write(docs_dir / "validations" / page_name(run_id), run_page(con, line))
+    _write(index, index_page(lines, all_contracts()))
     return index
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a page under a temporary name, then put it in place: an interrupted run leaves
+    the page it had, never half of one."""
+    partial = path.with_name(path.name + ".tmp")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

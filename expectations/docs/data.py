@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from transforms.codes import load_codes
+from transforms.versions import batch_versions
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,15 @@ def run_lines(con: duckdb.DuckDBPyConnection) -> list[RunLine]:
                 count(*) FILTER (NOT success AND layer = 'mart') AS failed_marts
             FROM validation_results GROUP BY run_id
         ), read AS (
-            SELECT rb.run_id, sum(b.rows_quarantined) AS rows_refused,
+            -- a file loaded again under its name replaced its earlier load in that run
+            -- (transforms/versions.py): its refused rows count once
+            SELECT rb.run_id,
+                sum(b.rows_quarantined) FILTER (b.status = 'loaded' AND NOT EXISTS (
+                    SELECT 1 FROM run_batches rb2 JOIN load_batches later USING (batch_id)
+                    WHERE rb2.run_id = rb.run_id AND later.status = 'loaded'
+                        AND later.source = b.source AND later.file_name = b.file_name
+                        AND later.batch_id > b.batch_id
+                )) AS rows_refused,
                 count(*) FILTER (b.status = 'refused') AS files_refused
             FROM run_batches rb JOIN load_batches b USING (batch_id) GROUP BY rb.run_id
         ), ids AS (SELECT run_id FROM runs UNION SELECT run_id FROM checked)
@@ -124,10 +133,12 @@ def results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Result]:
 def input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputFile]:
     """The batches the run read, with their refused rows counted per reason (row numbers, never
     the values: those may be national numbers, and the quarantine detail quotes them)."""
+    # a load that a later load of the same file replaced is not used (transforms/versions.py)
+    in_effect = batch_versions("SELECT batch_id FROM run_batches WHERE run_id = ?")
     numbers: dict[tuple[int, str], list[int]] = {}
     for batch_id, reason, row_number in con.execute(
         "SELECT batch_id, reason, row_number FROM quarantine WHERE batch_id IN "
-        "(SELECT batch_id FROM run_batches WHERE run_id = ?)",
+        f"(SELECT batch_id FROM {in_effect})",
         [run_id],
     ).fetchall():
         numbers.setdefault((batch_id, reason), []).append(row_number)
@@ -140,7 +151,7 @@ def input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputFile]:
         label = quarantine.get(reason, reason)
         refused.setdefault(batch_id, []).append(Refusal(reason, label, tuple(sorted(rows))))
     rows = con.execute(
-        """
+        f"""
         WITH first_use AS (  -- the start of the first run that read each batch
             SELECT rb.batch_id, min(r.started_at) AS started_at
             FROM run_batches rb JOIN runs r USING (run_id) GROUP BY rb.batch_id
@@ -153,9 +164,10 @@ def input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputFile]:
         LEFT JOIN runs this ON this.run_id = rb.run_id
         LEFT JOIN first_use ON first_use.batch_id = rb.batch_id
         WHERE rb.run_id = ?
+            AND (b.status <> 'loaded' OR b.batch_id IN (SELECT batch_id FROM {in_effect}))
         ORDER BY b.source, b.file_name, b.batch_id
         """,
-        [run_id],
+        [run_id, run_id],
     ).fetchall()
     return [InputFile(*row[1:], refusals=tuple(refused.get(row[0], ()))) for row in rows]
 

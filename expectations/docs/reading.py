@@ -167,9 +167,8 @@ def reading_section(files: Sequence[InputFile]) -> str:
         )
     names = Counter((f.source, f.file_name) for f in files)
     again = (
-        " Een bestand dat opnieuw werd aangeleverd, staat hier met elke versie: de run neemt van "
-        "elke sleutel de nieuwste rij, dus een rij die een oudere versie weigerde, kan in een "
-        "nieuwere aanvaard zijn."
+        " Een bestand dat opnieuw werd aangeleverd, vervangt zijn vorige versie helemaal; een "
+        "geweigerde versie vervangt niets en staat hier naast de versie die de run gebruikt."
         if max(names.values()) > 1
         else ""
     )

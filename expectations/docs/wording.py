@@ -18,12 +18,13 @@ from functools import cache
 from typing import Any
 
 from expectations.docs.data import RunLine
-from transforms.codes import number_nl
+from transforms.codes import load_codes, number_nl
 from transforms.contracts import contract
 
 CONTRACT_CHECK = "rule:columns_match_contract"
 RULE_PREFIX = "rule:"
 MAX_LISTED_VALUES = 8  # a longer value set is counted in the sentence, listed in small print
+STATUS_KINDS = ("decision_status", "payment_status")  # registry kinds a status column lists
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATE_TYPES = ("DATE", "TIMESTAMP")
 
@@ -109,6 +110,13 @@ def _bounds(kwargs: Mapping[str, Any], unit: str = "") -> str:
     return "is " + (" en ".join(parts) or "om het even welke waarde")
 
 
+@cache
+def status_labels() -> dict[str, str]:
+    """The Dutch word of every status a contract lists (transforms/codes.toml)."""
+    registry = load_codes()
+    return {c.code: c.label for kind in STATUS_KINDS for c in registry.of(kind)}
+
+
 def _value_set(name: str, values: Sequence[Any] | Mapping[str, str]) -> str:
     if isinstance(values, Mapping):  # {"$PARAMETER": ...}: the run fills it in (a suite page)
         return f"{name} is een van de toegelaten waarden die de run vastlegt"
@@ -116,6 +124,9 @@ def _value_set(name: str, values: Sequence[Any] | Mapping[str, str]) -> str:
         return f"{name} heeft geen enkele toegelaten waarde"
     if len(values) > MAX_LISTED_VALUES:
         return f"{name} is een van de {len(values)} toegelaten waarden"
+    words = status_labels()
+    if all(isinstance(v, str) and v in words for v in values):  # a status: its Dutch word
+        return f"{name} is {join_nl([f'‘{words[v]}’' for v in values], 'of')}"
     return f"{name} is {join_nl([value_nl(v) for v in values], 'of')}"
 
 

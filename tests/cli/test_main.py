@@ -116,6 +116,11 @@ def test_version_prints_what_a_run_records_and_exits_0():
             {"DUAAL_AS_OF": "2026-11-28", "DUAAL_RETENTION_SCHOOL_YEARS": "9999"},
             "DUAAL_RETENTION_SCHOOL_YEARS 9999: a number of school years from 0 to 2025",
         ),
+        (
+            ["export", "payments", "--out", "x.csv", "--school-year", "2024"],
+            {},
+            "--school-year 2024: not a school year",
+        ),
     ],
 )
 def test_usage_errors_name_the_flag_or_variable_and_exit_2(

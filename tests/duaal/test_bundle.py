@@ -7,6 +7,7 @@ import json
 import shutil
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -15,11 +16,46 @@ from cli.main import main
 from duaal.bundle import verify_bundle, write_bundle
 from duaal.db import connect
 from duaal.generate import generate
-from duaal.pipeline import digest_rows, execute, finish_run, record_stage, rules_stage, start_run
+from duaal.pipeline import (
+    OUTPUTS,
+    digest_rows,
+    execute,
+    finish_run,
+    record_stage,
+    rules_stage,
+    start_run,
+)
 from duaal.settings import load_settings
-from tests.builders import rule_config
+from tests.builders import add_premium_paid, rule_config
 from tests.duaal.test_explain import AS_OF, LEARNERS, _inputs
+from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.sources import SOURCES
+
+
+def _recorded_run(db, config: RuleConfig) -> str:
+    """A completed run over the pairs of every outcome, with one paid premium, in db."""
+    con = connect(db)
+    # the batch of every input row (tests.builders.add_batch leaves it as it is)
+    con.execute(
+        "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
+        "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
+        "VALUES (1, 'overeenkomsten', 'x.xlsx', 'x.xlsx', 'abc', 'Blad1', 'loaded', NULL, "
+        "0, 0, 0, 0, now())"
+    )
+    _inputs(con)
+    add_premium_paid(
+        con,
+        learner_insz=LEARNERS["eligible"],
+        school_year="2023-2024",
+        kind="premie",
+        amount_eur=600,
+    )
+    run_id = start_run(con, config, AS_OF)
+    rules_stage(con, config, AS_OF)
+    record_stage(con, run_id)
+    finish_run(con, run_id, "completed")
+    con.close()
+    return run_id
 
 
 @pytest.fixture(scope="module")
@@ -27,19 +63,7 @@ def bundle(tmp_path_factory):
     """A run over the pairs of every outcome, its bundle, and the database removed."""
     base = tmp_path_factory.mktemp("bundle")
     db = base / "duaal.duckdb"
-    con = connect(db)
-    _inputs(con)
-    con.execute(
-        "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
-        "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
-        "VALUES (1, 'overeenkomsten', 'x.xlsx', 'x.xlsx', 'abc', 'Blad1', 'loaded', NULL, "
-        "0, 0, 0, 0, now())"
-    )
-    run_id = start_run(con, rule_config(), AS_OF)
-    rules_stage(con, rule_config(), AS_OF)
-    record_stage(con, run_id)
-    finish_run(con, run_id, "completed")
-    con.close()
+    run_id = _recorded_run(db, rule_config())
     out = base / "evidence" / "bundle.zip"
     manifest = write_bundle(db, run_id, out)
     db.unlink()  # the auditor's machine has no database
@@ -65,6 +89,7 @@ def test_bundle_holds_inputs_configuration_outputs_and_a_manifest(bundle):
         "rule_config.toml",
         "decisions.parquet",
         "findings.parquet",
+        "payments.parquet",
         "quarantine.parquet",
         "run.json",
     }
@@ -80,6 +105,7 @@ def test_bundle_holds_inputs_configuration_outputs_and_a_manifest(bundle):
     assert record["code_version"] and set(record["digests"]) == {
         "decisions",
         "findings",
+        "payments",
         "quarantine",
     }
     assert members["rule_config.toml"].decode() == rule_config().text
@@ -97,7 +123,7 @@ def test_one_changed_byte_is_caught(bundle, tmp_path, capsys):
     path, _, manifest = bundle
     members = _members(path)
     config = members["rule_config.toml"]
-    members["rule_config.toml"] = config.replace(b'version = "2026.1"', b'version = "2026.2"')
+    members["rule_config.toml"] = config.replace(b'version = "2026.2"', b'version = "2026.3"')
     assert members["rule_config.toml"] != config
     changed = tmp_path / "changed.zip"
     _rewrite(changed, members)
@@ -151,6 +177,75 @@ def test_an_edited_output_with_a_matching_manifest_fails_the_recomputation(bundl
         f"decision differs: 2024-2025 company 0403170701 learner {LEARNERS['eligible']}: "
         "amount_eur recomputed 1000, stored 1400",
     ]
+
+
+def _with_manifest(members: dict[str, bytes]) -> dict[str, bytes]:
+    """The members with a manifest that matches them, as a forger would write it."""
+    members = {n: d for n, d in members.items() if n != "manifest.json"}
+    manifest = {n: hashlib.sha256(d).hexdigest() for n, d in members.items()}
+    return members | {"manifest.json": json.dumps(manifest).encode()}
+
+
+def test_an_edited_payment_with_a_matching_record_fails_the_recomputation(bundle, tmp_path):
+    path, run_id, _ = bundle
+    members = _members(path)
+    edited = tmp_path / "payments.parquet"
+    edited.write_bytes(members["payments.parquet"])
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE p AS SELECT * FROM read_parquet('{edited}')")
+    earlier = "FROM p WHERE school_year = '2023-2024'"
+    assert con.execute(f"SELECT status, paid_eur {earlier}").fetchall() == [
+        ("no_decision", Decimal("600.00"))
+    ], "the history's premie of a year without a decision"
+    con.execute("UPDATE p SET status = 'paid' WHERE school_year = '2023-2024'")
+    forged = tmp_path / "forged.parquet"
+    con.execute(f"COPY (SELECT * FROM p) TO '{forged}' (FORMAT parquet)")
+    cols = OUTPUTS["payments"].digested  # the columns a digest reads
+    key = "school_year, company_kbo, learner_insz"
+    digest = digest_rows(con.execute(f"SELECT {cols} FROM p ORDER BY {key}").fetchall())
+    con.close()
+    members["payments.parquet"] = forged.read_bytes()
+    record = json.loads(members["run.json"])
+    record["digests"]["payments"] = digest
+    members["run.json"] = json.dumps(record).encode()
+    _rewrite(tmp_path / "forged.zip", _with_manifest(members))
+
+    result = verify_bundle(tmp_path / "forged.zip")
+    assert result.bundled["payments"] == digest == result.recorded["payments"]
+    learner = LEARNERS["eligible"]
+    assert result.differences == [
+        f"payments: recomputed from the bundled inputs {result.recomputed['payments']}, "
+        f"recorded with the run {digest}",
+        f"payment differs: 2023-2024 company 0403170701 learner {learner}: "
+        "status recomputed 'no_decision', stored 'paid'",
+    ]
+
+
+def test_a_bundle_written_before_payments_were_reconciled_verifies(tmp_path):
+    """An older duaal wrote no payments.parquet and no payments digest; the configuration
+    its run recorded has no payment_expected_months, so the recomputation reconciles none."""
+    text = rule_config().text.replace("payment_expected_months = 6 ", "# ")
+    run_id = _recorded_run(tmp_path / "duaal.duckdb", parse_rule_config(text))
+    write_bundle(tmp_path / "duaal.duckdb", run_id, tmp_path / "new.zip")
+    members = _members(tmp_path / "new.zip")
+    del members["payments.parquet"]
+    record = json.loads(members["run.json"])
+    assert record["digests"].pop("payments") == digest_rows([])
+    members["run.json"] = json.dumps(record).encode()
+    _rewrite(tmp_path / "older.zip", _with_manifest(members))
+    result = verify_bundle(tmp_path / "older.zip")
+    assert result.ok, result.differences
+    assert result.recorded["payments"] == result.recomputed["payments"] == digest_rows([])
+
+
+@pytest.mark.parametrize("member", ["payments.parquet", "decisions.parquet"])
+def test_a_member_removed_with_its_manifest_line_is_named(bundle, tmp_path, member):
+    path, _, _ = bundle
+    members = _members(path)
+    del members[member]
+    _rewrite(tmp_path / "stripped.zip", _with_manifest(members))
+    result = verify_bundle(tmp_path / "stripped.zip")
+    assert result.differences == [f"{member}: missing from the bundle and from the manifest"]
 
 
 def test_a_missing_member_and_a_non_zip_are_named(bundle, tmp_path, capsys):
@@ -214,7 +309,7 @@ def test_audit_writes_the_bundle_of_a_real_run(tmp_path, capsys):
     out = tmp_path / "evidence.zip"
     code = main(["audit", summary.run_id, "--db", str(settings.db), "--bundle", str(out)])
     assert code == 0
-    assert f"bundle: {out} (10 members and manifest.json)" in capsys.readouterr().out
+    assert f"bundle: {out} (11 members and manifest.json)" in capsys.readouterr().out
     assert oct(out.stat().st_mode & 0o777) == "0o600", "the evidence holds personal data"
     moved = tmp_path / "elsewhere" / "evidence.zip"
     moved.parent.mkdir()

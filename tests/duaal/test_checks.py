@@ -19,7 +19,7 @@ from duaal.checks import CheckResult, check_quarantine_share, check_volume, stor
 from duaal.db import connect
 from duaal.pipeline import checks_stage, ingest_stage, start_run
 from duaal.settings import load_settings
-from tests.builders import rules_text_without_amounts
+from tests.builders import RULES_FILE, rules_text_without_amounts
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -34,6 +34,9 @@ from transforms.loading import FileOutcome
 from transforms.rule_config import load_rule_config
 
 AS_OF = date(2025, 3, 1)
+
+# the version of the project's rule configuration, which the messages name
+VERSION = load_rule_config(RULES_FILE).version
 
 
 def good_inputs(raw: Path) -> Path:
@@ -153,6 +156,25 @@ def test_without_exportdatum_the_modification_time_dates_an_export(tmp_path: Pat
     os.utime(raw / "dimona" / "d.xlsx", (old, old))
     results = checks_of(raw, tmp_path / "duaal.duckdb", max_export_age_days=60)
     (stale,) = [r for r in results if r.code == "EXPORT_STALE"]
+    assert stale.where == "dimona/d.xlsx"
+    assert "(modified 2024-12-01) is 90 days old" in stale.message
+
+
+def test_a_resaved_old_export_stays_as_old_as_its_first_load(tmp_path: Path):
+    """Saving an old export again (one cell corrected) gives it a new modification time,
+    not newer data: its date is the one it had when it was first loaded."""
+    raw = tmp_path / "raw"
+    for folder in ("overeenkomsten", "dimona", "erkenningen"):
+        (raw / folder).mkdir(parents=True)
+    write_xlsx(raw / "overeenkomsten" / "a.xlsx", [AGREEMENT_HEADERS, agreement_row()])
+    write_xlsx(raw / "dimona" / "d.xlsx", [DIMONA_HEADERS, dimona_row()])
+    write_xlsx(raw / "erkenningen" / "e.xlsx", [RECOGNITION_HEADERS, recognition_row()])
+    old = datetime(2024, 12, 1).timestamp()
+    os.utime(raw / "dimona" / "d.xlsx", (old, old))
+    db = tmp_path / "duaal.duckdb"
+    checks_of(raw, db, max_export_age_days=60)
+    write_xlsx(raw / "dimona" / "d.xlsx", [DIMONA_HEADERS, dimona_row(joint_committee="124")])
+    (stale,) = [r for r in checks_of(raw, db, max_export_age_days=60) if r.code == "EXPORT_STALE"]
     assert stale.where == "dimona/d.xlsx"
     assert "(modified 2024-12-01) is 90 days old" in stale.message
 
@@ -284,13 +306,62 @@ def test_a_school_year_without_amounts_is_a_warning_from_its_first_day(raw: Path
     (missing,) = [r for r in first_day if r.code == "AMOUNTS_MISSING"]
     assert missing.line() == (
         f"AMOUNTS_MISSING: no premium amounts for school year 2025-2026 in the rule "
-        f"configuration {rules} (version 2026.1): its decisions are made, every eligible one "
+        f"configuration {rules} (version {VERSION}): its decisions are made, every eligible one "
         f"with amount_eur 0, until that year's amounts are added to rules_zonder_2025.toml"
     )
     assert missing.severity == "warning"
     assert missing.message_nl == (
         f"geen premiebedragen voor schooljaar 2025-2026 in de regelconfiguratie {rules} "
-        f"(versie 2026.1): de beslissingen van dat schooljaar zijn genomen, maar een toegekende "
+        f"(versie {VERSION}): de beslissingen van dat schooljaar zijn genomen, maar een toegekende "
         f"premie heeft nog geen bedrag (0) tot de bedragen van dat schooljaar in "
         f"rules_zonder_2025.toml staan"
     )
+
+
+def test_files_from_another_raw_folder_in_the_database_are_named_with_their_folder(
+    tmp_path: Path,
+):
+    db = tmp_path / "duaal.duckdb"
+    here = good_inputs(tmp_path / "raw")
+    elsewhere = tmp_path / "elders" / "raw"
+    (elsewhere / "overeenkomsten").mkdir(parents=True)
+    write_xlsx(
+        elsewhere / "overeenkomsten" / "b.xlsx",
+        [AGREEMENT_HEADERS, agreement_row(agreement_id="OVK-2")],
+    )
+    write_xlsx(
+        elsewhere / "overeenkomsten" / "c.xlsx",
+        [AGREEMENT_HEADERS, agreement_row(agreement_id="OVK-3")],
+    )
+    assert "FILES_ELSEWHERE" not in {r.code for r in checks_of(here, db)}
+    (found,) = [r for r in checks_of(elsewhere, db) if r.code == "FILES_ELSEWHERE"]
+    assert (found.severity, found.where) == ("warning", "")
+    assert found.message == (
+        f"the database holds 3 files loaded from another raw folder, {here}, than this run's "
+        f"{elsewhere}: the decisions mix both (a separate data set needs a database of its "
+        "own: --db)"
+    )
+    assert found.message_nl == (
+        f"de databank bevat 3 bestanden geladen uit een andere map met exports, {here}, dan "
+        f"die van deze run, {elsewhere}: de beslissingen mengen beide (een aparte gegevensset "
+        "hoort in een eigen databank: --db)"
+    )
+    (back,) = [r for r in checks_of(here, db) if r.code == "FILES_ELSEWHERE"]
+    assert back.message.startswith(
+        f"the database holds 2 files loaded from another raw folder, {elsewhere},"
+    )
+
+
+def test_a_raw_folder_moved_elsewhere_is_no_other_folder(tmp_path: Path):
+    """The analyst moves the exports to another disk and points --raw there: the files are
+    the same (source and name), so nothing mixes and nothing is said, run after run."""
+    import shutil
+
+    db = tmp_path / "duaal.duckdb"
+    first = good_inputs(tmp_path / "raw")
+    assert "FILES_ELSEWHERE" not in {r.code for r in checks_of(first, db)}
+    moved = tmp_path / "nieuwe_schijf" / "raw"
+    shutil.copytree(first, moved)
+    shutil.rmtree(first)
+    for _ in range(2):
+        assert "FILES_ELSEWHERE" not in {r.code for r in checks_of(moved, db)}

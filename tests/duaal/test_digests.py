@@ -1,7 +1,8 @@
-"""The results do not change: the digests of the decisions, the findings and the quarantine
-of the sample (what `duaal demo` makes: 3,000 agreements; the benchmarks' `sample`) are
-pinned. Work on speed must leave them as they are; a change of the rules that changes a
-result changes them on purpose, and says so in its commit."""
+"""The results do not change: the digests of the decisions, the findings, the payment
+reconciliation and the quarantine of the sample (what `duaal demo` makes: 3,000 agreements;
+the benchmarks' `sample`) are pinned. Work on speed must leave them as they are; a change of
+the rules or of the sample that changes a result changes them on purpose, and says so in its
+commit."""
 
 from __future__ import annotations
 
@@ -15,15 +16,31 @@ from duaal.pipeline import execute, record_stage, rules_stage, start_run
 from duaal.settings import defaults, load_settings
 from transforms.loading import ingest
 from transforms.rule_config import load_rule_config
+from transforms.schema import PAYMENT_STATUSES as SIX_STATUSES
 
 # benchmarks/datasets.py: DATASETS["sample"]
 AGREEMENTS, SEED, AS_OF = 3_000, 1, date(2025, 11, 28)
 
 EXPECTED = {
-    "decisions": "9fefe51f40c3f248d06baeda39bd96adea66f1f361c360b3c686a46bcec258f5",
-    "findings": "0984138768fd9523bb0d678301aa710d95a17d7db4848613833fc4e641637609",
-    "quarantine": "6a4b374ac213c7439f4465e18bb4674642ac38a2986d2ac05526b2a8895ee4ed",
+    "decisions": "0ee672c5afd55ac241f57155be1600e7f007b4c916ac70191c5e8f860d74b563",
+    "findings": "09ddb815803fe84729f2aae527aa2a7d204e3afde3b3abe044e762bc0abf8537",
+    "payments": "4973912e0f28bcbbf32d4dfb4c4a10d59e0090a46384bcd9deb437f1903a9069",
+    "quarantine": "728c1a9eecbc4dd2cc16942da18a6303112540177f24c1388ae0474cb3fb2b32",
 }
+# the sample's premium history pays every status (duaal/generate.py): 2023-2024 is past its
+# expected payment date (28/02/2025) on AS_OF, 2024-2025 is not (28/02/2026)
+PAYMENT_STATUSES = [
+    ("2023-2024", "no_decision", 2),
+    ("2023-2024", "not_due", 4),
+    ("2023-2024", "missing", 66),
+    ("2023-2024", "amount_differs", 21),
+    ("2023-2024", "paid", 416),
+    ("2024-2025", "no_decision", 1),
+    ("2024-2025", "not_due", 2),
+    ("2024-2025", "awaited", 355),
+    ("2024-2025", "amount_differs", 4),
+    ("2024-2025", "paid", 164),
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +51,9 @@ def raw(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def digests(raw, tmp_path_factory) -> dict[str, str]:
-    """Ingest, rules and record on the sample (validation and reports do not change them)."""
+def recorded(raw, tmp_path_factory) -> tuple[dict[str, str], list[tuple]]:
+    """Ingest, rules and record on the sample (validation and reports do not change them):
+    the digests, and the payment statuses per school year."""
     base = tmp_path_factory.mktemp("digests")
     con = connect(base / "duaal.duckdb")
     try:
@@ -43,14 +61,25 @@ def digests(raw, tmp_path_factory) -> dict[str, str]:
         config = load_rule_config(defaults().rules)
         run_id = start_run(con, config, AS_OF, now=datetime(2025, 11, 28, 6, 0))
         rules_stage(con, config, AS_OF)
-        return record_stage(con, run_id)
+        digests = record_stage(con, run_id)
+        statuses = con.execute(
+            "SELECT school_year, status, count(*) FROM run_payments "
+            "GROUP BY school_year, status ORDER BY school_year, list_position(?, status)",
+            [list(SIX_STATUSES)],
+        ).fetchall()
+        return digests, statuses
     finally:
         con.close()
 
 
 @pytest.mark.parametrize("output", sorted(EXPECTED))
-def test_sample_digest_is_pinned(digests, output):
-    assert digests[output] == EXPECTED[output]
+def test_sample_digest_is_pinned(recorded, output):
+    assert recorded[0][output] == EXPECTED[output]
+
+
+def test_the_sample_pays_every_status(recorded):
+    assert recorded[1] == PAYMENT_STATUSES
+    assert {status for _, status, _ in recorded[1]} == set(SIX_STATUSES)
 
 
 def test_the_whole_run_gives_the_pinned_digests(raw, tmp_path):

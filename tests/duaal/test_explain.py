@@ -11,7 +11,7 @@ import pytest
 
 from cli.main import main
 from duaal.db import connect
-from duaal.explain import NothingToExplain, explain_learner, explain_mentor, months_parts
+from duaal.explain import NothingToExplain, explain_learner, explain_mentor
 from duaal.pipeline import finish_run, record_stage, rules_stage, start_run
 from tests.builders import (
     COMPANY,
@@ -102,13 +102,14 @@ def _one_run(folder, as_of: date):
     """A database with one completed run over the pairs of every outcome (no Prefect, no GX)."""
     db = folder / "duaal.duckdb"
     con = connect(db)
-    _inputs(con)
+    # the batch of every input row (tests.builders.add_batch leaves it as it is)
     con.execute(
         "INSERT INTO load_batches (batch_id, source, file_name, file_path, sha256, sheet_name, "
         "status, reason, rows_read, rows_accepted, rows_quarantined, rows_blank, loaded_at) "
         "VALUES (1, 'overeenkomsten', 'x.xlsx', 'x.xlsx', 'abc', 'Blad1', 'loaded', NULL, "
         "0, 0, 0, 0, now())"
     )
+    _inputs(con)
     run_id = start_run(con, rule_config(), as_of)
     rules_stage(con, rule_config(), as_of)
     record_stage(con, run_id)
@@ -204,7 +205,6 @@ def test_the_months_arithmetic_can_be_followed_to_the_threshold(run_db, capsys):
         "maand van 31 dagen: 3 + 30/31 = 3,97 maanden"
     ) in text
     assert "Gedekte maanden: 3,97 (exact 123/31), minimum 4,00: niet voldaan" in text
-    assert months_parts(date(2024, 9, 15), date(2025, 1, 14)) == (4, 0, 31)
 
 
 def test_every_dimona_period_says_whether_it_counts_and_why(run_db, capsys):
@@ -353,3 +353,17 @@ def test_a_stored_decision_is_shown_as_stored_and_a_disagreement_is_said(run_db,
     assert "LET OP: de herberekening uit de invoer van deze run geeft een andere beslissing" in (
         story.text()
     )
+
+
+def test_a_year_without_a_reconciliation_says_why(run_db, provisional_db):
+    refused = explain_learner(run_db[0], LEARNERS["registration_late"])
+    assert (
+        "Uitbetaling van de premie 2024-2025\n-----------------------------------\ngeen premie "
+        "beslist en geen premie uitbetaald: niets af te stemmen\n"
+    ) in refused.text()
+    assert refused.data["decisions"][0]["payment"] is None
+    provisional = explain_learner(provisional_db[0], LEARNERS["eligible"]).text()
+    assert (
+        "nog niet afgestemd: het schooljaar is voorlopig, de betaling wordt pas na het einde "
+        "ervan afgestemd\n"
+    ) in provisional

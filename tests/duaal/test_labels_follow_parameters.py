@@ -26,7 +26,7 @@ def _changed_rules(folder: Path) -> Path:
     text = RULES_FILE.read_text(encoding="utf-8")
     changed = re.sub(r"(?m)^min_months_covered = 4\b", "min_months_covered = 5", text)
     changed = re.sub(r"(?m)^max_premiums = 3\b", "max_premiums = 2", changed)
-    changed = changed.replace('version = "2026.1"', 'version = "2026.1-test"')
+    changed = changed.replace('version = "2026.2"', 'version = "2026.2-test"')
     assert changed.count("= 5 ") + changed.count("= 2 ") >= 2, "both parameters changed"
     path = folder / "rules.toml"
     path.write_text(changed, encoding="utf-8")

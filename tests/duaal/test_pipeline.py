@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
+import re
 import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import duckdb
@@ -133,6 +137,79 @@ def test_exports_follow_the_contract(sample_run, tmp_path):
     assert len(rows) > 1
 
 
+def test_payments_export_follows_the_contract(sample_run, tmp_path, capsys):
+    settings, summary = sample_run
+    out = tmp_path / "payments.csv"
+    assert main(["export", "payments", "--out", str(out), "--db", str(settings.db)]) == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert capsys.readouterr().out == f"payments: {len(rows) - 1} rows written to {out}\n"
+    assert rows[0] == list(exports.PAYMENT_EXPORT)
+    assert rows[0] == [
+        "school_year",
+        "company_kbo",
+        "learner_insz",
+        "office",
+        "status",
+        "decided_eur",
+        "paid_eur",
+        "paid_on",
+        "expected_by",
+    ]
+    keys = [(r[0], r[1], r[2]) for r in rows[1:]]
+    assert keys == sorted(keys), "payments sorted by school_year, company_kbo, learner_insz"
+    assert summary.payments_by_status == dict(Counter(r[4] for r in rows[1:]))
+    assert {"paid", "missing", "awaited"} <= set(summary.payments_by_status)
+    for r in rows[1:]:
+        assert r[5].isdigit() and (r[5] == "0") == (r[4] in ("not_due", "no_decision")), r
+        assert (r[6] == "") == (r[4] in ("awaited", "missing")), "paid_eur empty when unpaid"
+        assert r[6] == "" or re.fullmatch(r"\d+\.\d\d", r[6]), "paid_eur with 2 decimals"
+        assert r[7] == "" or date.fromisoformat(r[7]), "paid_on ISO"
+        assert date.fromisoformat(r[8]) == date(int(r[0][5:]) + 1, 2, 28), "expected_by ISO"
+    con = connect(settings.db, read_only=True)
+    differs = con.execute(
+        "SELECT school_year, company_kbo, learner_insz, office, status, decided_eur::VARCHAR, "
+        "printf('%.2f', paid_eur), paid_on::VARCHAR, expected_by::VARCHAR FROM run_payments "
+        "WHERE run_id = ? AND status = 'amount_differs' ORDER BY ALL LIMIT 1",
+        [summary.run_id],
+    ).fetchone()
+    assert list(differs) in rows[1:], "a known row of the run, as exported"
+
+    only = tmp_path / "payments_2024.csv"
+    n = exports.export_payments(con, only, "2024-2025")
+    con.close()
+    year = list(csv.reader(only.open(encoding="utf-8")))
+    assert len(year) == n + 1 and {r[0] for r in year[1:]} == {"2024-2025"}
+    assert year[1:] == [r for r in rows[1:] if r[0] == "2024-2025"]
+
+
+def test_audit_catches_an_edited_stored_payment(sample_run, tmp_path):
+    settings, summary = sample_run
+    tampered = tmp_path / "tampered.duckdb"
+    shutil.copy(settings.db, tampered)
+    con = duckdb.connect(str(tampered))
+    victim = con.execute(
+        "SELECT school_year, company_kbo, learner_insz FROM run_payments "
+        "WHERE run_id = ? AND status = 'missing' ORDER BY ALL LIMIT 1",
+        [summary.run_id],
+    ).fetchone()
+    con.execute(
+        "UPDATE run_payments SET status = 'paid' WHERE run_id = ? AND school_year = ? "
+        "AND company_kbo = ? AND learner_insz = ?",
+        [summary.run_id, *victim],
+    )
+    con.close()
+    result = audit(tampered, summary.run_id, validate=False)
+    assert (
+        result.recorded["payments"] == result.recomputed["payments"] == summary.digests["payments"]
+    )
+    assert result.stored["payments"] != result.recorded["payments"]
+    assert result.payment_differences == [
+        f"{victim[0]} company {victim[1]} learner {victim[2]}: "
+        "status recomputed 'missing', stored 'paid'"
+    ]
+    assert not result.identical
+
+
 def test_second_run_skips_loaded_files_and_gives_the_same_digests(sample_run):
     settings, first = sample_run
     second = execute(settings, with_reports=False)
@@ -255,7 +332,7 @@ def test_summary_says_where_the_time_went(sample_run):
     from flows.summary import TIME_TITLE, format_summary
 
     settings, summary = sample_run
-    stages = ["open", "ingest", "checks", "rules", "validate", "record", "reports"]
+    stages = ["open", "ingest", "checks", "rules", "validate", "record", "changes", "reports"]
     assert list(summary.stage_seconds) == stages
     lines = format_summary(summary, settings).splitlines()
     start = lines.index(TIME_TITLE)
@@ -265,3 +342,28 @@ def test_summary_says_where_the_time_went(sample_run):
     for name in stages:
         assert seconds[name] == round(summary.stage_seconds[name], 2) >= 0
     assert seconds["total"] == round(sum(summary.stage_seconds.values()), 2) > 0
+
+
+def test_the_reports_folder_lists_each_workbook_with_the_run_that_wrote_it(sample_run):
+    settings, summary = sample_run
+    manifest = json.loads((settings.reports / "inhoud.json").read_text("utf-8"))
+    listed = {(w["werkmap"], w["run"], w["peildatum"]) for w in manifest["werkmappen"]}
+    assert listed == {
+        (p.relative_to(settings.reports).as_posix(), summary.run_id, AS_OF.isoformat())
+        for p in summary.reports
+    }
+    assert summary.other_reports == [], "one run wrote the folder"
+
+
+def test_a_run_without_reports_writes_no_data_docs_but_keeps_its_validation(sample_run, tmp_path):
+    settings, _ = sample_run
+    reports = tmp_path / "reports"
+    summary = execute(replace(settings, reports=reports), with_reports=False)
+    assert summary.status == "completed"
+    assert summary.docs_index is None and not reports.exists(), "no Data Docs, no folder"
+    con = connect(settings.db, read_only=True)
+    stored = con.execute(
+        "SELECT count(*) FROM validation_results WHERE run_id = ?", [summary.run_id]
+    ).fetchone()[0]
+    con.close()
+    assert stored > 0, "the validation ran and is stored"

@@ -340,7 +340,10 @@ def test_quarantined_rows_of_purged_people_lose_their_personal_values(purged):
     ]
     for values in touched:
         if is_pseudonym(values.get("INSZ lerende")):
-            assert values["Naam lerende"] is None and values["Geboortedatum lerende"] is None
+            # an agreement's row names and dates the learner; a row of the premium history,
+            # which has the same INSZ header, has neither column
+            personal = [values[h] for h in ("Naam lerende", "Geboortedatum lerende") if h in values]
+            assert personal == [None] * len(personal), values
     assert not any(p in r[0] for r in rows for p in people)
 
 

@@ -105,3 +105,20 @@ def test_a_wrong_environment_value_is_a_usage_error_naming_it(
 def test_shares_read_as_fractions_or_percentages(home: Path):
     assert load_settings(max_volume_drop="10%").max_volume_drop == pytest.approx(0.10)
     assert load_settings(max_quarantine_share="0.2").max_quarantine_share == pytest.approx(0.2)
+
+
+def test_a_what_if_run_reports_beside_the_current_reports_unless_told_where(
+    home: Path, monkeypatch
+):
+    today = load_settings(as_of=date.today())
+    assert today.reports == home / "reports", "as_of today: the current reports"
+    what_if = load_settings(as_of=date(2025, 8, 31))
+    assert what_if.reports == home / "reports" / "peildatum-2025-08-31"
+    assert load_settings(as_of=date(2025, 8, 31), reports=home / "elders").reports == (
+        home / "elders"
+    ), "a flag says where"
+    monkeypatch.setenv("DUAAL_REPORTS", str(home / "env"))
+    assert load_settings(as_of=date(2025, 8, 31)).reports == home / "env", "so does the env"
+    monkeypatch.delenv("DUAAL_REPORTS")
+    (home / "duaal.toml").write_text('reports = "uit-bestand"\nas_of = "2025-08-31"\n', "utf-8")
+    assert load_settings().reports == home / "uit-bestand", "and the settings file"

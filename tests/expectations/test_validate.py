@@ -42,7 +42,7 @@ from transforms.contracts import load_contracts
 from transforms.identifiers import make_kbo
 from transforms.models import build_models, discover, install_macros
 from transforms.rule_config import load_into
-from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS, PAYMENT_COLUMNS
 
 AS_OF = date(2025, 9, 1)  # 2024-2025 is final, 2025-2026 provisional
 KBO = make_kbo(4031707)  # 0403170701
@@ -117,6 +117,33 @@ GOOD_FINDINGS = [
 ]
 
 
+def payment(**values: object) -> dict:
+    """The reconciliation of decision(): decided EUR 1000 for 2024-2025, nothing paid yet,
+    expected by 28/02/2026 (awaited on AS_OF)."""
+    return {
+        "school_year": "2024-2025",
+        "company_kbo": KBO,
+        "learner_insz": LEARNER,
+        "office": "Antwerpen",
+        "status": "awaited",
+        "decided_eur": 1000,
+        "paid_eur": None,
+        "paid_on": None,
+        "expected_by": date(2026, 2, 28),
+        "province": "Antwerpen",
+        "company_name": "Metaalbouw Vermeulen NV",
+        "eligible": True,
+        "reasons": "",
+        "detail": "Premie 2024-2025 beslist: € 1.000; nog niets uitbetaald.",
+        "payment_batch_id": None,
+        "payment_file_name": None,
+        "payment_row_number": None,
+    } | values
+
+
+GOOD_PAYMENTS = [payment()]
+
+
 def staging_db(*, good_rows: bool = True) -> duckdb.DuckDBPyConnection:
     """Rule configuration, the ingest rows the test adds, and the staging models built on them."""
     con = rules_db()
@@ -142,17 +169,21 @@ def add_good_staging(con: duckdb.DuckDBPyConnection) -> None:
     add_premium_paid(con, company_kbo=KBO)
 
 
-def create_marts(con: duckdb.DuckDBPyConnection, decisions: list, findings: list) -> None:
-    """The two marts with the given rows, and the other marts empty, columns as the contracts
-    say."""
+def create_marts(
+    con: duckdb.DuckDBPyConnection, decisions: list, findings: list, payments: list = ()
+) -> None:
+    """The three marts a run records with the given rows, and the other marts empty, columns
+    as the contracts say."""
+    given = ("fct_premium_decisions", "fct_compliance_findings", "fct_payment_reconciliation")
     others = [
         (c.table, tuple((col.name, col.type) for col in c.columns), [])
         for c in load_contracts().values()
-        if c.layer == "mart" and c.table not in ("fct_premium_decisions", "fct_compliance_findings")
+        if c.layer == "mart" and c.table not in given
     ]
     for table, columns, rows in (
         ("fct_premium_decisions", DECISION_COLUMNS, decisions),
         ("fct_compliance_findings", FINDING_COLUMNS, findings),
+        ("fct_payment_reconciliation", PAYMENT_COLUMNS, payments),
         *others,
     ):
         con.execute(f"CREATE TABLE {table} ({', '.join(f'{n} {t}' for n, t in columns)})")
@@ -186,7 +217,7 @@ def run(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> Validate
 def good(tmp_path_factory: pytest.TempPathFactory) -> Validated:
     con = staging_db()
     build_staging(con)
-    create_marts(con, GOOD_DECISIONS, GOOD_FINDINGS)
+    create_marts(con, GOOD_DECISIONS, GOOD_FINDINGS, GOOD_PAYMENTS)
     return run(con, "run-good", tmp_path_factory.mktemp("docs_good"))
 
 
@@ -230,8 +261,10 @@ def test_results_are_stored_with_the_run_id(good: Validated) -> None:
         "dim_company_offices": "mart",
         "dim_establishment_offices": "mart",
         "dim_mentor_places": "mart",
+        "fct_action_items": "mart",
         "fct_actiris_mentor_premiums": "mart",
         "fct_compliance_findings": "mart",
+        "fct_payment_reconciliation": "mart",
         "fct_premium_decisions": "mart",
         "stg_dimona__periods": "staging",
         "stg_mtech__premiums_paid": "staging",
@@ -370,9 +403,39 @@ def test_bad_marts_fail_exactly_the_expected_checks(bad_marts: Validated) -> Non
                 }
             ],
         ),
-        (f, "rule:finding_subject_matches_code", "agreement_id,mentor_insz"): (
+        (
+            f,
+            "rule:finding_subject_matches_code",
+            "agreement_id,company_kbo,learner_insz,mentor_insz",
+        ): (
             1,
-            [{"code": "MENTOR_PROFILE", "agreement_id": "OVK-2", "mentor_insz": MENTOR}],
+            [
+                {
+                    "code": "MENTOR_PROFILE",
+                    "agreement_id": "OVK-2",
+                    "company_kbo": KBO,
+                    "learner_insz": None,
+                    "mentor_insz": MENTOR,
+                }
+            ],
+        ),
+        # the bad marts have no payment reconciliation for their final decisions with a right
+        (
+            "fct_payment_reconciliation",
+            "rule:payment_every_eligible_final_decision",
+            "school_year,company_kbo,learner_insz",
+        ): (
+            4,
+            [
+                {"school_year": "2024-2025", "company_kbo": OTHER_KBO, "learner_insz": LEARNER},
+                {
+                    "school_year": "2024-2025",
+                    "company_kbo": OTHER_KBO,
+                    "learner_insz": OTHER_LEARNER,
+                },
+                {"school_year": "2024-2025", "company_kbo": KBO, "learner_insz": LEARNER},
+                {"school_year": "2024-2025", "company_kbo": KBO, "learner_insz": LEARNER},
+            ],
         ),
     }
     assert bad_marts.outcome.failed_staging == []
@@ -381,9 +444,9 @@ def test_bad_marts_fail_exactly_the_expected_checks(bad_marts: Validated) -> Non
 
 def test_data_docs_word_the_failed_mart_checks_and_their_examples(bad_marts: Validated) -> None:
     failures = failures_on_the_page(bad_marts)
-    assert failures.count("<tr>") == 1 + 10, "a header and the 10 failed checks"
+    assert failures.count("<tr>") == 1 + 11, "a header and the 11 failed checks"
     for text in (
-        "Status is final of provisional.",
+        "Status is ‘definitief’ of ‘voorlopig’.",
         "‘final ’",
         "De combinatie van Schooljaar, Ondernemingsnummer en INSZ lerende is uniek.",
         f"Schooljaar ‘2024-2025’, Ondernemingsnummer ‘{KBO}’, INSZ lerende ‘{LEARNER}’",
@@ -398,27 +461,103 @@ def test_mart_failure_messages_are_readable(bad_marts: Validated) -> None:
         "fct_compliance_findings: rule:finding_severity_matches_code(severity) failed for 1 of 3 "
         f"rows, e.g. [{{'code': 'DIMONA_MISSING', 'severity': 'warning', 'agreement_id': "
         f"'OVK-3', 'mentor_insz': '{MENTOR}'}}]",
-        "fct_compliance_findings: rule:finding_subject_matches_code(agreement_id,mentor_insz) "
-        f"failed for 1 of 3 rows, e.g. [{{'code': 'MENTOR_PROFILE', 'agreement_id': 'OVK-2', "
+        "fct_compliance_findings: rule:finding_subject_matches_code(agreement_id,company_kbo,"
+        "learner_insz,mentor_insz) failed for 1 of 3 rows, e.g. [{'code': 'MENTOR_PROFILE', "
+        f"'agreement_id': 'OVK-2', 'company_kbo': '{KBO}', 'learner_insz': None, "
         f"'mentor_insz': '{MENTOR}'}}]",
     ]
     assert (
         "fct_premium_decisions: expect_column_values_to_be_in_set(status) failed for 1 of 7 "
         "rows, e.g. ['final ']"
     ) in bad_marts.outcome.failed_marts
-    assert len(bad_marts.outcome.failed_marts) == 10
+    assert len(bad_marts.outcome.failed_marts) == 11
 
 
 def test_mart_failure_raises_naming_table_and_expectation(bad_marts: Validated) -> None:
     with pytest.raises(ValidationFailed) as raised:
         bad_marts.outcome.raise_for_marts()
     message = str(raised.value)
-    assert message.startswith("10 validation check(s) failed on the marts; the run stops")
+    assert message.startswith("11 validation check(s) failed on the marts; the run stops")
     assert (
         "- fct_premium_decisions: expect_compound_columns_to_be_unique"
         "(school_year,company_kbo,learner_insz) failed for 2 of 7 rows" in message
     )
     assert "- fct_premium_decisions: rule:decision_amount_in_table(amount_eur) failed" in message
+
+
+@pytest.fixture(scope="module")
+def bad_payments(tmp_path_factory: pytest.TempPathFactory) -> Validated:
+    con = staging_db()
+    build_staging(con)
+    paid = {"paid_eur": 600, "paid_on": date(2025, 8, 1), "payment_batch_id": 1}
+    paid |= {"payment_file_name": "premies.csv", "payment_row_number": 2}
+    without = {"eligible": None, "reasons": None, "decided_eur": 0}
+    payments = [
+        payment(status="paid"),  # nothing was paid: awaited
+        payment(paid_on=date(2025, 12, 1)),  # the same pair and year again, a date without a sum
+        # a year that is not over on AS_OF, paid to a pair without a decision (its finding is there)
+        payment(school_year="2025-2026", learner_insz=OTHER_LEARNER, status="no_decision")
+        | paid
+        | without
+        | {"expected_by": date(2027, 2, 28)},
+        payment(company_kbo=OTHER_KBO),  # says eligible, but has no decision
+    ]
+    findings = [
+        *GOOD_FINDINGS,
+        finding(
+            code="PAYMENT_WITHOUT_DECISION",
+            severity="warning",
+            agreement_id=None,
+            learner_insz=OTHER_LEARNER,
+            mentor_insz=None,
+            due_date=date(2027, 2, 28),
+        ),
+    ]
+    create_marts(con, GOOD_DECISIONS, findings, payments)
+    return run(con, "run-bad-payments", tmp_path_factory.mktemp("docs_bad_payments"))
+
+
+def test_bad_payments_fail_exactly_the_expected_checks(bad_payments: Validated) -> None:
+    r = "fct_payment_reconciliation"
+    key = {"school_year": "2024-2025", "company_kbo": KBO, "learner_insz": LEARNER}
+    assert bad_payments.failures() == {
+        (r, "expect_compound_columns_to_be_unique", "school_year,company_kbo,learner_insz"): (
+            2,
+            [key, key],
+        ),
+        (r, "rule:payment_status_follows_the_rule_book", "status"): (
+            1,
+            [
+                key
+                | {"status": "paid", "eligible": True, "decided_eur": 1000, "paid_eur": None}
+                | {"expected_by": "2026-02-28"}
+            ],
+        ),
+        (r, "rule:payment_only_final_years", "school_year"): (
+            1,
+            [{"school_year": "2025-2026", "company_kbo": KBO, "learner_insz": OTHER_LEARNER}],
+        ),
+        (r, "rule:payment_matches_the_decision", "decided_eur,eligible,reasons"): (
+            1,
+            [
+                key
+                | {"company_kbo": OTHER_KBO, "decided_eur": 1000, "eligible": True, "reasons": ""}
+            ],
+        ),
+        (
+            r,
+            "rule:payment_read_from_its_history_row",
+            "paid_eur,paid_on,payment_batch_id,payment_file_name,payment_row_number",
+        ): (
+            1,
+            [
+                key
+                | {"paid_eur": None, "paid_on": "2025-12-01", "payment_batch_id": None}
+                | {"payment_file_name": None, "payment_row_number": None}
+            ],
+        ),
+    }
+    assert bad_payments.outcome.failed_staging == []
 
 
 @pytest.fixture(scope="module")
@@ -436,7 +575,7 @@ def bad_staging(tmp_path_factory: pytest.TempPathFactory) -> Validated:
     add_recognition(con, company_kbo=KBO)
     add_premium_paid(con, company_kbo=KBO, school_year="2022-2024")
     build_staging(con)
-    create_marts(con, GOOD_DECISIONS, GOOD_FINDINGS)
+    create_marts(con, GOOD_DECISIONS, GOOD_FINDINGS, GOOD_PAYMENTS)
     return run(con, "run-bad-staging", tmp_path_factory.mktemp("docs_bad_staging"))
 
 
@@ -473,10 +612,17 @@ def empty(tmp_path_factory: pytest.TempPathFactory) -> Validated:
 
 def test_empty_tables_pass_and_a_missing_mart_fails(empty: Validated) -> None:
     assert empty.outcome.failed_staging == []
-    assert empty.outcome.failed_marts == [
+    # the Actielijst's rule that each action answers a finding cannot read the findings either
+    (action_rule, missing) = empty.outcome.failed_marts
+    assert action_rule.startswith(
+        "fct_action_items: rule:action_answers_a_finding_of_the_run(code,agreement_id,"
+        "mentor_insz) failed: ['query failed: Catalog Error: Table with name "
+        "fct_compliance_findings does not exist!"
+    )
+    assert missing == (
         "fct_compliance_findings: rule:columns_match_contract failed: "
         "['table fct_compliance_findings does not exist']"
-    ]
+    )
     counts = empty.con.execute(
         "select count(*), count(*) filter (where success), max(element_count) "
         "from validation_results where run_id = 'run-empty'"
@@ -484,7 +630,7 @@ def test_empty_tables_pass_and_a_missing_mart_fails(empty: Validated) -> None:
     others = sum(1 + len(s.expectations) + len(s.rules) for s in load_suites())
     findings = next(s for s in load_suites() if s.table == "fct_compliance_findings")
     expected_rows = others - len(findings.expectations) - len(findings.rules)
-    assert counts == [(expected_rows, expected_rows - 1, 0)]
+    assert counts == [(expected_rows, expected_rows - 2, 0)]
 
 
 def test_built_marts_pass_the_mart_suites(tmp_path: Path) -> None:
@@ -499,8 +645,21 @@ def test_built_marts_pass_the_mart_suites(tmp_path: Path) -> None:
         establishment_postcode=1000,
         establishment_municipality="Brussel",
     )
+    add_agreement(  # registration due on 15/09/2025 and no Dimona: two actions on the list
+        con,
+        agreement_id="OVK-3",
+        learner_insz=OTHER_LEARNER,
+        company_kbo=KBO,
+        start_date=date(2025, 6, 15),
+        end_date=date(2026, 6, 30),
+        registration_date=None,
+    )
     build_models(con, rule_config(), AS_OF)
     assert con.execute("select count(*) from fct_actiris_mentor_premiums").fetchall() == [(1,)]
+    assert con.execute("select code from fct_action_items order by action_rank").fetchall() == [
+        ("REGISTRATION_DUE",),
+        ("DIMONA_MISSING",),
+    ]
     outcome = validate(con, "run-built", tmp_path / "docs")
     assert outcome.failed_marts == [], "the real mart SQL violates its own suites"
     assert outcome.failed_staging == []

@@ -57,6 +57,8 @@ def test_flow_run_completes_with_artifacts(prefect_harness, raw, tmp_path):
     # Prefect stores link artifacts as markdown: [text](url)
     texts = [a.data for a in artifacts["markdown"]]
     assert any(f"duaal run {summary.run_id}" in t for t in texts), "the summary artifact"
+    first = "- changes since the previous run: none, this is the first completed run"
+    assert any(first in t.splitlines() for t in texts), "the summary counts the changes"
     assert any("datakwaliteit/index.html)" in t for t in texts), "a link to the Data Docs"
     assert any(".xlsx)" in t for t in texts), "links to the workbooks"
     since = f"# Since the previous run\n\nRun {summary.run_id} is the first completed run.\n"

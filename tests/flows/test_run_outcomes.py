@@ -13,7 +13,7 @@ import pytest
 
 from cli.main import main
 from duaal.generate import generate
-from tests.builders import rules_text_without_amounts
+from tests.builders import RULES_FILE, rules_text_without_amounts
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -21,10 +21,14 @@ from tests.fixtures.exports.writers import (
     write_csv,
     write_xlsx,
 )
+from transforms.rule_config import load_rule_config
 
 pytestmark = pytest.mark.prefect
 
 AS_OF = date(2026, 11, 28)
+
+# the version of the project's rule configuration, which the messages name
+VERSION = load_rule_config(RULES_FILE).version
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +123,7 @@ def test_the_first_day_of_a_year_without_amounts_completes_with_a_warning(
     out = capsys.readouterr().out
     line = (
         f"  AMOUNTS_MISSING: no premium amounts for school year 2026-2027 in the rule "
-        f"configuration {rules} (version 2026.1): its decisions are made, every eligible one "
+        f"configuration {rules} (version {VERSION}): its decisions are made, every eligible one "
         f"with amount_eur 0, until that year's amounts are added to rules.toml"
     )
     assert (line in out) == (code == 4), out

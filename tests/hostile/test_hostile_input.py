@@ -30,10 +30,13 @@ from pathlib import Path
 import duckdb
 import msoffcrypto.format.ooxml
 import pytest
+import python_calamine
 from openpyxl import Workbook, load_workbook
 
 from duaal.generate import write_xlsx as write_big_xlsx
 from duaal.pipeline import RunSummary, execute
+from duaal.workbooks.labels import code_labels
+from tests.duaal.workbooks.one_run import table
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -45,6 +48,7 @@ from tests.fixtures.exports.writers import (
 from tests.hostile.sample import CleanRun, settings_for
 from transforms.identifiers import make_insz, make_kbo
 from transforms.reading import FileRefused, read_file
+from transforms.rule_config import load_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
 from transforms.sources import DIMONA
 from transforms.values import (
@@ -78,8 +82,8 @@ REFUSED: dict[tuple[str, str], str] = {
         "zz_wachtwoord.xlsx: the workbook is protected by a password"
     ),
     ("dimona", "zz_dubbele_kop.xlsx"): (
-        "zz_dubbele_kop.xlsx: column(s) 'Begindatum' appear more than once in sheet 'Dimona' "
-        "(header row 1)"
+        "zz_dubbele_kop.xlsx: missing column(s) 'Einddatum'; column(s) 'Begindatum' appear "
+        "more than once in sheet 'Dimona' (header row 1)"
     ),
     ("dimona", "zz_utf16_zonder_bom.csv"): (
         "zz_utf16_zonder_bom.csv: not a text (CSV) file: it contains NUL bytes"
@@ -457,12 +461,13 @@ def test_decisions_and_findings_are_the_same_as_without_the_broken_files(hostile
 def test_the_compliance_workbook_names_refused_files_and_rows(hostile_run):
     settings, _ = hostile_run
     (path,) = (settings.reports / "conformiteit").glob("conformiteit_????-??-??.xlsx")
-    wb = load_workbook(path, read_only=True)
-    rows = [r for r in wb["Afgekeurde rijen"].iter_rows(values_only=True)]
-    assert rows[0] == ("Bron", "Bestand", "Blad", "Rij", "Reden", "Redencode", "Detail")
-    listed = {(r[1], r[3], r[5], r[6]) for r in rows[1:]}
+    wb = load_workbook(path)
+    rows = table(wb["Afgekeurde rijen"])
+    assert rows[0] == ("Bron", "Bestand", "Blad", "Rij", "Reden", "Detail")
+    listed = {(r[1], r[3], r[4], r[5]) for r in rows[1:]}
+    labels = code_labels(load_rule_config(settings.rules))
     for _, file_name, row, reason, detail in EXPECTED_QUARANTINE:
-        assert (file_name, row, reason, detail) in listed
+        assert (file_name, row, labels.quarantine_reason(reason), detail) in listed
     toelichting = [r for r in wb["Toelichting"].iter_rows(values_only=True)]
     dutch = dict(
         _rows(settings.db, "SELECT file_name, reason_nl FROM load_batches WHERE status = 'refused'")
@@ -497,6 +502,34 @@ def test_reingesting_every_file_under_any_name_changes_nothing(clean_run, tmp_pa
         assert f.batch_id == first_batch[f.file_name.removeprefix("kopie_")], f.file_name
     assert again.digests == clean_run.summary.digests
     assert _rows(db, counts) == before
+
+
+def test_a_reexport_without_two_optional_columns_is_refused_and_changes_no_decision(
+    clean_run, tmp_path
+):
+    """Among good exports, a newer re-export that lacks `IBAN onderneming` and `Datum
+    beëindiging` (columns whose values may be empty, but not missing) is refused whole:
+    one more warning (exit 4), and the decisions of the run without that file."""
+    raw = tmp_path / "raw"
+    shutil.copytree(clean_run.raw, raw)
+    export = raw / "overeenkomsten" / "overeenkomsten_2025-2026.xlsx"
+    rows = python_calamine.CalamineWorkbook.from_path(str(export)).get_sheet_by_index(0)
+    cells = rows.to_python(skip_empty_area=False)
+    keep = [i for i, h in enumerate(cells[0]) if h not in ("IBAN onderneming", "Datum beëindiging")]
+    reexport = raw / "overeenkomsten" / "overeenkomsten_2025-2026_herexport.xlsx"
+    write_xlsx(reexport, [[row[i] for i in keep] for row in cells], "Overeenkomsten")
+
+    summary = execute(settings_for(raw, tmp_path / "duaal.duckdb"), with_reports=False)
+
+    assert summary.outcome == "completed with warnings", "exit 4"
+    new = [c.line() for c in summary.checks if c not in clean_run.summary.checks]
+    assert new == [
+        "FILE_REFUSED overeenkomsten/overeenkomsten_2025-2026_herexport.xlsx: refused whole, "
+        "none of its rows used: overeenkomsten_2025-2026_herexport.xlsx: missing column(s) "
+        "'Datum beëindiging', 'IBAN onderneming' in sheet 'Overeenkomsten' (header row 1)"
+    ]
+    assert summary.digests["decisions"] == clean_run.summary.digests["decisions"]
+    assert summary.digests["findings"] == clean_run.summary.digests["findings"]
 
 
 def test_rerunning_the_hostile_folder_refuses_again_and_changes_nothing(hostile_run):

@@ -51,10 +51,16 @@ def test_every_finding_has_a_severity_and_a_subject() -> None:
     severities = {c.code: (c.severity, c.subject) for c in REGISTRY.of("finding")}
     assert severities["REGISTRATION_DUE"] == ("info", "agreement")
     assert severities["MENTOR_OVERLOAD"] == ("error", "mentor")
+    assert severities["PAYMENT_MISSING"] == ("warning", "pair")
+    assert {c.subject for c in REGISTRY.of("finding") if c.code.startswith("PAYMENT_")} == {"pair"}
     assert [c.code for c in REGISTRY.of("finding") if c.action] == [
         "DIMONA_MISSING",
         "REGISTRATION_DUE",
         "MENTOR_TRAINING_OVERDUE",
+        "PAYMENT_MISSING",
+        "PAYMENT_AMOUNT_DIFFERS",
+        "PAYMENT_NOT_DUE",
+        "PAYMENT_WITHOUT_DECISION",
     ]
 
 

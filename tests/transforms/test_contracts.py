@@ -12,7 +12,7 @@ import pytest
 from expectations.validate import CONTRACT_COLUMNS
 from tests.builders import add_agreement, add_recognition, build, rules_db
 from transforms.contracts import column_info, column_label, contract, load_contracts
-from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS, ensure_schema
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS, PAYMENT_COLUMNS, ensure_schema
 from transforms.sources import AGREEMENTS, DIMONA, LINEAGE_COLUMNS, PREMIUMS, RECOGNITIONS
 
 STAGING = {
@@ -33,8 +33,10 @@ def test_a_contract_for_every_staging_table_and_mart_with_its_columns_in_order()
         "dim_company_offices",
         "dim_establishment_offices",
         "dim_mentor_places",
+        "fct_action_items",
         "fct_actiris_mentor_premiums",
         "fct_compliance_findings",
+        "fct_payment_reconciliation",
         "fct_premium_decisions",
     ]
     for table, names in CONTRACT_COLUMNS.items():
@@ -61,7 +63,7 @@ def test_every_mart_contract_has_the_columns_and_types_of_its_built_table() -> N
     add_recognition(con)
     build(con, as_of=date(2025, 9, 1))
     marts = [c for c in load_contracts().values() if c.layer == "mart"]
-    assert len(marts) == 7
+    assert len(marts) == 9
     for mart in marts:
         described = con.execute(f"describe {mart.table}").fetchall()
         columns = [(name, kind) for name, kind, *_ in described]
@@ -77,13 +79,11 @@ def test_a_staging_column_is_labelled_with_its_export_header() -> None:
 def test_the_run_tables_take_the_mart_columns_from_the_contracts() -> None:
     con = duckdb.connect()
     ensure_schema(con)
-    for run_table, columns in (
-        ("run_decisions", DECISION_COLUMNS),
-        ("run_findings", FINDING_COLUMNS),
+    for run_table, columns, mart in (
+        ("run_decisions", DECISION_COLUMNS, "fct_premium_decisions"),
+        ("run_findings", FINDING_COLUMNS, "fct_compliance_findings"),
+        ("run_payments", PAYMENT_COLUMNS, "fct_payment_reconciliation"),
     ):
-        mart = (
-            "fct_premium_decisions" if run_table == "run_decisions" else "fct_compliance_findings"
-        )
         assert columns == tuple((c.name, c.type) for c in contract(mart).columns)
         described = con.execute(f"describe {run_table}").fetchall()
         assert [(name, kind) for name, kind, *_ in described] == [("run_id", "VARCHAR"), *columns]

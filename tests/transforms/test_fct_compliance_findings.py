@@ -22,6 +22,7 @@ from tests.builders import (
     OTHER_MENTOR,
     add_agreement,
     add_dimona,
+    add_premium_paid,
     add_recognition,
     rule_config,
     rules_db,
@@ -46,6 +47,14 @@ def findings(con: duckdb.DuckDBPyConnection, as_of: date, *codes: str) -> list[t
         "ORDER BY code, agreement_id, mentor_insz"
     ).fetchall()
     return [r for r in rows if not codes or r[0] in codes]
+
+
+def paid_as_decided(con: duckdb.DuckDBPyConnection) -> None:
+    """The premium of 2024-2025 (EUR 1000) paid to the default pair, as decided: past its
+    expected payment date the pair stays clean."""
+    add_premium_paid(
+        con, school_year="2024-2025", kind="premie", amount_eur=1000, paid_on=date(2025, 12, 15)
+    )
 
 
 def of_agreement(rows: list[tuple], agreement_id: str) -> list[tuple]:
@@ -452,6 +461,7 @@ def test_exempt_mentor_without_training_is_never_overdue() -> None:
     add_agreement(con)
     add_dimona(con)
     add_recognition(con, mentor_training_date=None, mentor_training_exempt=True)
+    paid_as_decided(con)  # on 01/03/2026 the premium of 2024-2025 is due: it was paid
     assert findings(con, date(2026, 3, 1)) == []
 
 
@@ -635,6 +645,9 @@ def test_int_mentors_golden() -> None:
             None,
             None,
             None,
+            False,  # training_planned
+            False,  # trained_late
+            False,  # training_overdue
         ),
         (
             MENTOR,
@@ -647,6 +660,9 @@ def test_int_mentors_golden() -> None:
             "erkenning ERK-1 van 01/03/2024: 4 jaar ervaring (minimum 5)",
             "Limburg",
             "Limburg",
+            False,
+            False,  # exempt: never late
+            False,
         ),
     ]
 
@@ -659,6 +675,7 @@ def test_an_exemption_in_any_recognition_exempts_the_mentor() -> None:
     add_recognition(
         con, recognition_id="ERK-2", recognition_date=date(2024, 9, 1), mentor_training_exempt=True
     )
+    paid_as_decided(con)  # on 01/03/2026 the premium of 2024-2025 is due: it was paid
     assert findings(con, date(2026, 3, 1)) == []
 
 
@@ -776,7 +793,9 @@ def test_mentor_load_golden() -> None:
     )
     build_findings(con, date(2024, 8, 1))
     rows = con.execute("SELECT * FROM int_mentor_load").fetchall()
-    assert rows == [(MENTOR, 3, 2, False, None, "Antwerpen", "Antwerpen")]
+    assert rows == [
+        (MENTOR, 3, 2, False, None, SEP, ["OVK-1", "OVK-2"], "Antwerpen", "Antwerpen")
+    ], "the peak of 2 first on 1 September, with the two agreements running then"
 
 
 # --- the agreement's own terms -----------------------------------------------------------

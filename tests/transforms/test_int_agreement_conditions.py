@@ -4,7 +4,7 @@ coverage basis: the qualifying agreements of the pair, or all of them when none 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from tests.builders import MENTOR, OTHER_MENTOR, add_agreement, add_recognition, rules_db
 from tests.transforms.cte import build_model, model_rows
@@ -131,3 +131,45 @@ def test_the_basis_is_the_qualifying_agreements_or_all_when_none_qualifies() -> 
         ("B-1", False, True),
         ("B-2", False, True),
     ]
+
+
+def test_what_is_still_ahead_of_as_of_is_kept_per_condition() -> None:
+    """A provisional year (as_of 20/11/2024): a registration before its deadline (01/12/2024)
+    and a mentor training before 31/08/2025 may still come; a training date to come is
+    planned."""
+    con = rules_db()
+    mentors = [
+        (MENTOR, None, False),
+        (OTHER_MENTOR, date(2025, 5, 1), False),
+        (mentor(3), None, True),
+    ]
+    for n, (insz, trained, exempt) in enumerate(mentors, 1):
+        add_recognition(
+            con,
+            recognition_id=f"ERK-{n}",
+            mentor_insz=insz,
+            mentor_training_date=trained,
+            mentor_training_exempt=exempt,
+        )
+        add_agreement(
+            con,
+            agreement_id=f"A-{n}",
+            learner_insz=learner(n),
+            mentor_insz=insz,
+            registration_date=None if n == 1 else date(2024, 9, 15),
+        )
+    add_agreement(con, agreement_id="A-4", learner_insz=learner(4), mentor_insz=mentor(4))
+    build_model(con, MODEL, date(2024, 11, 20))
+    columns = (
+        "agreement_id, registration_deadline, registration_pending, mentor_training_due, "
+        "mentor_training_pending, mentor_training_planned, mentor_trained"
+    )
+    due = date(2025, 8, 31)
+    assert model_rows(con, MODEL, columns) == [
+        ("A-1", DEADLINE, True, due, True, False, False),
+        ("A-2", DEADLINE, False, due, False, True, True),
+        ("A-3", DEADLINE, False, due, False, False, True),  # exempt: nothing to come
+        ("A-4", DEADLINE, False, due, False, False, False),  # unknown mentor: not to come
+    ]
+    build_model(con, MODEL, DEADLINE + timedelta(days=1))
+    assert model_rows(con, MODEL, "agreement_id, registration_pending")[0] == ("A-1", False)

@@ -1,5 +1,6 @@
-"""Covered months (RULES.md, "Date arithmetic"): the SQL of int_training_intervals and
-int_covered_months against a plain Python reading of the rule, in exact fractions."""
+"""Covered months (RULES.md, "Date arithmetic"): the SQL of int_training_pieces,
+int_training_intervals and int_covered_months against a plain Python reading of the rule, in
+exact fractions."""
 
 from __future__ import annotations
 
@@ -75,20 +76,22 @@ def harness() -> duckdb.DuckDBPyConnection:
     """A database with stand-ins for the models that covered months read."""
     con = duckdb.connect()
     install_macros(con)
-    con.execute("create table cfg_parameters as select 4 as min_months_covered")
+    con.execute(
+        "create table cfg_parameters as select 4 as min_months_covered, date '2099-01-01' as as_of"
+    )
     con.execute(
         "create table int_agreement_conditions (school_year varchar, company_kbo varchar, "
-        "learner_insz varchar, start_date date, effective_end_date date, year_start date, "
-        "year_end date, in_basis boolean)"
+        "learner_insz varchar, agreement_id varchar, start_date date, effective_end_date date, "
+        "year_start date, year_end date, in_basis boolean)"
     )
     con.execute(
-        "create table int_dimona_counted (company_kbo varchar, worker_insz varchar, "
-        "start_date date, open_end_date date)"
+        "create table int_dimona_counted (dimona_id varchar, company_kbo varchar, "
+        "worker_insz varchar, start_date date, open_end_date date, counted boolean, "
+        "not_counted_because varchar)"
     )
     con.execute(
-        "create table int_pair_school_years as "
-        "select '2024-2025' as school_year, ? as company_kbo, ? as learner_insz",
-        [COMPANY, LEARNER],
+        "create table int_pair_school_years (school_year varchar, company_kbo varchar, "
+        "learner_insz varchar, year_start date, year_end date)"
     )
     return con
 
@@ -100,17 +103,22 @@ def sql_units(
     year: tuple[date, date],
 ) -> tuple[int, bool, list[tuple]]:
     """Covered units, meets_minimum and merged intervals, computed by the real model SQL."""
-    con.execute("delete from int_agreement_conditions")
-    con.execute("delete from int_dimona_counted")
+    for table in ("int_pair_school_years", "int_agreement_conditions", "int_dimona_counted"):
+        con.execute(f"delete from {table}")
     con.execute(
-        "insert into int_agreement_conditions values ('2024-2025', ?, ?, ?, ?, ?, ?, true)",
+        "insert into int_pair_school_years values ('2024-2025', ?, ?, ?, ?)",
+        [COMPANY, LEARNER, year[0], year[1]],
+    )
+    con.execute(
+        "insert into int_agreement_conditions values ('2024-2025', ?, ?, 'A', ?, ?, ?, ?, true)",
         [COMPANY, LEARNER, basis[0], basis[1], year[0], year[1]],
     )
-    for start, end in intervals:
+    for n, (start, end) in enumerate(intervals):
         con.execute(
-            "insert into int_dimona_counted values (?, ?, ?, ?)", [COMPANY, LEARNER, start, end]
+            "insert into int_dimona_counted values (?, ?, ?, ?, ?, true, null)",
+            [f"D-{n}", COMPANY, LEARNER, start, end],
         )
-    for name in ("int_training_intervals", "int_covered_months"):
+    for name in ("int_training_pieces", "int_training_intervals", "int_covered_months"):
         con.execute(f"create or replace table {name} as {MODELS[name].sql}")
     units, meets = con.execute(
         "select covered_units, meets_minimum from int_covered_months"
@@ -230,3 +238,27 @@ def test_covered_months_through_the_models() -> None:
     ).fetchone()
     expected = months(date(2024, 9, 16), date(2024, 10, 31)) + 6
     assert row == ("2024-2025", 2, expected * UNITS_PER_MONTH, True)
+
+
+def test_a_provisional_year_keeps_the_months_worked_by_as_of_and_still_to_work() -> None:
+    con = rules_db()
+    add_agreement(con)
+    add_recognition(con)
+    add_dimona(con, start_date=date(2024, 9, 1), end_date=date(2025, 6, 30))
+    build(con, as_of=date(2024, 11, 20))
+    row = con.execute(
+        "select covered_units, meets_minimum, worked_units, units_to_work, "
+        "meets_minimum_by_as_of, last_interval_end, min_months_covered, units_per_month "
+        "from int_covered_months"
+    ).fetchone()
+    worked = 2 + Fraction(20, 30)  # 01/09 - 20/11
+    assert row == (
+        10 * UNITS_PER_MONTH,
+        True,
+        worked * UNITS_PER_MONTH,
+        (10 - worked) * UNITS_PER_MONTH,
+        False,  # 4 months as planned, not yet worked
+        date(2025, 6, 30),
+        4,
+        UNITS_PER_MONTH,
+    )

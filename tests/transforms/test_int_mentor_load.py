@@ -107,3 +107,20 @@ def test_the_office_is_that_of_the_mentors_latest_agreement() -> None:
     assert model_rows(con, MODEL, "mentor_insz, province, office") == [
         (MENTOR, "Oost-Vlaanderen", "Oost-Vlaanderen")
     ]
+
+
+def test_the_peak_keeps_its_first_day_and_the_agreements_running_then() -> None:
+    con = rules_db()
+    agreements(
+        con,
+        [
+            (date(2024, 9, 1), date(2024, 12, 31)),
+            (date(2024, 10, 1), date(2025, 6, 30)),
+            (date(2024, 11, 1), date(2025, 6, 30)),  # three from 01/11 to 31/12
+            (date(2025, 3, 1), date(2025, 6, 30)),  # three again from 01/03: not the first
+        ],
+    )
+    build_model(con, MODEL, AS_OF)
+    assert model_rows(con, MODEL, "peak_agreements, peak_date, peak_agreement_ids") == [
+        (3, date(2024, 11, 1), ["A-1", "A-2", "A-3"])
+    ]

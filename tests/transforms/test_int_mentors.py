@@ -99,3 +99,25 @@ def test_a_mentor_with_several_recognitions_is_judged_on_the_earliest_dates() ->
     assert model_rows(con, "int_mentors", columns) == [
         (MENTOR, 2, date(2023, 11, 30), date(2024, 9, 1), True, date(2024, 11, 30))
     ]
+
+
+@pytest.mark.parametrize(
+    ("training", "exempt", "as_of", "expected"),
+    [
+        # (training_planned, trained_late, training_overdue); deadline 01/03/2025
+        (date(2025, 3, 1), False, date(2025, 2, 1), (True, False, False)),  # planned, on time
+        (date(2025, 3, 2), False, date(2025, 2, 1), (True, True, False)),  # planned, too late
+        (date(2025, 3, 2), True, date(2025, 6, 1), (False, False, False)),  # exempt
+        (None, False, date(2025, 3, 1), (False, False, False)),  # the deadline day itself
+        (None, False, date(2025, 3, 2), (False, False, True)),
+        (None, True, date(2025, 3, 2), (False, False, False)),
+    ],
+)
+def test_the_training_is_judged_at_as_of(
+    training: date | None, exempt: bool, as_of: date, expected: tuple
+) -> None:
+    con = rules_db()
+    add_recognition(con, mentor_training_date=training, mentor_training_exempt=exempt)
+    build_model(con, "int_mentors", as_of)
+    columns = "training_deadline, training_planned, trained_late, training_overdue"
+    assert model_rows(con, "int_mentors", columns) == [(date(2025, 3, 1), *expected)]

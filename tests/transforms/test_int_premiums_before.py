@@ -128,3 +128,18 @@ def test_under_four_months_is_not_eligible_and_adds_nothing() -> None:
         ("2025-2026", False, False, 1),
         ("2026-2027", False, False, 1),
     ]
+
+
+def test_the_years_before_say_where_each_came_from() -> None:
+    con = rules_db()
+    eligible_every_year(con)
+    add_premium_paid(con, school_year="2021-2022")  # before the first year: the stagebonus
+    add_premium_paid(con, school_year="2023-2024", kind="premie", amount_eur=1000)
+    build_model(con, MODEL, AS_OF)
+    columns = "school_year, paid_years_before, decided_years_before, premiums_before"
+    assert model_rows(con, MODEL, columns) == [
+        ("2023-2024", ["2021-2022"], [], 1),
+        ("2024-2025", ["2021-2022", "2023-2024"], ["2023-2024"], 2),  # one year, both ways
+        ("2025-2026", ["2021-2022", "2023-2024"], ["2023-2024", "2024-2025"], 3),
+        ("2026-2027", ["2021-2022", "2023-2024"], ["2023-2024", "2024-2025"], 3),  # capped
+    ]

@@ -13,11 +13,13 @@ from tests.builders import (
     LEARNER,
     MENTOR,
     add_agreement,
+    add_batch,
     add_premium_paid,
     add_recognition,
     rules_db,
 )
 from tests.transforms.cte import build_model, cte_rows, model_rows
+from transforms.sources import SOURCES_BY_FOLDER
 
 MODEL = "int_superseded_rows"
 AS_OF = date(2025, 9, 1)
@@ -26,6 +28,7 @@ AS_OF = date(2025, 9, 1)
 def quarantine(
     con: duckdb.DuckDBPyConnection, batch_id: int, source: str, row_key: str | None, reason: str
 ) -> None:
+    add_batch(con, batch_id, SOURCES_BY_FOLDER[source])
     con.execute(
         "insert into quarantine (batch_id, source, file_name, sheet_name, row_number, reason, "
         "detail, raw_values, row_key) values (?, ?, ?, 'Blad1', 9, ?, 'x', null, ?)",

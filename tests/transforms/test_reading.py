@@ -29,7 +29,7 @@ from tests.fixtures.exports.writers import (
     write_xlsx,
 )
 from transforms.reading import FileRefused, ReadResult, normalise_header, read_file
-from transforms.sources import AGREEMENTS, DIMONA, PREMIUMS, RECOGNITIONS
+from transforms.sources import AGREEMENTS, DIMONA, PREMIUMS, RECOGNITIONS, SOURCES
 
 
 def counts(result: ReadResult) -> tuple[int, int, int, int]:
@@ -385,6 +385,22 @@ def test_duplicated_header_refuses_the_file(tmp_path: Path) -> None:
     )
 
 
+def test_a_column_renamed_to_another_ones_header_is_both_missing_and_doubled(
+    tmp_path: Path,
+) -> None:
+    renamed = ["Begindatum" if h == "Einddatum" else h for h in DIMONA_HEADERS]
+    with pytest.raises(FileRefused) as caught:
+        read_file(write_xlsx(tmp_path / "kop.xlsx", [renamed, dimona_row()]), DIMONA, {})
+    assert str(caught.value) == (
+        "kop.xlsx: missing column(s) 'Einddatum'; column(s) 'Begindatum' appear more than once "
+        "in sheet 'Blad1' (header row 1)"
+    )
+    assert caught.value.message_nl == (
+        "kop.xlsx: kolom(men) 'Einddatum' ontbreken; kolom(men) 'Begindatum' komen meer dan "
+        "eens voor in blad 'Blad1' (kopregel op rij 1)"
+    )
+
+
 def test_truncated_workbook_is_refused(tmp_path: Path) -> None:
     whole = write_xlsx(tmp_path / "heel.xlsx", [DIMONA_HEADERS, dimona_row()]).read_bytes()
     path = tmp_path / "afgebroken.xlsx"
@@ -514,13 +530,37 @@ def test_the_count_invariant_is_enforced(tmp_path: Path, monkeypatch: pytest.Mon
         read_file(path, DIMONA, {})
 
 
-def test_optional_columns_may_be_absent(tmp_path: Path) -> None:
-    optional = {"RSZ-nummer", "Einddatum"}
-    headers = [h for h in DIMONA_HEADERS if h not in optional]
-    keep = [i for i, h in enumerate(DIMONA_HEADERS) if h not in optional]
-    row = dimona_row(end_date="")
-    rows = [headers, [row[i] for i in keep]]
+def test_rsz_number_is_the_one_column_that_may_be_absent(tmp_path: Path) -> None:
+    assert [c.header for s in SOURCES for c in s.columns if c.may_be_absent] == ["RSZ-nummer"]
+    keep = [i for i, h in enumerate(DIMONA_HEADERS) if h != "RSZ-nummer"]
+    rows = [[DIMONA_HEADERS[i] for i in keep], [dimona_row()[i] for i in keep]]
     result = read_file(write_xlsx(tmp_path / "dimona.xlsx", rows), DIMONA, {})
     assert counts(result) == (1, 1, 0, 0)
     assert column(result, "rsz_number") == [None]
-    assert column(result, "end_date") == [None]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_file_without_an_optional_column_is_refused_naming_every_missing_one(
+    tmp_path: Path, suffix: str
+) -> None:
+    """Optional means a row's value may be empty, never that the column may be missing: a
+    re-export without `IBAN onderneming` would replace every agreement's bank account."""
+    gone = {"Datum beëindiging", "IBAN onderneming"}
+    keep = [i for i, h in enumerate(AGREEMENT_HEADERS) if h not in gone]
+    rows = [[AGREEMENT_HEADERS[i] for i in keep], [agreement_row()[i] for i in keep]]
+    path = tmp_path / f"herexport{suffix}"
+    if suffix == ".xlsx":
+        write_xlsx(path, rows)
+    else:
+        write_csv(path, rows)
+    with pytest.raises(FileRefused) as caught:
+        read_file(path, AGREEMENTS, {})
+    sheet, sheet_nl = (" in sheet 'Blad1'", " in blad 'Blad1'") if suffix == ".xlsx" else ("", "")
+    assert str(caught.value) == (
+        f"herexport{suffix}: missing column(s) 'Datum beëindiging', 'IBAN onderneming'{sheet} "
+        "(header row 1)"
+    )
+    assert caught.value.message_nl == (
+        f"herexport{suffix}: kolom(men) 'Datum beëindiging', 'IBAN onderneming' ontbreken"
+        f"{sheet_nl} (kopregel op rij 1)"
+    )

@@ -10,6 +10,7 @@ import pytest
 from tests.builders import RULES_FILE
 from transforms.rule_config import (
     load_into,
+    load_rule_config,
     parse_rule_config,
     school_years_to_decide,
     school_years_without_amounts,
@@ -80,3 +81,53 @@ def test_the_configuration_is_typed_and_names_a_missing_or_unknown_parameter():
         parse_rule_config(
             TEXT.replace("mentor_min_age = 25", "mentor_min_age = 25\nmentor_max_age = 65")
         )
+
+
+def test_payment_expected_months_is_a_parameter_loaded_like_the_others():
+    config = parse_rule_config(TEXT)
+    assert config.premium.payment_expected_months == 6
+    assert config.parameters["payment_expected_months"] == 6
+    con = duckdb.connect()
+    load_into(con, config, date(2026, 11, 28))
+    assert con.execute("SELECT payment_expected_months FROM cfg_parameters").fetchone() == (6,)
+
+
+def test_a_configuration_file_without_payment_expected_months_is_refused(tmp_path):
+    path = tmp_path / "rules.toml"
+    path.write_text(TEXT.replace("payment_expected_months = 6 ", "# "), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[premium\]: payment_expected_months missing"):
+        load_rule_config(path)
+
+
+def test_a_recorded_configuration_without_payment_expected_months_reconciles_nothing():
+    """A run recorded before payments were reconciled stored a text without the key: it
+    still parses (audit, verify and the workbooks read it), as a run that reconciled none."""
+    config = parse_rule_config(TEXT.replace("payment_expected_months = 6 ", "# "))
+    assert config.premium.payment_expected_months is None
+    con = duckdb.connect()
+    load_into(con, config, date(2026, 11, 28))
+    assert con.execute("SELECT payment_expected_months FROM cfg_parameters").fetchone() == (None,)
+    with pytest.raises(ValueError, match=r"\[premium\]: unknown payment_expected_month\b"):
+        parse_rule_config(TEXT.replace("payment_expected_months", "payment_expected_month"))
+
+
+def test_a_configuration_recorded_before_the_actielijst_parameters_still_loads():
+    """Runs recorded before action_soon_days and action_near_days existed stored a
+    configuration without them: audit, explain and the reports of such a run load it with
+    the values the parameters were added with; any other missing key is still refused."""
+    older = TEXT.replace("action_soon_days = 7", "").replace("action_near_days = 30", "")
+    assert "action_" not in older.split("[compliance]")[1].split("[[geography]]")[0]
+    config = parse_rule_config(older)
+    assert (config.compliance.action_soon_days, config.compliance.action_near_days) == (7, 30)
+    changed = parse_rule_config(TEXT.replace("action_soon_days = 7", "action_soon_days = 5"))
+    assert changed.parameters["action_soon_days"] == 5
+    with pytest.raises(ValueError, match=r"\[compliance\]: registration_due_days missing"):
+        parse_rule_config(older.replace("registration_due_days = 30", ""))
+
+
+def test_a_configuration_file_without_the_actielijst_parameters_is_refused(tmp_path):
+    """A file for a new run names every key: one left out by mistake would change the run."""
+    path = tmp_path / "rules.toml"
+    path.write_text(TEXT.replace("action_soon_days = 7", ""), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[compliance\]: action_soon_days missing"):
+        load_rule_config(path)

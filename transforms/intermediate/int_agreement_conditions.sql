@@ -11,13 +11,22 @@ mentors as (
     select * from int_mentors
 ),
 
+parameters as (
+    select * from cfg_parameters
+),
+
 conditions as (
     select
         active.*,
+        parameters.as_of,
+        coalesce(trim(active.company_iban), '') <> '' as has_iban,
         mentors.mentor_insz is not null as mentor_known,
         mentors.first_training_date as mentor_training_date,
-        coalesce(mentors.is_exempt, false) as mentor_training_exempt
+        coalesce(mentors.is_exempt, false) as mentor_training_exempt,
+        -- the mentor is trained by 31 August of Y
+        active.year_end as mentor_training_due
     from active
+    cross join parameters
     left join mentors
         on active.mentor_insz = mentors.mentor_insz
 ),
@@ -28,12 +37,21 @@ judged as (
         -- without a registration date an agreement is never on time, even before its deadline
         coalesce(registration_date <= registration_deadline, false) as registered_on_time,
         coalesce(registration_date > registration_deadline, false) as registered_late,
+        -- not registered while the deadline is still ahead of as_of: not (yet) on time, but
+        -- it still can be
+        registration_date is null and registration_deadline >= as_of as registration_pending,
         -- the premium needs both the consent and a bank account to pay it into
-        coalesce(premium_consent, false)
-            and coalesce(trim(company_iban), '') <> '' as consent_with_iban,
+        coalesce(premium_consent, false) and has_iban as consent_with_iban,
         -- trained by 31 August of Y, or exempt; an unknown mentor is not trained
         mentor_training_exempt
-            or coalesce(mentor_training_date <= year_end, false) as mentor_trained
+            or coalesce(mentor_training_date <= mentor_training_due, false) as mentor_trained,
+        -- no training date while 31 August of Y is still ahead of as_of: it may still come
+        mentor_known
+            and not mentor_training_exempt
+            and mentor_training_date is null
+            and mentor_training_due > as_of as mentor_training_pending,
+        -- a training date still ahead of as_of: planned, it counts if it takes place
+        coalesce(mentor_training_date > as_of, false) as mentor_training_planned
     from conditions
 ),
 

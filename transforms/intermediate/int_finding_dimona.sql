@@ -5,8 +5,10 @@ with agreements as (
     select * from int_agreements
 ),
 
+-- only the periods that count as training belong to an agreement
 dimona as (
     select * from int_dimona_counted
+    where counted
 ),
 
 counted_types as (

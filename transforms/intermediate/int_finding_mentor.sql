@@ -32,7 +32,6 @@ unknown as (
 mentors_judged as (
     select
         mentors.*,
-        parameters.as_of,
         parameters.mentor_training_months,
         date_diff('day', mentors.training_deadline, parameters.as_of) as days_overdue,
         date_diff('day', mentors.training_deadline, mentors.first_training_date)
@@ -53,9 +52,7 @@ training_overdue as (
         || ' verstreken' as detail,
         training_deadline as due_date
     from mentors_judged
-    where first_training_date is null
-        and not is_exempt
-        and training_deadline < as_of
+    where training_overdue
 ),
 
 training_late as (
@@ -69,7 +66,7 @@ training_late as (
         || mentor_training_months || ' maanden)' as detail,
         cast(null as date) as due_date
     from mentors_judged
-    where not is_exempt and first_training_date > training_deadline
+    where trained_late
 ),
 
 profile as (

@@ -1,6 +1,7 @@
--- Per mentor named by an agreement: the most agreements running on one day and the first
--- day above the maximum (RULES.md, MENTOR_OVERLOAD). Planned days count too, and agreements
--- of every company, because the mentor's time is what is limited.
+-- Per mentor named by an agreement: the most agreements running on one day (the peak), its
+-- first day and the agreements running then, and the first day above the maximum (RULES.md,
+-- MENTOR_OVERLOAD). Planned days count too, and agreements of every company, because the
+-- mentor's time is what is limited.
 with agreements as (
     select * from int_agreements
 ),
@@ -71,6 +72,31 @@ agreement_counts as (
     group by mentor_insz
 ),
 
+-- the first day of the peak, and the agreements running then
+peak_days as (
+    select
+        running.mentor_insz,
+        min(running.event_date) as peak_date
+    from running
+    inner join load
+        on running.mentor_insz = load.mentor_insz
+        and running.running_agreements = load.peak_agreements
+    group by running.mentor_insz
+),
+
+peak_agreements as (
+    select
+        peak_days.mentor_insz,
+        peak_days.peak_date,
+        list(agreements.agreement_id order by agreements.start_date, agreements.agreement_id)
+            as peak_agreement_ids
+    from peak_days
+    inner join agreements
+        on agreements.mentor_insz = peak_days.mentor_insz
+        and peak_days.peak_date between agreements.start_date and agreements.effective_end_date
+    group by peak_days.mentor_insz, peak_days.peak_date
+),
+
 final as (
     select
         load.mentor_insz,
@@ -78,11 +104,15 @@ final as (
         load.peak_agreements,
         load.is_overloaded,
         load.first_overload_date,
+        peak_agreements.peak_date,
+        peak_agreements.peak_agreement_ids,
         latest_agreement.province,
         latest_agreement.office
     from load
     inner join agreement_counts
         on load.mentor_insz = agreement_counts.mentor_insz
+    left join peak_agreements
+        on load.mentor_insz = peak_agreements.mentor_insz
     inner join latest_agreement
         on load.mentor_insz = latest_agreement.mentor_insz
         and latest_agreement.recency_rank = 1

@@ -88,25 +88,43 @@ mentors as (
     group by mentor_insz
 ),
 
-final as (
+deadlines as (
     select
-        mentors.mentor_insz,
-        mentors.mentor_name,
-        mentors.recognition_count,
-        mentors.first_recognition_date,
-        mentors.first_training_date,
-        mentors.is_exempt,
+        mentors.*,
         add_months(mentors.first_recognition_date, parameters.mentor_training_months)
             as training_deadline,
-        profile_details.profile_problems,
-        mentor_load.province,
-        mentor_load.office
+        parameters.as_of
     from mentors
     cross join parameters
+),
+
+-- the training judged at as_of (RULES.md, MENTOR_TRAINING_OVERDUE and MENTOR_TRAINING_LATE)
+final as (
+    select
+        deadlines.mentor_insz,
+        deadlines.mentor_name,
+        deadlines.recognition_count,
+        deadlines.first_recognition_date,
+        deadlines.first_training_date,
+        deadlines.is_exempt,
+        deadlines.training_deadline,
+        profile_details.profile_problems,
+        mentor_load.province,
+        mentor_load.office,
+        -- a training date still ahead of as_of: planned
+        coalesce(deadlines.first_training_date > deadlines.as_of, false) as training_planned,
+        not deadlines.is_exempt
+            and coalesce(deadlines.first_training_date > deadlines.training_deadline, false)
+            as trained_late,
+        -- past the deadline without a training the recognition is withdrawn
+        deadlines.first_training_date is null
+            and not deadlines.is_exempt
+            and deadlines.training_deadline < deadlines.as_of as training_overdue
+    from deadlines
     left join profile_details
-        on mentors.mentor_insz = profile_details.mentor_insz
+        on deadlines.mentor_insz = profile_details.mentor_insz
     left join mentor_load
-        on mentors.mentor_insz = mentor_load.mentor_insz
+        on deadlines.mentor_insz = mentor_load.mentor_insz
 )
 
 select * from final

@@ -1,7 +1,7 @@
 -- Premiums before, per pair and school year to decide: the distinct earlier school years
 -- in which the pair had a premium or stagebonus paid, or was decided eligible by this
--- pipeline. The cap depends on earlier decisions, so the years are walked in order and
--- the cap is applied in each year before the next one is decided.
+-- pipeline, with those years from each. The cap depends on earlier decisions, so the years
+-- are walked in order and the cap is applied in each year before the next one is decided.
 with recursive pairs as (
     select * from int_pair_school_years
 ),
@@ -75,7 +75,11 @@ paid_earlier as (
     select
         pair_list.company_kbo,
         pair_list.learner_insz,
-        count(paid_years.school_year) as premiums_paid_earlier
+        coalesce(
+            list(paid_years.school_year order by paid_years.school_year)
+                filter (where paid_years.school_year is not null),
+            cast([] as varchar[])
+        ) as paid_years_before
     from pair_list
     left join paid_years
         on paid_years.company_kbo = pair_list.company_kbo
@@ -84,10 +88,14 @@ paid_earlier as (
     group by pair_list.company_kbo, pair_list.learner_insz
 ),
 
+-- the earlier years, each with where it came from: paid (the premium history) or decided
+-- eligible under the cap by this pipeline; the premiums before are the distinct years of both
 walk as (
     select
         pair_years.*,
-        cast(paid_earlier.premiums_paid_earlier as integer) as premiums_before
+        paid_earlier.paid_years_before,
+        cast([] as varchar[]) as decided_years_before,
+        len(paid_earlier.paid_years_before) as premiums_before
     from pair_years
     inner join paid_earlier using (company_kbo, learner_insz)
     where pair_years.year_number = 1
@@ -95,20 +103,33 @@ walk as (
     union all
 
     select
-        pair_years.*,
+        stepped.* exclude (premiums_before),
         -- a year counts once, whether paid, decided eligible under the cap, or both
-        walk.premiums_before + case
-            when walk.paid_in_year
-                or (walk.eligible_before_cap and walk.premiums_before < parameters.max_premiums)
-                then 1
-            else 0
-        end as premiums_before
-    from walk
-    cross join parameters
-    inner join pair_years
-        on pair_years.company_kbo = walk.company_kbo
-        and pair_years.learner_insz = walk.learner_insz
-        and pair_years.year_number = walk.year_number + 1
+        len(list_distinct(list_concat(stepped.paid_years_before, stepped.decided_years_before)))
+            as premiums_before
+    from (
+        select
+            pair_years.*,
+            list_concat(
+                walk.paid_years_before,
+                case when walk.paid_in_year then [walk.school_year] else [] end
+            ) as paid_years_before,
+            list_concat(
+                walk.decided_years_before,
+                case
+                    when walk.eligible_before_cap and walk.premiums_before < parameters.max_premiums
+                        then [walk.school_year]
+                    else []
+                end
+            ) as decided_years_before,
+            walk.premiums_before
+        from walk
+        cross join parameters
+        inner join pair_years
+            on pair_years.company_kbo = walk.company_kbo
+            and pair_years.learner_insz = walk.learner_insz
+            and pair_years.year_number = walk.year_number + 1
+    ) as stepped
 ),
 
 final as (
@@ -117,7 +138,10 @@ final as (
         pairs.company_kbo,
         pairs.learner_insz,
         walk.premiums_before,
-        walk.premiums_before >= parameters.max_premiums as cap_reached
+        walk.premiums_before >= parameters.max_premiums as cap_reached,
+        parameters.max_premiums,
+        walk.paid_years_before,
+        walk.decided_years_before
     from pairs
     cross join parameters
     inner join walk using (school_year, company_kbo, learner_insz)

@@ -1,9 +1,12 @@
 -- Quarantined rows whose natural key could be read while staging holds an older version of
--- that key, from an earlier file: the rules use the older row (input check ROW_SUPERSEDED,
--- and a warning in the explanation of every decision of the pair it concerns).
+-- that key, from an older export: the rules use the older row (input check ROW_SUPERSEDED,
+-- and a warning in the explanation of every decision of the pair it concerns). Which export
+-- is older is the order of versions of transforms/versions.py, as staging chose.
 with quarantine_rows as (
     select * from quarantine
 ),
+
+versions as {{ batch_versions('all') }},
 
 agreements as (
     select * from stg_werkplekduaal__agreements
@@ -21,18 +24,23 @@ premiums as (
     select * from stg_mtech__premiums_paid
 ),
 
--- a row with several problems is one superseding row, with all its reasons
+-- a row with several problems is one superseding row, with all its reasons; only the
+-- quarantine in effect: a file loaded again under its name replaced its earlier load, whose
+-- quarantined rows are no longer news (nor named twice)
 quarantined as (
     select
-        source,
-        row_key,
-        batch_id,
-        file_name,
-        row_number,
-        string_agg(distinct reason, ', ' order by reason) as reasons
+        quarantine_rows.source,
+        quarantine_rows.row_key,
+        quarantine_rows.batch_id,
+        versions.version,
+        quarantine_rows.file_name,
+        quarantine_rows.row_number,
+        string_agg(distinct quarantine_rows.reason, ', ' order by quarantine_rows.reason)
+            as reasons
     from quarantine_rows
-    where row_key is not null
-    group by source, row_key, batch_id, file_name, row_number
+    inner join versions using (batch_id)
+    where quarantine_rows.row_key is not null
+    group by all
 ),
 
 -- the row staging uses for each key, with what ties it to a pair or a mentor; the key text
@@ -59,6 +67,12 @@ in_use as (
     from premiums
 ),
 
+in_use_versions as (
+    select in_use.*, versions.version
+    from in_use
+    inner join versions using (batch_id)
+),
+
 final as (
     select
         quarantined.source,
@@ -75,11 +89,11 @@ final as (
         in_use.mentor_insz,
         in_use.school_year
     from quarantined
-    inner join in_use
+    inner join in_use_versions as in_use
         on in_use.source = quarantined.source
         and in_use.row_key = quarantined.row_key
-        -- a later file's accepted row for the key is newer still: nothing was superseded
-        and in_use.batch_id < quarantined.batch_id
+        -- a newer export's accepted row for the key is newer still: nothing was superseded
+        and in_use.version < quarantined.version
 )
 
 select * from final

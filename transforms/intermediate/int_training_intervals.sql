@@ -1,32 +1,15 @@
--- Training periods per pair and school year: the counted Dimona periods of the pair cut to
--- each basis agreement's [start, effective end] and to the school year, then merged when
--- they overlap or touch (end + 1 day = next start), so that no day is counted twice.
-with basis_agreements as (
-    select * from int_agreement_conditions
-    where in_basis
+-- Training periods per pair and school year: the counted Dimona pieces of the pair (each
+-- counted period cut to each basis agreement's [start, effective end] and to the school year,
+-- int_training_pieces), merged when they overlap or touch (end + 1 day = next start), so that
+-- no day is counted twice; each merged interval with its months (RULES.md, "Date arithmetic":
+-- m whole months, r remaining days of a month of d days) and the part worked by as_of.
+with pieces as (
+    select * from int_training_pieces
+    where piece_counts
 ),
 
-counted_dimona as (
-    select * from int_dimona_counted
-),
-
-pieces as (
-    select
-        basis_agreements.school_year,
-        basis_agreements.company_kbo,
-        basis_agreements.learner_insz,
-        greatest(counted_dimona.start_date, basis_agreements.start_date, basis_agreements.year_start)
-            as piece_start,
-        -- open-ended Dimona runs to the end of the agreement
-        least(
-            counted_dimona.open_end_date,
-            basis_agreements.effective_end_date,
-            basis_agreements.year_end
-        ) as piece_end
-    from basis_agreements
-    inner join counted_dimona
-        on counted_dimona.company_kbo = basis_agreements.company_kbo
-        and counted_dimona.worker_insz = basis_agreements.learner_insz
+parameters as (
+    select * from cfg_parameters
 ),
 
 -- identical pieces (two Dimona periods cut to the same days) are kept once: the windows
@@ -35,7 +18,6 @@ pieces as (
 overlapping as (
     select distinct school_year, company_kbo, learner_insz, piece_start, piece_end
     from pieces
-    where piece_start <= piece_end
 ),
 
 -- a piece opens a new interval unless it starts at most one day after the latest end
@@ -66,7 +48,7 @@ numbered as (
     from flagged
 ),
 
-final as (
+intervals as (
     select
         school_year,
         company_kbo,
@@ -76,6 +58,32 @@ final as (
         max(piece_end) as interval_end
     from numbered
     group by school_year, company_kbo, learner_insz, interval_number
+),
+
+-- a provisional year counts the periods as planned: the part of an interval up to as_of is
+-- worked, the rest is still to work (nothing of an interval that starts after as_of)
+worked as (
+    select
+        intervals.*,
+        case
+            when intervals.interval_start <= parameters.as_of
+                then least(intervals.interval_end, parameters.as_of)
+        end as worked_end
+    from intervals
+    cross join parameters
+),
+
+final as (
+    select
+        *,
+        whole_months(interval_start, interval_end) as whole_months,
+        add_months(interval_start, whole_months(interval_start, interval_end)) - 1
+            as whole_months_end,
+        remaining_days(interval_start, interval_end) as remaining_days,
+        next_month_days(interval_start, interval_end) as next_month_days,
+        month_units(interval_start, interval_end) as month_units,
+        coalesce(month_units(interval_start, worked_end), 0) as worked_units
+    from worked
 )
 
 select * from final

@@ -292,6 +292,7 @@ PREMIES_SHEETS = [
     *OFFICE_SHEETS,
     "Niet-subsidiabel",
     "Brussel (Actiris)",
+    "Wijzigingen",
     "Toelichting",
 ]
 

@@ -23,7 +23,7 @@ from tests.duaal.workbooks.one_run import (
 )
 from transforms.identifiers import format_insz, format_kbo
 
-REGISTER = "Registreer de overeenkomst in werkplekduaal vóór de uiterste datum"
+REGISTER = "Registreer de overeenkomst in werkplekduaal, uiterlijk op de vermelde datum"
 
 CONFORMITEIT = "conformiteit/conformiteit_2025-09-01.xlsx"
 CONFORMITEIT_SHEETS = [
@@ -137,7 +137,7 @@ def test_conformiteit_of_the_run(reports):
     ], "every quarantined row of the run, also one no office can be given"
     assert title_lines(wb["Invoercontrole"])[-1] == "Geen opmerkingen bij de invoer."
     assert title_lines(wb["Wijzigingen"])[-1] == (
-        "Geen wijzigingen sinds de vorige run (of dit is de eerste run)."
+        "Eerste voltooide run: er is nog geen eerdere run om mee te vergelijken."
     ), "the test run is the database's only run"
     notes = {r[0]: r[1] for r in values(path, "Leeswijzer") if r[0]}
     assert "alleen in de map van de run" in notes["Kantoor van een afgekeurde rij"]

@@ -264,5 +264,7 @@ def test_office_workbook_holds_one_office(reports):
 @pytest.mark.parametrize("sheet", ["Wijzigingen"])
 def test_an_empty_sheet_says_so_and_prints_no_page(reports, sheet):
     ws = load_workbook(reports / YEAR / f"premies_{YEAR}_antwerpen.xlsx")[sheet]
-    assert title_lines(ws)[-1] == "Geen wijzigingen sinds de vorige run (of dit is de eerste run)."
+    assert title_lines(ws)[-1] == (
+        "Eerste voltooide run: er is nog geen eerdere run om mee te vergelijken."
+    )
     assert printed_columns(ws) == 0 and not ws.auto_filter.ref

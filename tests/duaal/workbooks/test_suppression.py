@@ -64,3 +64,17 @@ def test_a_value_the_equalities_give_away_is_pinned_without_a_program(monkeypatc
     program = suppression._Program(system, suppression._bounds(system, status))
     assert program.pins(eligible, 7)
     assert calls[0] == 0
+
+
+def test_exclusive_reasons_are_the_largest_sets_no_refusal_carries_two_of():
+    refusals = [
+        {"REGISTRATION_LATE", "NO_DIMONA"},
+        {"NO_CONSENT"},
+        {"NO_DIMONA", "NO_CONSENT"},
+        {"UNDER_4_MONTHS"},
+    ]
+    codes = ["REGISTRATION_LATE", "NO_CONSENT", "NO_DIMONA", "UNDER_4_MONTHS", "CAP_REACHED"]
+    assert suppression.exclusive_reasons(refusals, codes) == [
+        ("REGISTRATION_LATE", "NO_CONSENT", "UNDER_4_MONTHS"),
+        ("NO_DIMONA", "UNDER_4_MONTHS"),
+    ], "CAP_REACHED, which no refusal carries, is in no set"

@@ -1,0 +1,2 @@
+"""The presentations of the changes, one module per output: `terminal` (`duaal diff`),
+`markdown` (the Prefect artifact of a run)."""

@@ -1,0 +1,136 @@
+-- The findings that appeared or were resolved between the runs ($before, $after), or whose
+-- severity or detail changed, each with the input rows that can explain it: its
+-- agreement's row, the Dimona of its pair, its mentor's recognitions and agreements.
+with inputs as (
+    select * from {{ links }}
+),
+
+-- a finding's place among the run's findings with the same key (several may share one);
+-- a finding about a pair (PAYMENT_*: no agreement, no mentor) is keyed by its company,
+-- learner and due date (the school year's expected payment date), so that the findings of
+-- two pairs are never taken for one that changed
+keyed as (
+    select
+        *,
+        case
+            when agreement_id is null and mentor_insz is null
+                then [company_kbo, learner_insz, cast(due_date as varchar)]
+        end as pair_key
+    from run_findings
+    where run_id in ($before, $after)
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by run_id, code, agreement_id, mentor_insz, pair_key order by detail
+        ) as n
+    from keyed
+),
+
+before_findings as (
+    select * from numbered where run_id = $before
+),
+
+after_findings as (
+    select * from numbered where run_id = $after
+),
+
+joined as (
+    select
+        coalesce(a.code, b.code) as code,
+        coalesce(a.agreement_id, b.agreement_id) as agreement_id,
+        coalesce(a.mentor_insz, b.mentor_insz) as mentor_insz,
+        coalesce(a.company_kbo, b.company_kbo) as company_kbo,
+        coalesce(a.learner_insz, b.learner_insz) as learner_insz,
+        coalesce(a.due_date, b.due_date) as due_date,
+        b.code is null as appeared,
+        a.code is null as resolved,
+        b.severity as before_severity,
+        a.severity as after_severity,
+        b.detail as before_detail,
+        a.detail as after_detail,
+        list_distinct([a.office, b.office]) as offices
+    from after_findings as a
+    full outer join before_findings as b
+        on a.code = b.code
+        and a.agreement_id is not distinct from b.agreement_id
+        and a.mentor_insz is not distinct from b.mentor_insz
+        and a.pair_key is not distinct from b.pair_key
+        and a.n = b.n
+),
+
+changed as (
+    select
+        code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
+        case when appeared then 'appeared' else 'resolved' end as change,
+        '' as field,
+        case when appeared then null else [before_severity, before_detail] end as before,
+        case when appeared then [after_severity, after_detail] end as after
+    from joined
+    where appeared or resolved
+    union all
+    select
+        code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
+        'changed', 'severity', [before_severity], [after_severity]
+    from joined
+    where not appeared and not resolved and before_severity is distinct from after_severity
+    union all
+    select
+        code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
+        'changed', 'detail', [before_detail], [after_detail]
+    from joined
+    where not appeared and not resolved and before_detail is distinct from after_detail
+),
+
+-- the input rows of each change, one equality join per way a row reaches a finding
+numbered_changes as (
+    select row_number() over () as change_id, * from changed
+),
+
+input_matches as (
+    -- the agreement's own row
+    select c.change_id, inputs.*
+    from numbered_changes as c
+    inner join inputs on inputs.agreement_id = c.agreement_id
+    where inputs.source = 'overeenkomsten'
+    union all
+    -- the Dimona of an agreement's pair
+    select c.change_id, inputs.*
+    from numbered_changes as c
+    inner join inputs
+        on inputs.company_kbo = c.company_kbo and inputs.learner_insz = c.learner_insz
+    where c.agreement_id is not null and inputs.source = 'dimona'
+    union all
+    -- the mentor's recognitions (of the agreement's mentor, for an agreement's finding)
+    select c.change_id, inputs.*
+    from numbered_changes as c
+    inner join inputs on inputs.mentor_insz = c.mentor_insz
+    where inputs.source = 'erkenningen'
+        and (c.agreement_id is null or inputs.agreement_id = c.agreement_id)
+    union all
+    -- a mentor's agreements, for a mentor's finding
+    select c.change_id, inputs.*
+    from numbered_changes as c
+    inner join inputs on inputs.mentor_insz = c.mentor_insz
+    where c.agreement_id is null and inputs.source = 'overeenkomsten'
+),
+
+-- per change its input rows (a change is never merged with an equal one: each is counted)
+change_inputs as (
+    select inputs.change_id, {{ input_rows }} as inputs
+    from input_matches as inputs
+    group by inputs.change_id
+),
+
+final as (
+    select
+        changed.code, changed.agreement_id, changed.mentor_insz, changed.company_kbo,
+        changed.learner_insz, changed.offices, changed.due_date, changed.change,
+        changed.field, changed.before, changed.after, change_inputs.inputs
+    from numbered_changes as changed
+    left join change_inputs using (change_id)
+)
+
+select * from final
