@@ -52,6 +52,8 @@ SELECT
     CASE WHEN i % 5 = 0 THEN 'provisional' ELSE 'final' END,
     i % 3 <> 0,
     CASE WHEN i % 3 = 0 THEN 0 WHEN i % 4 = 0 THEN 600 ELSE 1000 END,
+    i % 4 <> 0,
+    CASE WHEN i % 4 = 0 THEN 600 ELSE 1000 END,
     (i % 120) / 10.0,
     i % 4,
     CASE WHEN i % 3 = 0 THEN 'REGISTRATION_LATE;NO_DIMONA' ELSE '' END,

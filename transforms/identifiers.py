@@ -78,6 +78,14 @@ def format_insz(insz: str) -> str:
     return f"{insz[:2]}.{insz[2:4]}.{insz[4:6]}-{insz[6:9]}.{insz[9:]}"
 
 
+def format_kbo(kbo: str) -> str:
+    """A 10-digit KBO number as its readers write it: 0775498073 -> 0775.498.073; anything
+    else as it is."""
+    if not _canonical(kbo, 10):
+        return kbo
+    return f"{kbo[:4]}.{kbo[4:7]}.{kbo[7:]}"
+
+
 def kbo_is_valid(kbo: str) -> bool:
     """True when a 10-digit KBO number starts with 0 or 1 and has a valid checksum."""
     if len(kbo) != 10 or not kbo.isdigit() or kbo[0] not in "01":

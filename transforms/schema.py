@@ -147,6 +147,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             "WHERE table_schema = current_schema() AND table_catalog = current_database()"
         ).fetchall()
     )
+    # a database of an older version: the decision columns added since, empty for its runs
+    for name, sql_type in DECISION_COLUMNS:
+        if ("run_decisions", name) not in current:
+            con.execute(f"ALTER TABLE run_decisions ADD COLUMN {name} {sql_type}")
     for source in SOURCES:
         for col in source.columns:
             found = current.get((source.table, col.name))

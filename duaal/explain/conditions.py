@@ -85,7 +85,7 @@ def region(a: dict[str, Any]) -> str:
     return (
         f"2. Vlaanderen: vestiging {a['establishment_id']} in {a['establishment_postcode']} "
         f"{a['establishment_municipality']}, provincie {a['province'] or 'onbekend'}: "
-        + ("in het Vlaamse Gewest" if a["in_flanders"] else "buiten het Vlaamse Gewest")
+        + ("in het Vlaams Gewest" if a["in_flanders"] else "buiten het Vlaams Gewest")
     )
 
 

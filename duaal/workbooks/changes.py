@@ -30,19 +30,22 @@ from duaal.workbooks.labels import (
 from duaal.workbooks.style import Block, Column
 
 CHANGES = "Wijzigingen"
+CHANGES_PURPOSE = "Wat sinds de vorige run veranderde, met de oorzaak."
+# on paper: what changed, for whom, and why; the school year, agreement, mentor and code
+# only on the screen (right of the print area)
 CHANGE_COLUMNS = (
-    Column("Soort"),
-    Column("Wijziging"),
-    decision_column("school_year"),
+    Column("Soort", width=11),
+    Column("Wijziging", width=10),
+    decision_column("school_year", paper=False),
     decision_column("company_kbo"),
     decision_column("learner_insz"),
-    finding_column("agreement_id"),
-    finding_column("mentor_insz"),
-    finding_column("code"),
-    Column("Veld"),
-    Column("Voor", "wrap"),
-    Column("Na", "wrap"),
-    Column("Oorzaak", "wrap"),
+    finding_column("agreement_id", paper=False),
+    finding_column("mentor_insz", paper=False),
+    finding_column("code", paper=False),
+    Column("Veld", width=14),
+    Column("Voor", "wrap", width=20),
+    Column("Na", "wrap", width=20),
+    Column("Oorzaak", "wrap", width=30),
 )
 CHANGE_HEADERS = tuple(c.header for c in CHANGE_COLUMNS)
 KIND_NL = {
@@ -133,14 +136,17 @@ class ChangeSheets:
     years: tuple[str, ...]  # per row: the school year of a decision
     offices: tuple[frozenset[str], ...]  # per row: the offices whose workbooks show it
 
-    def premies_block(self, school_year: str, office: str) -> Block:
-        """The changed decisions and payments of one school year and office."""
+    def premies_block(self, school_year: str, office: str | None) -> Block:
+        """The changed decisions and payments of one school year and office (None: of
+        every office)."""
         return self._block(
             row
             for row, kind, year, offices in zip(
                 self.rows, self.kinds, self.years, self.offices, strict=True
             )
-            if kind in PREMIES_KINDS and year == school_year and office in offices
+            if kind in PREMIES_KINDS
+            and year == school_year
+            and (office is None or office in offices)
         )
 
     def conformiteit_block(self, office: str | None) -> Block:
@@ -155,11 +161,11 @@ class ChangeSheets:
     def _block(self, rows: Iterable[tuple[str | None, ...]]) -> Block:
         """The changes as a list, or one line saying why there are none."""
         listed = list(rows)
-        if listed:
-            return Block(CHANGE_COLUMNS, listed)
-        if self.previous is None:
-            return Block((Column(CHANGES),), [(FIRST_RUN,)])
-        return Block((Column(CHANGES),), [(f"Geen wijzigingen sinds {self._previous_run()}.",)])
+        if listed or self.previous is None:
+            return Block(CHANGE_COLUMNS, listed, empty=FIRST_RUN)
+        return Block(
+            CHANGE_COLUMNS, listed, empty=f"Geen wijzigingen sinds {self._previous_run()}."
+        )
 
     def _previous_run(self) -> str:
         p = self.previous

@@ -2,11 +2,10 @@
 
 Findings are judged at the run's as_of, not per school year: one workbook for the run
 (every office) and one per office with only that office's findings, actions and
-quarantined rows. Sheets: Overzicht (rule x office), one detail sheet per severity,
-Actielijst (what can still be fixed, most urgent first), Afgekeurde rijen, Geweigerde
-bestanden, Invoercontrole (the run's input checks), Wijzigingen (since the previous
-completed run), Toelichting. `conformiteit_sheets` lists them in order: a new sheet is one
-more entry there.
+quarantined rows. Sheets (after the Leeswijzer): Overzicht (rule x office), one detail sheet
+per severity, Actielijst (what can still be fixed, most urgent first), Afgekeurde rijen,
+Geweigerde bestanden, Invoercontrole (the run's input checks), Wijzigingen, Toelichting.
+`conformiteit_sheets` lists them in order: a new sheet is one more entry there.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from duaal.workbooks.changes import CHANGES, ChangeSheets
+from duaal.workbooks.book import Book
+from duaal.workbooks.changes import CHANGES, CHANGES_PURPOSE, ChangeSheets
 from duaal.workbooks.columns import FINDINGS, finding_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
@@ -28,16 +28,15 @@ from duaal.workbooks.labels import (
     ordered_offices,
     severity_label,
 )
-from duaal.workbooks.style import Block, Book, Column, Page
-from duaal.workbooks.toelichting import SHEET as TOELICHTING
-from duaal.workbooks.toelichting import toelichting_blocks
+from duaal.workbooks.style import About, Block, Field, Page, Sheet
+from duaal.workbooks.toelichting import toelichting_sheet
 
 OVERVIEW = "Overzicht"
 ACTION_LIST = "Actielijst"
 QUARANTINE = "Afgekeurde rijen"
 REFUSED_FILES = "Geweigerde bestanden"
 INPUT_CHECKS = "Invoercontrole"
-NO_INPUT_CHECKS = "Geen opmerkingen bij de invoer"
+NO_INPUT_CHECKS = "Geen opmerkingen bij de invoer."
 ALL_OFFICES = "Alle kantoren"
 TITLE = "Conformiteit werkplekleren"
 SEVERITY_SHEETS: dict[str, str] = {
@@ -45,43 +44,11 @@ SEVERITY_SHEETS: dict[str, str] = {
     "warning": "Waarschuwingen",
     "info": "Info",
 }
-
-# whom a finding is about and what it says (subject_values), on the detail and action sheets
-SUBJECT_COLUMNS = (
-    finding_column("company_name"),
-    finding_column("company_kbo"),
-    Column("Vestiging"),
-    finding_column("agreement_id"),
-    finding_column("learner_insz"),
-    finding_column("mentor_insz"),
-    finding_column("detail", "wrap"),
-)
-DETAIL_COLUMNS = (
-    Column("Regel"),
-    finding_column("code"),
-    finding_column("office"),
-    finding_column("province"),
-    *SUBJECT_COLUMNS,
-    finding_column("due_date", "date"),
-)
-ACTION_COLUMNS = (
-    finding_column("due_date", "date"),
-    Column("Dagen resterend", "int"),
-    Column("Regel"),
-    finding_column("severity"),
-    Column("Actie", "wrap"),
-    finding_column("office"),
-    *SUBJECT_COLUMNS,
-)
-QUARANTINE_COLUMNS = (
-    Column("Bron"),
-    Column("Bestand"),
-    Column("Blad"),
-    Column("Rij", "int"),
-    Column("Reden", "wrap"),
-    Column("Redencode"),
-    Column("Detail", "wrap"),
-)
+SEVERITY_PURPOSES: dict[str, str] = {
+    "error": "De bevindingen met ernst fout: wat niet in orde is en de premie kan kosten.",
+    "warning": "De bevindingen met ernst waarschuwing: na te kijken.",
+    "info": "De bevindingen ter informatie, zoals registraties die binnenkort verschuldigd zijn.",
+}
 
 
 def _office(f: Row) -> str:
@@ -92,6 +59,56 @@ def _office(f: Row) -> str:
 def _severity_rank(severity: str) -> int:
     """error first, then warning, info, anything else."""
     return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def _person(f: Row) -> str | None:
+    return f["learner_insz"] or f["mentor_insz"]
+
+
+def subject_fields() -> tuple[Field, ...]:
+    """Whom a finding is about, on the detail and action sheets: on paper the company, the
+    agreement and the person (the learner, or the mentor of a mentor's finding)."""
+    return (
+        finding_column("company_name", width=18),
+        finding_column("company_kbo"),
+        finding_column("agreement_id", width=13),
+        Field("person", "INSZ lerende of mentor", "insz", value=_person),
+        finding_column("learner_insz", paper=False),
+        finding_column("mentor_insz", paper=False),
+        Field("establishment_id", "Vestiging", paper=False),
+    )
+
+
+def detail_fields(labels: CodeLabels) -> tuple[Field, ...]:
+    """A finding as the detail sheets show it."""
+    return (
+        Field("rule", "Regel", width=22, value=lambda f: labels.finding(f["code"])),
+        finding_column("office", width=14, value=_office),
+        *subject_fields(),
+        finding_column("detail", "wrap", width=28),
+        finding_column("due_date", "date"),
+        finding_column("province", paper=False),
+    )
+
+
+def action_fields(as_of: date, labels: CodeLabels) -> tuple[Field, ...]:
+    """An action: by when, how many days are left (negative: overdue), what to do, for whom."""
+    return (
+        finding_column("due_date", "date"),
+        Field(
+            "days_left",
+            "Dagen resterend",
+            "int",
+            width=9,
+            value=lambda f: (f["due_date"] - as_of).days if f["due_date"] else None,
+        ),
+        Field("action", "Actie", "wrap", width=28, value=lambda f: labels.actions[f["code"]]),
+        finding_column("office", width=14, value=_office),
+        *subject_fields(),
+        Field("rule", "Regel", paper=False, value=lambda f: labels.finding(f["code"])),
+        finding_column("severity", paper=False, value=lambda f: severity_label(f["severity"])),
+        finding_column("detail", "wrap", paper=False),
+    )
 
 
 def overview_block(findings: Sequence[Row], labels: CodeLabels, office: str | None = None) -> Block:
@@ -105,38 +122,12 @@ def overview_block(findings: Sequence[Row], labels: CodeLabels, office: str | No
     rows = []
     for code, severity in rules:
         per_office = [counts[(code, severity, o)] for o in offices]
-        rows.append(
-            [labels.finding(code), code, severity_label(severity), *per_office, sum(per_office)]
-        )
-    columns = [Column("Regel"), Column("Code"), Column("Ernst")]
-    columns += [Column(o, "int") for o in offices] + [Column("Totaal", "int")]
-    totals = ["Totaal", None, None, *(sum(r[i] for r in rows) for i in range(3, len(columns)))]
-    return Block(columns, rows, totals=totals)
-
-
-def subject_values(f: Row) -> tuple[object, ...]:
-    """Whom a finding is about and what it says, under SUBJECT_COLUMNS."""
-    return (
-        f["company_name"],
-        f["company_kbo"],
-        f.get("establishment_id"),
-        f["agreement_id"],
-        f["learner_insz"],
-        f["mentor_insz"],
-        f["detail"],
-    )
-
-
-def detail_row(f: Row, labels: CodeLabels) -> tuple[object, ...]:
-    """One finding as the detail sheets show it."""
-    return (
-        labels.finding(f["code"]),
-        f["code"],
-        _office(f),
-        f["province"],
-        *subject_values(f),
-        f["due_date"],
-    )
+        rows.append([labels.finding(code), severity_label(severity), *per_office, sum(per_office)])
+    fields = [Field("Regel", width=30), Field("Ernst", width=13)]
+    fields += [Field(o, kind="int", width=9) for o in offices]
+    fields.append(Field("Totaal", kind="int", width=9))
+    totals = ["Totaal", None, *(sum(r[i] for r in rows) for i in range(2, len(fields)))]
+    return Block(fields, rows, totals=totals)
 
 
 def action_findings(findings: Sequence[Row], as_of: date, labels: CodeLabels) -> list[Row]:
@@ -159,53 +150,42 @@ def action_findings(findings: Sequence[Row], as_of: date, labels: CodeLabels) ->
     )
 
 
-def action_row(f: Row, as_of: date, labels: CodeLabels) -> tuple[object, ...]:
-    """One action: when, how many days are left (negative: overdue), what to do, for whom."""
-    return (
-        f["due_date"],
-        (f["due_date"] - as_of).days if f["due_date"] else None,
-        labels.finding(f["code"]),
-        severity_label(f["severity"]),
-        labels.actions[f["code"]],
-        _office(f),
-        *subject_values(f),
-    )
+def _source(row: Row) -> str | None:
+    return SOURCE_LABELS.get(row["source"], row["source"]) if row["source"] else None
 
 
-REFUSED_FILE_COLUMNS = (
-    Column("Bron"),
-    Column("Bestand"),
-    Column("SHA-256"),
-    Column("Reden"),
+REFUSED_FILE_FIELDS = (
+    Field("source", "Bron", width=24, value=_source),
+    Field("file_name", "Bestand", width=30),
+    Field("reason", "Reden", "wrap", width=60),
+    Field("sha256", "SHA-256", paper=False),
 )
 
 
-def refused_file_row(f: Row) -> tuple[object, ...]:
-    """One input file the reader refused as a whole."""
-    return (SOURCE_LABELS.get(f["source"], f["source"]), f["file_name"], f["sha256"], f["reason"])
-
-
-def quarantine_row(q: Row, labels: CodeLabels) -> tuple[object, ...]:
-    """One refused input row."""
+def quarantine_fields(labels: CodeLabels) -> tuple[Field, ...]:
+    """A refused input row: where it is and why."""
     return (
-        SOURCE_LABELS.get(q["source"], q["source"]),
-        q["file_name"],
-        q["sheet_name"],
-        q["row_number"],
-        labels.quarantine_reason(q["reason"]),
-        q["reason"],
-        q["detail"],
+        Field("source", "Bron", width=18, value=_source),
+        Field("file_name", "Bestand", width=22),
+        Field("sheet_name", "Blad", width=8),
+        Field("row_number", "Rij", "int", width=7),
+        Field("reason", "Reden", width=24, value=lambda q: labels.quarantine_reason(q["reason"])),
+        Field("detail", "Detail", "wrap", width=42),
     )
 
 
-CHECK_COLUMNS = (
-    Column("Code"),
-    Column("Ernst"),
-    Column("Bron"),
-    Column("Bestand"),
-    Column("Rij", "int"),
-    Column("Melding", "wrap"),
-)
+def check_fields(labels: CodeLabels) -> tuple[Field, ...]:
+    """An input check of the run, with its Dutch message."""
+    return (
+        Field("code", "Controle", width=24, value=lambda c: labels.check(c["code"])),
+        Field("severity", "Ernst", width=14, value=lambda c: severity_label(c["severity"])),
+        Field("source", "Bron", width=18, value=_source),
+        Field("file_name", "Bestand", width=20),
+        Field("row_number", "Rij", "int", width=7),
+        Field("message_nl", "Melding", "wrap", width=40),
+    )
+
+
 NOTES: tuple[tuple[str, str], ...] = (
     (
         "Peildatum",
@@ -227,6 +207,10 @@ NOTES: tuple[tuple[str, str], ...] = (
         "als die in één kantoor liggen. Een rij waarvan het kantoor niet te kennen is, staat "
         "alleen in de map van de run (alle kantoren), niet in die van een kantoor.",
     ),
+    (
+        "Dagen resterend",
+        "Het aantal dagen tot de uiterste datum; negatief: zoveel dagen erover.",
+    ),
 )
 
 
@@ -241,29 +225,7 @@ class ComplianceInputs:
     changes: ChangeSheets | None = None  # since the previous completed run
 
 
-def check_row(c: Row) -> tuple[object, ...]:
-    """One input check of the run, with its Dutch message."""
-    source = SOURCE_LABELS.get(c["source"], c["source"]) if c["source"] else None
-    return (
-        c["code"],
-        severity_label(c["severity"]),
-        source,
-        c["file_name"],
-        c["row_number"],
-        c["message_nl"],
-    )
-
-
-def check_blocks(checks: Sequence[Row]) -> list[Block]:
-    """The input checks, or one line saying there were none."""
-    if not checks:
-        return [Block((Column("Invoercontrole"),), [(NO_INPUT_CHECKS,)])]
-    return [Block(CHECK_COLUMNS, [check_row(c) for c in checks])]
-
-
-def conformiteit_sheets(
-    run: RunInfo, office: str | None, inputs: ComplianceInputs
-) -> list[tuple[str, list[Block]]]:
+def conformiteit_sheets(run: RunInfo, office: str | None, inputs: ComplianceInputs) -> list[Sheet]:
     """The sheets of a conformiteit workbook, in order: the run's (office None) or an
     office's, with only that office's findings and quarantined rows."""
     findings, quarantine = inputs.findings, inputs.quarantine
@@ -271,34 +233,110 @@ def conformiteit_sheets(
         findings = [f for f in findings if _office(f) == office]
         quarantine = [q for q in quarantine if q["office"] == office]
     labels = run.labels
-    sheets = [(OVERVIEW, [overview_block(findings, labels, office)])]
+    where = office or ALL_OFFICES.lower()
+    sheets = [
+        Sheet(
+            OVERVIEW,
+            "Hoeveel bevindingen per regel en ernst"
+            + (" per kantoor." if office is None else " het kantoor heeft."),
+            [overview_block(findings, labels, office)],
+            title=f"Bevindingen per regel, {where}",
+            empty="Geen bevindingen.",
+        )
+    ]
+    details = detail_fields(labels)
     for severity, title in SEVERITY_SHEETS.items():
-        rows = [detail_row(f, labels) for f in findings if f["severity"] == severity]
-        sheets.append((title, [Block(DETAIL_COLUMNS, rows)]))
+        rows = [f for f in findings if f["severity"] == severity]
+        sheets.append(
+            Sheet(
+                title,
+                SEVERITY_PURPOSES[severity],
+                [Block(details, rows)],
+                title=f"{title}: bevindingen met ernst {severity_label(severity)}",
+                empty=f"Geen bevindingen met ernst {severity_label(severity)}.",
+            )
+        )
     chosen = action_findings(findings, run.as_of, labels)
-    actions = [action_row(f, run.as_of, labels) for f in chosen]
-    sheets.append((ACTION_LIST, [Block(ACTION_COLUMNS, actions)]))
-    rows = [quarantine_row(q, labels) for q in quarantine]
-    sheets.append((QUARANTINE, [Block(QUARANTINE_COLUMNS, rows)]))
-    # a refused file loses every row it held: the analyst must see it beside the rows
-    refused = [refused_file_row(f) for f in inputs.files if f["status"] == "refused"]
-    sheets.append((REFUSED_FILES, [Block(REFUSED_FILE_COLUMNS, refused)]))
-    sheets.append((INPUT_CHECKS, check_blocks(inputs.checks)))
-    if inputs.changes is not None:
-        sheets.append((CHANGES, [inputs.changes.conformiteit_block(office)]))
-    codes = list(labels.findings.items())
-    blocks = toelichting_blocks(
-        run,
-        None,
-        files=inputs.files,
-        codes=codes,
-        codes_heading="Regels",
-        notes=(*NOTES, inputs.changes.note()) if inputs.changes is not None else NOTES,
-        glossary=FINDINGS,
-        glossary_columns=(*DETAIL_COLUMNS, *ACTION_COLUMNS),
+    sheets.append(
+        Sheet(
+            ACTION_LIST,
+            "Wat nog rechtgezet kan worden, het dringendste eerst, met de actie en voor wie.",
+            [Block(action_fields(run.as_of, labels), chosen)],
+            title="Actielijst: wat nog rechtgezet kan worden",
+            empty="Geen acties: er is niets dat nog rechtgezet kan worden.",
+        )
     )
-    sheets.append((TOELICHTING, blocks))
+    sheets.append(
+        Sheet(
+            QUARANTINE,
+            "De ingelezen rijen die geweigerd werden, met de reden: te verbeteren in de export.",
+            [Block(quarantine_fields(labels), quarantine)],
+            title="Afgekeurde rijen van de invoer",
+            empty="Geen afgekeurde rijen.",
+        )
+    )
+    # a refused file loses every row it held: the analyst must see it beside the rows
+    refused = [f for f in inputs.files if f["status"] == "refused"]
+    sheets.append(
+        Sheet(
+            REFUSED_FILES,
+            "De invoerbestanden die als geheel geweigerd werden, met de reden.",
+            [Block(REFUSED_FILE_FIELDS, refused)],
+            title="Geweigerde invoerbestanden",
+            empty="Geen geweigerde bestanden.",
+        )
+    )
+    sheets.append(
+        Sheet(
+            INPUT_CHECKS,
+            "De controles van de invoer bij deze run: ontbrekende, geweigerde of oude bestanden.",
+            [Block(check_fields(labels), list(inputs.checks))],
+            title="Invoercontrole van de run",
+            empty=NO_INPUT_CHECKS,
+        )
+    )
+    if inputs.changes is not None:
+        block = inputs.changes.conformiteit_block(office)
+        sheets.append(
+            Sheet(
+                CHANGES,
+                CHANGES_PURPOSE,
+                [block],
+                title="Wijzigingen sinds de vorige run",
+                empty=block.empty or "",
+            )
+        )
+    codes = list(labels.findings.items())
+    sheets.append(
+        toelichting_sheet(
+            run,
+            None,
+            files=inputs.files,
+            codes=codes,
+            codes_heading="Regels",
+            notes=[inputs.changes.note()] if inputs.changes is not None else (),
+            glossary=FINDINGS,
+            glossary_fields=(*details, *action_fields(run.as_of, labels)),
+        )
+    )
     return sheets
+
+
+def conformiteit_about(run: RunInfo, office: str | None) -> About:
+    """What the Leeswijzer says of a conformiteit workbook."""
+    return About(
+        purpose=(
+            "De vaststellingen van de controle op de regels van het werkplekleren: wat niet in "
+            "orde is, wat nog rechtgezet kan worden en welke invoer geweigerd werd."
+        ),
+        audience=(
+            "De adviseurs van mtech+"
+            + (f" van kantoor {office}." if office else ", alle kantoren.")
+            + " De map bevat persoonsgegevens: niet doorsturen."
+        ),
+        facts=[("Peildatum", f"{run.as_of:%d/%m/%Y}: de dag waarop de regels beoordeeld zijn")],
+        notes=NOTES,
+    )
 
 
 def write_conformiteit(
@@ -308,6 +346,5 @@ def write_conformiteit(
     period = f"Peildatum {run.as_of:%d/%m/%Y}"
     page = Page(TITLE, period, office or ALL_OFFICES, run.run_id)
     with Book(path, page, run.started_at) as book:
-        for index, (title, blocks) in enumerate(conformiteit_sheets(run, office, inputs)):
-            book.add_sheet(title, blocks, title_block=index == 0)
+        book.write(conformiteit_about(run, office), conformiteit_sheets(run, office, inputs))
     return path

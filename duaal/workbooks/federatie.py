@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
+from duaal.workbooks.book import Book
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import CodeLabels, ordered_offices, split_codes
-from duaal.workbooks.premies import NOT_SET, office_of, reason_codes, year_amounts
-from duaal.workbooks.style import Block, Book, Column, Page
+from duaal.workbooks.premies import office_of, reason_codes, year_amounts
+from duaal.workbooks.style import NOT_SET, About, Block, Chart, Field, Page, Sheet, provisional_text
 from duaal.workbooks.suppression import (
     AMOUNT,
     CONFORM,
@@ -35,8 +37,7 @@ from duaal.workbooks.suppression import (
     exclusive_reasons,
     protect,
 )
-from duaal.workbooks.toelichting import SHEET as TOELICHTING
-from duaal.workbooks.toelichting import toelichting_blocks
+from duaal.workbooks.toelichting import toelichting_sheet
 
 SMALL_TEXT = "< 5"
 HIDDEN_TEXT = "—"
@@ -57,9 +58,9 @@ NOTES: tuple[tuple[str, str], ...] = (
     (
         "Aanvullend verborgen",
         f"Waar een verborgen aantal terug te rekenen zou zijn uit wat wel getoond wordt (de "
-        f"totalen; Lerenden = Subsidiabel + Niet subsidiabel; de redenen: geen reden telt "
-        f"meer lerenden dan Niet subsidiabel, elke weigering heeft minstens één reden, en "
-        f"redenen die elkaar uitsluiten tellen samen niet meer dan Niet subsidiabel; de "
+        f"totalen; Lerenden = Subsidiabel + Niet-subsidiabel; de redenen: geen reden telt "
+        f"meer lerenden dan Niet-subsidiabel, elke weigering heeft minstens één reden, en "
+        f"redenen die elkaar uitsluiten tellen samen niet meer dan Niet-subsidiabel; de "
         f"percentages; het bedrag per premie; dezelfde totalen op elk blad en in elk "
         f"schooljaar), is nog een waarde verborgen ('{HIDDEN_TEXT}'); dat kan "
         f"elk getal zijn, ook 0. Waar zelfs dat niet volstaat, toont ook een klein aantal "
@@ -72,7 +73,7 @@ NOTES: tuple[tuple[str, str], ...] = (
         "rijen verborgen is; elk blad toont dezelfde totalen. Een totaal wordt nooit "
         f"verborgen om een andere waarde te beschermen: een totaal van 1 tot {MIN_GROUP - 1} "
         f"toont '{SMALL_TEXT}', of het getal zelf als de andere totalen het toch verraden "
-        "(zoals Niet subsidiabel = Lerenden - Subsidiabel). Alleen een schooljaar met "
+        "(zoals Niet-subsidiabel = Lerenden - Subsidiabel). Alleen een schooljaar met "
         f"minder dan {MIN_GROUP} lerenden toont ook in de totaalrij '{HIDDEN_TEXT}'.",
     ),
     (
@@ -106,6 +107,7 @@ class YearFigures:
     total: Group
     protection: Protection
     amounts_set: bool = True  # False: no amounts configured for the year (AMOUNTS_MISSING)
+    provisional: bool = False  # the year is still running: its decisions are provisional
 
 
 def count_group(
@@ -123,8 +125,9 @@ def count_group(
         if d["eligible"]:
             g.eligible += 1
             g.amount += d["amount_eur"] or 0
-            g.unpaid += d["amount_eur"] == amounts[0]
-            g.paid += d["amount_eur"] != amounts[0]
+            # which premium it is: the decision's own fact, not a guess from its amount
+            g.paid += bool(d["paid_learner"])
+            g.unpaid += not d["paid_learner"]
         else:
             for c in split_codes(d["reasons"]):
                 g.reasons[c] = g.reasons.get(c, 0) + 1
@@ -162,7 +165,10 @@ def year_figures(
     refusals = {frozenset(split_codes(d["reasons"])) for d in decisions if not d["eligible"]}
     exclusive = exclusive_reasons(refusals, codes)
     protection = protect(groups, total, codes, amounts, exclusive)
-    return YearFigures(school_year, codes, groups, total, protection, configured is not None)
+    provisional = any(d["status"] == "provisional" for d in decisions)
+    return YearFigures(
+        school_year, codes, groups, total, protection, configured is not None, provisional
+    )
 
 
 def published(figures: YearFigures, partition: str, group: str, measure: str) -> object:
@@ -200,17 +206,23 @@ def group_row(figures: YearFigures, partition: str, group: str) -> list[object]:
     ]
 
 
-def columns_for(group: str, codes: Sequence[str], labels: CodeLabels) -> list[Column]:
-    """Headers of an aggregate sheet."""
+def fields_for(group: str, codes: Sequence[str], labels: CodeLabels) -> list[Field]:
+    """An aggregate sheet's fields: the figures on paper, one count per refusal reason on
+    the screen only (rows are positional, as group_row gives them)."""
     return [
-        Column(group),
-        Column("Lerenden", "int"),
-        Column("Subsidiabel", "int"),
-        Column("Niet subsidiabel", "int"),
-        Column("Subsidiabel (%)", "pct"),
-        Column("Totaal bedrag", "eur"),
-        Column("Conform (%)", "pct"),
-        *(Column(f"Reden: {labels.reason(c)}", "int") for c in codes),
+        Field("group", group, width=30, value=itemgetter(0)),
+        Field("learners", "Lerenden", "int", width=10, value=itemgetter(1)),
+        Field("eligible", "Subsidiabel", "int", width=11, value=itemgetter(2)),
+        Field("refused", "Niet-subsidiabel", "int", width=11, value=itemgetter(3)),
+        Field("share", "Subsidiabel (%)", "pct", width=11, value=itemgetter(4)),
+        Field("amount", "Bedrag premies", "eur", width=13, value=itemgetter(5)),
+        Field("conform", "Conform (%)", "pct", width=11, value=itemgetter(6)),
+        *(
+            Field(
+                f"R:{c}", f"Reden: {labels.reason(c)}", "int", paper=False, value=itemgetter(7 + i)
+            )
+            for i, c in enumerate(codes)
+        ),
     ]
 
 
@@ -218,30 +230,130 @@ def aggregate_block(figures: YearFigures, partition: str, labels: CodeLabels) ->
     """One row per group of a partition, and the year's real totals."""
     rows = [group_row(figures, partition, g) for g in figures.groups[partition]]
     totals = group_row(figures, partition, TOTAL)
-    return Block(columns_for(partition, figures.codes, labels), rows, totals=totals)
+    return Block(fields_for(partition, figures.codes, labels), rows, totals=totals)
 
 
-def years_block(years: Sequence[YearFigures]) -> Block:
-    """Per office: learners, subsidiabel and amount of every school year side by side."""
-    columns = [Column(OFFICE)]
-    for y in years:
-        columns += [
-            Column(f"Lerenden {y.school_year}", "int"),
-            Column(f"Subsidiabel {y.school_year}", "int"),
-            Column(f"Bedrag {y.school_year}", "eur"),
-        ]
+def _year_header(y: YearFigures) -> str:
+    return f"{y.school_year} (voorlopig)" if y.provisional else y.school_year
+
+
+YEAR_MEASURES = (
+    (LEARNERS, "Lerenden", "int"),
+    (ELIGIBLE, "Subsidiabel", "int"),
+    (AMOUNT, "Bedrag premies", "eur"),
+)
+
+
+def years_blocks(years: Sequence[YearFigures]) -> list[Block]:
+    """Per office, one list per measure (learners, subsidiabel, amount) with every school
+    year side by side: a row reads as the office's course over the years."""
     offices = ordered_offices({o for y in years for o in y.groups[OFFICE]})
 
-    def row(office: str) -> list[object]:
-        cells: list[object] = [office]
+    def row(office: str, measure: str) -> dict[str, object]:
+        cells: dict[str, object] = {"office": office}
         for y in years:
-            if office == TOTAL or office in y.groups[OFFICE]:
-                cells += [published(y, OFFICE, office, m) for m in (LEARNERS, ELIGIBLE, AMOUNT)]
-            else:
-                cells += [0, 0, 0]
+            shown = office == TOTAL or office in y.groups[OFFICE]
+            cells[y.school_year] = published(y, OFFICE, office, measure) if shown else 0
         return cells
 
-    return Block(columns, [row(o) for o in offices], totals=row(TOTAL))
+    blocks = []
+    for measure, title, kind in YEAR_MEASURES:
+        fields = [Field("office", OFFICE, width=24)]
+        fields += [Field(y.school_year, _year_header(y), kind, width=12) for y in years]
+        blocks.append(
+            Block(
+                fields,
+                [row(o, measure) for o in offices],
+                totals=row(TOTAL, measure),
+                heading=f"{title} per kantoor en schooljaar",
+            )
+        )
+    return blocks
+
+
+def running_note(years: Sequence[YearFigures], run: RunInfo) -> str | None:
+    """What a sheet showing a running school year among others says of it."""
+    running = [y.school_year for y in years if y.provisional]
+    if not running:
+        return None
+    return f"{', '.join(running)}: {provisional_text(run.as_of)}, het schooljaar loopt nog"
+
+
+def federatie_sheets(
+    run: RunInfo, figures: YearFigures, years: Sequence[YearFigures]
+) -> tuple[About, list[Sheet]]:
+    """The Leeswijzer's facts and the sheets of the federation workbook of one year."""
+    school_year = figures.school_year
+    offices = aggregate_block(figures, OFFICE, run.labels)
+    charts = []
+    if any(isinstance(r[5], int) and r[5] for r in offices.rows):  # a chart only with data
+        charts.append(Chart(f"Premiebedrag per kantoor, {school_year}", 0, "group", ["amount"]))
+    note = running_note(years, run)
+    running = [y.school_year for y in years if y.provisional]
+    blocks = years_blocks(years)
+    year_charts = []
+    if any(isinstance(c, int) and c for r in blocks[2].rows for c in list(r.values())[1:]):
+        year_charts.append(
+            Chart(
+                "Premiebedrag per kantoor en schooljaar",
+                2,
+                "office",
+                [y.school_year for y in years],
+                axis="Bedrag (EUR)",
+                running_series=running,
+                note=f"Gearceerd: {note}; registraties en aangiftes kunnen nog volgen."
+                if note
+                else None,
+            )
+        )
+    sheets = [
+        Sheet(
+            PER_OFFICE,
+            "Lerenden, premies en het aandeel subsidiabel en conform per kantoor; op het "
+            "scherm ook het aantal per reden van weigering.",
+            [offices],
+            title=f"Per kantoor, schooljaar {school_year}",
+            charts=charts,
+        ),
+        Sheet(
+            PER_TRAINING,
+            "Dezelfde cijfers per opleiding.",
+            [aggregate_block(figures, TRAINING, run.labels)],
+            title=f"Per opleiding, schooljaar {school_year}",
+        ),
+        Sheet(
+            PER_YEAR,
+            "Lerenden, subsidiabel en bedrag per kantoor, de schooljaren naast elkaar.",
+            blocks,
+            title="Per kantoor en schooljaar",
+            charts=year_charts,
+            running=None if figures.provisional else note,
+        ),
+        toelichting_sheet(run, school_year, files=None, with_hash=False),
+    ]
+    about = About(
+        purpose=(
+            "Cijfers over de premie kwalificerend werkplekleren voor de sectorfederaties: "
+            "aantallen, bedragen en percentages per kantoor en per opleiding, zonder "
+            "persoonsgegevens."
+        ),
+        audience="De sectorfederaties en hun bestuur. Deze map mag gedeeld worden.",
+        facts=[
+            ("Schooljaar", f"{school_year}, van 1 september tot 31 augustus"),
+            ("Peildatum", f"{run.as_of:%d/%m/%Y}: de stand van de gegevens"),
+        ],
+        legend=[
+            (SMALL_TEXT, f"Een aantal van 1 tot {MIN_GROUP - 1}: te klein om te tonen."),
+            (
+                HIDDEN_TEXT,
+                "Verborgen, zodat een klein aantal niet terug te rekenen is; het kan elk getal zijn, ook 0.",
+            ),
+            (NOT_SET, "De regelconfiguratie heeft nog geen premiebedragen voor dit schooljaar."),
+        ],
+        notes=NOTES,
+        personal=False,
+    )
+    return about, sheets
 
 
 def write_federatie(
@@ -249,21 +361,8 @@ def write_federatie(
 ) -> Path:
     """Write the federation workbook of one school year (years: every year, side by side)."""
     school_year = figures.school_year
-    page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id)
+    provisional = provisional_text(run.as_of) if figures.provisional else None
+    page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id, provisional)
     with Book(path, page, run.started_at) as book:
-        block = aggregate_block(figures, OFFICE, run.labels)
-        sheet, placed = book.add_sheet(PER_OFFICE, [block], title_block=True)
-        if any(isinstance(r[5], int) and r[5] for r in block.rows):  # a chart only with data
-            title = f"Premiebedrag per kantoor, {school_year}"
-            book.add_bar_chart(sheet, title, placed[0], 1, [6])
-        book.add_sheet(PER_TRAINING, [aggregate_block(figures, TRAINING, run.labels)])
-        block = years_block(years)
-        sheet, placed = book.add_sheet(PER_YEAR, [block])
-        amount_columns = [2 + 3 * i + 2 for i in range(len(years))]
-        if any(isinstance(r[c - 1], int) and r[c - 1] for r in block.rows for c in amount_columns):
-            book.add_bar_chart(
-                sheet, "Premiebedrag per kantoor en schooljaar", placed[0], 1, amount_columns
-            )
-        blocks = toelichting_blocks(run, school_year, files=None, notes=NOTES, with_hash=False)
-        book.add_sheet(TOELICHTING, blocks)
+        book.write(*federatie_sheets(run, figures, years))
     return path

@@ -26,6 +26,7 @@ class CodeLabels:
     findings: dict[str, str]
     actions: dict[str, str]  # findings that can still be fixed, in the Actielijst's order
     quarantine: dict[str, str]
+    checks: dict[str, str]  # the run's input checks
 
     def reason(self, code: str) -> str:
         """The Dutch wording of a refusal reason."""
@@ -42,6 +43,10 @@ class CodeLabels:
     def quarantine_reason(self, code: str) -> str:
         """The Dutch wording of a quarantine reason."""
         return self.quarantine.get(code, code)
+
+    def check(self, code: str) -> str:
+        """The Dutch name of an input check."""
+        return self.checks.get(code, code)
 
 
 def code_labels(config: RuleConfig) -> CodeLabels:
@@ -60,6 +65,7 @@ def _code_labels(config_text: str) -> CodeLabels:
         findings={c.code: c.label for c in registry.of("finding")},
         actions={c.code: c.action or "" for c in actions},
         quarantine={c.code: c.label for c in registry.of("quarantine")},
+        checks={c.code: c.label for c in registry.of("input_check")},
     )
 
 

@@ -1,40 +1,43 @@
-"""Formats, print layout and sheet writing shared by every workbook (XlsxWriter, public API).
+"""What a sheet shows, declared by name: fields, blocks, charts, sheets; formats and paper.
 
-A sheet is one or more blocks: a header row and a list of rows, with a kind per column
-that fixes the number format. Workbooks are written in XlsxWriter's constant_memory mode:
-each row goes to disk once it is complete, so a sheet of 100,000 decisions costs no
-memory. (Built in memory, with shared strings, the report stage of the large set took a
-fifth less time but its peak of memory grew by 600 MB, over the goal of a whole run.)
-Every value that is text is written with `write_string`, never as a formula or an error
-code, because names and details come from exports that anyone can type into
-(`=HYPERLINK(...)`, `+32...`, `@...`). A text cell has no format of its own (only a
-wrapped one has its wrap): a format on every text cell costs a fifth of the writing.
+A sheet is declared once (`Sheet`): its blocks of rows, each with its fields (`Field`: the
+row's value by name, its Dutch header, its kind, its width, and whether it is printed or
+only shown on the screen), its charts, and one line on what it is for, which the Leeswijzer
+(the first sheet) lists. `duaal.workbooks.book.Book` turns the rows into cells by these
+fields, in one place, so what a sheet shows, how, and what it prints cannot drift apart.
 
-Every sheet prints the same way: landscape A4, one page wide, the header row repeated on
-every page, a page header (report, school year or reference date, office) and a footer
-(run id, page N of M).
+Paper: landscape A4, one page wide, only the paper fields (first, left of the screen-only
+ones) in the print area. Their widths are declared, so a sheet's printed scale is known
+before anything is written (`printed_points`): every sheet prints its 11 pt text at 8 pt or
+more, most at 9 pt or more (`MIN_PRINTED_PT`; a declaration below it is refused).
+
+Identifiers are written as their readers write them: a KBO number 0775.498.073, an INSZ
+05.04.28-449.37 (a pseudonym P... as it is), a postcode as text. A number format keeps room
+on its right, so a number never runs into the text of the next column.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
+from functools import cache
+from operator import itemgetter
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
+from transforms.identifiers import format_insz, format_kbo
 
-EURO_FORMAT = '"€" #,##0'
-DATE_FORMAT = "dd/mm/yyyy"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
-MONTHS_FORMAT = "0.00"
-PERCENT_FORMAT = "0.0%"
-INT_FORMAT = "#,##0"
+# a space as wide as a digit on the right of every number: "864" and the next column's
+# "Twee verschillende rijen" no longer touch
+PAD = "_0"
+EURO_FORMAT = f'"€" #,##0{PAD};-"€" #,##0{PAD}'
+DATE_FORMAT = f"dd/mm/yyyy{PAD}"
+DATETIME_FORMAT = f"dd/mm/yyyy hh:mm{PAD}"
+MONTHS_FORMAT = f"0.00{PAD}"
+PERCENT_FORMAT = f"0.0%{PAD}"
+INT_FORMAT = f"#,##0{PAD};-#,##0{PAD}"
 
 NUMBER_FORMATS: dict[str, str] = {
     "eur": EURO_FORMAT,
@@ -44,8 +47,29 @@ NUMBER_FORMATS: dict[str, str] = {
     "pct": PERCENT_FORMAT,
     "int": INT_FORMAT,
 }
+# the kinds a field can have: text that wraps at its width on paper, a long text that also
+# wraps on the screen, numbers, identifiers (written as text in their usual form), Ja/Nee
+# for a flag, and a sheet's name (a link to it)
+TEXT_KINDS = frozenset({"text", "wrap", "kbo", "insz", "postcode", "yesno", "sheet"})
+KINDS = TEXT_KINDS | NUMBER_FORMATS.keys()
+# the widest a paper field of a kind is, in characters, unless it declares its own width
+KIND_WIDTHS: dict[str, float] = {
+    "text": 20,
+    "wrap": 40,
+    "int": 9,
+    "eur": 11,
+    "date": 11.5,
+    "datetime": 17,
+    "months": 8,
+    "pct": 8,
+    "kbo": 13.5,
+    "insz": 16,
+    "postcode": 8,
+    "yesno": 6,
+    "sheet": 24,
+}
 # Shown width of a formatted value, where it does not depend on the value's text.
-FIXED_WIDTHS: dict[str, int] = {"date": 10, "datetime": 19, "months": 6, "pct": 6}
+FIXED_WIDTHS: dict[str, int] = {"date": 11, "datetime": 17, "months": 7, "pct": 7}
 MIN_WIDTH, MAX_WIDTH = 6, 70
 WRAP_WIDTH = 40  # a long text (an explanation, a detail) wraps onto lines this wide
 HEADER_WIDTH = 18  # a longer header wraps onto more lines instead of widening its column
@@ -53,48 +77,215 @@ LINE_HEIGHT = 15  # points, one line of the default font
 TITLE_HEIGHT = 20  # points, the title line of a title block (14 points bold)
 MAX_TEXT = 32_767  # Excel's limit for one cell
 A4 = 9  # the paper size code of A4 in the OOXML page setup
+FONT_PT = 11  # the default font's size: what a scale of 1 prints
+MIN_PRINTED_PT = 8.0  # no sheet prints its text smaller
+# A landscape A4 page between side margins of 0.4 inch is 784 points wide, 487 points high
+# between margins of 0.75 inch. A column of width w takes w * 7 + 5 pixels in Excel (at 96
+# dpi) but as many points in LibreOffice, a third more: the paper is planned for the wider,
+# so a sheet prints at the same size or larger in Excel.
+MARGIN_IN = 0.4
+PAPER_UNITS = 784
+PAGE_PT = 487
+SCALE_SPARE = 0.98
 HEADER_COLOR, HEADER_FILL = "#FFFFFF", "#1F4E78"
-CHART_MAX_WIDTH, CHART_MIN_WIDTH = 1000, 480  # pixels; a landscape A4 page is about 1000 wide
 EXCEL_EPOCH = date(1899, 12, 30)
 # characters XML 1.0 cannot hold (as openpyxl refuses them): dropped from every text
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-WORKBOOK_OPTIONS: dict[str, object] = {
-    "constant_memory": True,
-    "strings_to_numbers": False,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-}
+
+NOT_SET = "bedrag nog niet vastgelegd"  # an amount the rule configuration does not have yet
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    kind: str = "text"  # text | wrap (long text, wrapped) | int | eur | date | months | pct
+def clean_text(value: str) -> str:
+    """Text Excel can hold: no control characters, at most 32,767 characters."""
+    return _ILLEGAL.sub("", value)[:MAX_TEXT]
+
+
+def column_px(width: float) -> int:
+    """The pixels a column of `width` characters takes in Excel (Calibri 11, 96 dpi), and
+    the points it takes in LibreOffice."""
+    return int(width * 7 + 5)
+
+
+def print_scale(widths: Sequence[float]) -> int:
+    """The print scale (percent) at which columns of these widths fit one landscape A4
+    page wide as LibreOffice measures them, with 2 % to spare; Excel, whose columns are
+    narrower, prints them at that scale too, so both cut the same pages."""
+    units = sum(column_px(w) for w in widths)
+    return max(10, min(100, int(SCALE_SPARE * 100 * PAPER_UNITS / units))) if units else 100
+
+
+def printed_points(widths: Sequence[float]) -> float:
+    """The size 11 pt text prints at, in columns of these widths."""
+    return FONT_PT * print_scale(widths) / 100
 
 
 @dataclass(frozen=True)
 class Typed:
-    """A value whose kind differs from its column's (a key/value list mixes kinds)."""
+    """A value whose kind differs from its field's (a key/value list mixes kinds)."""
 
     value: object
     kind: str
 
 
 @dataclass(frozen=True)
-class Block:
-    columns: Sequence[Column]
-    rows: Sequence[Sequence[object]]
-    totals: Sequence[object] | None = None  # a bold row below the list, outside the filter
-    heading: str | None = None  # a bold line above the block's header (not on the first block)
+class Field:
+    """One column of a block: the row's value called `name` (or `value(row)`), headed by
+    `header`, formatted by `kind`; on paper (printed, at most `width` characters wide) or on
+    the screen only (right of the paper fields, outside the print area)."""
+
+    name: str
+    header: str = ""  # Dutch; default: the name
+    kind: str = "text"
+    width: float | None = None  # at most this many characters; None: the kind's width
+    paper: bool = True
+    value: Callable[[Any], object] | None = None  # the cell from the row, else row[name]
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"field {self.name!r}: unknown kind {self.kind!r}")
+        if not self.header:
+            object.__setattr__(self, "header", self.name)
+
+    @property
+    def limit(self) -> float:
+        """The widest this field's column gets."""
+        if self.width is not None:
+            return self.width
+        if self.paper:
+            return KIND_WIDTHS[self.kind]
+        return WRAP_WIDTH if self.kind == "wrap" else MAX_WIDTH
+
+    @property
+    def wraps(self) -> bool:
+        """Text that wraps at the column's width: on paper. A screen-only text stays on one
+        line (the row's height is the paper's), a long one best as the last column, where
+        it runs on into the empty cells to its right."""
+        return self.paper and self.kind in ("text", "wrap", "sheet")
+
+    @property
+    def paper_width(self) -> float:
+        """The widest its printed column gets: its limit, or its header's longest word
+        (a word is never broken)."""
+        longest = max((len(w) for w in self.header.split()), default=0)
+        return max(self.limit, longest + 2.0)
+
+
+def Column(header: str, kind: str = "text", **options: Any) -> Field:  # noqa: N802
+    """A field named by its header, for rows given as tuples (the cell at its position)."""
+    return Field(header, header, kind, **options)
+
+
+def _postcode(value: object) -> object:
+    return str(value) if isinstance(value, int) else value
+
+
+def _identifier(form: Callable[[str], str]) -> Callable[[object], object]:
+    def written(value: object) -> object:
+        return form(value) if value.__class__ is str else value
+
+    return written
+
+
+# What a kind does to a value before it is written (the others write the value as it is).
+# Each is a cached lookup: a company, a postcode, a learner comes back on many rows and
+# sheets, and a cache hit costs no Python call (a whole column is mapped at once).
+CONVERT: dict[str, Callable[[object], object]] = {
+    "kbo": cache(_identifier(format_kbo)),
+    "insz": cache(_identifier(format_insz)),
+    "postcode": cache(_postcode),
+    "yesno": {True: "Ja", False: "Nee", None: None}.get,
+}
+
+
+def column_values(f: Field, rows: Sequence[Any], position: int | None) -> list[object]:
+    """A field's cells, for every row: `value(row)`, the row's value by name (mappings) or
+    by position (tuples); then what its kind does to it."""
+    get = f.value or itemgetter(f.name if position is None else position)
+    values = list(map(get, rows))
+    convert = CONVERT.get(f.kind)
+    return values if convert is None else list(map(convert, values))
 
 
 @dataclass(frozen=True)
-class Placed:
-    """Where a block's header and rows landed (1-based rows), for charts that refer to them."""
+class Block:
+    """A list: its fields, its rows (mappings, cells by field name; or tuples, cells by
+    position), an optional bold totals row, a bold heading above it (not on the first
+    block), and the line that replaces the list when it has no rows."""
 
-    header_row: int
-    first_row: int
-    last_row: int  # equal to header_row when there are no rows
+    fields: Sequence[Field]
+    rows: Sequence[Any]
+    totals: Any | None = None  # a bold row below the list, outside the filter
+    heading: str | None = None
+    empty: str | None = None  # without rows: this line instead of the header
+
+    def ordered(self) -> list[Field]:
+        """Paper fields first, then the screen-only ones."""
+        return [f for f in self.fields if f.paper] + [f for f in self.fields if not f.paper]
+
+    def cells(self, rows: Sequence[Any]) -> list[tuple[object, ...]]:
+        """The rows as cells, in the order of `ordered` (one place turns values into cells),
+        built a column at a time."""
+        if not rows:
+            return []
+        positional = not isinstance(rows[0], Mapping)
+        index = {id(f): i for i, f in enumerate(self.fields)}
+        columns = [
+            column_values(f, rows, index[id(f)] if positional else None) for f in self.ordered()
+        ]
+        return list(zip(*columns, strict=True))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of a block's rows: one bar per row (labelled by the field `category`), a
+    series per field of `values`; never of a single bar. `running` are the labels (and
+    `running_series` the value fields) of a school year still running: drawn lighter and
+    hatched, with `note` below the chart."""
+
+    title: str
+    block: int
+    category: str
+    values: Sequence[str]
+    kind: str = "column"  # column (vertical bars) or bar (horizontal, for long labels)
+    axis: str = ""  # the value axis's title
+    percent: bool = False
+    running: Sequence[str] = ()
+    running_series: Sequence[str] = ()  # the value fields of a running school year
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet as declared: its name, what it is for (one line on the Leeswijzer), its
+    blocks and charts; `title` the line above its first list, `empty` what it says when it
+    has no rows at all (it then prints no page), `running` a note when it shows a school
+    year still running in a workbook of another year."""
+
+    name: str
+    purpose: str
+    blocks: Sequence[Block]
+    title: str = ""
+    charts: Sequence[Chart] = ()
+    empty: str = ""
+    running: str | None = None
+
+    @property
+    def has_rows(self) -> bool:
+        return any(b.rows for b in self.blocks)
+
+    def paper_width(self) -> list[float]:
+        """The widest each printed column can get, by the declaration."""
+        widths: list[float] = []
+        for block in self.blocks:
+            for i, f in enumerate(f for f in block.fields if f.paper):
+                if i == len(widths):
+                    widths.append(0.0)
+                widths[i] = max(widths[i], f.paper_width)
+        return widths
+
+    def printed_points(self) -> float:
+        """The size its text prints at, at the widest its paper columns can get."""
+        return printed_points(self.paper_width())
 
 
 @dataclass(frozen=True)
@@ -105,370 +296,26 @@ class Page:
     period: str  # "Schooljaar 2024-2025" or "Peildatum 01/09/2025"
     office: str  # "Alle kantoren" or the office
     run_id: str
+    provisional: str | None = None  # "voorlopig, peildatum 07/12/2026": a running year
 
 
-def clean_text(value: str) -> str:
-    """Text Excel can hold: no control characters, at most 32,767 characters."""
-    return _ILLEGAL.sub("", value)[:MAX_TEXT]
+@dataclass(frozen=True)
+class About:
+    """What the Leeswijzer says of its workbook, above the list of its sheets."""
+
+    purpose: str  # what the workbook is for
+    audience: str  # for whom
+    facts: Sequence[tuple[str, object]] = ()  # e.g. the school year, the reference date
+    legend: Sequence[tuple[str, str]] = ()  # signs and forms a reader meets
+    notes: Sequence[tuple[str, str]] = ()  # how to read what the sheets show
+    personal: bool = True  # it shows people and companies by their numbers
 
 
-def _header_text(text: str) -> str:
-    """Text inside a page header or footer: '&' is a control character there."""
-    return clean_text(text).replace("&", "&&")
-
-
-def page_header(page: Page) -> str:
-    """Left: report and sheet; centre: school year or reference date; right: office."""
-    return (
-        f"&L{_header_text(page.title)}: &A"
-        f"&C{_header_text(page.period)}&R{_header_text(page.office)}"
-    )
-
-
-def page_footer(page: Page) -> str:
-    """Left: the run; right: page N of M."""
-    return f"&LRun {_header_text(page.run_id)}&RPagina &P van &N"
-
-
-def _shown_width(value: object, kind: str) -> int:
-    """How many characters a value takes once formatted."""
-    if isinstance(value, Typed):
-        value, kind = value.value, value.kind
-    if value is None:
-        return 0
-    if isinstance(value, str):
-        return max(map(len, value.split("\n"))) if "\n" in value else len(value)
-    if kind in FIXED_WIDTHS:
-        return FIXED_WIDTHS[kind]
-    if isinstance(value, datetime):
-        return 19
-    if isinstance(value, date):
-        return 10
-    if kind == "eur" and isinstance(value, int | float):
-        return len(f"€ {value:,.0f}")
-    if isinstance(value, int | float):
-        return len(f"{value:,}")
-    return len(str(value))
-
-
-def _column_width(values: Sequence[object], kind: str) -> int:
-    """The widest formatted value of one column."""
-    texts = [v for v in values if v.__class__ is str]
-    rest = [v for v in values if v.__class__ is not str and v is not None]
-    if kind in FIXED_WIDTHS and not texts and not any(isinstance(v, str | Typed) for v in rest):
-        return FIXED_WIDTHS[kind] if rest else 0
-    widest = 0
-    if texts:
-        # one pass in C over every text; only a text with a line break needs its lines
-        widest = max(map(len, texts))
-        if "\n" in "".join(texts):
-            widest = max(_shown_width(v, kind) for v in texts)
-    numbers = [v for v in rest if isinstance(v, int | float) and not isinstance(v, bool)]
-    others = [v for v in rest if not isinstance(v, int | float) or isinstance(v, bool)]
-    # a number's width grows with its magnitude: the extremes are the widest
-    extremes = [min(numbers), max(numbers)] if numbers else []
-    return max(widest, max((_shown_width(v, kind) for v in [*extremes, *others]), default=0))
-
-
-def column_widths(blocks: Sequence[Block], extra: Sequence[str] = ()) -> list[float]:
-    """Width of every column: the widest header or formatted value, within bounds."""
-    n = max((len(b.columns) for b in blocks), default=0)
-    widths = [MIN_WIDTH] * n
-    for block in blocks:
-        rows = [*block.rows, *([block.totals] if block.totals else [])]
-        for i, col in enumerate(block.columns):
-            values = [row[i] for row in rows]
-            # + 3: room for the filter button beside a header
-            header = min(len(col.header) + 3, HEADER_WIDTH)
-            width = _column_width(values, col.kind)
-            if col.kind == "wrap":  # a longer text takes more lines, not more page
-                width = min(width, WRAP_WIDTH)
-            widths[i] = max(widths[i], header, width)
-    for i, text in enumerate(extra[:n]):
-        widths[i] = max(widths[i], len(text))
-    return [min(w + 2, MAX_WIDTH) for w in widths]
-
-
-def header_lines(columns: Sequence[Column], widths: Sequence[float]) -> int:
-    """How many lines the longest wrapped header takes in its column."""
-    lines = 1
-    for column, width in zip(columns, widths, strict=False):
-        room = max(1, int(width) - 3)  # the filter button takes the rest
-        words, line, count = column.header.split(), 0, 1
-        for word in words:
-            if line and line + 1 + len(word) > room:
-                count, line = count + 1, len(word)
-            else:
-                line += (1 if line else 0) + len(word)
-        lines = max(lines, count)
-    return lines
+def provisional_text(as_of: date) -> str:
+    """How every title of a running school year says so."""
+    return f"voorlopig, peildatum {as_of:%d/%m/%Y}"
 
 
 def partial_path(path: Path) -> Path:
     """Where a workbook is written until it is complete: `<name>.tmp` beside it."""
     return path.with_name(path.name + ".tmp")
-
-
-def _create(path: Path) -> IO[bytes]:
-    """Open a new file for writing: every workbook file is created here, and only here."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("wb")
-
-
-class Sheet:
-    """A worksheet being written, row by row, and the widths of its columns."""
-
-    def __init__(self, book: Book, ws: Worksheet, widths: Sequence[float]) -> None:
-        self.book, self.ws, self.widths = book, ws, list(widths)
-        self.name = ws.get_name()
-
-
-class Book:
-    """One workbook being written to `path`; `close` (or leaving the `with`) finishes it.
-
-    The file is written under a temporary name and renamed when complete, so a reader never
-    opens half a workbook; a failed write leaves no file behind."""
-
-    def __init__(self, path: Path, page: Page, stamp: datetime) -> None:
-        self.path, self.page = path, page
-        self._tmp = partial_path(path)
-        self._out = _create(self._tmp)
-        self.wb = xlsxwriter.Workbook(self._out, WORKBOOK_OPTIONS)
-        # created (and modified) are the run's own time, so a rewrite gives the same file
-        self.wb.set_properties({"author": "duaal", "created": stamp})
-        add = self.wb.add_format
-        # right-aligned: a '< 5' or '—' in a column of numbers lines up with the numbers
-        self.plain = {
-            kind: add({"num_format": fmt, "align": "right"}) for kind, fmt in NUMBER_FORMATS.items()
-        }
-        self.bold = {
-            k: add({"num_format": f, "bold": True, "align": "right"})
-            for k, f in NUMBER_FORMATS.items()
-        }
-        self.bold["text"] = add({"bold": True})
-        self.title = add({"bold": True, "font_size": 14})
-        self.plain["wrap"] = add({"text_wrap": True})
-        self.bold["wrap"] = add({"text_wrap": True, "bold": True})
-        self.header = add(
-            {
-                "bold": True,
-                "font_color": HEADER_COLOR,
-                "bg_color": HEADER_FILL,
-                "text_wrap": True,
-                "valign": "top",
-            }
-        )
-        self._dates: dict[date, int] = {}
-
-    def __enter__(self) -> Book:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        if kind is None:
-            self.close()
-        else:
-            self.discard()
-
-    def close(self) -> Path:
-        """Finish the workbook and put it in place."""
-        try:
-            self.wb.close()
-        finally:
-            self._out.close()
-        self._tmp.replace(self.path)
-        return self.path
-
-    def discard(self) -> None:
-        """Drop a workbook that could not be finished."""
-        self._out.close()
-        self._tmp.unlink(missing_ok=True)
-
-    def add_sheet(
-        self, title: str, blocks: Sequence[Block], title_block: bool = False
-    ) -> tuple[Sheet, list[Placed]]:
-        """Write a sheet of blocks: header of the first block frozen and printed on every
-        page, the first list filtered; with title_block, the report, its period and office,
-        and the run above it (the first sheet a reader opens)."""
-        ws = self.wb.add_worksheet(title)
-        widths = column_widths(blocks, [b.heading for b in blocks if b.heading])
-        for i, width in enumerate(widths):
-            ws.set_column(i, i, width)
-        row = self._write_title_block(ws) if title_block else 0  # the next row to write
-        ws.freeze_panes(row + 1, 0)
-        self._print_setup(ws, row)
-        placed: list[Placed] = []
-        for index, block in enumerate(blocks):
-            if index > 0:
-                row += 1  # an empty line between blocks
-                if block.heading:
-                    ws.write_string(row, 0, clean_text(block.heading), self.bold["text"])
-                    row += 1
-            header = row
-            lines = header_lines(block.columns, widths)
-            if lines > 1:
-                ws.set_row(row, LINE_HEIGHT * lines)
-            for col, column in enumerate(block.columns):
-                ws.write_string(row, col, clean_text(column.header), self.header)
-            kinds = [c.kind for c in block.columns]
-            self._set_heights(ws, row + 1, block.rows, kinds, widths)
-            row = self._write_rows(ws, row + 1, block.rows, kinds)
-            placed.append(Placed(header + 1, header + 2, row))
-            if index == 0:
-                # one filter a sheet: over the first list, without its totals
-                ws.autofilter(header, 0, max(row - 1, header), len(block.columns) - 1)
-            if block.totals is not None:
-                row = self._write_rows(ws, row, [block.totals], kinds, self.bold)
-        return Sheet(self, ws, widths), placed
-
-    def _write_title_block(self, ws: Worksheet) -> int:
-        """The report's title, its period and office, and the run, then an empty line;
-        the index of the row after them."""
-        page = self.page
-        ws.set_row(0, TITLE_HEIGHT)
-        ws.write_string(0, 0, clean_text(page.title), self.title)
-        ws.write_string(1, 0, clean_text(f"{page.period} · {page.office}"), self.bold["text"])
-        ws.write_string(2, 0, clean_text(f"Run {page.run_id}"))
-        return 4
-
-    def _print_setup(self, ws: Worksheet, header_row: int = 0) -> None:
-        """Landscape A4, one page wide, header row on every page, page header and footer."""
-        ws.set_landscape()
-        ws.set_paper(A4)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(header_row)
-        ws.set_header(page_header(self.page))
-        ws.set_footer(page_footer(self.page))
-        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-
-    @staticmethod
-    def _set_heights(
-        ws: Worksheet,
-        first: int,
-        rows: Sequence[Sequence[object]],
-        kinds: Sequence[str],
-        widths: Sequence[float],
-    ) -> None:
-        """Give a row with a wrapped text the height of its lines (neither Excel nor
-        LibreOffice measures them when it opens the file). Set before the row is written:
-        a streamed row is final once the next one starts."""
-        # a column's width counts digits; a line of text holds about 1.15 as many letters
-        wrapped = [(i, int(widths[i] * 1.15) - 3) for i, k in enumerate(kinds) if k == "wrap"]
-        if not wrapped:
-            return
-        for r, values in enumerate(rows, first):
-            lines = 1
-            for i, room in wrapped:
-                text = values[i] if i < len(values) else None
-                if text.__class__ is str and (len(text) > room or "\n" in text):
-                    parts = text.split("\n")
-                    lines = max(lines, sum(-(-len(p) // room) or 1 for p in parts))
-            if lines > 1:
-                ws.set_row(r, LINE_HEIGHT * lines)
-
-    def _write_rows(
-        self,
-        ws: Worksheet,
-        first: int,
-        rows: Sequence[Sequence[object]],
-        kinds: Sequence[str],
-        formats: dict[str, Any] | None = None,
-    ) -> int:
-        """Write rows from row index `first`; the index after the last one written."""
-        formats = formats or self.plain
-        text_format = formats.get("text")
-        # a format per column, and None past the typed columns: one lookup a cell
-        widest = max(map(len, rows), default=0)
-        cell_formats = [formats.get(k, text_format) for k in kinds]
-        cell_formats += [None] * (widest - len(cell_formats))
-        write_string, write_number = ws.write_string, ws.write_number
-        dates = self._dates
-        r = first
-        for values in rows:
-            for col, (value, fmt) in enumerate(zip(values, cell_formats, strict=False)):
-                cls = value.__class__
-                if cls is str:
-                    if not value.isprintable():
-                        value = clean_text(value)
-                    elif len(value) > MAX_TEXT:
-                        value = value[:MAX_TEXT]
-                    write_string(r, col, value, fmt)
-                elif value is None:
-                    continue
-                elif cls is int or cls is float:
-                    write_number(r, col, value, fmt)
-                elif cls is date:
-                    serial = dates.get(value)
-                    if serial is None:
-                        serial = dates[value] = (value - EXCEL_EPOCH).days
-                    write_number(r, col, serial, fmt)
-                else:
-                    kind = kinds[col] if col < len(kinds) else "text"
-                    self._write_other(ws, r, col, value, kind, formats)
-            r += 1
-        return r
-
-    def _write_other(
-        self, ws: Worksheet, r: int, col: int, value: object, kind: str, formats: dict[str, Any]
-    ) -> None:
-        """A cell of a less common type: Typed, bool, datetime, Decimal and the like."""
-        if isinstance(value, Typed):
-            value, kind = value.value, value.kind
-        fmt = formats.get(kind, formats.get("text"))
-        if value is None:
-            return
-        if isinstance(value, str):
-            ws.write_string(r, col, clean_text(value), fmt)
-        elif isinstance(value, bool):
-            ws.write_boolean(r, col, value, fmt)
-        elif isinstance(value, datetime):
-            ws.write_datetime(r, col, value, fmt)
-        elif isinstance(value, date):
-            ws.write_number(r, col, (value - EXCEL_EPOCH).days, fmt)
-        elif isinstance(value, int | float | Decimal):
-            ws.write_number(r, col, float(value) if isinstance(value, Decimal) else value, fmt)
-        else:
-            ws.write_string(r, col, clean_text(str(value)), fmt)
-
-    def add_bar_chart(
-        self,
-        sheet: Sheet,
-        title: str,
-        placed: Placed,
-        categories: int,
-        values: Sequence[int],
-        y_title: str = "Bedrag (EUR)",
-        at_row: int | None = None,
-    ) -> None:
-        """A column chart of one or more columns (1-based) against a label column.
-
-        Placed below the list (or at `at_row`), as wide as the sheet's columns print, within
-        a landscape page; no chart for a list without rows."""
-        if placed.last_row < placed.first_row:
-            return
-        chart = self.wb.add_chart({"type": "column"})
-        first, last = placed.first_row - 1, placed.last_row - 1
-        for col in values:
-            chart.add_series(
-                {
-                    "name": [sheet.name, placed.header_row - 1, col - 1],
-                    "categories": [sheet.name, first, categories - 1, last, categories - 1],
-                    "values": [sheet.name, first, col - 1, last, col - 1],
-                }
-            )
-        chart.set_title({"name": title})
-        chart.set_y_axis({"name": y_title, "num_format": "#,##0"})
-        if len(values) == 1:
-            chart.set_legend({"none": True})
-        else:
-            chart.set_legend({"position": "bottom"})
-        # the sheet prints one page wide: a chart no wider than its columns keeps the scale
-        columns_px = sum(int(w * 7 + 5) for w in sheet.widths)
-        width = max(CHART_MIN_WIDTH, min(CHART_MAX_WIDTH, columns_px))
-        chart.set_size({"width": width, "height": int(width * 0.45)})
-        row = placed.last_row + 3 if at_row is None else at_row
-        sheet.ws.insert_chart(row, 0, chart)

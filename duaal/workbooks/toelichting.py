@@ -1,7 +1,9 @@
-"""The Toelichting sheet: which run, which rules and parameters, which input files.
+"""The Toelichting, the last sheet of every workbook: what the headers and codes mean, and
+the technical data of the run that made the workbook (which run, which rules and
+parameters, which input files).
 
-Auditors read it to see what produced a report; every parameter shown comes from the rule
-configuration text the run recorded, not from the file as it is today.
+Auditors and archivists read it to see what produced a report; every parameter shown comes
+from the rule configuration text the run recorded, not from the file as it is today.
 """
 
 from __future__ import annotations
@@ -10,38 +12,70 @@ from collections.abc import Sequence
 
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import SOURCE_LABELS
-from duaal.workbooks.style import Block, Column, Typed
+from duaal.workbooks.style import NOT_SET, Block, Field, Sheet, Typed
 from transforms.contracts import contract
 
 SHEET = "Toelichting"
+PURPOSE = (
+    "Wat de kolommen en codes betekenen, en de technische gegevens van de run die deze map "
+    "maakte: de regels en parameters die golden en de ingelezen bestanden."
+)
+TITLE = "Toelichting: begrippen, codes en technische gegevens"
 BATCH_STATUS = {"loaded": "ingelezen", "refused": "geweigerd"}
 
-KEY_VALUE = (Column("Gegeven"), Column("Waarde"))
-FILE_COLUMNS = (
-    Column("Bron"),
-    Column("Bestand"),
-    Column("Blad"),
-    Column("SHA-256"),
-    Column("Status"),
-    Column("Rijen gelezen", "int"),
-    Column("Aanvaard", "int"),
-    Column("In quarantaine", "int"),
-    Column("Lege rijen", "int"),
-    Column("Reden weigering"),
+TOPIC = Field("Gegeven", width=28)
+MEANING = Field("Betekenis", kind="wrap", width=92)
+VALUE = Field("Waarde", kind="wrap", width=92)
+CODE = Field("Code", width=28)
+
+
+def _file_name(f: Row) -> str:
+    source = SOURCE_LABELS.get(f["source"], f["source"])
+    sheet = f", blad {f['sheet_name']}" if f["sheet_name"] else ""
+    return f"{source}: {f['file_name']}{sheet}"
+
+
+def _file_summary(f: Row) -> str:
+    """What the run read from a file, in one sentence."""
+    if f["status"] == "refused":
+        return f"geweigerd: {f['reason'] or 'onbekende reden'}"
+    rows = f["rows_read"]
+    text = f"ingelezen: {rows} {'rij' if rows == 1 else 'rijen'} gelezen, {f['rows_accepted']} "
+    text += f"aanvaard, {f['rows_quarantined']} in quarantaine, {f['rows_blank']} leeg"
+    return text + f"; SHA-256 {f['sha256']}"
+
+
+# on paper one line per file; the counts as numbers on the screen, to filter and add up
+FILE_FIELDS = (
+    Field("file", "Bestand", width=28, value=_file_name),
+    Field("summary", "Wat de run las", kind="wrap", width=92, value=_file_summary),
+    Field(
+        "source", "Bron", paper=False, value=lambda f: SOURCE_LABELS.get(f["source"], f["source"])
+    ),
+    Field("file_name", "Bestandsnaam", paper=False),
+    Field("sheet_name", "Blad", paper=False),
+    Field("sha256", "SHA-256", paper=False),
+    Field(
+        "status", "Status", paper=False, value=lambda f: BATCH_STATUS.get(f["status"], f["status"])
+    ),
+    Field("rows_read", "Rijen gelezen", "int", paper=False),
+    Field("rows_accepted", "Aanvaard", "int", paper=False),
+    Field("rows_quarantined", "In quarantaine", "int", paper=False),
+    Field("rows_blank", "Lege rijen", "int", paper=False),
+    Field("reason", "Reden weigering", paper=False),
 )
 
 
 def run_rows(
     run: RunInfo, school_year: str | None, with_hash: bool = True
 ) -> list[tuple[str, object]]:
-    """Run id, school year (None: a workbook of the whole run), reference date, times and
-    versions."""
+    """Run id, school year (None: a workbook of the whole run), reference date, start and
+    versions. (The run ends after its reports: its end time is in `duaal runs`.)"""
     rows: list[tuple[str, object]] = [
-        ("Run-ID", run.run_id),
+        ("Run", run.run_id),
         *([("Schooljaar", school_year)] if school_year else []),
-        ("Peildatum (as_of)", Typed(run.as_of, "date")),
+        ("Peildatum", Typed(run.as_of, "date")),
         ("Run gestart", Typed(run.started_at, "datetime")),
-        ("Run beëindigd", Typed(run.finished_at, "datetime")),
         ("Versie regelconfiguratie", run.config.version),
     ]
     if with_hash:
@@ -73,8 +107,8 @@ def parameter_rows(run: RunInfo, school_year: str | None) -> list[tuple[str, obj
         rows.append(
             (
                 f"Premie {school_year}",
-                "bedrag nog niet vastgelegd: de regelconfiguratie heeft nog geen bedragen voor "
-                "dit schooljaar; een toegekende premie toont nog geen bedrag",
+                f"{NOT_SET}: de regelconfiguratie heeft nog geen bedragen voor dit schooljaar; "
+                "een toegekende premie toont nog geen bedrag",
             )
         )
     rows += [
@@ -92,60 +126,53 @@ def parameter_rows(run: RunInfo, school_year: str | None) -> list[tuple[str, obj
     return [(k, v if isinstance(v, Typed | str) else Typed(v, "int")) for k, v in rows]
 
 
-def file_rows(files: Sequence[Row]) -> list[tuple[object, ...]]:
-    """One row per input file of the run."""
-    return [
-        (
-            SOURCE_LABELS.get(f["source"], f["source"]),
-            f["file_name"],
-            f["sheet_name"],
-            f["sha256"],
-            BATCH_STATUS.get(f["status"], f["status"]),
-            f["rows_read"],
-            f["rows_accepted"],
-            f["rows_quarantined"],
-            f["rows_blank"],
-            f["reason"],
-        )
-        for f in files
-    ]
-
-
-def toelichting_blocks(
+def toelichting_sheet(
     run: RunInfo,
     school_year: str | None,
     *,
     files: Sequence[Row] | None,
     codes: Sequence[tuple[str, str]] = (),
     codes_heading: str = "Codes",
-    notes: Sequence[tuple[str, str]] = (),
     with_hash: bool = True,
     glossary: str | None = None,
-    glossary_columns: Sequence[Column] = (),
-) -> list[Block]:
-    """Run and parameters, then notes, then input files (when given), then a code list,
-    then (when a table is named) the meaning of its columns from its contract: of those
-    glossary_columns shows (all of them when none are given)."""
-    facts = [*run_rows(run, school_year, with_hash), *parameter_rows(run, school_year), *notes]
-    blocks = [Block(KEY_VALUE, facts)]
-    if files is not None:
-        blocks.append(Block(FILE_COLUMNS, file_rows(files), heading="Invoerbestanden"))
-    if codes:
-        blocks.append(Block((Column("Code"), Column("Betekenis")), codes, heading=codes_heading))
+    glossary_fields: Sequence[Field] = (),
+    notes: Sequence[tuple[str, str]] = (),
+) -> Sheet:
+    """The last sheet: the meaning of the mart columns the workbook shows (from its
+    contract), the codes with their meaning (as the CSV exports write them), notes, then the
+    run, its parameters and (when given) its input files."""
+    blocks: list[Block] = []
     if glossary:
+        rows = glossary_rows(glossary, glossary_fields)
+        blocks.append(Block((TOPIC, MEANING), rows, heading="Begrippen"))
+    if codes:
+        heading = f"{codes_heading} (zoals de CSV-export ze schrijft)"
+        blocks.append(Block((CODE, MEANING), list(codes), heading=heading))
+    if notes:
+        blocks.append(Block((TOPIC, MEANING), list(notes), heading="Opmerkingen"))
+    facts = run_rows(run, school_year, with_hash)
+    blocks.append(Block((TOPIC, VALUE), facts, heading="De run"))
+    params = parameter_rows(run, school_year)
+    blocks.append(Block((TOPIC, VALUE), params, heading="Regels en parameters van de run"))
+    if files is not None:
         blocks.append(
             Block(
-                (Column("Gegeven"), Column("Betekenis")),
-                glossary_rows(glossary, glossary_columns),
-                heading="Begrippen",
+                FILE_FIELDS, list(files), heading="Invoerbestanden", empty="Geen invoerbestanden."
             )
         )
-    return blocks
+    return Sheet(SHEET, PURPOSE, blocks, title=TITLE)
 
 
-def glossary_rows(table: str, shown: Sequence[Column] = ()) -> list[tuple[str, str]]:
-    """Label and meaning of the columns of a mart, in its contract's order, as its contract
-    describes them: those whose label is the header of a shown column (all when none are)."""
-    headers = {c.header for c in shown}
+def glossary_rows(table: str, shown: Sequence[Field] = ()) -> list[tuple[str, str]]:
+    """The header and meaning of each shown field that shows a column of the mart, in the
+    contract's order, as its contract describes the column (every column, under its label,
+    when no fields are given)."""
     columns = contract(table).columns
-    return [(c.label, c.meaning) for c in columns if not headers or c.label in headers]
+    if not shown:
+        return [(c.label, c.meaning) for c in columns]
+    headers: dict[str, list[str]] = {}
+    for f in shown:  # a field named after a column shows it (perhaps in other words)
+        named = headers.setdefault(f.name, [])
+        if f.header not in named:
+            named.append(f.header)
+    return [(h, c.meaning) for c in columns for h in headers.get(c.name, [])]

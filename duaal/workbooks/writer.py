@@ -40,7 +40,7 @@ from duaal.workbooks.data import (
 )
 from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
-from duaal.workbooks.premies import office_of, write_premies
+from duaal.workbooks.premies import history, office_of, write_premies
 from duaal.workbooks.style import partial_path
 from transforms.workers import die_with_parent, end_workers, forking
 
@@ -104,13 +104,28 @@ def plan_reports(
             strict=True,
         )
     )
+    # every year of the run, for the share eligible per school year of each premies workbook
+    decided_years = history(decided)
     for year in years:
         folder = reports_dir / year
         decisions = decided[year]
         brussels = load_brussels_mentors(con, year)
         offices = ordered_offices({d["office"] for d in decisions})
         path = folder / f"premies_{year}.xlsx"
-        large.append(partial(write_premies, path, run, year, offices, decisions, brussels, files))
+        large.append(
+            partial(
+                write_premies,
+                path,
+                run,
+                year,
+                offices,
+                decisions,
+                brussels,
+                files,
+                changes,
+                years=decided_years,
+            )
+        )
         paths.append(path)
         per_office: dict[str, list[Row]] = {office: [] for office in offices}
         for d in decisions:  # one pass, in the decisions' order
@@ -119,7 +134,18 @@ def plan_reports(
             mine = per_office[office]
             path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
             small.append(
-                partial(write_premies, path, run, year, [office], mine, brussels, files, changes)
+                partial(
+                    write_premies,
+                    path,
+                    run,
+                    year,
+                    [office],
+                    mine,
+                    brussels,
+                    files,
+                    changes,
+                    years=decided_years,
+                )
             )
             paths.append(path)
         path = folder / f"federatie_{year}.xlsx"

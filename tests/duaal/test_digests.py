@@ -22,7 +22,7 @@ from transforms.schema import PAYMENT_STATUSES as SIX_STATUSES
 AGREEMENTS, SEED, AS_OF = 3_000, 1, date(2025, 11, 28)
 
 EXPECTED = {
-    "decisions": "1de26b0d7956e8c38fbf900ec5943e5cf2143a66c9f896745989ad2b4d4e3251",
+    "decisions": "0ee672c5afd55ac241f57155be1600e7f007b4c916ac70191c5e8f860d74b563",
     "findings": "09ddb815803fe84729f2aae527aa2a7d204e3afde3b3abe044e762bc0abf8537",
     "payments": "4973912e0f28bcbbf32d4dfb4c4a10d59e0090a46384bcd9deb437f1903a9069",
     "quarantine": "728c1a9eecbc4dd2cc16942da18a6303112540177f24c1388ae0474cb3fb2b32",

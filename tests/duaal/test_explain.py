@@ -270,8 +270,8 @@ def test_a_provisional_story_tells_what_must_still_happen_and_by_when(provisiona
     ) in untrained
     assert (
         "Toelichting: Voorlopig geen premie voor 2024-2025: de mentor moet uiterlijk op "
-        "31/08/2025 een mentoropleiding gevolgd hebben (op de peildatum 20/11/2024 is er nog "
-        "geen, en geen vrijstelling).\n"
+        "31/08/2025 een mentoropleiding gevolgd hebben (op de peildatum 20/11/2024 heeft de "
+        "mentor nog geen mentoropleiding of vrijstelling).\n"
     ) in untrained
     assert "had op 31/08/2025" not in untrained, "no past tense about a date to come"
     mentor = explain_mentor(db, OTHER_MENTOR).text()

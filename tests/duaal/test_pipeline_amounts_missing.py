@@ -119,6 +119,9 @@ def test_decisions_and_findings_are_those_of_a_run_with_the_amounts_but_for_the_
     assert eligible_new, "the sample has premiums in the new school year"
     for bare, full in zip(without, configured, strict=True):
         differs = {k for k in full if bare[k] != full[k]}
+        if full["school_year"] == YEAR:  # the premium of the pair is not known either
+            assert bare["premium_eur"] is None and full["premium_eur"] in (600, 1000)
+            differs -= {"premium_eur"}
         if full["school_year"] == YEAR and full["eligible"]:
             assert differs == {"amount_eur", "explanation"}
             assert bare["amount_eur"] == 0 and full["amount_eur"] in (600, 1000)
@@ -135,28 +138,34 @@ def test_workbooks_of_the_year_say_the_amount_is_not_set(runs):
     reports = runs.settings.reports
     premies = load_workbook(reports / YEAR / f"premies_{YEAR}.xlsx")
     overview = table(premies["Overzicht"])
-    assert overview[0][3:6] == (
+    assert overview[0][4:7] == (
         "Premies zonder leervergoeding",
         "Premies met leervergoeding",
-        "Totaal bedrag",
+        "Bedrag premies",
     )
-    assert overview[-1][0] == "Totaal" and overview[-1][3:6] == (NOT_SET,) * 3
+    totals = next(r for r in overview if r[0] == "Totaal")
+    assert (totals[6], totals[8]) == (NOT_SET, NOT_SET), "no amount, nor what refusals cost"
+    assert totals[4] + totals[5] == totals[2] > 0, "which premium each is, is known all the same"
     shown = set()
     for office in OFFICES:
         sheet = table(premies[office])
+        if sheet[0][0] != "Onderneming":
+            continue  # an office without decisions this year
         eligible, amount = sheet[0].index("Subsidiabel"), sheet[0].index("Bedrag")
         shown |= {(r[eligible], r[amount]) for r in sheet[1:]}
-    assert ("Ja", NOT_SET) in shown and ("Nee", 0) in shown
+    assert ("Ja", NOT_SET) in shown and ("Nee", None) in shown
     assert all(a == NOT_SET for e, a in shown if e == "Ja"), "no premium reads as EUR 0"
     notes = {r[0]: r[1] for r in table(premies["Toelichting"]) if r[0]}
     assert notes[f"Premie {YEAR}"].startswith(NOT_SET)
     federatie = table(load_workbook(reports / YEAR / f"federatie_{YEAR}.xlsx")["Per kantoor"])
-    assert {r[federatie[0].index("Totaal bedrag")] for r in federatie[1:]} == {NOT_SET}
+    assert {r[federatie[0].index("Bedrag premies")] for r in federatie[1:]} == {NOT_SET}
     earlier = table(load_workbook(reports / "2025-2026" / "premies_2025-2026.xlsx")["Overzicht"])
-    assert isinstance(earlier[-1][5], int) and earlier[-1][5] > 0, "earlier years keep amounts"
+    amount = next(r for r in earlier if r[0] == "Totaal")[6]
+    assert isinstance(amount, int) and amount > 0, "earlier years keep amounts"
     name = f"conformiteit_{FIRST_DAY.isoformat()}.xlsx"
     checks = table(load_workbook(reports / "conformiteit" / name)["Invoercontrole"])
-    assert "AMOUNTS_MISSING" in {r[0] for r in checks}
+    label = "Geen premiebedragen voor een schooljaar in de regelconfiguratie"
+    assert label in {r[0] for r in checks}, "the input check, by its Dutch name"
 
 
 def test_an_audit_reproduces_the_run_without_amounts(runs):

@@ -61,6 +61,8 @@ def decision(**values: object) -> dict:
         "status": "final",
         "eligible": True,
         "amount_eur": 1000,
+        "paid_learner": True,
+        "premium_eur": 1000,
         "months_covered": 10.0,
         "premiums_before": 0,
         "reasons": "",
@@ -361,6 +363,21 @@ def test_bad_marts_fail_exactly_the_expected_checks(bad_marts: Validated) -> Non
                 }
             ],
         ),
+        # eligible, so its amount is its premium: 750 is not the EUR 1,000 of a paid learner
+        (d, "rule:decision_premium_by_allowance", "premium_eur,paid_learner,amount_eur"): (
+            1,
+            [
+                {
+                    "school_year": "2024-2025",
+                    "company_kbo": OTHER_KBO,
+                    "learner_insz": LEARNER,
+                    "eligible": True,
+                    "paid_learner": True,
+                    "premium_eur": 1000,
+                    "amount_eur": 750,
+                }
+            ],
+        ),
         (d, "expect_column_values_to_match_regex", "reasons"): (1, ["NO_DIMONA;NO_MONEY"]),
         (d, "rule:decision_reasons_known_and_ordered", "reasons"): (
             2,
@@ -444,7 +461,7 @@ def test_bad_marts_fail_exactly_the_expected_checks(bad_marts: Validated) -> Non
 
 def test_data_docs_word_the_failed_mart_checks_and_their_examples(bad_marts: Validated) -> None:
     failures = failures_on_the_page(bad_marts)
-    assert failures.count("<tr>") == 1 + 11, "a header and the 11 failed checks"
+    assert failures.count("<tr>") == 1 + 12, "a header and the 12 failed checks"
     for text in (
         "Status is ‘definitief’ of ‘voorlopig’.",
         "‘final ’",
@@ -470,14 +487,14 @@ def test_mart_failure_messages_are_readable(bad_marts: Validated) -> None:
         "fct_premium_decisions: expect_column_values_to_be_in_set(status) failed for 1 of 7 "
         "rows, e.g. ['final ']"
     ) in bad_marts.outcome.failed_marts
-    assert len(bad_marts.outcome.failed_marts) == 11
+    assert len(bad_marts.outcome.failed_marts) == 12
 
 
 def test_mart_failure_raises_naming_table_and_expectation(bad_marts: Validated) -> None:
     with pytest.raises(ValidationFailed) as raised:
         bad_marts.outcome.raise_for_marts()
     message = str(raised.value)
-    assert message.startswith("11 validation check(s) failed on the marts; the run stops")
+    assert message.startswith("12 validation check(s) failed on the marts; the run stops")
     assert (
         "- fct_premium_decisions: expect_compound_columns_to_be_unique"
         "(school_year,company_kbo,learner_insz) failed for 2 of 7 rows" in message

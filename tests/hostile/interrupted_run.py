@@ -25,7 +25,7 @@ from pathlib import Path
 from cli.main import interrupted_line
 from duaal import interrupts, pipeline
 from duaal.settings import load_settings
-from duaal.workbooks import style, writer
+from duaal.workbooks import book, writer
 from transforms import loading
 
 FOREVER_S = 600  # far longer than the test waits: only the signal ends it
@@ -77,7 +77,7 @@ def prepare(stage: str, how: str) -> None:
     elif stage == "record":
         after(pipeline, "row_counts", stage)
     elif stage == "reports":
-        style.Book.close = lambda self: stop_here(stage)  # in the workers, files open
+        book.Book.close = lambda self: stop_here(stage)  # in the workers, files open
         if how in ("second", "deadline"):
             writer.end_workers = lambda: stop_here("cleanup")
             if how == "deadline":

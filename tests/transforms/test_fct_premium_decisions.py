@@ -108,10 +108,41 @@ def test_eligible_decision_row_and_explanation() -> None:
     ]
 
 
+def allowance(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(eligible, paid_learner, premium_eur, amount_eur) of every decision built."""
+    return con.execute(
+        "select eligible, paid_learner, premium_eur, amount_eur from fct_premium_decisions "
+        "order by school_year, company_kbo, learner_insz"
+    ).fetchall()
+
+
 def test_unpaid_learner_gets_the_unpaid_amount() -> None:
     con = standard_db(agreement_type="SAO", hours_per_week=12, learning_allowance=False)
     add_dimona(con)
     assert decisions(con) == [("2024-2025", True, 600, 10.0, 0, "", "final", "Antwerpen")]
+    assert allowance(con) == [(True, False, 600, 600)], "the fact the amount is chosen by"
+
+
+def test_a_refusal_carries_the_premium_it_costs() -> None:
+    # a paid learner (OAO with leervergoeding) refused for want of consent: 1000 lost
+    paid = standard_db(premium_consent=False)
+    add_dimona(paid)
+    assert [r[5] for r in decisions(paid)] == ["NO_CONSENT"]
+    assert allowance(paid) == [(False, True, 1000, 0)]
+    unpaid = standard_db(
+        agreement_type="SAO", hours_per_week=12, learning_allowance=False, premium_consent=False
+    )
+    add_dimona(unpaid)
+    assert [r[5] for r in decisions(unpaid)] == ["NO_CONSENT"]
+    assert allowance(unpaid) == [(False, False, 600, 0)]
+    (rule,) = [
+        r
+        for r in contract("fct_premium_decisions").rules
+        if r.name == "decision_premium_by_allowance"
+    ]
+    assert unpaid.execute(rule.sql).fetchall() == []
+    unpaid.execute("update fct_premium_decisions set premium_eur = 1000")
+    assert len(unpaid.execute(rule.sql).fetchall()) == 1, "the premium follows the allowance"
 
 
 # --- four months -------------------------------------------------------------------------
@@ -141,7 +172,8 @@ def test_late_registration_and_under_four_months_explained() -> None:
     ]
     assert explanations(con) == [
         "Geen premie voor 2024-2025: de overeenkomst werd te laat geregistreerd "
-        "(deadline 01/12/2024) en slechts 3,50 maanden opleiding volgens Dimona (minimum 4)."
+        "(de termijn liep tot 01/12/2024) en er zijn volgens Dimona slechts 3,50 maanden "
+        "opleiding (minimum 4)."
     ]
 
 
@@ -328,7 +360,7 @@ def test_clamped_deadline_one_day_late() -> None:
     ]
     assert explanations(con) == [
         "Geen premie voor 2024-2025: de overeenkomst werd te laat geregistreerd "
-        "(deadline 28/02/2025)."
+        "(de termijn liep tot 28/02/2025)."
     ]
 
 
@@ -358,7 +390,8 @@ def test_registration_missing() -> None:
         ("2024-2025", False, 0, 10.0, 0, "REGISTRATION_MISSING", "final", "Antwerpen")
     ]
     assert explanations(con) == [
-        "Geen premie voor 2024-2025: de overeenkomst werd niet geregistreerd (deadline 01/12/2024)."
+        "Geen premie voor 2024-2025: de overeenkomst werd niet geregistreerd (de termijn liep "
+        "tot 01/12/2024)."
     ]
 
 
@@ -438,7 +471,7 @@ def test_mentor_trained_on_1_september_is_too_late() -> None:
     ]
     assert explanations(con) == [
         "Geen premie voor 2024-2025: de mentor volgde de mentoropleiding pas op 01/09/2025 "
-        "(uiterlijk 31/08/2025)."
+        "(uiterlijk op 31/08/2025)."
     ]
 
 
@@ -458,7 +491,7 @@ def test_untrained_mentor() -> None:
     assert [r[5] for r in decisions(con)] == ["MENTOR_NOT_TRAINED"]
     assert explanations(con) == [
         "Geen premie voor 2024-2025: de mentor had op 31/08/2025 geen mentoropleiding gevolgd "
-        "en geen vrijstelling."
+        "of vrijstelling gekregen."
     ]
 
 
@@ -477,8 +510,8 @@ def test_untrained_mentor_provisional_must_still_be_trained_by_31_august() -> No
     ]
     assert explanations(con) == [
         "Voorlopig geen premie voor 2024-2025: de mentor moet uiterlijk op 31/08/2025 een "
-        "mentoropleiding gevolgd hebben (op de peildatum 15/01/2025 is er nog geen, en geen "
-        "vrijstelling)."
+        "mentoropleiding gevolgd hebben (op de peildatum 15/01/2025 heeft de mentor nog geen "
+        "mentoropleiding of vrijstelling)."
     ]
 
 
@@ -516,8 +549,8 @@ def test_too_few_months_even_as_planned_provisional() -> None:
     add_dimona(con, end_date=date(2024, 11, 30))
     assert [r[5] for r in decisions(con, as_of=IN_2024_2025)] == ["UNDER_4_MONTHS"]
     assert explanations(con) == [
-        "Voorlopig geen premie voor 2024-2025: ook zoals gepland slechts 3,00 maanden "
-        "opleiding volgens Dimona (minimum 4)."
+        "Voorlopig geen premie voor 2024-2025: ook zoals gepland zijn er volgens Dimona "
+        "slechts 3,00 maanden opleiding (minimum 4)."
     ]
 
 
@@ -638,8 +671,8 @@ def test_every_reason_in_order() -> None:
         )
     ]
     assert explanations(con) == [
-        "Geen premie voor 2024-2025: de overeenkomst werd niet geregistreerd (deadline "
-        "01/12/2024), de vestiging ligt in het Brussels Hoofdstedelijk Gewest (geen Vlaamse "
+        "Geen premie voor 2024-2025: de overeenkomst werd niet geregistreerd (de termijn liep "
+        "tot 01/12/2024), de vestiging ligt in het Brussels Hoofdstedelijk Gewest (geen Vlaamse "
         "premie; mogelijk de mentorpremie van Actiris), de onderneming gaf geen toestemming voor "
         "de premie, de mentor staat niet in het register van erkenningen, er is geen "
         "Dimona-periode die als opleiding telt binnen de overeenkomst in 2024-2025 en het "
@@ -689,13 +722,15 @@ def test_a_year_without_amounts_is_decided_as_with_them_but_for_the_amount() -> 
     build_models(con, without, as_of, targets=("fct_premium_decisions",))
     unset = con.execute(query).fetchall()
 
-    short = [(r[0], r[2], r[5], r[6], r[7], r[8], r[9], r[10]) for r in unset]
+    shown = ("school_year", "learner_insz", "status", "eligible", "amount_eur", "premium_eur")
+    shown += ("months_covered", "premiums_before", "reasons")
+    short = [tuple(r[DECISION_KEYS.index(n)] for n in shown) for r in unset]
     assert short == [
-        ("2025-2026", LEARNER, "final", True, 1000, 12.0, 0, ""),
-        ("2025-2026", OTHER_LEARNER, "final", False, 0, 12.0, 0, "NO_CONSENT"),
-        ("2026-2027", LEARNER, "provisional", True, 0, 10.0, 1, ""),
-        ("2026-2027", OTHER_LEARNER, "provisional", False, 0, 10.0, 0, "NO_CONSENT"),
-    ]
+        ("2025-2026", LEARNER, "final", True, 1000, 1000, 12.0, 0, ""),
+        ("2025-2026", OTHER_LEARNER, "final", False, 0, 1000, 12.0, 0, "NO_CONSENT"),
+        ("2026-2027", LEARNER, "provisional", True, 0, None, 10.0, 1, ""),
+        ("2026-2027", OTHER_LEARNER, "provisional", False, 0, None, 10.0, 0, "NO_CONSENT"),
+    ], "a refusal too has the premium it costs, unknown while the year has no amounts"
     amount, explanation = DECISION_KEYS.index("amount_eur"), DECISION_KEYS.index("explanation")
     assert unset[2][explanation] == (
         "Premie voorlopig toegekend voor 2026-2027 (bedrag nog niet vastgelegd: de "
@@ -711,7 +746,11 @@ def test_a_year_without_amounts_is_decided_as_with_them_but_for_the_amount() -> 
             for i, (a, b) in enumerate(zip(with_amounts, without_amounts, strict=True))
             if a != b
         }
-        expected = {"amount_eur", "explanation"} if with_amounts[:3] == unset[2][:3] else set()
+        expected = set()
+        if with_amounts[0] == "2026-2027":  # the year without amounts: no premium known
+            expected = {"premium_eur"}
+        if with_amounts[:3] == unset[2][:3]:
+            expected |= {"amount_eur", "explanation"}
         assert differs == expected, f"{with_amounts[:3]} differs in {differs}"
     (rule,) = [r for r in contract("fct_premium_decisions").rules if r.name == AMOUNT_RULE]
     assert con.execute(rule.sql).fetchall() == [], "the contract accepts amount 0 without amounts"

@@ -166,3 +166,12 @@ def test_a_valid_insz_survives_losing_every_leading_zero(birth: int, serial: int
     insz = make_insz(f"{birth:06d}", serial, born_2000_or_later=y2k)
     for value in (int(insz), str(int(insz)), float(int(insz))):
         assert normalise_insz(value) == insz, f"{value!r} is {insz}"
+
+
+def test_identifiers_are_written_as_their_readers_write_them() -> None:
+    from transforms.identifiers import format_insz, format_kbo
+
+    assert format_kbo("0775498073") == "0775.498.073"
+    assert format_insz("05042844937") == "05.04.28-449.37"
+    assert format_kbo("775498073") == "775498073", "not canonical: as it is"
+    assert format_insz("PABCDEFGHIJKL") == "PABCDEFGHIJKL", "a pseudonym stays as it is"

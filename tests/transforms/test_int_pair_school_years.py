@@ -89,11 +89,11 @@ def test_the_conditions_of_a_pair_are_those_of_any_of_its_agreements() -> None:
             True,
             True,
             True,
-            False,
+            True,
             date(2024, 12, 1),
             "OVK-1: geen toestemming met IBAN; OVK-2: niet tijdig geregistreerd",
         )
-    ]
+    ], "paid_learner: without a qualifying agreement, a basis agreement (the OAO) pays one"
 
 
 def test_a_pair_is_decided_in_every_year_it_has_an_active_agreement() -> None:

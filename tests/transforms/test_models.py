@@ -85,3 +85,22 @@ def test_every_model_builds() -> None:
         "int_agreement_conditions": 2,
         "fct_premium_decisions": 1,
     }
+
+
+def test_an_older_database_gets_the_decision_columns_added_since() -> None:
+    """run_decisions of a database written before a decision column existed: ensure_schema
+    adds it (empty for the runs recorded before), so the next run can record its decisions."""
+    import duckdb
+
+    from transforms.schema import DECISION_COLUMNS, ensure_schema
+
+    con = duckdb.connect()
+    older = [(n, t) for n, t in DECISION_COLUMNS if n not in ("paid_learner", "premium_eur")]
+    con.execute(
+        "CREATE TABLE run_decisions (run_id VARCHAR NOT NULL, "
+        + ", ".join(f"{n} {t}" for n, t in older)
+        + ")"
+    )
+    ensure_schema(con)
+    names = [r[0] for r in con.execute("describe run_decisions").fetchall()]
+    assert set(names) == {"run_id", *(n for n, _ in DECISION_COLUMNS)}

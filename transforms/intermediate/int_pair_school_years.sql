@@ -21,8 +21,9 @@ pair_conditions as (
         bool_or(consent_with_iban) as any_consent_with_iban,
         bool_or(mentor_trained) as any_mentor_trained,
         bool_or(mentor_known) as any_mentor_known,
-        -- a paid learner: a qualifying agreement carries a leervergoeding
-        bool_or(qualifies and coalesce(learning_allowance, false)) as paid_learner,
+        -- a paid learner: a basis agreement carries a leervergoeding. For a premium that is
+        -- a qualifying agreement; without one, an active agreement: the premium it would be
+        bool_or(in_basis and coalesce(learning_allowance, false)) as paid_learner,
         -- the details an explanation gives when the pair has a single active agreement
         min(registration_deadline) as registration_deadline,
         max(mentor_training_date) as mentor_training_date,

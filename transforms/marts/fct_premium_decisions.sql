@@ -166,23 +166,25 @@ reasons as (
                             then 'de overeenkomst moet uiterlijk op ' || deadline_text
                                 || ' geregistreerd zijn (op de peildatum ' || as_of_text
                                 || ' is ze dat nog niet)'
-                        else 'de overeenkomst werd niet geregistreerd (deadline ' || deadline_text || ')'
+                        else 'de overeenkomst werd niet geregistreerd (de termijn liep tot '
+                            || deadline_text || ')'
                     end
                 end,
                 case when registration_late then
                     case when active_agreements = 1
-                        then 'de overeenkomst werd te laat geregistreerd (deadline ' || deadline_text || ')'
+                        then 'de overeenkomst werd te laat geregistreerd (de termijn liep tot '
+                            || deadline_text || ')'
                         else 'geen van de ' || active_agreements || ' overeenkomsten werd tijdig geregistreerd'
                     end
                 end,
                 case when outside_flanders then
                     case
                         when active_agreements > 1
-                            then 'geen van de vestigingen ligt in het Vlaamse Gewest'
+                            then 'geen van de vestigingen ligt in het Vlaams Gewest'
                         when in_brussels
                             then 'de vestiging ligt in het Brussels Hoofdstedelijk Gewest'
                                 || ' (geen Vlaamse premie; mogelijk de mentorpremie van Actiris)'
-                        else 'de vestiging ligt buiten het Vlaamse Gewest'
+                        else 'de vestiging ligt buiten het Vlaams Gewest'
                             || coalesce(' (provincie ' || province || ')', ' (onbekende postcode)')
                     end
                 end,
@@ -201,7 +203,7 @@ reasons as (
                                 || year_end_text || ')'
                         when active_agreements > 1
                             then 'geen van de mentoren had op ' || year_end_text
-                                || ' een mentoropleiding of vrijstelling'
+                                || ' een mentoropleiding gevolgd of vrijstelling gekregen'
                         when not any_mentor_known
                             then 'de mentor staat niet in het register van erkenningen'
                         -- after 31 August, so after as_of too in a provisional year
@@ -212,13 +214,14 @@ reasons as (
                         when mentor_training_date is not null
                             then 'de mentor volgde de mentoropleiding pas op '
                                 || date_nl(mentor_training_date)
-                                || ' (uiterlijk ' || year_end_text || ')'
+                                || ' (uiterlijk op ' || year_end_text || ')'
                         when not is_final
                             then 'de mentor moet uiterlijk op ' || year_end_text
                                 || ' een mentoropleiding gevolgd hebben (op de peildatum '
-                                || as_of_text || ' is er nog geen, en geen vrijstelling)'
+                                || as_of_text || ' heeft de mentor nog geen mentoropleiding of'
+                                || ' vrijstelling)'
                         else 'de mentor had op ' || year_end_text
-                            || ' geen mentoropleiding gevolgd en geen vrijstelling'
+                            || ' geen mentoropleiding gevolgd of vrijstelling gekregen'
                     end
                 end,
                 case when no_qualifying_agreement then
@@ -233,9 +236,10 @@ reasons as (
                     || ' in ' || school_year
                 end,
                 case when under_minimum then
-                    case when is_final then 'slechts ' else 'ook zoals gepland slechts ' end
-                    || months_text || ' maanden opleiding volgens Dimona (minimum '
-                    || minimum_text || ')'
+                    -- a clause of its own: it may follow any other reason after 'en'
+                    case when is_final then 'er zijn volgens Dimona slechts '
+                        else 'ook zoals gepland zijn er volgens Dimona slechts ' end
+                    || months_text || ' maanden opleiding (minimum ' || minimum_text || ')'
                 end,
                 case when cap_reached then
                     'het maximum van ' || max_premiums || ' premies is bereikt (al '
@@ -297,6 +301,10 @@ final as (
         eligible,
         -- 0 without a premium, and while the year's amount is not yet configured
         cast(case when eligible then coalesce(premium_eur, 0) else 0 end as integer) as amount_eur,
+        -- which premium the pair gets (or, refused, would get): the reports count premiums
+        -- with and without leervergoeding, and what a refusal costs, from these two
+        coalesce(paid_learner, false) as paid_learner,
+        cast(premium_eur as integer) as premium_eur,
         cast(months_covered as double) as months_covered,
         cast(premiums_before as integer) as premiums_before,
         case when eligible then '' else array_to_string(reason_codes, ';') end as reasons,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import load_workbook
-from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from tests.builders import add_agreement
 from transforms.identifiers import make_insz, make_kbo
@@ -56,6 +56,8 @@ def decision(**values: object) -> dict:
         "status": "final",
         "eligible": True,
         "amount_eur": 1000,
+        "paid_learner": True,
+        "premium_eur": 1000,
         "months_covered": 10.0,
         "premiums_before": 0,
         "reasons": "",
@@ -145,6 +147,8 @@ def decisions() -> list[dict]:
             training="Kok duaal",
             eligible=False,
             amount_eur=0,
+            paid_learner=False,
+            premium_eur=600,
             months_covered=6.0,
             reasons="OUTSIDE_FLANDERS",
             explanation="Niet subsidiabel.",
@@ -236,8 +240,8 @@ def brussels_agreements(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def table(ws) -> list[tuple]:
-    """Every row of a worksheet as values, from its header row (the frozen one) on: a title
-    block above it is left out."""
+    """Every row of a worksheet as values, from its header row (the frozen one) on: the
+    title lines above it are left out."""
     # from the reference, not ws[...]: reading a cell creates it, and a row with it
     header = coordinate_from_string(ws.freeze_panes)[1] - 1 if ws.freeze_panes else 1
     return list(ws.iter_rows(min_row=header, values_only=True))
@@ -248,6 +252,22 @@ def values(path: Path, sheet: str) -> list[tuple]:
     return table(load_workbook(path)[sheet])
 
 
+def title_lines(ws) -> list[str]:
+    """The lines above a sheet's first list (or, on an empty sheet, all of its lines)."""
+    header = coordinate_from_string(ws.freeze_panes)[1] - 1 if ws.freeze_panes else ws.max_row + 1
+    return [ws.cell(r, 1).value for r in range(1, header) if ws.cell(r, 1).value]
+
+
+def printed_columns(ws) -> int:
+    """How many columns a sheet prints (its print area's), 0 when it prints none."""
+    area = ws.print_area
+    area = (area[0] if isinstance(area, list) else area).split("!")[-1].replace("$", "")
+    if ":" not in area:
+        return 0
+    first, last = (coordinate_from_string(c)[0] for c in area.split(":"))
+    return column_index_from_string(last) - column_index_from_string(first) + 1
+
+
 OFFICE_FILES = [
     "antwerpen",
     "limburg",
@@ -256,15 +276,32 @@ OFFICE_FILES = [
     "vlaams-brabant-brussel",
     "wallonie",
 ]
-PREMIES_SHEETS = [
-    "Overzicht",
+OFFICE_SHEETS = [
     "Antwerpen",
     "Limburg",
     "Oost-Vlaanderen",
     "West-Vlaanderen",
     "Vlaams-Brabant & Brussel",
     "Wallonië",
+]
+PREMIES_SHEETS = [
+    "Leeswijzer",
+    "Overzicht",
+    "Redenen van weigering",
+    "Per schooljaar",
+    *OFFICE_SHEETS,
     "Niet-subsidiabel",
     "Brussel (Actiris)",
+    "Wijzigingen",
     "Toelichting",
 ]
+
+
+def printed_widths(ws) -> list[float]:
+    """The widths (in characters, as the writer set them) of the columns a sheet prints; a
+    column nobody sized (under a chart) has Excel's default of 8.43."""
+    sized = {}  # a dimension may stand for a range of columns of one width (min to max)
+    for dimension in list(ws.column_dimensions.values()):
+        for c in range(dimension.min or 1, (dimension.max or dimension.min or 1) + 1):
+            sized[c] = dimension.width - 0.71
+    return [sized.get(c, 8.43) for c in range(1, printed_columns(ws) + 1)]

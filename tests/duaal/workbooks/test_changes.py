@@ -109,9 +109,13 @@ def test_each_change_is_on_the_sheets_of_the_offices_it_concerns():
     )  # fmt: skip
     assert sheets.premies_block("2024-2025", "Antwerpen").rows == [moved]
     assert sheets.premies_block("2024-2025", "Limburg").rows == [moved]
-    nothing = [("Geen wijzigingen sinds de vorige voltooide run, R1 met peildatum 01/09/2025.",)]
-    assert sheets.premies_block("2023-2024", "Antwerpen").rows == nothing, "another year"
-    assert sheets.premies_block("2024-2025", "Oost-Vlaanderen").rows == nothing
+    nothing = ([], "Geen wijzigingen sinds de vorige voltooide run, R1 met peildatum 01/09/2025.")
+    other_year = sheets.premies_block("2023-2024", "Antwerpen")
+    assert (other_year.rows, other_year.empty) == nothing, "another year"
+    other_office = sheets.premies_block("2024-2025", "Oost-Vlaanderen")
+    assert (other_office.rows, other_office.empty) == nothing
+    every_office = sheets.premies_block("2024-2025", None).rows
+    assert every_office == [moved], "the workbook of every office: each change once"
     assert sheets.conformiteit_block(None).rows == [refused, resolved, row], "the run's: all"
     assert sheets.conformiteit_block("Antwerpen").rows == [resolved]
     assert sheets.conformiteit_block("Limburg").rows == [row]
@@ -163,7 +167,7 @@ def test_a_payment_is_on_the_premies_sheet_of_its_year_and_office_in_dutch():
             "beslissing voor 2024-2025 gewijzigd: Subsidiabel ja -> nee",
         )
     ]  # fmt: skip
-    assert sheets.premies_block("2025-2026", "Limburg").rows[0][0].startswith("Geen wijzigingen")
-    assert sheets.conformiteit_block(None).rows[0][0].startswith("Geen wijzigingen"), (
+    assert sheets.premies_block("2025-2026", "Limburg").empty.startswith("Geen wijzigingen")
+    assert sheets.conformiteit_block(None).empty.startswith("Geen wijzigingen"), (
         "a payment is not a compliance change (its PAYMENT_* finding is)"
     )

@@ -10,10 +10,24 @@ from openpyxl import load_workbook
 from duaal.workbooks import write_reports
 from duaal.workbooks.style import DATE_FORMAT
 from tests.builders import COMPANY
-from tests.duaal.workbooks.one_run import ANTWERP_KBO, PREMIES_SHEETS, RUN, SHA, YEAR, values
+from tests.duaal.workbooks.one_run import (
+    ANTWERP_KBO,
+    MENTOR,
+    OFFICE_SHEETS,
+    RUN,
+    SHA,
+    YEAR,
+    printed_columns,
+    title_lines,
+    values,
+)
+from transforms.identifiers import format_insz, format_kbo
+
+REGISTER = "Registreer de overeenkomst in werkplekduaal, uiterlijk op de vermelde datum"
 
 CONFORMITEIT = "conformiteit/conformiteit_2025-09-01.xlsx"
 CONFORMITEIT_SHEETS = [
+    "Leeswijzer",
     "Overzicht",
     "Fouten",
     "Waarschuwingen",
@@ -25,14 +39,13 @@ CONFORMITEIT_SHEETS = [
     "Wijzigingen",
     "Toelichting",
 ]
-QUARANTINE_HEADER = ("Bron", "Bestand", "Blad", "Rij", "Reden", "Redencode", "Detail")
+QUARANTINE_HEADER = ("Bron", "Bestand", "Blad", "Rij", "Reden", "Detail")
 ANTWERP_ROW = (
     "Overeenkomsten (werkplekduaal)",
     "overeenkomsten_2025.xlsx",
     "Blad1",
     7,
     "Ongeldig INSZ-nummer",
-    "INVALID_INSZ",
     "INSZ lerende: 12345 is geen geldig INSZ-nummer",
 )
 BRUSSELS_ROW = (
@@ -41,7 +54,6 @@ BRUSSELS_ROW = (
     None,
     4,
     "Ongeldige datum",
-    "INVALID_DATE",
     "Begindatum: 31/02/2025 is geen geldige datum",
 )
 UNPLACED_ROW = (
@@ -50,7 +62,6 @@ UNPLACED_ROW = (
     None,
     5,
     "Verplichte waarde ontbreekt",
-    "MISSING_VALUE",
     "Ondernemingsnummer: leeg, een waarde is verplicht",
 )
 
@@ -60,84 +71,100 @@ def test_conformiteit_of_the_run(reports):
     wb = load_workbook(path)
     assert wb.sheetnames == CONFORMITEIT_SHEETS
     assert values(path, "Geweigerde bestanden") == [
-        ("Bron", "Bestand", "SHA-256", "Reden"),
-        ("Dimona", "kapot.xlsx", SHA, "kapot.xlsx: not a readable .xlsx workbook"),
-    ]
+        ("Bron", "Bestand", "Reden", "SHA-256"),
+        ("Dimona", "kapot.xlsx", "kapot.xlsx: not a readable .xlsx workbook", SHA),
+    ], "the hash on the screen only"
     rows = values(path, "Overzicht")
-    assert rows[0] == ("Regel", "Code", "Ernst", *PREMIES_SHEETS[1:7], "Totaal")
+    assert rows[0] == ("Regel", "Ernst", *OFFICE_SHEETS, "Totaal")
     assert rows[1:] == [
-        ("Dimona ontbreekt", "DIMONA_MISSING", "fout", 1, 0, 0, 0, 0, 0, 1),
-        ("Mentoropleiding niet gevolgd, termijn verstreken", "MENTOR_TRAINING_OVERDUE", "fout")
+        ("Dimona ontbreekt", "fout", 1, 0, 0, 0, 0, 0, 1),
+        ("Mentoropleiding niet gevolgd, termijn verstreken", "fout", 1, 0, 0, 0, 0, 0, 1),
+        ("Verkeerd Dimona-type (OTH in plaats van ALT of RTA)", "waarschuwing")
         + (1, 0, 0, 0, 0, 0, 1),
-        ("Verkeerd Dimona-type (OTH in plaats van ALT of RTA)", "DIMONA_TYPE", "waarschuwing")
-        + (1, 0, 0, 0, 0, 0, 1),
-        ("Registratie binnenkort verschuldigd", "REGISTRATION_DUE", "info") + (2, 0, 0, 0, 1, 0, 3),
-        ("Totaal", None, None, 5, 0, 0, 0, 1, 0, 6),
+        ("Registratie binnenkort verschuldigd", "info", 2, 0, 0, 0, 1, 0, 3),
+        ("Totaal", None, 5, 0, 0, 0, 1, 0, 6),
     ], "the mentor finding counts under the office of the mentor's recognition"
     assert len(values(path, "Fouten")) == 3 and len(values(path, "Info")) == 4
-    actions = values(path, "Actielijst")
-    assert actions[0][5:10] == (
+    errors = values(path, "Fouten")
+    assert errors[0][:8] == (
+        "Regel",
         "Kantoor",
         "Onderneming",
-        "Ondernemingsnummer",
-        "Vestiging",
+        "KBO-nummer",
         "Overeenkomst",
-    )
-    assert [(r[0], r[1], r[2], r[9]) for r in actions[1:]] == [
-        (datetime(2025, 3, 1), -184, "Mentoropleiding niet gevolgd, termijn verstreken", None),
-        (datetime(2025, 9, 15), 14, "Registratie binnenkort verschuldigd", "BXL-10"),
-        (datetime(2025, 9, 20), 19, "Registratie binnenkort verschuldigd", "OVK-3"),
-        (datetime(2025, 12, 1), 91, "Registratie binnenkort verschuldigd", "OVK-4"),
-        (None, None, "Dimona ontbreekt", "OVK-0"),
-    ], "most urgent first; which registrations are due is the models' rule, not the workbook's"
-    assert actions[1][5:11] == (
+        "INSZ lerende of mentor",
+        "Detail",
+        "Uiterste datum",
+    ), "what prints"
+    assert errors[2][:6] == (
+        "Mentoropleiding niet gevolgd, termijn verstreken",
         "Antwerpen",
         "Metaalbouw Vermeulen NV",
-        COMPANY,
-        "2123456789",
+        format_kbo(COMPANY),
         None,
-        None,
-    ), "a mentor finding names the company and establishment of the first recognition"
-    assert actions[-1][7:10] == (ANTWERP_KBO, "2123456789", "OVK-0"), "the agreement's own"
-    assert wb["Actielijst"]["A2"].number_format == DATE_FORMAT
+        format_insz(MENTOR),
+    ), "a mentor's finding names the mentor where a learner's names the learner"
+    assert printed_columns(wb["Fouten"]) == 8
+    actions = values(path, "Actielijst")
+    assert actions[0][:8] == (
+        "Uiterste datum",
+        "Dagen resterend",
+        "Actie",
+        "Kantoor",
+        "Onderneming",
+        "KBO-nummer",
+        "Overeenkomst",
+        "INSZ lerende of mentor",
+    )
+    assert [(r[0], r[1], r[2], r[6]) for r in actions[1:]] == [
+        (datetime(2025, 3, 1), -184, "Laat de mentor de mentoropleiding volgen", None),
+        (datetime(2025, 9, 15), 14, REGISTER, "BXL-10"),
+        (datetime(2025, 9, 20), 19, REGISTER, "OVK-3"),
+        (datetime(2025, 12, 1), 91, REGISTER, "OVK-4"),
+        (None, None, "Doe de Dimona-aangifte voor de lerende (type ALT of RTA)", "OVK-0"),
+    ], "most urgent first; which registrations are due is the models' rule, not the workbook's"
+    assert actions[1][3:6] == ("Antwerpen", "Metaalbouw Vermeulen NV", format_kbo(COMPANY)), (
+        "a mentor finding names the company of the first recognition"
+    )
+    assert actions[1][10] == "2123456789", "and its establishment (on the screen)"
+    assert actions[-1][5:7] == (format_kbo(ANTWERP_KBO), "OVK-0"), "the agreement's own"
+    assert wb["Actielijst"].column_dimensions["A"].number_format == DATE_FORMAT
     assert values(path, "Afgekeurde rijen") == [
         QUARANTINE_HEADER,
         BRUSSELS_ROW,
         UNPLACED_ROW,
         ANTWERP_ROW,
     ], "every quarantined row of the run, also one no office can be given"
-    assert values(path, "Invoercontrole") == [
-        ("Invoercontrole",),
-        ("Geen opmerkingen bij de invoer",),
-    ]
-    assert values(path, "Wijzigingen") == [
-        ("Wijzigingen",),
-        ("Eerste voltooide run: er is nog geen eerdere run om mee te vergelijken.",),
-    ], "the test run is the database's only run"
-    notes = {r[0]: r[1] for r in values(path, "Toelichting") if r[0]}
-    assert "Schooljaar" not in notes, "judged at as_of, for no one school year"
+    assert title_lines(wb["Invoercontrole"])[-1] == "Geen opmerkingen bij de invoer."
+    assert title_lines(wb["Wijzigingen"])[-1] == (
+        "Eerste voltooide run: er is nog geen eerdere run om mee te vergelijken."
+    ), "the test run is the database's only run"
+    notes = {r[0]: r[1] for r in values(path, "Leeswijzer") if r[0]}
     assert "alleen in de map van de run" in notes["Kantoor van een afgekeurde rij"]
+    facts = {r[0]: r[1] for r in values(path, "Toelichting") if r[0]}
+    assert "Schooljaar" not in facts, "judged at as_of, for no one school year"
 
 
 def test_conformiteit_of_an_office_holds_only_its_own(reports):
     path = reports / "conformiteit" / "conformiteit_2025-09-01_antwerpen.xlsx"
     assert load_workbook(path).sheetnames == CONFORMITEIT_SHEETS
     rows = values(path, "Overzicht")
-    assert rows[0] == ("Regel", "Code", "Ernst", "Antwerpen", "Totaal")
-    assert [r[1] for r in rows[1:-1]] == [
-        "DIMONA_MISSING",
-        "MENTOR_TRAINING_OVERDUE",
-        "DIMONA_TYPE",
-        "REGISTRATION_DUE",
+    assert rows[0] == ("Regel", "Ernst", "Antwerpen", "Totaal")
+    assert [r[0] for r in rows[1:-1]] == [
+        "Dimona ontbreekt",
+        "Mentoropleiding niet gevolgd, termijn verstreken",
+        "Verkeerd Dimona-type (OTH in plaats van ALT of RTA)",
+        "Registratie binnenkort verschuldigd",
     ]
-    assert rows[-1] == ("Totaal", None, None, 5, 5)
-    assert {r[5] for r in values(path, "Actielijst")[1:]} == {"Antwerpen"}
+    assert rows[-1] == ("Totaal", None, 5, 5)
+    assert {r[3] for r in values(path, "Actielijst")[1:]} == {"Antwerpen"}
     assert values(path, "Afgekeurde rijen") == [QUARANTINE_HEADER, ANTWERP_ROW]
     brussels = reports / "conformiteit" / "conformiteit_2025-09-01_vlaams-brabant-brussel.xlsx"
     assert values(brussels, "Afgekeurde rijen") == [QUARANTINE_HEADER, BRUSSELS_ROW]
-    assert [r[9] for r in values(brussels, "Actielijst")[1:]] == ["BXL-10"]
-    limburg = reports / "conformiteit" / "conformiteit_2025-09-01_limburg.xlsx"
-    assert values(limburg, "Fouten") == [values(path, "Fouten")[0]], "headers only"
+    assert [r[6] for r in values(brussels, "Actielijst")[1:]] == ["BXL-10"]
+    limburg = load_workbook(reports / "conformiteit" / "conformiteit_2025-09-01_limburg.xlsx")
+    assert title_lines(limburg["Fouten"])[-1] == "Geen bevindingen met ernst fout."
+    assert printed_columns(limburg["Fouten"]) == 0, "an empty sheet prints no page"
     assert load_workbook(path)["Overzicht"].oddHeader.right.text == "Antwerpen"
     assert load_workbook(path)["Overzicht"].oddHeader.center.text == "Peildatum 01/09/2025"
 
@@ -165,9 +192,10 @@ def test_invoercontrole_lists_the_runs_input_checks(con, tmp_path):
     ):
         assert path in paths
         assert values(path, "Invoercontrole") == [
-            ("Code", "Ernst", "Bron", "Bestand", "Rij", "Melding"),
-            ("FILE_REFUSED", "waarschuwing", "Dimona", "kapot.xlsx", None, "Bestand geweigerd."),
-            ("ROW_SUPERSEDED", "waarschuwing", "Overeenkomsten (werkplekduaal)", "b.csv", 14)
-            + ("Rij 14 vervangen.",),
-        ], "in check_seq order, the Dutch message"
-        assert values(path, "Geweigerde bestanden")[1][3] == "Geen leesbaar .xlsx-bestand"
+            ("Controle", "Ernst", "Bron", "Bestand", "Rij", "Melding"),
+            ("Bestand geweigerd", "waarschuwing", "Dimona", "kapot.xlsx", None)
+            + ("Bestand geweigerd.",),
+            ("Rij in quarantaine, oudere versie gebruikt", "waarschuwing")
+            + ("Overeenkomsten (werkplekduaal)", "b.csv", 14, "Rij 14 vervangen."),
+        ], "in check_seq order, named and told in Dutch"
+        assert values(path, "Geweigerde bestanden")[1][2] == "Geen leesbaar .xlsx-bestand"

@@ -69,12 +69,14 @@ ROW_MEASURES = (LEARNERS, ELIGIBLE, REFUSED, AMOUNT, CONFORM, UNPAID, PAID, NOT_
 COLUMNS = {  # header -> (measure, what the cell holds) on Per kantoor and Per opleiding
     "Lerenden": (LEARNERS, "value"),
     "Subsidiabel": (ELIGIBLE, "value"),
-    "Niet subsidiabel": (REFUSED, "value"),
+    "Niet-subsidiabel": (REFUSED, "value"),
     "Subsidiabel (%)": (ELIGIBLE, "rate"),
-    "Totaal bedrag": (AMOUNT, "value"),
+    "Bedrag premies": (AMOUNT, "value"),
     "Conform (%)": (CONFORM, "rate"),
 }
-YEAR_COLUMNS = {"Lerenden": LEARNERS, "Subsidiabel": ELIGIBLE, "Bedrag": AMOUNT}  # Schooljaren
+# Schooljaren: one list per measure, in this order, each headed "<measure> per kantoor en
+# schooljaar" (the first list under the sheet's title), the school years as columns
+YEAR_LISTS = (("Lerenden", LEARNERS), ("Subsidiabel", ELIGIBLE), ("Bedrag premies", AMOUNT))
 # reasons of which RULES.md lets no refusal carry two: a registration is missing or late;
 # "no qualifying agreement" only when each of the four conditions holds for some agreement;
 # covered months are 0 or between 0 and the minimum
@@ -151,11 +153,11 @@ class Reader:
         year = path.stem.removeprefix("federatie_")
         wb = load_workbook(path)
         for ws in wb.worksheets:
-            if ws.title == "Toelichting":
+            if ws.title in ("Leeswijzer", "Toelichting"):
                 continue  # text, the run and the rule parameters: no figures
             header, *rows = table(ws)
             if ws.title == "Schooljaren":
-                self._read_years(header, rows)
+                self._read_years([header, *rows])
             else:
                 assert ws.title in ("Per kantoor", "Per opleiding"), (
                     f"the reader does not know what sheet {ws.title!r} of {path.name} publishes"
@@ -184,13 +186,25 @@ class Reader:
                 else:
                     self.cell((*group, measure), cell)
 
-    def _read_years(self, header: Sequence[str], rows: Iterable[Sequence]) -> None:
-        partition = header[0]
+    def _read_years(self, rows: Sequence[Sequence]) -> None:
+        lists = iter(YEAR_LISTS)
+        header: Sequence | None = None
+        what, measure = "", ""
         for row in rows:
-            for name, cell in zip(header[1:], row[1:], strict=True):
-                what, _, year = name.rpartition(" ")
-                assert what in YEAR_COLUMNS, f"the reader does not know what {name!r} publishes"
-                self.cell((*self._group(year, partition, row[0]), YEAR_COLUMNS[what]), cell)
+            if not any(c is not None for c in row):
+                continue
+            if row[0] == "Kantoor":
+                what, measure = next(lists)
+                header = row
+                continue
+            if header is None or all(c is None for c in row[1:]):  # the next list's heading
+                continue
+            for name, cell in zip(header[1:], row[1:], strict=False):
+                if name is None:
+                    continue
+                year = name.split(" ")[0]
+                self.cell((*self._group(year, "Kantoor", row[0]), measure), cell)
+        assert what == YEAR_LISTS[-1][0], "every measure's list was read"
 
     def _row_relations(self, year: str, partition: str, group: str) -> None:
         def v(measure: str) -> int:
@@ -346,16 +360,21 @@ def assert_real_totals(path: Path) -> None:
     group: its totals hide too.)"""
     wb = load_workbook(path)
     for sheet in ("Per kantoor", "Per opleiding", "Schooljaren"):
-        header, *_, totals = table(wb[sheet])
-        assert totals[0] == TOTAL
-        cells = dict(zip(header, totals, strict=True))
-
-        def of_a_small_year(name: str, sheet: str = sheet, cells: dict = cells) -> bool:
-            year = name.rpartition(" ")[2] if sheet == "Schooljaren" else ""
-            return cells[f"Lerenden {year}".strip()] == SMALL
-
-        hidden = [h for h, cell in cells.items() if cell == HIDDEN and not of_a_small_year(h)]
-        assert hidden == [], f"{path.name} {sheet} hides totals {hidden}"
+        rows = [r for r in table(wb[sheet]) if r[0] is not None]
+        headers = [r for r in rows if r[0] in ("Kantoor", "Opleiding")]
+        every_totals = [r for r in rows if r[0] == TOTAL]
+        assert len(every_totals) == len(headers), f"{sheet}: a totals row to every list"
+        # Schooljaren: a year whose learners (the first list) total 1 to 4 hides its totals
+        small = {h for h, c in zip(headers[0], every_totals[0], strict=True) if c == SMALL}
+        for header, totals in zip(headers, every_totals, strict=True):
+            if sheet != "Schooljaren" and SMALL in totals:
+                continue  # a year of 1 to 4 learners is a small group
+            hidden = [
+                h
+                for h, cell in zip(header, totals, strict=True)
+                if cell == HIDDEN and h not in small
+            ]
+            assert hidden == [], f"{path.name} {sheet} hides totals {hidden}"
 
 
 def federatie(paths: Iterable[Path]) -> list[Path]:
@@ -383,12 +402,15 @@ def synthetic_decisions(seed: int, n: int, year: str) -> list[dict]:
         if {"NO_DIMONA", "UNDER_4_MONTHS"} <= picked:  # exclusive in the rule book
             picked.remove("UNDER_4_MONTHS")
         reasons = ";".join(sorted(picked))
+        paid_learner = rng.random() < 0.8 if eligible else False
         rows.append(
             {
                 "office": office,
                 "training": f"Opleiding {rng.randint(1, 12):02d}",
                 "eligible": eligible,
-                "amount_eur": (paid if rng.random() < 0.8 else unpaid) if eligible else 0,
+                "paid_learner": paid_learner,
+                "amount_eur": (paid if paid_learner else unpaid) if eligible else 0,
+                "status": "final",
                 "reasons": reasons,
                 "company_kbo": f"{i // 3:010d}",
                 "learner_insz": f"{i:011d}",
