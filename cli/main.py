@@ -16,10 +16,10 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from duaal.settings import PURGE_SETTINGS, RUN_SETTINGS, SAMPLE_SETTINGS, Settings
+from duaal.common.settings import PURGE_SETTINGS, RUN_SETTINGS, SAMPLE_SETTINGS, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_WARNINGS = 0, 1, 2, 3, 4
-# interrupted: 128 + the signal, as a shell reports it (duaal.interrupts.exit_code)
+# interrupted: 128 + the signal, as a shell reports it (duaal.common.interrupts.exit_code)
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 FLOW_COMMANDS = frozenset({"run", "demo"})  # the commands that run a Prefect flow
 
@@ -27,7 +27,7 @@ FLOW_COMMANDS = frozenset({"run", "demo"})  # the commands that run a Prefect fl
 def _whole_number(flag: str, text: str, what: str, low: int, high: int | None = None) -> int:
     """A flag's whole number from low (to high), else a usage error that names the flag, the
     value and what it counts: --limit -1: a number of runs of at least 1."""
-    from duaal.settings import UsageError
+    from duaal.common.settings import UsageError
 
     try:
         number: int | None = int(str(text).strip())
@@ -41,7 +41,7 @@ def _whole_number(flag: str, text: str, what: str, low: int, high: int | None = 
 
 def _school_year_arg(text: str) -> str:
     """An argparse type: a school year such as 2024-2025."""
-    from duaal.settings import parse_school_year_setting
+    from duaal.common.settings import parse_school_year_setting
 
     try:
         return parse_school_year_setting(text)
@@ -56,14 +56,14 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        from duaal.version import code_version
+        from duaal.common.version import code_version
 
         print(f"duaal {code_version()}")
         parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command. Values stay text here: `duaal.settings` reads
+    """The argument parser of every command. Values stay text here: `duaal.common.settings` reads
     them, so a flag, the environment and the settings file are checked alike."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -226,20 +226,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# argparse destinations that are settings (duaal.settings.Settings fields): a command
+# argparse destinations that are settings (duaal.common.settings.Settings fields): a command
 # without one of these flags leaves it to the environment and the settings file
 _SETTING_ARGS = (*RUN_SETTINGS, *PURGE_SETTINGS, *SAMPLE_SETTINGS)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from duaal.settings import load_settings
+    from duaal.common.settings import load_settings
 
     return load_settings(**{name: getattr(args, name, None) for name in _SETTING_ARGS})
 
 
 def _given(args: argparse.Namespace, name: str, env: str) -> str:
     """How a setting was given, for a usage error: the flag, else the variable, else the key."""
-    from duaal.settings import flag_name
+    from duaal.common.settings import flag_name
 
     if getattr(args, name, None) is not None:
         return flag_name(name)
@@ -250,7 +250,7 @@ def _run_settings(args: argparse.Namespace) -> Settings:
     """The settings of a run, checked against its rule configuration before any work. A
     school year asked for by name needs its amounts; one that as_of reaches without them is
     decided all the same (the input check AMOUNTS_MISSING says so, exit 4)."""
-    from duaal.settings import UsageError
+    from duaal.common.settings import UsageError
     from transforms.rule_config import load_rule_config
 
     settings = _settings(args)
@@ -279,7 +279,7 @@ def _run_settings(args: argparse.Namespace) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the pipeline as a Prefect flow and print its summary."""
     settings = _run_settings(args)
-    from duaal import interrupts
+    from duaal.common import interrupts
     from flows.pipeline import run_pipeline_flow
     from flows.summary import format_summary, write_out
 
@@ -300,13 +300,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     has_exports = settings.raw.is_dir() and any(
         p.is_file() and not p.name.startswith(".") for p in settings.raw.rglob("*")
     )
-    from duaal import interrupts
+    from duaal.common import interrupts
     from flows.summary import write_out
 
     if has_exports:
         write_out(f"demo: {settings.raw} holds exports already; running on them")
     else:
-        from duaal.generate import generate
+        from sample.generate import generate
 
         write_out(
             f"demo: generating {settings.sample_agreements} sample agreements into {settings.raw}"
@@ -324,7 +324,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Write synthetic exports."""
-    from duaal.generate import EXCEL_MAX_DATA_ROWS, generate
+    from sample.generate import EXCEL_MAX_DATA_ROWS, generate
 
     dimona_rows = (
         None
@@ -347,9 +347,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write one of the CSV exports."""
-    from duaal import exports
-    from duaal.db import connect
-    from duaal.settings import UsageError, parse_school_year_setting
+    from duaal.common.db import connect
+    from duaal.common.settings import UsageError, parse_school_year_setting
+    from duaal.outputs import exports
 
     settings = _settings(args)
     if args.export_school_year is not None:
@@ -378,8 +378,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Recompute a run and compare; exit 1 when anything differs."""
-    from duaal.audit import audit
-    from duaal.pipeline import DIGESTS
+    from duaal.common.digests import DIGESTS
+    from duaal.history.audit import audit
 
     settings = _settings(args)
     result = audit(settings.db, args.run_id, timeout_s=settings.lock_timeout_s)
@@ -405,7 +405,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             + "; ".join(result.validation_not_compared[:3])
         )
     if args.bundle:
-        from duaal.bundle import write_bundle
+        from duaal.history.bundle import write_bundle
 
         manifest = write_bundle(
             settings.db, args.run_id, args.bundle, share_group=settings.share_group
@@ -420,8 +420,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Print what changed between two completed runs, grouped per decision and agreement."""
-    from duaal.changes import NotEnoughRuns, compute_changes, format_changes
-    from duaal.db import connect
+    from duaal.common.db import connect
+    from duaal.history.changes import NotEnoughRuns, compute_changes, format_changes
 
     settings = _settings(args)
     con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
@@ -440,8 +440,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Print the story of a learner's decisions, or of a mentor, as the run decided them."""
-    from duaal.explain import explain_learner, explain_mentor
-    from duaal.settings import UsageError
+    from duaal.common.settings import UsageError
+    from duaal.history.explain import explain_learner, explain_mentor
     from transforms.identifiers import (
         InvalidIdentifier,
         is_pseudonym,
@@ -480,8 +480,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check an evidence bundle; exit 1 naming each difference."""
-    from duaal.bundle import this_code_version, verify_bundle
-    from duaal.pipeline import DIGESTS
+    from duaal.common.digests import DIGESTS
+    from duaal.history.bundle import this_code_version, verify_bundle
 
     result = verify_bundle(args.bundle)
     if result.run_id:
@@ -506,7 +506,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_runs(args: argparse.Namespace) -> int:
     """List the runs, newest first, with their outcome and the count of input warnings."""
-    from duaal.db import connect
+    from duaal.common.db import connect
 
     # DuckDB takes a LIMIT up to 2**63 - 1: more runs than any database holds
     limit = min(_whole_number("--limit", args.limit, "runs", 1), 2**63 - 1)
@@ -570,10 +570,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     """Purge (or count, with --dry-run) the personal data of closed school years."""
-    from duaal.db import connect
-    from duaal.pipeline import code_version
-    from duaal.purge import MissingKey, default_before, pseudonym_key, purge, school_year_of
-    from duaal.settings import UsageError
+    from duaal.common.db import connect
+    from duaal.common.settings import UsageError
+    from duaal.common.version import code_version
+    from duaal.history.purge import MissingKey, default_before, pseudonym_key, purge, school_year_of
 
     settings = _settings(args)
     current = school_year_of(settings.as_of)
@@ -666,7 +666,7 @@ COMMANDS = {
 
 def _failure(command: str, exc: BaseException) -> str:
     """One message for a failure: what failed, where, and what to do."""
-    from duaal.checks import InputCheckFailed
+    from duaal.run.checks import InputCheckFailed
 
     if isinstance(exc, InputCheckFailed):
         lines = [f"duaal {command} failed: the inputs cannot be used, no reports were written"]
@@ -675,7 +675,7 @@ def _failure(command: str, exc: BaseException) -> str:
         return "\n".join(lines)
     if isinstance(exc, FileNotFoundError | LookupError | ValueError):
         return f"duaal {command}: {exc}"
-    from duaal.pipeline import STAGE_NOTE
+    from duaal.run.pipeline import STAGE_NOTE
 
     stages = [
         n.removeprefix(STAGE_NOTE)
@@ -707,7 +707,7 @@ def _failure(command: str, exc: BaseException) -> str:
 
 def interrupted_line(command: str) -> str:
     """The one line an interrupted run says: where it was, and what became of it."""
-    from duaal import interrupts
+    from duaal.common import interrupts
 
     stage, completed = interrupts.where()
     if completed:
@@ -741,11 +741,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     if not debug:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-    from duaal import interrupts
-    from duaal.db import DatabaseBusy
-    from duaal.settings import UsageError
+    from duaal.common import interrupts
+    from duaal.common.db import DatabaseBusy
+    from duaal.common.settings import UsageError
 
-    # Ctrl-C or SIGTERM during a run: one line, exit 130 or 143 (duaal/interrupts.py)
+    # Ctrl-C or SIGTERM during a run: one line, exit 130 or 143 (duaal/common/interrupts.py)
     watch = None
     if args.command in FLOW_COMMANDS:
         watch = interrupts.install(lambda: interrupted_line(args.command), quiet=not debug)

@@ -1,6 +1,6 @@
 """Write the validation suites expectations/<table>.json from the table contracts.
 
-`python -m expectations.generate` (or `make suites`) after changing a contract
+`python -m expectations.suites` (or `make suites`) after changing a contract
 (transforms/staging/*.toml, transforms/marts/*.toml); `--check` only says which suites
 differ from their contracts (exit 1), as the tests do. The suites stay files so that a
 reviewer and an auditor read what a run validated.
@@ -80,7 +80,7 @@ def write_suites(suites_dir: Path = SUITES_DIR) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m expectations.generate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m expectations.suites", description=__doc__)
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when a suite is stale"
     )

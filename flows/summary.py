@@ -11,9 +11,9 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
-from duaal.checks import CheckResult
-from duaal.pipeline import RunSummary
-from duaal.settings import Settings
+from duaal.common.settings import Settings
+from duaal.run.checks import CheckResult
+from duaal.run.pipeline import RunSummary
 from duaal.workbooks.manifest import MANIFEST, Entry
 
 

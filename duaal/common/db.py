@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from duaal.privacy import make_private_dir, restrict_existing, restrict_umask
+from duaal.common.privacy import make_private_dir, restrict_existing, restrict_umask
 from transforms.schema import ensure_schema
 
 
@@ -109,7 +109,7 @@ def connect(
 
     Opened for writing, the database holds personal data: the process umask becomes
     private (or shared with `share_group`) before DuckDB creates the file, and stays so,
-    since DuckDB creates the WAL again at any later write (duaal.privacy)."""
+    since DuckDB creates the WAL again at any later write (duaal.common.privacy)."""
     if not read_only:
         restrict_umask(share_group)
         make_private_dir(path.parent, share_group)

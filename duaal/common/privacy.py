@@ -12,7 +12,7 @@ The mode is set when a file is created, never widened afterwards:
   0600 and only then hands it to the group;
 - files a library creates (DuckDB's database and WAL, openpyxl or XlsxWriter workbooks,
   Great Expectations' Data Docs): a umask. `restrict_umask(group)` sets it for the whole
-  process, as `duaal.db.connect` does before it opens a database for writing (DuckDB
+  process, as `duaal.common.db.connect` does before it opens a database for writing (DuckDB
   creates the WAL at any later write, so the umask must stay); `private_files(group)` sets
   it around a block; `public_files()` lifts it around a block that writes public outputs.
 """

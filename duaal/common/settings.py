@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # duaal/
 SOURCE_ROOT = PACKAGE_DIR.parent  # the repository (editable install)
 
 

@@ -14,7 +14,7 @@ from duaal import __version__
 def code_version() -> str:
     """The package version and, in a git checkout, the commit (with '.dirty' when changed):
     0.1.0+9e1632e1a2b3.dirty."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
 
     def git(*args: str) -> str:
         return subprocess.run(

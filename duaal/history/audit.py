@@ -27,18 +27,18 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.db import attach_read_only, completed_run
-from duaal.pipeline import (
+from duaal.common.db import attach_read_only, completed_run
+from duaal.common.digests import (
     DECISION_KEY,
     DIGESTS,
     OUTPUTS,
-    code_version,
     digest_rows,
     output_digests,
     quarantine_digest,
     run_tables,
 )
-from duaal.purge import purged_run
+from duaal.common.version import code_version
+from duaal.history.purge import purged_run
 from transforms.models import build_models
 from transforms.rule_config import parse_rule_config
 from transforms.schema import DECISION_COLUMNS, PAYMENT_COLUMNS, ensure_schema

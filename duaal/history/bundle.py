@@ -18,7 +18,7 @@ database it came from:
 `verify` checks every member against the manifest (folder entries, which `zip -r` adds when
 an auditor zips an unzipped bundle again, are no members), recomputes the decisions, findings
 and payment reconciliation from the bundled inputs and configuration through the audit's own
-recomputation (`duaal.audit.recompute`), and compares the digests of the recomputation, of
+recomputation (`duaal.history.audit.recompute`), and compares the digests of the recomputation, of
 the bundled outputs and of the run's record. An edited output whose manifest was updated to
 match is caught by the recomputation.
 """
@@ -35,7 +35,17 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.audit import (
+from duaal.common.db import attach_read_only, completed_run
+from duaal.common.digests import (
+    DIGESTS,
+    FINDING_ORDER,
+    digest_rows,
+    output_digests,
+    run_tables,
+)
+from duaal.common.privacy import make_private_dir, open_private
+from duaal.common.version import code_version
+from duaal.history.audit import (
     NO_ROWS,
     UnknownRun,
     decision_differences,
@@ -44,16 +54,6 @@ from duaal.audit import (
     recorded_digests,
     stored_tables,
 )
-from duaal.db import attach_read_only, completed_run
-from duaal.pipeline import (
-    DIGESTS,
-    FINDING_ORDER,
-    code_version,
-    digest_rows,
-    output_digests,
-    run_tables,
-)
-from duaal.privacy import make_private_dir, open_private
 from transforms.schema import ensure_schema
 from transforms.sources import SOURCES
 from transforms.versions import quarantine_in_effect

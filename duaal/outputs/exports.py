@@ -3,7 +3,7 @@
 UTF-8, comma-separated, a header row, sorted as the contract states. Decisions, findings
 and the payment reconciliation come from the latest completed run; the quarantine lists
 every refused row in effect (transforms/versions.py); changes are those of `duaal diff`
-(duaal/changes/). Every CSV is written by `write_csv`.
+(duaal/history/changes/). Every CSV is written by `write_csv`.
 """
 
 from __future__ import annotations
@@ -13,44 +13,14 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.privacy import make_private_dir, open_private
+from duaal.common.export_columns import (
+    DECISION_EXPORT,
+    FINDING_EXPORT,
+    PAYMENT_EXPORT,
+    QUARANTINE_EXPORT,
+)
+from duaal.common.privacy import make_private_dir, open_private
 from transforms.versions import quarantine_in_effect
-
-DECISION_EXPORT = (
-    "school_year",
-    "company_kbo",
-    "learner_insz",
-    "province",
-    "office",
-    "status",
-    "eligible",
-    "amount_eur",
-    "months_covered",
-    "premiums_before",
-    "reasons",
-)
-FINDING_EXPORT = (
-    "code",
-    "severity",
-    "agreement_id",
-    "company_kbo",
-    "learner_insz",
-    "mentor_insz",
-    "office",
-    "detail",
-)
-PAYMENT_EXPORT = (
-    "school_year",
-    "company_kbo",
-    "learner_insz",
-    "office",
-    "status",
-    "decided_eur",
-    "paid_eur",
-    "paid_on",
-    "expected_by",
-)
-QUARANTINE_EXPORT = ("source", "file", "row_number", "reason", "detail")
 
 
 class NoRun(LookupError):
@@ -191,7 +161,7 @@ def export_changes(
 ) -> int:
     """Write what changed between two completed runs (default: the latest and the one
     before), as `duaal diff` shows it; returns the number of rows."""
-    from duaal.changes import CHANGE_EXPORT, compute_changes
+    from duaal.history.changes import CHANGE_EXPORT, compute_changes
 
     changes = compute_changes(con, from_run, to_run)
     return write_csv(out, CHANGE_EXPORT, changes.rows, share_group)

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 import cli.main
-from duaal.changes import CHANGE_EXPORT
-from duaal.checks import STAGING_TABLES
-from duaal.exports import DECISION_EXPORT, FINDING_EXPORT, QUARANTINE_EXPORT
+from duaal.common.export_columns import DECISION_EXPORT, FINDING_EXPORT, QUARANTINE_EXPORT
+from duaal.history.changes import CHANGE_EXPORT
+from duaal.run.checks import STAGING_TABLES
 from transforms.codes import load_codes
 from transforms.rule_config import load_rule_config
 from transforms.sources import KIND_SQL_TYPE, SOURCES

@@ -13,10 +13,10 @@ import duckdb
 import pytest
 
 from cli.main import main
-from duaal.bundle import verify_bundle, write_bundle
-from duaal.db import connect
-from duaal.generate import generate
-from duaal.pipeline import (
+from duaal.common.db import connect
+from duaal.common.settings import load_settings
+from duaal.history.bundle import verify_bundle, write_bundle
+from duaal.run.pipeline import (
     OUTPUTS,
     digest_rows,
     execute,
@@ -25,7 +25,7 @@ from duaal.pipeline import (
     rules_stage,
     start_run,
 )
-from duaal.settings import load_settings
+from sample.generate import generate
 from tests.builders import add_premium_paid, rule_config
 from tests.duaal.test_explain import AS_OF, LEARNERS, _inputs
 from transforms.rule_config import RuleConfig, parse_rule_config

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from duaal.generate import (
+from sample.generate import (
     EXCEL_MAX_DATA_ROWS,
     SampleFile,
     SampleRow,

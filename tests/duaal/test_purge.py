@@ -12,9 +12,8 @@ import duckdb
 import pytest
 
 from cli.main import main
-from duaal.generate import generate
-from duaal.pipeline import execute
-from duaal.purge import (
+from duaal.common.settings import load_settings
+from duaal.history.purge import (
     KEY_VARIABLE,
     MissingKey,
     default_before,
@@ -23,7 +22,8 @@ from duaal.purge import (
     pseudonym_key,
     school_year_of,
 )
-from duaal.settings import load_settings
+from duaal.run.pipeline import execute
+from sample.generate import generate
 from transforms.identifiers import insz_is_valid, is_pseudonym
 
 AS_OF = date(2026, 11, 28)
@@ -349,8 +349,8 @@ def test_quarantined_rows_of_purged_people_lose_their_personal_values(purged):
 
 def test_quarantined_rows_in_another_export_spelling_are_purged_too(tmp_path):
     """Headers as a file spells them ('Rijksregisternummer lerende'), an INSZ with dots."""
-    from duaal.db import connect
-    from duaal.purge import purge
+    from duaal.common.db import connect
+    from duaal.history.purge import purge
 
     learner, mentor = "85073003328", "62101375335"
     con = connect(tmp_path / "small.duckdb")
@@ -400,7 +400,7 @@ def test_quarantined_rows_in_another_export_spelling_are_purged_too(tmp_path):
 
 def test_dry_run_names_whose_data_a_purge_would_reach(tmp_path, monkeypatch, capsys):
     """Per person: role, INSZ as written, newest name, last school year; then the tables."""
-    from duaal.db import connect
+    from duaal.common.db import connect
     from transforms.identifiers import make_insz
 
     bram, lotte, eva = "85073003328", make_insz("050203", 11, True), make_insz("060101", 7, True)
@@ -451,8 +451,8 @@ def test_dry_run_names_whose_data_a_purge_would_reach(tmp_path, monkeypatch, cap
 
 
 def test_a_purge_with_nobody_to_purge_is_still_recorded(tmp_path):
-    from duaal.db import connect
-    from duaal.purge import purge
+    from duaal.common.db import connect
+    from duaal.history.purge import purge
 
     con = connect(tmp_path / "empty.duckdb")
     try:

@@ -33,8 +33,8 @@ import pytest
 import python_calamine
 from openpyxl import Workbook, load_workbook
 
-from duaal.generate import write_xlsx as write_big_xlsx
-from duaal.pipeline import RunSummary, execute
+from duaal.run.pipeline import RunSummary, execute
+from sample.generate import write_xlsx as write_big_xlsx
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,

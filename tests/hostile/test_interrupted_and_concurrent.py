@@ -19,9 +19,9 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.audit import audit
-from duaal.db import DatabaseBusy, connect
-from duaal.pipeline import execute
+from duaal.common.db import DatabaseBusy, connect
+from duaal.history.audit import audit
+from duaal.run.pipeline import execute
 from tests.hostile.sample import CleanRun, settings_for
 from transforms.loading import export_files, ingest
 from transforms.sources import SOURCES

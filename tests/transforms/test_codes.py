@@ -103,7 +103,7 @@ def test_cfg_codes_holds_the_labels_filled_from_the_configuration() -> None:
 
 
 def test_input_checks_are_those_the_run_gives_with_the_registry_severity() -> None:
-    from duaal.checks import check
+    from duaal.run.checks import check
 
     checks = (MODELS_DIR.parent / "duaal" / "checks.py").read_text(encoding="utf-8")
     given = re.findall(r'check\(\s*"([A-Z_]+)",', checks)

@@ -18,8 +18,8 @@ The parts, one job each:
   are written by `duaal.workbooks.changes`, in the Dutch words of `words.DUTCH`.
 """
 
-from duaal.changes.assemble import compare, compute_changes, since_previous
-from duaal.changes.causes import (
+from duaal.history.changes.assemble import compare, compute_changes, since_previous
+from duaal.history.changes.causes import (
     AsOfCause,
     Cause,
     ColumnChange,
@@ -28,7 +28,7 @@ from duaal.changes.causes import (
     PlaceCause,
     VersionCause,
 )
-from duaal.changes.model import (
+from duaal.history.changes.model import (
     CHANGE_EXPORT,
     DECISION_FIELDS,
     PAYMENT_FIELDS,
@@ -37,10 +37,10 @@ from duaal.changes.model import (
     Changes,
     RunInfo,
 )
-from duaal.changes.render.markdown import changes_markdown, since_previous_run
-from duaal.changes.render.terminal import format_changes
-from duaal.changes.runs import NotEnoughRuns, completed_runs, resolve_runs
-from duaal.changes.words import DUTCH, ENGLISH, Words
+from duaal.history.changes.render.markdown import changes_markdown, since_previous_run
+from duaal.history.changes.render.terminal import format_changes
+from duaal.history.changes.runs import NotEnoughRuns, completed_runs, resolve_runs
+from duaal.history.changes.words import DUTCH, ENGLISH, Words
 
 __all__ = [
     "CHANGE_EXPORT",

@@ -1,5 +1,5 @@
 """Every change between two runs with its causes: the rows of the comparison
-(`duaal.changes.queries`) turned into `Change`s, sorted as the export.
+(`duaal.history.changes.queries`) turned into `Change`s, sorted as the export.
 
 The cause of a change is read from the inputs first: an input row whose version in use
 differs between the runs, or that only one run used (the rows of its pair, agreement or
@@ -17,7 +17,7 @@ from datetime import date
 
 import duckdb
 
-from duaal.changes.causes import (
+from duaal.history.changes.causes import (
     AsOfCause,
     Cause,
     ColumnChange,
@@ -26,9 +26,9 @@ from duaal.changes.causes import (
     PlaceCause,
     VersionCause,
 )
-from duaal.changes.model import Change, Changes, RunInfo
-from duaal.changes.queries import compare_runs
-from duaal.changes.runs import previous_run, resolve_runs, run_info
+from duaal.history.changes.model import Change, Changes, RunInfo
+from duaal.history.changes.queries import compare_runs
+from duaal.history.changes.runs import previous_run, resolve_runs, run_info
 
 # the fields of a decision a payment reconciliation reads (its right and its amount)
 PAID_ON = ("eligible", "amount_eur")

@@ -1,5 +1,5 @@
 """The causes of a change, as data: each kind of cause a dataclass with its parameters, told
-in the words of one language (`duaal.changes.words`: ENGLISH or DUTCH) by its `text`.
+in the words of one language (`duaal.history.changes.words`: ENGLISH or DUTCH) by its `text`.
 
 An input row that only one run used, or whose version differs between the runs; `as_of`
 moving over a day that matters (a school year's start or end, a finding's due date, a
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from duaal.changes.words import ENGLISH, Words
+from duaal.history.changes.words import ENGLISH, Words
 from transforms.sources import SOURCES_BY_FOLDER
 
 # Input columns whose values a cause does not repeat (personal data): only their name.

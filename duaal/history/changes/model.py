@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from duaal.changes.causes import Cause, PlaceCause
+from duaal.history.changes.causes import Cause, PlaceCause
 
 # the columns of `duaal export changes` (docs/CONTRACTS.md), also its sort order
 CHANGE_EXPORT = (

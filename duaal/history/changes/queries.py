@@ -6,7 +6,7 @@ A file is one statement with named parameters `$before` and `$after` (the run id
 `{{ name }}` slots filled here: the temporary tables of the steps before it, and what
 depends on a source's columns (transforms/sources.py). `versions`, `inputs` and `links`
 become temporary tables (the three kinds of change read them); `decisions`, `findings`,
-`payments`, `quarantine` and `refused` give the rows `duaal.changes.assemble` turns into
+`payments`, `quarantine` and `refused` give the rows `duaal.history.changes.assemble` turns into
 changes.
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.changes.causes import PERSONAL_COLUMNS
-from duaal.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, RunInfo
+from duaal.history.changes.causes import PERSONAL_COLUMNS
+from duaal.history.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, RunInfo
 from transforms.sources import SOURCES, Source
 from transforms.versions import batch_versions
 

@@ -7,8 +7,8 @@ import tomllib
 
 import duckdb
 
-from duaal.changes.model import RunInfo
-from duaal.db import completed_run, run_record
+from duaal.common.db import completed_run, run_record
+from duaal.history.changes.model import RunInfo
 
 
 class NotEnoughRuns(LookupError):

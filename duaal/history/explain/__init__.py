@@ -21,9 +21,9 @@ stored decision and says `LET OP` where they differ. No Prefect, no Great Expect
     words.py       dates, numbers, amounts and model values in Dutch
 """
 
-from duaal.explain.learner import explain_learner
-from duaal.explain.mentor import explain_mentor
-from duaal.explain.run import NothingToExplain
-from duaal.explain.story import Story
+from duaal.history.explain.learner import explain_learner
+from duaal.history.explain.mentor import explain_mentor
+from duaal.history.explain.run import NothingToExplain
+from duaal.history.explain.story import Story
 
 __all__ = ["NothingToExplain", "Story", "explain_learner", "explain_mentor"]

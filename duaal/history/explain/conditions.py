@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from duaal.explain.queries import Facts
-from duaal.explain.story import HEADING, LINE, SUBLINE, Story
-from duaal.explain.words import day, exact, source, yes_no
+from duaal.history.explain.queries import Facts
+from duaal.history.explain.story import HEADING, LINE, SUBLINE, Story
+from duaal.history.explain.words import day, exact, source, yes_no
 
 # what the JSON form gives of each agreement
 AGREEMENT_FIELDS = (

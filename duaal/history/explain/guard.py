@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from duaal.explain.queries import Facts
+from duaal.history.explain.queries import Facts
 
 REBUILT_DIFFERS = (
     "de herberekening uit de invoer van deze run geeft een andere beslissing dan de "

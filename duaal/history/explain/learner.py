@@ -8,11 +8,12 @@ from typing import Any
 
 import duckdb
 
-from duaal.db import attach_read_only
-from duaal.explain import premiums, training
-from duaal.explain.conditions import tell_agreements
-from duaal.explain.guard import disagreements
-from duaal.explain.queries import (
+from duaal.common.db import attach_read_only
+from duaal.common.export_columns import DECISION_EXPORT
+from duaal.history.explain import premiums, training
+from duaal.history.explain.conditions import tell_agreements
+from duaal.history.explain.guard import disagreements
+from duaal.history.explain.queries import (
     LEARNER_MODELS,
     Facts,
     paid_without_decision,
@@ -20,7 +21,7 @@ from duaal.explain.queries import (
     read_facts,
     stored_decisions,
 )
-from duaal.explain.run import (
+from duaal.history.explain.run import (
     LEARNER_IN_RUN,
     NothingToExplain,
     Run,
@@ -30,9 +31,8 @@ from duaal.explain.run import (
     open_run,
     rebuild,
 )
-from duaal.explain.story import HEADING, LINE, SUBLINE, TITLE, Story
-from duaal.explain.words import day, num
-from duaal.exports import DECISION_EXPORT
+from duaal.history.explain.story import HEADING, LINE, SUBLINE, TITLE, Story
+from duaal.history.explain.words import day, num
 from transforms.identifiers import normalise_kbo
 from transforms.models import MODELS_DIR
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import duckdb
 
-from duaal.db import attach_read_only
-from duaal.explain.queries import MENTOR_MODELS, MentorFacts, read_mentor_facts
-from duaal.explain.run import (
+from duaal.common.db import attach_read_only
+from duaal.history.explain.queries import MENTOR_MODELS, MentorFacts, read_mentor_facts
+from duaal.history.explain.run import (
     MENTOR_IN_RUN,
     NothingToExplain,
     Run,
@@ -22,8 +22,8 @@ from duaal.explain.run import (
     parameters,
     rebuild,
 )
-from duaal.explain.story import LINE, TITLE, Story
-from duaal.explain.words import day, source, yes_no
+from duaal.history.explain.story import LINE, TITLE, Story
+from duaal.history.explain.words import day, source, yes_no
 from transforms.models import MODELS_DIR
 
 RECOGNITION_FIELDS = (

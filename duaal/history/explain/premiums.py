@@ -9,10 +9,10 @@ from typing import Any
 
 import duckdb
 
-from duaal.explain.queries import Facts
-from duaal.explain.run import code_label
-from duaal.explain.story import HEADING, LINE, SUBLINE, Story
-from duaal.explain.words import day, eur, num, source
+from duaal.history.explain.queries import Facts
+from duaal.history.explain.run import code_label
+from duaal.history.explain.story import HEADING, LINE, SUBLINE, Story
+from duaal.history.explain.words import day, eur, num, source
 
 
 def tell_premiums(story: Story, facts: Facts) -> list[dict[str, Any]]:

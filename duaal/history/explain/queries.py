@@ -1,4 +1,4 @@
-"""What a story tells, read from the models rebuilt on the run's rows (duaal/explain/run.py)
+"""What a story tells, read from the models rebuilt on the run's rows (duaal/history/explain/run.py)
 and from what the run stored: the rows and columns the decision itself was built from, never
 a rule worked out again."""
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import duckdb
 
-from duaal.audit import stored_tables
-from duaal.explain.run import Run, one, rows
+from duaal.history.audit import stored_tables
+from duaal.history.explain.run import Run, one, rows
 
 PAIR_YEAR = "school_year = ? AND company_kbo = ? AND learner_insz = ?"
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from duaal.audit import copy_run_inputs
-from duaal.db import completed_run
+from duaal.common.db import completed_run
+from duaal.history.audit import copy_run_inputs
 from transforms.identifiers import is_pseudonym, normalise_insz
 from transforms.models import MODELS_DIR, build_models
 from transforms.rule_config import parse_rule_config
@@ -65,7 +65,7 @@ def find_person(con: duckdb.DuckDBPyConnection, given: str, count_sql: str, run_
     insz = normalise_insz(given)
     if con.execute(count_sql, [run_id, insz]).fetchone()[0]:
         return insz
-    from duaal.purge import MissingKey, pseudonym, pseudonym_key
+    from duaal.history.purge import MissingKey, pseudonym, pseudonym_key
 
     try:
         alias = pseudonym(insz, pseudonym_key())
@@ -92,7 +92,7 @@ def rebuild(
 ) -> None:
     """Copy the run's input rows that `only` selects (per ingest table) into con and build
     the models a story reads, and every model they read, on them with the run's
-    configuration and as_of, as its audit does (duaal/audit.py): the rows every story reads
+    configuration and as_of, as its audit does (duaal/history/audit.py): the rows every story reads
     are the rows the decision is built from."""
     copy_run_inputs(con, run.run_id, only=only)
     build_models(con, parse_rule_config(run.config_text), run.as_of, models_dir, targets=models)

@@ -10,9 +10,9 @@ from fractions import Fraction
 from itertools import groupby
 from typing import Any
 
-from duaal.explain.queries import Facts
-from duaal.explain.story import HEADING, LINE, Story
-from duaal.explain.words import day, fraction, not_counted, num, source
+from duaal.history.explain.queries import Facts
+from duaal.history.explain.story import HEADING, LINE, Story
+from duaal.history.explain.words import day, fraction, not_counted, num, source
 
 
 def tell_periods(story: Story, facts: Facts) -> list[dict[str, Any]]:

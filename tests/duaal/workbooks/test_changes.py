@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from duaal.changes import (
+from duaal.history.changes import (
     AsOfCause,
     Change,
     Changes,

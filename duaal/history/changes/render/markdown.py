@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.changes.assemble import since_previous
-from duaal.changes.model import CHANGE_EXPORT
-from duaal.db import DatabaseBusy, connect
+from duaal.common.db import DatabaseBusy, connect
+from duaal.history.changes.assemble import since_previous
+from duaal.history.changes.model import CHANGE_EXPORT
 
 TITLE = "# Since the previous run"
 

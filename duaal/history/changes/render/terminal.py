@@ -7,9 +7,9 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 
-from duaal.changes.causes import Cause
-from duaal.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, Change, Changes
-from duaal.changes.words import ENGLISH
+from duaal.history.changes.causes import Cause
+from duaal.history.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, Change, Changes
+from duaal.history.changes.words import ENGLISH
 
 WIDTH = 100  # the widest line `duaal diff` prints (a file name longer than that stays whole)
 _FIELD_ORDER = {

@@ -1,7 +1,7 @@
 -- The input rows of one source whose version in use differs between the runs ($before,
 -- $after): file, row and key, which version the later run used against the earlier (new,
 -- gone, older, newer), which columns changed, and both versions' pair, agreement and
--- mentor. The source's columns are filled in by duaal/changes/queries.py.
+-- mentor. The source's columns are filled in by duaal/history/changes/queries.py.
 with versions as (
     select * from {{ versions }}
 ),
