@@ -139,7 +139,7 @@ def test_an_as_of_in_a_year_without_amounts_is_no_usage_error(tmp_path, monkeypa
     """The 06:00 run of 1 September reaches a school year whose amounts are not configured
     yet: it runs (AMOUNTS_MISSING, exit 4), where only a school year asked for by name
     without amounts is refused."""
-    from cli.main import _run_settings
+    from cli.options import run_settings as _run_settings
     from duaal.common.settings import UsageError
 
     monkeypatch.chdir(tmp_path)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import cli.exits
 import cli.main
 from duaal.common.export_columns import DECISION_EXPORT, FINDING_EXPORT, QUARANTINE_EXPORT
 from duaal.history.changes import CHANGE_EXPORT
@@ -227,7 +228,7 @@ def test_the_decision_columns_are_described_one_by_one():
 
 
 def test_exit_codes_are_those_of_the_command_line():
-    codes = {v for k, v in vars(cli.main).items() if k.startswith("EXIT_")}
+    codes = {v for k, v in vars(cli.exits).items() if k.startswith("EXIT_")}
     rows = table(section(CONTRACTS, "Input checks and the outcome of a run"), "exit")
     documented = {int(r[0]) for r in rows}
     assert documented - PENDING_EXITS == codes
