@@ -24,7 +24,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write synthetic exports."""
-    from sample.generate import EXCEL_MAX_DATA_ROWS, generate
+    from sample.generate import generate
+    from sample.places import EXCEL_MAX_DATA_ROWS
 
     dimona_rows = (
         None

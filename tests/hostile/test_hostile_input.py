@@ -34,7 +34,7 @@ import python_calamine
 from openpyxl import Workbook, load_workbook
 
 from duaal.run.pipeline import RunSummary, execute
-from sample.generate import write_xlsx as write_big_xlsx
+from sample.writing import write_xlsx as write_big_xlsx
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
