@@ -99,16 +99,6 @@ class SampleFile:
     preamble: tuple[str, ...] = ()
 
 
-def school_year_label(start_year: int) -> str:
-    """'2024-2025' for the school year starting 1 September 2024."""
-    return f"{start_year}-{start_year + 1}"
-
-
-def school_year_of(day: date) -> int:
-    """Start year of the school year (1 September to 31 August) that contains day."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
 def add_months(day: date, months: int) -> date:
     """Same day-of-month months later, clamped to the end of the target month (RULES.md)."""
     index = day.year * 12 + day.month - 1 + months

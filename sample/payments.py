@@ -11,12 +11,12 @@ from sample.model import (
     add_months,
     days_between,
     flemish,
-    school_year_of,
 )
 from sample.places import (
     FIRST_SCHOOL_YEAR,
 )
 from sample.world import World
+from transforms.school_years import start_year_of
 
 
 def premiums(world: World) -> list[Payment]:
@@ -40,7 +40,7 @@ def premiums(world: World) -> list[Payment]:
         years = {
             y
             for a in agreements
-            for y in range(school_year_of(a.start), school_year_of(a.effective_end) + 1)
+            for y in range(start_year_of(a.start), start_year_of(a.effective_end) + 1)
         }
         oao = any(a.allowance for a in agreements)
         history: list[tuple[int, str, int | str, bool]] = []

@@ -9,13 +9,14 @@ from datetime import date, timedelta
 from itertools import chain, islice
 
 from sample.cells import Corrupter, Renderer, gc_paused
-from sample.model import Agreement, SampleFile, SampleRow, school_year_label, school_year_of, within
+from sample.model import Agreement, SampleFile, SampleRow, within
 from sample.payments import premiums
 from sample.places import EXCEL_MAX_DATA_ROWS, FIRST_SCHOOL_YEAR
 from sample.world import World
 from transforms.identifiers import (
     make_insz,
 )
+from transforms.school_years import school_year_label, start_year_of
 from transforms.sources import (
     AGREEMENTS,
     DIMONA,
@@ -110,7 +111,7 @@ class Rows:
                 company.joint_committee,
                 period.status,
             ]
-            year = min(school_year_of(period.start), self.world.current_year)
+            year = min(start_year_of(period.start), self.world.current_year)
             rows += [(year, row) for row in self.finish(DIMONA, cells)]
         return rows
 

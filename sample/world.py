@@ -20,7 +20,6 @@ from sample.model import (
     add_months,
     day_of,
     province_of,
-    school_year_of,
     weekday,
     within,
 )
@@ -42,6 +41,7 @@ from transforms.identifiers import (
     make_insz,
     make_kbo,
 )
+from transforms.school_years import start_year_of
 
 
 @dataclass
@@ -59,7 +59,7 @@ class World:
     def __init__(self, agreements: int, seed: int, as_of: date) -> None:
         self.rng = random.Random(seed)
         self.as_of = as_of
-        self.current_year = max(FIRST_SCHOOL_YEAR, school_year_of(as_of))
+        self.current_year = max(FIRST_SCHOOL_YEAR, start_year_of(as_of))
         self.used: set[str] = set()
         self.companies = self._companies(max(3, agreements // 5))
         weights = [self.rng.paretovariate(1.2) for _ in self.companies]

@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from duaal.common.db import connect
     from duaal.common.settings import UsageError
     from duaal.common.version import code_version
-    from duaal.history.purge import MissingKey, default_before, pseudonym_key, purge, school_year_of
+    from duaal.history.purge import MissingKey, default_before, pseudonym_key, purge
+    from transforms.school_years import school_year_of
 
     settings = settings_of(args)
     current = school_year_of(settings.as_of)

@@ -18,6 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List the runs, newest first, with their outcome and the count of input warnings."""
+    import duckdb
+
     from duaal.common.db import connect
 
     # DuckDB takes a LIMIT up to 2**63 - 1: more runs than any database holds
@@ -40,18 +42,14 @@ def run(args: argparse.Namespace) -> int:
             """,
             [limit],
         ).fetchall()
-        has_purges = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'purges'"
-        ).fetchone()[0]
-        purges = (
-            con.execute(
+        try:  # every run creates `purges` (transforms/schema.py)
+            purges = con.execute(
                 "SELECT purge_id, strftime(purged_at, '%Y-%m-%d %H:%M:%S'), before_school_year, "
                 "persons FROM purges ORDER BY purged_at DESC LIMIT ?",
                 [limit],
             ).fetchall()
-            if has_purges
-            else []
-        )
+        except duckdb.CatalogException:  # a database no run has opened since it had none
+            purges = []
     finally:
         con.close()
     header = (

@@ -39,20 +39,22 @@ import duckdb
 
 from transforms.identifiers import InvalidIdentifier, normalise_insz
 from transforms.reading import load_aliases, normalise_header
-from transforms.sources import AGREEMENTS, SOURCES
+from transforms.schema import PURGE_DDL
+from transforms.school_years import (
+    school_year_label,
+    school_year_of,
+    school_year_start,
+    start_year_of,
+)
+from transforms.sources import AGREEMENTS, INSZ_COLUMNS, PERSONAL_COLUMNS, SOURCES
 from transforms.transaction import transaction
 
 KEY_VARIABLE = "DUAAL_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
 PSEUDONYM_PREFIX = "P"
 
-# Columns holding an INSZ, and the columns that belong to the person of each.
-INSZ_COLUMNS = ("learner_insz", "mentor_insz", "worker_insz")
-REMOVED_WITH: dict[str, tuple[str, ...]] = {
-    "learner_insz": ("learner_name", "learner_birth_date", "company_iban"),
-    "mentor_insz": ("mentor_name", "mentor_birth_date"),
-    "worker_insz": (),
-}
+# the columns holding an INSZ and, per column, the personal data that goes with that person
+# are declared with the sources (Column.person): INSZ_COLUMNS, PERSONAL_COLUMNS
 REMOVED_TEXT = "[verwijderd]"
 # The rules only ask whether an agreement has a company IBAN (consent with IBAN): a removed
 # IBAN leaves this marker, so a rerun decides the purged school years as before.
@@ -72,24 +74,6 @@ KEPT_AS_IS = {
 }
 # An INSZ as free text may carry '.' and '-' ('85.07.30-033.28').
 INSZ_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}-?[0-9]{3}\.?[0-9]{2}(?![0-9])")
-
-PURGE_DDL = (
-    """CREATE TABLE IF NOT EXISTS purges (
-    purge_id VARCHAR PRIMARY KEY,
-    purged_at TIMESTAMP NOT NULL,
-    before_school_year VARCHAR NOT NULL,  -- personal data of people done before this year
-    cutoff DATE NOT NULL,                 -- the first day of that school year
-    persons INTEGER NOT NULL,             -- people purged now (learners and mentors)
-    learners INTEGER NOT NULL,
-    mentors INTEGER NOT NULL,
-    row_counts VARCHAR NOT NULL,          -- JSON: rows changed per table
-    code_version VARCHAR
-)""",
-    """CREATE TABLE IF NOT EXISTS purge_runs (
-    purge_id VARCHAR NOT NULL,
-    run_id VARCHAR NOT NULL               -- a run whose inputs or outputs the purge changed
-)""",
-)
 
 
 class MissingKey(ValueError):
@@ -123,21 +107,9 @@ class PurgeResult:
         return self.learners + self.mentors
 
 
-def school_year_start(school_year: str) -> date:
-    """1 September of the school year's first year: '2024-2025' -> 2024-09-01."""
-    return date(int(school_year[:4]), 9, 1)
-
-
-def school_year_of(day: date) -> str:
-    """The school year (1 September to 31 August) a day falls in."""
-    first = day.year if day.month >= 9 else day.year - 1
-    return f"{first:04d}-{first + 1:04d}"
-
-
 def default_before(as_of: date, retention_school_years: int) -> str:
     """The current school year minus the retention: 2026-2027 kept 7 years -> 2019-2020."""
-    first = int(school_year_of(as_of)[:4]) - retention_school_years
-    return f"{first:04d}-{first + 1:04d}"
+    return school_year_label(start_year_of(as_of) - retention_school_years)
 
 
 def pseudonym_key(environ: dict[str, str] | None = None) -> bytes:
@@ -159,7 +131,8 @@ def pseudonym(insz: str, key: bytes) -> str:
 
 
 def ensure_purge_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create `purges` and `purge_runs` when missing."""
+    """Create `purges` and `purge_runs` when missing (a database no run since has brought
+    up to date: every run creates them, transforms/schema.py)."""
     for ddl in PURGE_DDL:
         con.execute(ddl)
 
@@ -565,7 +538,7 @@ def _purge_columns(
         for insz_column in INSZ_COLUMNS:
             if insz_column not in columns:
                 continue
-            removed = [c for c in REMOVED_WITH[insz_column] if c in columns]
+            removed = [c for c in PERSONAL_COLUMNS[insz_column] if c in columns]
             if removed:
                 sets = ", ".join(f"{c} = {REMOVED_AS.get(c, 'NULL')}" for c in removed)
                 con.execute(

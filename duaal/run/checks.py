@@ -1,7 +1,7 @@
 """The input checks of a run (CONTRACTS.md, "Input checks and the outcome of a run").
 
 Plain functions over the database and the raw folder, run after ingest and before the
-rules. Each returns `CheckResult`s: a code, a severity, where (source, file, row), and a
+rules. Each returns `InputCheck`s: a code, a severity, where (source, file, row), and a
 message in English for the terminal and in Dutch for the workbooks. An error means the
 inputs cannot be used (no reports); a warning is written to every output of the run.
 
@@ -25,7 +25,7 @@ import duckdb
 from transforms.codes import load_codes
 from transforms.loading import FileOutcome, RawScan
 from transforms.rule_config import RuleConfig, school_years_without_amounts
-from transforms.sources import SOURCES
+from transforms.sources import SOURCES, SOURCES_BY_FOLDER
 from transforms.versions import batch_versions
 
 Severity = Literal["error", "warning", "info"]
@@ -34,20 +34,9 @@ CHECK_SEVERITIES: dict[str, Severity] = {
     c.code: c.severity for c in load_codes().of("input_check") if c.severity
 }
 
-# sources without which no decision can be trusted; a sector may have no premium history
-REQUIRED_SOURCES = ("overeenkomsten", "dimona", "erkenningen")
-
-# each source's staging table (transforms/staging/) and how its key reads in a message
-STAGING_TABLES: dict[str, str] = {
-    "overeenkomsten": "stg_werkplekduaal__agreements",
-    "dimona": "stg_dimona__periods",
-    "erkenningen": "stg_werkplekduaal__recognitions",
-    "premies": "stg_mtech__premiums_paid",
-}
-
 
 @dataclass(frozen=True)
-class CheckResult:
+class InputCheck:
     """One finding about the inputs of a run."""
 
     code: str
@@ -93,10 +82,10 @@ def check(
     row_number: int | None = None,
     *,
     severity: Severity | None = None,
-) -> CheckResult:
+) -> InputCheck:
     """A result of the input check `code`, with the severity the code registry gives it
     (transforms/codes.toml), unless the check lowers it."""
-    return CheckResult(
+    return InputCheck(
         code,
         severity or CHECK_SEVERITIES[code],
         message,
@@ -110,7 +99,7 @@ def check(
 class InputCheckFailed(RuntimeError):
     """A check of severity error: the inputs cannot be used, so no reports are written."""
 
-    def __init__(self, checks: list[CheckResult]) -> None:
+    def __init__(self, checks: list[InputCheck]) -> None:
         self.checks = checks  # every check of the run, errors first
         self.errors = [c for c in checks if c.severity == "error"]
         super().__init__("the inputs cannot be used: " + "; ".join(e.line() for e in self.errors))
@@ -127,7 +116,7 @@ def _pct_nl(share: float, decimals: int = 0) -> str:
 # --- the checks -----------------------------------------------------------------------------
 
 
-def check_sources(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[CheckResult]:
+def check_sources(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[InputCheck]:
     """SOURCE_MISSING: a source with no loaded rows at all (error; premies: warning)."""
     out = []
     for source in SOURCES:
@@ -135,7 +124,7 @@ def check_sources(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> list[CheckRe
         if rows:
             continue
         folder = raw_dir / source.folder
-        required = source.folder in REQUIRED_SOURCES
+        required = source.required
         out.append(
             check(
                 "SOURCE_MISSING",
@@ -172,7 +161,7 @@ def files_in_effect(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) ->
     return out
 
 
-def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> list[CheckResult]:
+def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> list[InputCheck]:
     """FILE_REFUSED, FILE_EMPTY and FILE_DUPLICATE for the files this run met (FILE_EMPTY
     for every empty file still under the raw folder, loaded now or before)."""
     out = []
@@ -224,7 +213,7 @@ def check_files(con: duckdb.DuckDBPyConnection, files: list[FileOutcome]) -> lis
     return out
 
 
-def check_unread(scan: RawScan, raw_dir: Path) -> list[CheckResult]:
+def check_unread(scan: RawScan, raw_dir: Path) -> list[InputCheck]:
     """FILE_IGNORED: what lies under the raw folder and is not read (or read under another
     folder name)."""
     out = []
@@ -245,7 +234,7 @@ def check_unread(scan: RawScan, raw_dir: Path) -> list[CheckResult]:
 
 def check_export_age(
     con: duckdb.DuckDBPyConnection, as_of: date, max_age_days: int
-) -> list[CheckResult]:
+) -> list[InputCheck]:
     """EXPORT_STALE: the newest export of a source is older than max_age_days on as_of.
     An export's date is its title rows' Exportdatum, else the file's modification time when
     it was first loaded (transforms/versions.py: a re-saved old export stays old)."""
@@ -278,7 +267,7 @@ def check_export_age(
 
 def check_files_elsewhere(
     con: duckdb.DuckDBPyConnection, raw_dir: Path, scan: RawScan | None = None
-) -> list[CheckResult]:
+) -> list[InputCheck]:
     """FILES_ELSEWHERE: the database holds files (in effect) loaded from another raw folder
     than this run's; the decisions mix both data sets. One result per other folder.
 
@@ -318,7 +307,7 @@ def check_files_elsewhere(
 def staging_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows in each staging table (built before the checks run)."""
     return {
-        t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in STAGING_TABLES.values()
+        s.staging: con.execute(f"SELECT count(*) FROM {s.staging}").fetchone()[0] for s in SOURCES
     }
 
 
@@ -334,14 +323,14 @@ def previous_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[str, d
 
 def check_volume(
     current: dict[str, int], previous: tuple[str, dict] | None, max_drop: float
-) -> list[CheckResult]:
+) -> list[InputCheck]:
     """VOLUME_DROP: a staging table holds more than max_drop fewer rows than in the
     previous completed run."""
     if previous is None:
         return []
     run_id, counts = previous
     out = []
-    for source, table in STAGING_TABLES.items():
+    for source, table in ((s.folder, s.staging) for s in SOURCES):
         before, now = counts.get(table), current.get(table, 0)
         if not before or now >= before * (1 - max_drop):
             continue
@@ -359,7 +348,7 @@ def check_volume(
     return out
 
 
-def check_quarantine_share(files: list[FileOutcome], max_share: float) -> list[CheckResult]:
+def check_quarantine_share(files: list[FileOutcome], max_share: float) -> list[InputCheck]:
     """QUARANTINE_SHARE: more than max_share of a file's data rows went to quarantine (the
     files in effect: loaded now or before, and still under the raw folder)."""
     out = []
@@ -382,7 +371,7 @@ def check_quarantine_share(files: list[FileOutcome], max_share: float) -> list[C
     return out
 
 
-def check_amounts(config: RuleConfig, as_of: date, rules: Path) -> list[CheckResult]:
+def check_amounts(config: RuleConfig, as_of: date, rules: Path) -> list[InputCheck]:
     """AMOUNTS_MISSING: a school year the run decides has no premium amounts in the rule
     configuration. Its decisions are made all the same (an eligible one with amount_eur 0),
     so the 06:00 run on 1 September still writes every output."""
@@ -401,18 +390,10 @@ def check_amounts(config: RuleConfig, as_of: date, rules: Path) -> list[CheckRes
     ]
 
 
-_KEY_LABELS: dict[str, tuple[str, str]] = {
-    "overeenkomsten": ("agreement", "overeenkomst"),
-    "dimona": ("Dimona period", "Dimona-periode"),
-    "erkenningen": ("recognition", "erkenning"),
-    "premies": ("premium history of school year", "premiehistoriek van schooljaar"),
-}
-
-
 def key_label(source: str, row_key: str) -> tuple[str, str]:
     """The key of a row as a message names it (English, Dutch), without personal data:
     a recognition by its number, a premium by its school year and company."""
-    en, nl = _KEY_LABELS[source]
+    en, nl = SOURCES_BY_FOLDER[source].key_words
     if source == "erkenningen":  # recognition_id|mentor_insz: the mentor stays unnamed
         number = row_key.rsplit("|", 1)[0]
         shown = f"{number} (a mentor of it)", f"{number} (een mentor ervan)"
@@ -427,7 +408,7 @@ def key_label(source: str, row_key: str) -> tuple[str, str]:
     return f"{en} {shown[0]}", f"{nl} {shown[1]}"
 
 
-def check_superseded(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
+def check_superseded(con: duckdb.DuckDBPyConnection) -> list[InputCheck]:
     """ROW_SUPERSEDED: a quarantined row whose key staging holds in an older version, from
     an earlier file; the rules use that older row (transforms/intermediate/int_superseded_rows)."""
     rows = con.execute(
@@ -457,7 +438,7 @@ def check_superseded(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
 # --- all of them ----------------------------------------------------------------------------
 
 
-def ordered(results: Iterable[CheckResult]) -> list[CheckResult]:
+def ordered(results: Iterable[InputCheck]) -> list[InputCheck]:
     """Errors first, then warnings, then info; within a severity in the order found."""
     return sorted(results, key=lambda r: SEVERITY_ORDER[r.severity])
 
@@ -473,7 +454,7 @@ def run_input_checks(
     thresholds: Thresholds,
     config: RuleConfig,
     rules: Path,
-) -> list[CheckResult]:
+) -> list[InputCheck]:
     """Every input check, on a database whose staging models and int_superseded_rows are
     built from the run's batches; config: the rule configuration the run uses, read from
     the file rules."""
@@ -493,7 +474,7 @@ def run_input_checks(
     return ordered(results)
 
 
-def store_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: list[CheckResult]) -> None:
+def store_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: list[InputCheck]) -> None:
     """Keep the results with the run (table run_checks), in the order the terminal lists them."""
     if not results:
         return
@@ -517,11 +498,11 @@ def store_checks(con: duckdb.DuckDBPyConnection, run_id: str, results: list[Chec
     )
 
 
-def stored_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[CheckResult]:
+def stored_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[InputCheck]:
     """The results stored with a run, in order."""
     rows = con.execute(
         "SELECT code, severity, message, message_nl, source, file_name, row_number "
         "FROM run_checks WHERE run_id = ? ORDER BY check_seq",
         [run_id],
     ).fetchall()
-    return [CheckResult(*row) for row in rows]
+    return [InputCheck(*row) for row in rows]

@@ -13,13 +13,12 @@ import signal
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
@@ -28,74 +27,40 @@ from duaal.common.db import claim, connect, release, run_record
 from duaal.common.digests import DIGESTS, MARTS, OUTPUTS, output_digests, quarantine_digest
 from duaal.common.privacy import make_private_dir
 from duaal.common.settings import Settings
-from duaal.common.version import code_version
-from duaal.history.changes import ChangeCounts, Changes, since_previous
+from duaal.history.changes import Changes, since_previous
 from duaal.run.checks import (
-    STAGING_TABLES,
-    CheckResult,
+    InputCheck,
     InputCheckFailed,
     Thresholds,
     run_input_checks,
     store_checks,
 )
-from duaal.workbooks.manifest import Entry, other_runs
+from duaal.run.runs import (
+    RunSummary,
+    close_abandoned_runs,
+    finish_run,
+    new_run_id,
+    record_interrupted,
+    start_run,
+    summarise,
+)
+from duaal.workbooks.manifest import other_runs
 from expectations.docs import refresh_docs
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
 from transforms.rule_config import RuleConfig, load_rule_config
-from transforms.schema import (
-    PAYMENT_STATUSES,
-)
+from transforms.sources import SOURCES
 from transforms.transaction import transaction
 from transforms.versions import run_quarantine
 
 if TYPE_CHECKING:  # imported by the validation stage only: it costs seconds
     from expectations.validate import ValidationOutcome
 
-RunStatus = Literal["running", "completed", "failed", "interrupted"]
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
 
 STAGE_NOTE = "duaal stage: "  # the note a failed stage adds to its exception
 DOCS_FOLDER = "datakwaliteit"  # the Data Docs, in the reports folder
-
-
-@dataclass
-class RunSummary:
-    """What a run did, for the command line, the artifacts and the tests."""
-
-    run_id: str
-    as_of: date
-    status: RunStatus = "running"
-    files: list[FileOutcome] = field(default_factory=list)
-    checks: list[CheckResult] = field(default_factory=list)
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-    decisions: int = 0
-    eligible: int = 0
-    amount_per_office: dict[str, int] = field(default_factory=dict)
-    findings_by_severity: dict[str, int] = field(default_factory=dict)
-    payments_by_status: dict[str, int] = field(default_factory=dict)  # the rule book's order
-    quarantined_rows: int = 0
-    staging_warnings: list[str] = field(default_factory=list)
-    reports: list[Path] = field(default_factory=list)
-    # the workbooks in the reports folder that other runs wrote (duaal/workbooks/manifest.py)
-    other_reports: list[Entry] = field(default_factory=list)
-    docs_index: Path | None = None
-    digests: dict[str, str] = field(default_factory=dict)
-    changes: ChangeCounts | None = None  # since the previous completed run
-
-    @property
-    def warnings(self) -> int:
-        """Input checks of severity warning: a run with any completes with warnings (exit
-        4); one with an error fails."""
-        return sum(c.severity == "warning" for c in self.checks)
-
-    @property
-    def outcome(self) -> str:
-        """completed, completed with warnings, failed, interrupted or running."""
-        if self.status == "completed" and self.warnings:
-            return "completed with warnings"
-        return self.status
 
 
 @dataclass(frozen=True)
@@ -108,11 +73,6 @@ class Ingested:
 
 def _identity(fn: F) -> F:
     return fn
-
-
-def new_run_id(now: datetime) -> str:
-    """A sortable, unique run id: R20261128T063000-1a2b3c."""
-    return f"R{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 # --- stages -------------------------------------------------------------------------------
@@ -140,7 +100,6 @@ def open_database(
 def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> Ingested:
     """Load every new export under the raw folder, one transaction per file."""
     from transforms.loading import ingest
-    from transforms.sources import SOURCES
 
     if not settings.raw.is_dir():
         folders = ", ".join(f"{s.folder}/" for s in SOURCES)
@@ -153,7 +112,7 @@ def ingest_stage(con: duckdb.DuckDBPyConnection, settings: Settings) -> Ingested
 
 
 # the models the input checks read, built by checks_stage; the rules stage reuses them
-CHECKED_MODELS = (*STAGING_TABLES.values(), "int_superseded_rows")
+CHECKED_MODELS = (*(s.staging for s in SOURCES), "int_superseded_rows")
 
 
 def checks_stage(
@@ -162,7 +121,7 @@ def checks_stage(
     config: RuleConfig,
     run_id: str,
     ingested: Ingested,
-) -> list[CheckResult]:
+) -> list[InputCheck]:
     """Check the inputs (CONTRACTS.md) on freshly built staging tables; keep the results."""
     with transaction(con):
         build_models(con, config, settings.as_of, targets=CHECKED_MODELS)
@@ -183,29 +142,6 @@ def checks_stage(
         )
         store_checks(con, run_id, results)
     return results
-
-
-def start_run(
-    con: duckdb.DuckDBPyConnection,
-    config: RuleConfig,
-    as_of: date,
-    flow_run_id: str | None = None,
-    now: datetime | None = None,
-    run_id: str | None = None,
-) -> str:
-    """Record a new run and the batches it reads; returns its id."""
-    now = now or datetime.now()
-    run_id = run_id or new_run_id(now)
-    con.execute(
-        "INSERT INTO runs (run_id, flow_run_id, started_at, status, as_of, rule_config, "
-        "rule_config_hash, code_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
-        [run_id, flow_run_id, now, as_of, config.text, config.sha256, code_version()],
-    )
-    con.execute(
-        "INSERT INTO run_batches SELECT ?, batch_id FROM load_batches ORDER BY batch_id",
-        [run_id],
-    )
-    return run_id
 
 
 def rules_stage(
@@ -288,13 +224,7 @@ def record_stage(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
 
 def row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     """Rows in the staging tables and marts, and quarantined rows, as the run saw them."""
-    tables = (
-        "stg_werkplekduaal__agreements",
-        "stg_dimona__periods",
-        "stg_werkplekduaal__recognitions",
-        "stg_mtech__premiums_paid",
-        *MARTS.values(),
-    )
+    tables = (*(s.staging for s in SOURCES), *MARTS.values())
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     counts["quarantine"] = con.execute(
         f"SELECT count(*) FROM {run_quarantine()}", [run_id]
@@ -329,101 +259,6 @@ def reports_stage(
     with private_files(share_group):
         update_manifest(reports_dir, run_id, run["as_of"] if run else date.today(), written)
     return written
-
-
-def finish_run(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    status: RunStatus,
-    error: str | None = None,
-    warnings: int | None = None,
-) -> None:
-    """Mark a run completed, failed or interrupted, with the count of its input warnings."""
-    con.execute(
-        "UPDATE runs SET status = ?, finished_at = ?, error = ?, warnings = ? WHERE run_id = ?",
-        [status, datetime.now(), error, warnings, run_id],
-    )
-
-
-def summarise(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
-    """Fill the summary's figures from the run's recorded outputs."""
-    run_id = summary.run_id
-    summary.decisions, summary.eligible = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE eligible) FROM run_decisions WHERE run_id = ?",
-        [run_id],
-    ).fetchone()
-    summary.amount_per_office = dict(
-        con.execute(
-            "SELECT office, sum(amount_eur)::BIGINT FROM run_decisions WHERE run_id = ? "
-            "GROUP BY office ORDER BY office",
-            [run_id],
-        ).fetchall()
-    )
-    summary.findings_by_severity = dict(
-        con.execute(
-            "SELECT severity, count(*) FROM run_findings WHERE run_id = ? "
-            "GROUP BY severity ORDER BY severity",
-            [run_id],
-        ).fetchall()
-    )
-    counted = dict(
-        con.execute(
-            "SELECT status, count(*) FROM run_payments WHERE run_id = ? GROUP BY status",
-            [run_id],
-        ).fetchall()
-    )
-    summary.payments_by_status = {s: counted[s] for s in PAYMENT_STATUSES if s in counted}
-    summary.quarantined_rows = con.execute(
-        f"SELECT count(*) FROM {run_quarantine()}", [run_id]
-    ).fetchone()[0]
-
-
-# --- the whole run ------------------------------------------------------------------------
-
-
-def close_abandoned_runs(con: duckdb.DuckDBPyConnection) -> None:
-    """Runs still 'running' when a run opens the database for writing were ended without
-    a word (killed, or ended at once by a second Ctrl-C): DuckDB lets one process write,
-    and this one does now. They are recorded as interrupted."""
-    con.execute(
-        "UPDATE runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?), "
-        "error = coalesce(error, ?) WHERE status = 'running'",
-        [datetime.now(), "the process ended before the run did (killed, or a second Ctrl-C)"],
-    )
-
-
-def record_interrupted(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    stage: str,
-    signum: int,
-    *,
-    config: RuleConfig,
-    as_of: date,
-    flow_run_id: str | None = None,
-    warnings: int | None = None,
-) -> None:
-    """Record the run as interrupted, in which stage and by which signal, after rolling back
-    what its stage had not committed; a run interrupted before it was recorded (in ingest)
-    gets its row now."""
-    with suppress(duckdb.Error):  # no transaction open: nothing to roll back
-        con.execute("ROLLBACK")
-    error = f"interrupted in stage {stage} ({signal.Signals(signum).name})"
-    if run_record(con, run_id) is None:
-        con.execute(
-            "INSERT INTO runs (run_id, flow_run_id, started_at, status, as_of, rule_config, "
-            "rule_config_hash, code_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
-            [
-                run_id,
-                flow_run_id,
-                datetime.now(),
-                as_of,
-                config.text,
-                config.sha256,
-                code_version(),
-            ],
-        )
-    finish_run(con, run_id, "interrupted", error, warnings)
 
 
 def execute(

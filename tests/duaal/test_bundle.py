@@ -14,11 +14,10 @@ import pytest
 
 from cli.main import main
 from duaal.common.db import connect
+from duaal.common.digests import OUTPUTS, digest_rows
 from duaal.common.settings import load_settings
 from duaal.history.bundle import verify_bundle, write_bundle
 from duaal.run.pipeline import (
-    OUTPUTS,
-    digest_rows,
     execute,
     finish_run,
     record_stage,

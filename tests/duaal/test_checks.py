@@ -17,7 +17,7 @@ import pytest
 
 from duaal.common.db import connect
 from duaal.common.settings import load_settings
-from duaal.run.checks import CheckResult, check_quarantine_share, check_volume, stored_checks
+from duaal.run.checks import InputCheck, check_quarantine_share, check_volume, stored_checks
 from duaal.run.pipeline import checks_stage, ingest_stage, start_run
 from tests.builders import RULES_FILE, rules_text_without_amounts
 from tests.fixtures.exports.writers import (
@@ -53,7 +53,7 @@ def good_inputs(raw: Path) -> Path:
     return raw
 
 
-def checks_of(raw: Path, db: Path, **overrides: object) -> list[CheckResult]:
+def checks_of(raw: Path, db: Path, **overrides: object) -> list[InputCheck]:
     """Ingest raw into db and run the input checks as a run would."""
     settings = load_settings(raw=raw, db=db, reports=db.parent / "reports", as_of=AS_OF)
     settings = replace(settings, **overrides)
@@ -70,7 +70,7 @@ def checks_of(raw: Path, db: Path, **overrides: object) -> list[CheckResult]:
         con.close()
 
 
-def codes(results: list[CheckResult]) -> list[tuple[str, str, str]]:
+def codes(results: list[InputCheck]) -> list[tuple[str, str, str]]:
     return [(r.code, r.severity, r.where) for r in results]
 
 

@@ -19,7 +19,7 @@ from duaal.common.db import connect
 from duaal.common.settings import Settings, load_settings
 from duaal.history.audit import audit
 from duaal.history.explain import explain_learner
-from duaal.run.checks import CheckResult
+from duaal.run.checks import InputCheck
 from duaal.run.pipeline import (
     RunSummary,
     checks_stage,
@@ -48,7 +48,7 @@ class Runs:
     summary: RunSummary
     configured: list[dict]  # decisions of the same inputs with the amounts, as_of the same
     configured_findings: list[tuple]
-    day_before: list[CheckResult]  # the input checks of a run on 31 August
+    day_before: list[InputCheck]  # the input checks of a run on 31 August
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from duaal.history.audit import audit
 from duaal.history.bundle import verify_bundle, write_bundle
 from duaal.history.changes import compute_changes
 from duaal.history.explain import explain_learner
-from duaal.run.checks import CheckResult
+from duaal.run.checks import InputCheck
 from duaal.run.pipeline import (
     CHECKED_MODELS,
     checks_stage,
@@ -103,7 +103,7 @@ def correction(raw: Path) -> Path:
     return dated(path, datetime(2025, 4, 1, 8))
 
 
-def run(settings: Settings) -> tuple[str, list[CheckResult]]:
+def run(settings: Settings) -> tuple[str, list[InputCheck]]:
     """One run as `execute` makes it (no validation, no reports): its id and checks."""
     con = connect(settings.db)
     try:
@@ -158,7 +158,7 @@ def digests(db: Path, run_id: str) -> tuple[str, str, str]:
     return row
 
 
-def lines(checks: list[CheckResult], code: str) -> list[str]:
+def lines(checks: list[InputCheck], code: str) -> list[str]:
     return [c.line() for c in checks if c.code == code]
 
 

@@ -35,7 +35,7 @@ from duaal.history.changes.model import (
     Change,
     ChangeCounts,
     Changes,
-    RunInfo,
+    ComparedRun,
 )
 from duaal.history.changes.render.markdown import changes_markdown, since_previous_run
 from duaal.history.changes.render.terminal import format_changes
@@ -58,7 +58,7 @@ __all__ = [
     "InputRowCause",
     "NotEnoughRuns",
     "PlaceCause",
-    "RunInfo",
+    "ComparedRun",
     "VersionCause",
     "Words",
     "changes_markdown",

@@ -26,7 +26,7 @@ from duaal.history.changes.causes import (
     PlaceCause,
     VersionCause,
 )
-from duaal.history.changes.model import Change, Changes, RunInfo
+from duaal.history.changes.model import Change, Changes, ComparedRun
 from duaal.history.changes.queries import compare_runs
 from duaal.history.changes.runs import previous_run, resolve_runs, run_info
 
@@ -54,7 +54,7 @@ def since_previous(con: duckdb.DuckDBPyConnection, run_id: str) -> Changes:
     return compare(con, run_info(con, previous), after)
 
 
-def compare(con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo) -> Changes:
+def compare(con: duckdb.DuckDBPyConnection, before: ComparedRun, after: ComparedRun) -> Changes:
     """Every change from run `before` to run `after`, sorted as the export."""
     rows = compare_runs(con, before, after)
     telling = _Causes(before, after)
@@ -122,7 +122,7 @@ def _school_year_days(school_year: str) -> tuple[date, date]:
 class _Causes:
     """The causes of the changes between two runs, kind by kind."""
 
-    def __init__(self, before: RunInfo, after: RunInfo):
+    def __init__(self, before: ComparedRun, after: ComparedRun):
         self.before, self.after = before, after
         # the changed decisions per school year, company and learner
         self.decided: dict[tuple[str, ...], list[Change]] = {}

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from duaal.history.changes.words import ENGLISH, Words
+from transforms.sources import PERSONAL_COLUMNS as PERSONAL
 from transforms.sources import SOURCES_BY_FOLDER
 
-# Input columns whose values a cause does not repeat (personal data): only their name.
-PERSONAL_COLUMNS = frozenset(
-    {"learner_name", "learner_birth_date", "mentor_name", "mentor_birth_date", "company_iban"}
-)
+# Input columns whose values a cause does not repeat (personal data, Column.person of the
+# sources): only their name.
+PERSONAL_COLUMNS = frozenset(c for columns in PERSONAL.values() for c in columns)
 
 
 def input_value(source: str, column: str, value: str | None, words: Words) -> str:

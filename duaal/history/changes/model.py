@@ -31,7 +31,7 @@ PAYMENT_FIELDS = ("status", "decided_eur", "paid_eur")
 
 
 @dataclass(frozen=True)
-class RunInfo:
+class ComparedRun:
     """One side of a comparison: a run and what a change can be blamed on."""
 
     run_id: str
@@ -160,7 +160,9 @@ class Changes:
 
     __slots__ = ("after", "before", "items")
 
-    def __init__(self, before: RunInfo | None, after: RunInfo, items: tuple[Change, ...] = ()):
+    def __init__(
+        self, before: ComparedRun | None, after: ComparedRun, items: tuple[Change, ...] = ()
+    ):
         self.before = before  # None: `after` is the first completed run
         self.after = after
         self.items = items

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from duaal.history.changes.causes import PERSONAL_COLUMNS
-from duaal.history.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, RunInfo
+from duaal.history.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, ComparedRun
 from transforms.sources import SOURCES, Source
 from transforms.versions import batch_versions
 
@@ -63,7 +63,7 @@ class Compared:
 class _Runner:
     """Runs the files for two runs on one connection, with their temporary tables."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo):
+    def __init__(self, con: duckdb.DuckDBPyConnection, before: ComparedRun, after: ComparedRun):
         self.con = con
         self.ids = {"before": before.run_id, "after": after.run_id}
 
@@ -141,7 +141,9 @@ def _fields(fields: tuple[str, ...]) -> str:
     return ", ".join(f"'{f}'" for f in fields)
 
 
-def compare_runs(con: duckdb.DuckDBPyConnection, before: RunInfo, after: RunInfo) -> Compared:
+def compare_runs(
+    con: duckdb.DuckDBPyConnection, before: ComparedRun, after: ComparedRun
+) -> Compared:
     """The rows of every change from run `before` to run `after`. Payments are compared
     only when both runs reconciled them (a run recorded before that has none)."""
     run = _Runner(con, before, after)

@@ -3,19 +3,18 @@ a run still writing its reports compares itself with the completed run before it
 
 from __future__ import annotations
 
-import tomllib
-
 import duckdb
 
 from duaal.common.db import completed_run, run_record
-from duaal.history.changes.model import RunInfo
+from duaal.history.changes.model import ComparedRun
+from transforms.rule_config import rule_version
 
 
 class NotEnoughRuns(LookupError):
     """Fewer than two completed runs, or a run that is unknown or did not complete."""
 
 
-def run_info(con: duckdb.DuckDBPyConnection, run_id: str, *, recorded: bool = False) -> RunInfo:
+def run_info(con: duckdb.DuckDBPyConnection, run_id: str, *, recorded: bool = False) -> ComparedRun:
     """A completed run; with `recorded`, also a run that is still running (writing its
     reports) once it has recorded its decisions and findings."""
     run = run_record(con, run_id)
@@ -23,23 +22,16 @@ def run_info(con: duckdb.DuckDBPyConnection, run_id: str, *, recorded: bool = Fa
         run = completed_run(con, run_id, NotEnoughRuns, otherwise="nothing to compare")
     elif not run["digest_decisions"]:
         raise NotEnoughRuns(f"run {run_id} has not recorded its decisions yet: nothing to compare")
-    return RunInfo(
+    return ComparedRun(
         run_id,
         run["as_of"],
         run["rule_config_hash"],
-        _rule_version(run["rule_config"]),
+        rule_version(run["rule_config"]),
         run["code_version"] or "",
         # a run recorded before payments were reconciled has no payments digest (and a
         # database opened read-only that no later run brought up to date no such column)
         reconciled=run.get("digest_payments") is not None,
     )
-
-
-def _rule_version(config_text: str) -> str:
-    try:
-        return str(tomllib.loads(config_text).get("version", ""))
-    except tomllib.TOMLDecodeError:
-        return ""
 
 
 def completed_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -62,7 +54,7 @@ def previous_run(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
 
 def resolve_runs(
     con: duckdb.DuckDBPyConnection, from_run: str | None = None, to_run: str | None = None
-) -> tuple[RunInfo, RunInfo]:
+) -> tuple[ComparedRun, ComparedRun]:
     """The two completed runs to compare: by default the latest completed run and the one
     before it (with only `to` given: the completed run before it)."""
     if to_run is None:

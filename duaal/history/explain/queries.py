@@ -11,6 +11,7 @@ import duckdb
 
 from duaal.history.audit import stored_tables
 from duaal.history.explain.run import Run, one, rows
+from transforms.sources import PREMIUMS, RECOGNITIONS
 
 PAIR_YEAR = "school_year = ? AND company_kbo = ? AND learner_insz = ?"
 
@@ -23,13 +24,13 @@ LEARNER_MODELS = (
     "int_training_intervals",
     "int_covered_months",
     "int_premiums_before",
-    "stg_mtech__premiums_paid",
+    PREMIUMS.staging,
     "fct_premium_decisions",
     "fct_payment_reconciliation",
 )
 # the models a mentor's story reads
 MENTOR_MODELS = (
-    "stg_werkplekduaal__recognitions",
+    RECOGNITIONS.staging,
     "int_mentors",
     "int_agreements",
     "int_mentor_load",
@@ -127,7 +128,7 @@ def _paid_rows(con: duckdb.DuckDBPyConnection, key: list[str], years: list[str])
     """The premium history rows of the pair in the years the premiums before counted paid."""
     return rows(
         con,
-        "SELECT * FROM stg_mtech__premiums_paid WHERE company_kbo = ? AND learner_insz = ? "
+        f"SELECT * FROM {PREMIUMS.staging} WHERE company_kbo = ? AND learner_insz = ? "
         "AND list_contains(?, school_year) ORDER BY school_year, kind",
         [key[1], key[2], years],
     )
@@ -181,7 +182,7 @@ def read_mentor_facts(con: duckdb.DuckDBPyConnection, run: Run, insz: str) -> Me
     return MentorFacts(
         recognitions=rows(
             con,
-            "SELECT * FROM stg_werkplekduaal__recognitions WHERE mentor_insz = ? "
+            f"SELECT * FROM {RECOGNITIONS.staging} WHERE mentor_insz = ? "
             "ORDER BY recognition_date, recognition_id",
             [insz],
         ),

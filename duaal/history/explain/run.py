@@ -3,7 +3,6 @@ rebuilt on that run's own rows of the person, configuration and as_of."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ from duaal.common.db import completed_run
 from duaal.history.audit import copy_run_inputs
 from transforms.identifiers import is_pseudonym, normalise_insz
 from transforms.models import MODELS_DIR, build_models
-from transforms.rule_config import parse_rule_config
+from transforms.rule_config import parse_rule_config, rule_version
 
 # whether a person is in a run's data (parameters: the run id, the INSZ or pseudonym)
 LEARNER_IN_RUN = "SELECT count(*) FROM src.run_decisions WHERE run_id = ? AND learner_insz = ?"
@@ -40,7 +39,7 @@ class Run:
 
     @property
     def rule_version(self) -> str:
-        return str(tomllib.loads(self.config_text).get("version", ""))
+        return rule_version(self.config_text)
 
 
 def open_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Run:
