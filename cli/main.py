@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _failure(command: str, exc: BaseException) -> str:
     """One message for a failure: what failed, where, and what to do."""
-    from duaal.run.checks import InputCheckFailed
+    from duaal.run.check_results import InputCheckFailed
 
     if isinstance(exc, InputCheckFailed):
         lines = [f"duaal {command} failed: the inputs cannot be used, no reports were written"]

@@ -12,7 +12,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from duaal.common.settings import Settings
-from duaal.run.checks import InputCheck
+from duaal.run.check_results import InputCheck
 from duaal.run.pipeline import RunSummary
 from duaal.workbooks.manifest import MANIFEST, Entry
 

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,13 +28,8 @@ from duaal.common.digests import DIGESTS, MARTS, OUTPUTS, output_digests, quaran
 from duaal.common.privacy import make_private_dir
 from duaal.common.settings import Settings
 from duaal.history.changes import Changes, since_previous
-from duaal.run.checks import (
-    InputCheck,
-    InputCheckFailed,
-    Thresholds,
-    run_input_checks,
-    store_checks,
-)
+from duaal.run.check_results import InputCheck, InputCheckFailed, Thresholds, store_checks
+from duaal.run.checks import run_input_checks
 from duaal.run.runs import (
     RunSummary,
     close_abandoned_runs,
@@ -261,6 +256,39 @@ def reports_stage(
     return written
 
 
+@dataclass
+class _Stages:
+    """Where a run is and how long each stage took; each stage called through `stage` (the
+    flow makes it a Prefect task) and noted for an interrupt and a failure's message."""
+
+    stage: Callable[[F], F]
+    progress: Progress
+    seconds: dict[str, float] = field(default_factory=dict)
+    where: str = "open"  # the stage the run is in
+
+    def begin(self, name: str, message: str) -> None:
+        """Say the stage that starts; an interrupt from now on is in it."""
+        self.where = name
+        interrupts.note_stage(name)
+        self.progress(message)
+
+    def timed(self, name: str, fn: F) -> F:
+        def call(*args: Any) -> Any:
+            self.where = name
+            interrupts.note_stage(name)
+            t0 = time.perf_counter()
+            try:
+                return self.stage(fn)(*args)
+            except BaseException as exc:
+                if not any(n.startswith(STAGE_NOTE) for n in getattr(exc, "__notes__", ())):
+                    exc.add_note(f"{STAGE_NOTE}{name}")  # the command line says where
+                raise
+            finally:
+                self.seconds[name] = time.perf_counter() - t0
+
+        return call  # type: ignore[return-value]
+
+
 def execute(
     settings: Settings,
     *,
@@ -275,97 +303,25 @@ def execute(
     not committed, records the run as interrupted and raises the interrupt."""
     config = load_rule_config(settings.rules)
     run_id = new_run_id(datetime.now())  # known before the database: a waiting run is named
-    seconds: dict[str, float] = {}
-    where = ["open"]  # the stage the run is in
-
-    def begin(name: str, message: str) -> None:
-        """Say the stage that starts; an interrupt from now on is in it."""
-        where[0] = name
-        interrupts.note_stage(name)
-        progress(message)
-
-    def timed(name: str, fn: F) -> F:
-        def call(*args: Any) -> Any:
-            where[0] = name
-            interrupts.note_stage(name)
-            t0 = time.perf_counter()
-            try:
-                return stage(fn)(*args)
-            except BaseException as exc:
-                if not any(n.startswith(STAGE_NOTE) for n in getattr(exc, "__notes__", ())):
-                    exc.add_note(f"{STAGE_NOTE}{name}")  # the command line says where
-                raise
-            finally:
-                seconds[name] = time.perf_counter() - t0
-
-        return call  # type: ignore[return-value]
-
+    stages = _Stages(stage, progress)
     con: duckdb.DuckDBPyConnection | None = None
     summary: RunSummary | None = None
     # a hard exit (a second Ctrl-C) happens in another thread: it takes the claim back too
     with interrupts.on_hard_exit(functools.partial(release, settings.db, run_id)):
         try:
-            con = timed("open", open_database)(settings, run_id, progress)
+            con = stages.timed("open", open_database)(settings, run_id, progress)
             with interrupts.on_interrupt(con.interrupt):  # a query stops at the signal
                 close_abandoned_runs(con)
-                begin("ingest", "ingest: reading exports from " + str(settings.raw))
-                ingested = timed("ingest", ingest_stage)(con, settings)
+                stages.begin("ingest", "ingest: reading exports from " + str(settings.raw))
+                ingested = stages.timed("ingest", ingest_stage)(con, settings)
                 start_run(con, config, settings.as_of, flow_run_id, run_id=run_id)
                 summary = RunSummary(
-                    run_id=run_id, as_of=settings.as_of, files=ingested.files, stage_seconds=seconds
+                    run_id=run_id,
+                    as_of=settings.as_of,
+                    files=ingested.files,
+                    stage_seconds=stages.seconds,
                 )
-                # the Data Docs (none with --no-reports), written by the validation
-                docs_dir = settings.reports / DOCS_FOLDER if with_reports else None
-                try:
-                    begin("checks", "checks: checking the inputs")
-                    summary.checks = timed("checks", checks_stage)(
-                        con, settings, config, run_id, ingested
-                    )
-                    if any(c.severity == "error" for c in summary.checks):
-                        raise InputCheckFailed(summary.checks)
-                    begin("rules", "rules: building models")
-                    # nothing changes the ingest tables between the checks and the rules
-                    timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
-                    begin("validate", "validate: running the expectation suites")
-                    if docs_dir is not None:
-                        # the Data Docs quote failing values: the folder is private or the group's
-                        make_private_dir(settings.reports, settings.share_group)
-                    outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
-                    summary.staging_warnings = list(outcome.failed_staging)
-                    summary.docs_index = outcome.docs_index
-                    begin("record", "record: keeping the decisions and findings")
-                    summary.digests = timed("record", record_stage)(con, run_id)
-                    begin("changes", "changes: comparing with the previous completed run")
-                    compared = timed("changes", changes_stage)(con, run_id)
-                    summary.changes = compared.counts()
-                    if with_reports:
-                        begin("reports", "reports: writing workbooks to " + str(settings.reports))
-                        summary.reports = timed("reports", reports_stage)(
-                            con,
-                            run_id,
-                            settings.reports,
-                            settings.school_years,
-                            settings.share_group,
-                            compared,
-                        )
-                        summary.other_reports = other_runs(settings.reports, run_id)
-                except Exception as exc:
-                    if interrupts.signal_of(exc) is not None:
-                        raise  # DuckDB's word for an interrupt: recorded below
-                    finish_run(
-                        con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings
-                    )
-                    summary.status = "failed"
-                    if docs_dir is not None:
-                        show_outcome_in_docs(con, run_id, docs_dir, exc)
-                    raise
-                finish_run(con, run_id, "completed", warnings=summary.warnings)
-                summary.status = "completed"
-                interrupts.note_completed(run_id)
-                if docs_dir is not None:
-                    show_outcome_in_docs(con, run_id, docs_dir)
-                summarise(con, summary)
-                return summary
+                return _after_ingest(con, settings, config, ingested, summary, stages, with_reports)
         except BaseException as exc:
             if con is None or summary is not None and summary.status != "running":
                 raise  # nothing recorded yet, or recorded already
@@ -376,7 +332,7 @@ def execute(
                 record_interrupted(
                     con,
                     run_id,
-                    where[0],
+                    stages.where,
                     interrupts.signal_of(exc) or signal.SIGINT,
                     config=config,
                     as_of=settings.as_of,
@@ -392,3 +348,74 @@ def execute(
             if con is not None:
                 con.close()
             release(settings.db, run_id)
+
+
+def _after_ingest(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    config: RuleConfig,
+    ingested: Ingested,
+    summary: RunSummary,
+    stages: _Stages,
+    with_reports: bool,
+) -> RunSummary:
+    """The stages of a recorded run, then its end: failed (recorded, and raised) or completed."""
+    run_id = summary.run_id
+    # the Data Docs (none with --no-reports), written by the validation
+    docs_dir = settings.reports / DOCS_FOLDER if with_reports else None
+    try:
+        _decide_and_report(con, settings, config, ingested, summary, stages, docs_dir)
+    except Exception as exc:
+        if interrupts.signal_of(exc) is not None:
+            raise  # DuckDB's word for an interrupt: recorded by execute
+        finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)
+        summary.status = "failed"
+        if docs_dir is not None:
+            show_outcome_in_docs(con, run_id, docs_dir, exc)
+        raise
+    finish_run(con, run_id, "completed", warnings=summary.warnings)
+    summary.status = "completed"
+    interrupts.note_completed(run_id)
+    if docs_dir is not None:
+        show_outcome_in_docs(con, run_id, docs_dir)
+    summarise(con, summary)
+    return summary
+
+
+def _decide_and_report(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    config: RuleConfig,
+    ingested: Ingested,
+    summary: RunSummary,
+    stages: _Stages,
+    docs_dir: Path | None,
+) -> None:
+    """Checks, rules, validation, record, changes and (docs_dir set) the reports."""
+    run_id, timed, begin = summary.run_id, stages.timed, stages.begin
+    begin("checks", "checks: checking the inputs")
+    summary.checks = timed("checks", checks_stage)(con, settings, config, run_id, ingested)
+    if any(c.severity == "error" for c in summary.checks):
+        raise InputCheckFailed(summary.checks)
+    begin("rules", "rules: building models")
+    # nothing changes the ingest tables between the checks and the rules
+    timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
+    begin("validate", "validate: running the expectation suites")
+    if docs_dir is not None:
+        # the Data Docs quote failing values: the folder is private or the group's
+        make_private_dir(settings.reports, settings.share_group)
+    outcome = timed("validate", validate_stage)(con, run_id, docs_dir)
+    summary.staging_warnings = list(outcome.failed_staging)
+    summary.docs_index = outcome.docs_index
+    begin("record", "record: keeping the decisions and findings")
+    summary.digests = timed("record", record_stage)(con, run_id)
+    begin("changes", "changes: comparing with the previous completed run")
+    compared = timed("changes", changes_stage)(con, run_id)
+    summary.changes = compared.counts()
+    if docs_dir is None:
+        return
+    begin("reports", "reports: writing workbooks to " + str(settings.reports))
+    summary.reports = timed("reports", reports_stage)(
+        con, run_id, settings.reports, settings.school_years, settings.share_group, compared
+    )
+    summary.other_reports = other_runs(settings.reports, run_id)

@@ -16,7 +16,7 @@ import duckdb
 from duaal.common.db import run_record
 from duaal.common.version import code_version
 from duaal.history.changes import ChangeCounts
-from duaal.run.checks import InputCheck
+from duaal.run.check_results import InputCheck
 from duaal.workbooks.manifest import Entry
 from transforms.loading import FileOutcome
 from transforms.rule_config import RuleConfig

@@ -17,7 +17,8 @@ import pytest
 
 from duaal.common.db import connect
 from duaal.common.settings import load_settings
-from duaal.run.checks import InputCheck, check_quarantine_share, check_volume, stored_checks
+from duaal.run.check_results import InputCheck, stored_checks
+from duaal.run.checks import check_quarantine_share, check_volume
 from duaal.run.pipeline import checks_stage, ingest_stage, start_run
 from tests.builders import RULES_FILE, rules_text_without_amounts
 from tests.fixtures.exports.writers import (

@@ -19,7 +19,7 @@ from duaal.common.db import connect
 from duaal.common.settings import Settings, load_settings
 from duaal.history.audit import audit
 from duaal.history.explain import explain_learner
-from duaal.run.checks import InputCheck
+from duaal.run.check_results import InputCheck
 from duaal.run.pipeline import (
     RunSummary,
     checks_stage,

@@ -21,7 +21,7 @@ from duaal.history.audit import audit
 from duaal.history.bundle import verify_bundle, write_bundle
 from duaal.history.changes import compute_changes
 from duaal.history.explain import explain_learner
-from duaal.run.checks import InputCheck
+from duaal.run.check_results import InputCheck
 from duaal.run.pipeline import (
     CHECKED_MODELS,
     checks_stage,
