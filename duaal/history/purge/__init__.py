@@ -30,64 +30,52 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import duckdb
 
-from transforms.identifiers import InvalidIdentifier, normalise_insz
-from transforms.reading import load_aliases, normalise_header
+from duaal.history.purge.people import PersonToPurge, people_to_show, persons_to_purge
+from duaal.history.purge.quarantine import REMOVED_TEXT, purge_quarantine, quarantine_rows
+from duaal.history.purge.tables import affected_runs, base_tables, person_filter, purge_free_text
 from transforms.schema import PURGE_DDL
 from transforms.school_years import (
     school_year_label,
-    school_year_of,
     school_year_start,
     start_year_of,
 )
-from transforms.sources import AGREEMENTS, INSZ_COLUMNS, PERSONAL_COLUMNS, SOURCES
+from transforms.sources import INSZ_COLUMNS, PERSONAL_COLUMNS
 from transforms.transaction import transaction
+
+__all__ = [
+    "KEY_VARIABLE",
+    "MissingKey",
+    "PersonToPurge",
+    "PurgeResult",
+    "default_before",
+    "persons_to_purge",
+    "pseudonym",
+    "pseudonym_key",
+    "purge",
+    "purged_run",
+]
 
 KEY_VARIABLE = "DUAAL_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
 PSEUDONYM_PREFIX = "P"
-
 # the columns holding an INSZ and, per column, the personal data that goes with that person
 # are declared with the sources (Column.person): INSZ_COLUMNS, PERSONAL_COLUMNS
-REMOVED_TEXT = "[verwijderd]"
+
 # The rules only ask whether an agreement has a company IBAN (consent with IBAN): a removed
 # IBAN leaves this marker, so a rerun decides the purged school years as before.
 REMOVED_AS = {
     "company_iban": f"CASE WHEN coalesce(trim(company_iban), '') <> '' THEN '{REMOVED_TEXT}' END"
 }
-# Text that stays as it was: the run history's digests and configuration.
-KEPT_AS_IS = {
-    ("runs", "rule_config"),
-    ("runs", "rule_config_hash"),
-    ("runs", "digest_decisions"),
-    ("runs", "digest_findings"),
-    ("runs", "digest_payments"),
-    ("runs", "digest_quarantine"),
-    ("runs", "row_counts"),
-    ("load_batches", "sha256"),
-}
-# An INSZ as free text may carry '.' and '-' ('85.07.30-033.28').
-INSZ_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}-?[0-9]{3}\.?[0-9]{2}(?![0-9])")
 
 
 class MissingKey(ValueError):
     """DUAAL_PSEUDONYM_KEY is not set (or too short to be a secret)."""
-
-
-@dataclass(frozen=True)
-class PersonToPurge:
-    """Whom a purge would reach, for the analyst's terminal (`duaal purge --dry-run`)."""
-
-    insz: str
-    role: str  # 'learner' (also when they were a mentor too) or 'mentor'
-    name: str | None  # the newest name an export gave them
-    last_school_year: str | None  # of their last agreement day or recognition (None: no date)
 
 
 @dataclass
@@ -137,323 +125,6 @@ def ensure_purge_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
 
 
-# --- who is purged ------------------------------------------------------------------------
-
-
-def persons_to_purge(con: duckdb.DuckDBPyConnection, cutoff: date) -> dict[str, str]:
-    """INSZ -> role ('learner' or 'mentor') of everyone done before the cutoff."""
-    rows = con.execute(
-        """
-        WITH agreements AS (
-            SELECT learner_insz, mentor_insz,
-                   least(end_date, coalesce(termination_date, end_date)) AS effective_end
-            FROM ingest_overeenkomsten
-        ),
-        still_needed AS (
-            SELECT learner_insz AS insz FROM agreements WHERE effective_end >= $cutoff
-            UNION SELECT mentor_insz FROM agreements WHERE effective_end >= $cutoff
-            UNION SELECT mentor_insz FROM ingest_erkenningen WHERE recognition_date >= $cutoff
-            -- an agreement without a readable end is not known to be over
-            UNION SELECT learner_insz FROM agreements WHERE effective_end IS NULL
-            UNION SELECT mentor_insz FROM agreements WHERE effective_end IS NULL
-        ),
-        known AS (
-            SELECT learner_insz AS insz, 'learner' AS role FROM ingest_overeenkomsten
-            UNION SELECT mentor_insz, 'mentor' FROM ingest_overeenkomsten
-            UNION SELECT mentor_insz, 'mentor' FROM ingest_erkenningen
-        )
-        SELECT insz, min(role) FROM known  -- 'learner' < 'mentor': a learner first
-        WHERE insz IS NOT NULL AND NOT regexp_full_match(insz, 'P[A-Z2-7]{12}')
-          AND insz NOT IN (SELECT insz FROM still_needed WHERE insz IS NOT NULL)
-        GROUP BY insz ORDER BY insz
-        """,
-        {"cutoff": cutoff},
-    ).fetchall()
-    persons = dict(rows)
-    for insz in _needed_by_quarantined_agreements(con, cutoff):
-        persons.pop(insz, None)
-    return persons
-
-
-def _people(con: duckdb.DuckDBPyConnection, roles: dict[str, str]) -> list[PersonToPurge]:
-    """The people of purge_map with their newest name (their learner name first) and the
-    school year of their last day: the latest effective end of their agreements in either
-    role, or recognition date; by role, last school year and INSZ."""
-    rows = con.execute(
-        """
-        WITH days AS (
-            SELECT learner_insz AS insz,
-                   least(end_date, coalesce(termination_date, end_date)) AS last_day
-            FROM ingest_overeenkomsten
-            UNION ALL SELECT mentor_insz, least(end_date, coalesce(termination_date, end_date))
-            FROM ingest_overeenkomsten
-            UNION ALL SELECT mentor_insz, recognition_date FROM ingest_erkenningen
-        ),
-        names AS (
-            SELECT learner_insz AS insz, learner_name AS name, 0 AS as_mentor, batch_id,
-                   row_number
-            FROM ingest_overeenkomsten
-            UNION ALL SELECT mentor_insz, mentor_name, 1, batch_id, row_number
-            FROM ingest_overeenkomsten
-            UNION ALL SELECT mentor_insz, mentor_name, 1, batch_id, row_number
-            FROM ingest_erkenningen
-        ),
-        last_days AS (
-            SELECT insz, max(last_day) AS last_day FROM days
-            WHERE insz IN (SELECT insz FROM purge_map) GROUP BY insz
-        ),
-        newest_names AS (
-            SELECT insz,
-                   first(trim(name) ORDER BY as_mentor, batch_id DESC, row_number DESC)
-                       FILTER (WHERE nullif(trim(name), '') IS NOT NULL) AS name
-            FROM names WHERE insz IN (SELECT insz FROM purge_map) GROUP BY insz
-        )
-        SELECT m.insz, n.name, d.last_day
-        FROM purge_map m
-        LEFT JOIN newest_names n USING (insz)
-        LEFT JOIN last_days d USING (insz)
-        """
-    ).fetchall()
-    people = [
-        PersonToPurge(insz, roles[insz], name, school_year_of(last_day) if last_day else None)
-        for insz, name, last_day in rows
-    ]
-    return sorted(people, key=lambda p: (p.role, p.last_school_year or "", p.insz))
-
-
-def _needed_by_quarantined_agreements(con: duckdb.DuckDBPyConnection, cutoff: date) -> set[str]:
-    """Learners and mentors of quarantined agreement rows that may still run on or after
-    the cutoff (an end that cannot be read counts as not over): the corrected row will
-    come back, and its people with it."""
-    aliases = load_aliases().get(AGREEMENTS.folder, {})
-    spellings = {
-        name: {
-            normalise_header(h)
-            for h in (
-                AGREEMENTS.column(name).header,
-                *aliases.get(AGREEMENTS.column(name).header, ()),
-            )
-        }
-        for name in ("end_date", "termination_date")
-    }
-    needed: set[str] = set()
-    for (raw,) in con.execute(
-        "SELECT raw_values FROM quarantine WHERE source = ? AND raw_values IS NOT NULL",
-        [AGREEMENTS.folder],
-    ).fetchall():
-        values = _json_object(raw)
-        if values is None:
-            continue
-        by_key = {normalise_header(h): v for h, v in values.items()}
-        end, termination = (
-            next((by_key[k] for k in spellings[name] if k in by_key), None)
-            for name in ("end_date", "termination_date")
-        )
-        end_date, termination_date = _date_or_none(end), _date_or_none(termination)
-        effective = end_date
-        if termination not in (None, ""):
-            effective = (
-                None
-                if termination_date is None or end_date is None
-                else min(end_date, termination_date)
-            )
-        if effective is None or effective >= cutoff:
-            for header, value in values.items():
-                if _classify(header) is not None and _classify(header)[0] == "insz":
-                    insz = _insz_or_none(value)
-                    if insz:
-                        needed.add(insz)
-    return needed
-
-
-def _json_object(raw: str) -> dict | None:
-    try:
-        values = json.loads(raw)
-    except ValueError:
-        return None
-    return values if isinstance(values, dict) else None
-
-
-def _date_or_none(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _base_tables(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    """Table -> {column: type} of every table in the database (main schema)."""
-    rows = con.execute(
-        """
-        SELECT c.table_name, c.column_name, c.data_type
-        FROM information_schema.columns c JOIN information_schema.tables t
-          ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema
-         AND t.table_name = c.table_name
-        WHERE t.table_type = 'BASE TABLE' AND c.table_schema = 'main'
-          AND c.table_catalog = current_database() AND t.table_name NOT LIKE 'purge%'
-        ORDER BY c.table_name, c.ordinal_position
-        """
-    ).fetchall()
-    out: dict[str, dict[str, str]] = {}
-    for table, column, data_type in rows:
-        out.setdefault(table, {})[column] = data_type
-    return out
-
-
-def _person_filter(columns: dict[str, str], alias: str = "") -> str:
-    """SQL that is true for a row of a purged person (needs table purge_map)."""
-    prefix = f"{alias}." if alias else ""
-    return " OR ".join(
-        f"{prefix}{c} IN (SELECT insz FROM purge_map)" for c in INSZ_COLUMNS if c in columns
-    )
-
-
-def _affected_runs(
-    con: duckdb.DuckDBPyConnection, tables: dict[str, dict[str, str]], people: set[str]
-) -> list[str]:
-    """Runs that read a batch with a purged person's rows, or whose outputs name one."""
-    parts = []
-    for source in SOURCES:
-        cond = _person_filter(tables.get(source.table, {}))
-        if cond:
-            parts.append(
-                "SELECT run_id FROM run_batches WHERE batch_id IN "
-                f"(SELECT batch_id FROM {source.table} WHERE {cond})"
-            )
-    for table in ("run_decisions", "run_findings", "run_payments"):
-        cond = _person_filter(tables.get(table, {}))
-        if cond:
-            parts.append(f"SELECT run_id FROM {table} WHERE {cond}")
-    quarantined = _quarantine_rows(con, people)
-    if quarantined:
-        batch_ids = sorted({batch for _, batch, _ in quarantined})
-        parts.append(
-            "SELECT run_id FROM run_batches WHERE batch_id IN "
-            f"({', '.join(str(int(b)) for b in batch_ids)})"
-        )
-    if not parts:
-        return []
-    rows = con.execute(" UNION ".join(parts) + " ORDER BY 1").fetchall()
-    return [r[0] for r in rows]
-
-
-# --- the quarantine: rows as read, JSON -------------------------------------------------
-
-
-def _classify(header: str) -> tuple[str, str] | None:
-    """(kind, role) of a header as a file spells it: kind insz, name, birth or iban; role
-    mentor or learner (the learner, worker or premium receiver). Words, not exact
-    headers, so that other export variants ('Rijksregisternummer lerende') are caught."""
-    key = normalise_header(header)
-    role = "mentor" if "mentor" in key else "learner"
-    if "insz" in key or "rijksregister" in key:
-        return "insz", role
-    if "geboorte" in key:
-        return "birth", role
-    if "iban" in key:
-        return "iban", "learner"  # the company account of the learner's agreement
-    if key.startswith("naam") and "onderneming" not in key and "vestiging" not in key:
-        return "name", role
-    return None
-
-
-def _quarantine_rows(
-    con: duckdb.DuckDBPyConnection, wanted: set[str]
-) -> list[tuple[int, int, dict]]:
-    """(rowid, batch_id, raw values) of quarantined rows that name a purged person."""
-    out = []
-    for rowid, batch_id, raw in con.execute(
-        "SELECT rowid, batch_id, raw_values FROM quarantine WHERE raw_values IS NOT NULL"
-    ).fetchall():
-        values = _json_object(raw)
-        if values is None:
-            continue
-        for header, value in values.items():
-            kind = _classify(header)
-            if kind is not None and kind[0] == "insz" and _insz_or_none(value) in wanted:
-                out.append((rowid, batch_id, values))
-                break
-    return out
-
-
-def _insz_or_none(value: object) -> str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return normalise_insz(value)
-    except (InvalidIdentifier, ValueError, TypeError):
-        return None
-
-
-def _purge_quarantine(con: duckdb.DuckDBPyConnection, mapping: dict[str, str]) -> int:
-    """Pseudonymise the quarantined rows of purged people, and remove their other data."""
-    changed = 0
-    for rowid, _, values in _quarantine_rows(con, set(mapping)):
-        (detail,) = con.execute("SELECT detail FROM quarantine WHERE rowid = ?", [rowid]).fetchone()
-        replaced: dict[str, str] = {}
-        roles = set()
-        for header, value in values.items():
-            kind = _classify(header)
-            insz = _insz_or_none(value) if kind is not None and kind[0] == "insz" else None
-            if insz in mapping:
-                replaced[str(value)] = mapping[insz]
-                values[header] = mapping[insz]
-                roles.add(kind[1])
-        for header, value in values.items():
-            kind = _classify(header)
-            if kind is None or kind[0] == "insz" or kind[1] not in roles:
-                continue
-            if value not in (None, ""):
-                replaced[str(value)] = REMOVED_TEXT
-                values[header] = None
-        for old, new in sorted(replaced.items(), key=lambda kv: -len(kv[0])):
-            detail = detail.replace(old, new)
-        con.execute(
-            "UPDATE quarantine SET raw_values = ?, detail = ? WHERE rowid = ?",
-            [json.dumps(values, ensure_ascii=False), detail, rowid],
-        )
-        changed += 1
-    return changed
-
-
-# --- free text: details, explanations, messages, validation examples ---------------------
-
-
-def _replace_in_text(text: str, mapping: dict[str, str]) -> str:
-    def swap(match: re.Match[str]) -> str:
-        digits = re.sub(r"[^0-9]", "", match.group(0))
-        return mapping.get(digits, match.group(0))
-
-    return INSZ_IN_TEXT.sub(swap, text)
-
-
-def _purge_free_text(
-    con: duckdb.DuckDBPyConnection,
-    tables: dict[str, dict[str, str]],
-    mapping: dict[str, str],
-    handled: set[tuple[str, str]],
-) -> dict[str, int]:
-    """Replace purged INSZ numbers written inside any other text column."""
-    changed: dict[str, int] = {}
-    for table, columns in tables.items():
-        for column, data_type in columns.items():
-            if data_type != "VARCHAR" or (table, column) in handled | KEPT_AS_IS:
-                continue
-            rows = con.execute(
-                f"SELECT rowid, {column} FROM {table} "
-                f"WHERE regexp_matches({column}, '[0-9]{{2}}\\.?[0-9]{{2}}\\.?[0-9]{{2}}')"
-            ).fetchall()
-            updates = []
-            for rowid, text in rows:
-                new = _replace_in_text(text, mapping)
-                if new != text:
-                    updates.append([new, rowid])
-            if updates:
-                con.executemany(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", updates)
-                changed[table] = changed.get(table, 0) + len(updates)
-    return changed
-
-
 # --- the purge ----------------------------------------------------------------------------
 
 
@@ -484,25 +155,25 @@ def purge(
             con.executemany(
                 "INSERT INTO purge_map VALUES (?, ?)", [list(i) for i in mapping.items()]
             )
-        tables = _base_tables(con)
-        result.runs = _affected_runs(con, tables, set(mapping))
+        tables = base_tables(con)
+        result.runs = affected_runs(con, tables, set(mapping))
         for table, columns in tables.items():
-            cond = _person_filter(columns)
+            cond = person_filter(columns)
             if cond:
                 n = con.execute(f"SELECT count(*) FROM {table} WHERE {cond}").fetchone()[0]
                 if n:
                     result.row_counts[table] = n
-        quarantined = len(_quarantine_rows(con, set(mapping)))
+        quarantined = len(quarantine_rows(con, set(mapping)))
         if quarantined:
             result.row_counts["quarantine"] = quarantined
         if dry_run:
-            result.people = _people(con, persons)
+            result.people = people_to_show(con, persons)
             con.execute("DROP TABLE purge_map")
             return result
         handled = _purge_columns(con, tables)
-        _purge_quarantine(con, mapping)
+        purge_quarantine(con, mapping)
         handled |= {("quarantine", "raw_values"), ("quarantine", "detail")}
-        for table, n in _purge_free_text(con, tables, mapping, handled).items():
+        for table, n in purge_free_text(con, tables, mapping, handled).items():
             result.row_counts[table] = max(result.row_counts.get(table, 0), n)
         ensure_purge_tables(con)
         result.purged_at = now or datetime.now()
