@@ -25,7 +25,16 @@ from transforms.sources import (
     Source,
 )
 
-# --- rows ---------------------------------------------------------------------------------
+
+def cells_of(source: Source, values: dict[str, object]) -> list[object]:
+    """A row's cells in the order of the source's columns (transforms/sources.py), from its
+    values by column name: a column the sample does not make (an optional one added later)
+    stays empty; a name the source does not declare is a mistake."""
+    columns = source.columns
+    if not values.keys() <= {c.name for c in columns}:
+        unknown = sorted(values.keys() - {c.name for c in columns})
+        raise KeyError(f"{source.folder}: no column {', '.join(unknown)} in transforms/sources.py")
+    return [values.get(c.name) for c in columns]
 
 
 class Rows:
@@ -67,31 +76,34 @@ class Rows:
         """Canonical cells of an agreement as known on the export date."""
         termination = a.termination if a.termination and a.termination <= exported else None
         registration = a.registration if a.registration and a.registration <= exported else None
-        return [
-            a.agreement_id,
-            a.kind,
-            a.start,
-            a.end,
-            termination,
-            registration,
-            a.hours,
-            a.allowance,
-            a.consent,
-            a.iban,
-            a.learner.insz,
-            a.learner.name,
-            a.learner.birth,
-            a.company.kbo,
-            a.company.name,
-            a.establishment.establishment_id,
-            a.establishment.postcode,
-            a.establishment.municipality,
-            a.training,
-            a.provider,
-            a.mentor.insz,
-            a.mentor.name,
-            a.company.joint_committee,
-        ]
+        return cells_of(
+            AGREEMENTS,
+            {
+                "agreement_id": a.agreement_id,
+                "agreement_type": a.kind,
+                "start_date": a.start,
+                "end_date": a.end,
+                "termination_date": termination,
+                "registration_date": registration,
+                "hours_per_week": a.hours,
+                "learning_allowance": a.allowance,
+                "premium_consent": a.consent,
+                "company_iban": a.iban,
+                "learner_insz": a.learner.insz,
+                "learner_name": a.learner.name,
+                "learner_birth_date": a.learner.birth,
+                "company_kbo": a.company.kbo,
+                "company_name": a.company.name,
+                "establishment_id": a.establishment.establishment_id,
+                "establishment_postcode": a.establishment.postcode,
+                "establishment_municipality": a.establishment.municipality,
+                "training": a.training,
+                "training_provider": a.provider,
+                "mentor_insz": a.mentor.insz,
+                "mentor_name": a.mentor.name,
+                "joint_committee": a.company.joint_committee,
+            },
+        )
 
     def dimona_rows(self) -> list[tuple[int, SampleRow]]:
         """Every Dimona period with the school year of the export that lists it."""
@@ -99,18 +111,21 @@ class Rows:
         for agreement, period in self.world.dimona:
             self.last_dimona_number += self.rng.randint(1, 40)
             company = agreement.company
-            cells: list[object] = [
-                str(self.last_dimona_number),
-                company.kbo,
-                company.rsz,
-                agreement.learner.insz,
-                period.worker_type,
-                period.start,
-                period.end,
-                period.declared,
-                company.joint_committee,
-                period.status,
-            ]
+            cells = cells_of(
+                DIMONA,
+                {
+                    "dimona_id": str(self.last_dimona_number),
+                    "company_kbo": company.kbo,
+                    "rsz_number": company.rsz,
+                    "worker_insz": agreement.learner.insz,
+                    "worker_type": period.worker_type,
+                    "start_date": period.start,
+                    "end_date": period.end,
+                    "declared_on": period.declared,
+                    "joint_committee": company.joint_committee,
+                    "status": period.status,
+                },
+            )
             year = min(start_year_of(period.start), self.world.current_year)
             rows += [(year, row) for row in self.finish(DIMONA, cells)]
         return rows
@@ -120,19 +135,22 @@ class Rows:
         rows = []
         for rec in self.world.recognitions.values():
             for m in rec.mentors:
-                cells: list[object] = [
-                    rec.recognition_id,
-                    rec.company.kbo,
-                    rec.establishment.establishment_id,
-                    rec.training,
-                    m.granted,
-                    m.person.insz,
-                    m.person.name,
-                    m.person.birth,
-                    m.years_experience,
-                    m.training_date,
-                    m.exempt,
-                ]
+                cells = cells_of(
+                    RECOGNITIONS,
+                    {
+                        "recognition_id": rec.recognition_id,
+                        "company_kbo": rec.company.kbo,
+                        "establishment_id": rec.establishment.establishment_id,
+                        "training": rec.training,
+                        "recognition_date": m.granted,
+                        "mentor_insz": m.person.insz,
+                        "mentor_name": m.person.name,
+                        "mentor_birth_date": m.person.birth,
+                        "years_experience": m.years_experience,
+                        "mentor_training_date": m.training_date,
+                        "mentor_training_exempt": m.exempt,
+                    },
+                )
                 rows += self.finish(RECOGNITIONS, cells)
         return rows
 
@@ -140,14 +158,17 @@ class Rows:
         """One CSV per school year of the premium history."""
         by_year: dict[int, list[SampleRow]] = {}
         for p in premiums(self.world):
-            cells: list[object] = [
-                school_year_label(p.year),
-                p.company.kbo,
-                p.learner.insz,
-                p.kind,
-                p.amount,
-                p.paid_on,
-            ]
+            cells = cells_of(
+                PREMIUMS,
+                {
+                    "school_year": school_year_label(p.year),
+                    "company_kbo": p.company.kbo,
+                    "learner_insz": p.learner.insz,
+                    "kind": p.kind,
+                    "amount_eur": p.amount,
+                    "paid_on": p.paid_on,
+                },
+            )
             # a premium paid against the rules on purpose is never broken: it must be read
             rows = (
                 [SampleRow(self.renderer.row(PREMIUMS, cells))]
@@ -177,17 +198,20 @@ def padding_dimona(seed: int, world: World, first_number: int) -> Iterator[Sampl
         start = within(rng, first, last)
         end = None if rng.random() < 0.3 else start + timedelta(days=rng.randint(0, 400))
         number += rng.randint(1, 40)
-        cells = (
-            str(number),
-            company.kbo,
-            company.rsz,
-            insz,
-            kind,
-            start,
-            end,
-            start - timedelta(days=rng.randint(0, 10)),
-            company.joint_committee,
-            "Actief",
+        cells = cells_of(
+            DIMONA,
+            {
+                "dimona_id": str(number),
+                "company_kbo": company.kbo,
+                "rsz_number": company.rsz,
+                "worker_insz": insz,
+                "worker_type": kind,
+                "start_date": start,
+                "end_date": end,
+                "declared_on": start - timedelta(days=rng.randint(0, 10)),
+                "joint_committee": company.joint_committee,
+                "status": "Actief",
+            },
         )
         yield SampleRow(renderer.row(DIMONA, cells))
 
