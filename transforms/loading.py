@@ -286,15 +286,15 @@ def ingest_file(
         )
     stamp = _Stamp(sha256, mtime, loaded_at)
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES + CSV_SUFFIXES:
-        return _refuse(con, source, path, stamp, not_a_spreadsheet(path))
+        return _record(con, source, path, stamp, not_a_spreadsheet(path))
     try:
         if read is None:
             result = read_file(path, source, aliases, data=data)
         else:
             result = read(path, source, aliases, data)
     except FileRefused as exc:
-        return _refuse(con, source, path, stamp, exc)
-    return _load(con, source, path, stamp, result)
+        return _record(con, source, path, stamp, exc)
+    return _record(con, source, path, stamp, result)
 
 
 def _read_bytes(path: Path) -> tuple[bytes, datetime]:
@@ -406,43 +406,23 @@ def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT nextval('batch_id_seq')").fetchone()[0]
 
 
-def _load(
+def _record(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     path: Path,
     stamp: _Stamp,
-    result: ReadResult,
+    read: ReadResult | FileRefused,
 ) -> FileOutcome:
-    """Record the batch, its rows and its quarantine in one transaction."""
+    """Record the batch in one transaction: a file read with its rows and its quarantine, a
+    refused file with its reasons and zero counts."""
     # a half-loaded file must leave no trace: batch, rows and quarantine go together
     with transaction(con):
         batch_id = _next_batch_id(con)
-        _insert_batch(con, batch_id, source, path, stamp, "loaded", None, result)
-        _insert_rows(con, source, batch_id, path, result)
-        _insert_quarantine(con, source, batch_id, path, result)
-    return FileOutcome(
-        source.folder,
-        path.name,
-        "loaded",
-        None,
-        batch_id,
-        result.sheet_name,
-        result.rows_read,
-        result.rows_accepted,
-        result.rows_quarantined,
-        result.rows_blank,
-    )
-
-
-def _refuse(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    path: Path,
-    stamp: _Stamp,
-    refused: FileRefused,
-) -> FileOutcome:
-    """Record a refused file as a batch with its reasons and zero counts."""
-    with transaction(con):
-        batch_id = _next_batch_id(con)
-        _insert_batch(con, batch_id, source, path, stamp, "refused", refused, None)
-    return FileOutcome(source.folder, path.name, "refused", str(refused), batch_id, None)
+        if isinstance(read, FileRefused):
+            _insert_batch(con, batch_id, source, path, stamp, "refused", read, None)
+            return FileOutcome(source.folder, path.name, "refused", str(read), batch_id, None)
+        _insert_batch(con, batch_id, source, path, stamp, "loaded", None, read)
+        _insert_rows(con, source, batch_id, path, read)
+        _insert_quarantine(con, source, batch_id, path, read)
+    counts = (read.rows_read, read.rows_accepted, read.rows_quarantined, read.rows_blank)
+    return FileOutcome(source.folder, path.name, "loaded", None, batch_id, read.sheet_name, *counts)

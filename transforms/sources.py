@@ -62,7 +62,6 @@ class Source:
     its table contract and validation suite), and this module's constant."""
 
     folder: str  # folder under data/raw/
-    table: str  # append-only ingest table: every accepted row of every batch
     staging: str  # staging model transforms/staging/<staging>.sql, its contract and suite
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # natural key, as column names
@@ -72,6 +71,11 @@ class Source:
     date_order: tuple[tuple[str, str], ...] = ()
     # without it no decision can be trusted (SOURCE_MISSING is an error, else a warning)
     required: bool = True
+
+    @property
+    def table(self) -> str:
+        """The append-only ingest table: every accepted row of every batch."""
+        return f"ingest_{self.folder}"
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -87,7 +91,6 @@ LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
 
 AGREEMENTS = Source(
     folder="overeenkomsten",
-    table="ingest_overeenkomsten",
     staging="stg_werkplekduaal__agreements",
     key=("agreement_id",),
     key_words=("agreement", "overeenkomst"),
@@ -121,7 +124,6 @@ AGREEMENTS = Source(
 
 DIMONA = Source(
     folder="dimona",
-    table="ingest_dimona",
     staging="stg_dimona__periods",
     key=("dimona_id",),
     key_words=("Dimona period", "Dimona-periode"),
@@ -142,7 +144,6 @@ DIMONA = Source(
 
 RECOGNITIONS = Source(
     folder="erkenningen",
-    table="ingest_erkenningen",
     staging="stg_werkplekduaal__recognitions",
     key=("recognition_id", "mentor_insz"),
     key_words=("recognition", "erkenning"),
@@ -163,7 +164,6 @@ RECOGNITIONS = Source(
 
 PREMIUMS = Source(
     folder="premies",
-    table="ingest_premies",
     staging="stg_mtech__premiums_paid",
     key=("school_year", "company_kbo", "learner_insz", "kind"),
     key_words=("premium history of school year", "premiehistoriek van schooljaar"),

@@ -57,38 +57,36 @@ def export_decisions(
     share_group: str = "",
 ) -> int:
     """Write the latest run's premium decisions; returns the number of rows."""
-    run_id = latest_run_id(con)
-    rows = con.execute(
-        """
-        SELECT school_year, company_kbo, learner_insz, province, office, status,
-               CASE WHEN eligible THEN 'true' ELSE 'false' END,
-               amount_eur,
-               printf('%.2f', months_covered),
-               premiums_before,
-               coalesce(reasons, '')
-        FROM run_decisions
-        WHERE run_id = ? AND (? IS NULL OR school_year = ?)
-        ORDER BY school_year, company_kbo, learner_insz
-        """,
+    columns = """school_year, company_kbo, learner_insz, province, office, status,
+        CASE WHEN eligible THEN 'true' ELSE 'false' END, amount_eur,
+        printf('%.2f', months_covered), premiums_before, coalesce(reasons, '')"""
+    rows = _pair_rows(con, latest_run_id(con), columns, "run_decisions", school_year)
+    return write_csv(out, DECISION_EXPORT, rows, share_group)
+
+
+def _pair_rows(
+    con: duckdb.DuckDBPyConnection, run_id: str, columns: str, table: str, school_year: str | None
+) -> list[tuple]:
+    """A run's rows of a table with a row per pair and school year (its decisions, its
+    payments): of one school year, or of all (None), in the pairs' order."""
+    return con.execute(
+        f"SELECT {columns} FROM {table} WHERE run_id = ? AND (? IS NULL OR school_year = ?) "
+        "ORDER BY school_year, company_kbo, learner_insz",
         [run_id, school_year, school_year],
     ).fetchall()
-    return write_csv(out, DECISION_EXPORT, rows, share_group)
 
 
 def export_findings(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
     """Write the latest run's compliance findings; returns the number of rows."""
-    run_id = latest_run_id(con)
-    rows = con.execute(
-        """
+    sql = """
         SELECT code, severity, agreement_id, company_kbo, learner_insz, mentor_insz,
                office, detail
         FROM run_findings
         WHERE run_id = ?
         ORDER BY code, agreement_id NULLS FIRST, mentor_insz NULLS FIRST,
                  company_kbo NULLS FIRST, learner_insz NULLS FIRST, due_date NULLS FIRST, detail
-        """,
-        [run_id],
-    ).fetchall()
+        """
+    rows = con.execute(sql, [latest_run_id(con)]).fetchall()
     return write_csv(out, FINDING_EXPORT, rows, share_group)
 
 
@@ -107,18 +105,10 @@ def export_payments(
             f"the latest completed run {run_id} reconciled no payments (it ran before duaal "
             "reconciled them): run `duaal run` again"
         )
-    rows = con.execute(
-        """
-        SELECT school_year, company_kbo, learner_insz, office, status, decided_eur,
-               CASE WHEN paid_eur IS NOT NULL THEN printf('%.2f', paid_eur) END,
-               strftime(paid_on, '%Y-%m-%d'),
-               strftime(expected_by, '%Y-%m-%d')
-        FROM run_payments
-        WHERE run_id = ? AND (? IS NULL OR school_year = ?)
-        ORDER BY school_year, company_kbo, learner_insz
-        """,
-        [run_id, school_year, school_year],
-    ).fetchall()
+    columns = """school_year, company_kbo, learner_insz, office, status, decided_eur,
+        CASE WHEN paid_eur IS NOT NULL THEN printf('%.2f', paid_eur) END,
+        strftime(paid_on, '%Y-%m-%d'), strftime(expected_by, '%Y-%m-%d')"""
+    rows = _pair_rows(con, run_id, columns, "run_payments", school_year)
     return write_csv(out, PAYMENT_EXPORT, rows, share_group)
 
 
@@ -141,14 +131,9 @@ def _reconciled(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
 def export_quarantine(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
     """Write every quarantined row in effect, once per reason (a file loaded again under its
     name replaced its earlier load's rows); returns the number of rows."""
-    rows = con.execute(
-        f"""
-        SELECT source, file_name, row_number, reason, detail
-        FROM {quarantine_in_effect()}
-        ORDER BY source, file_name, row_number, reason, detail
-        """
-    ).fetchall()
-    return write_csv(out, QUARANTINE_EXPORT, rows, share_group)
+    columns = "source, file_name, row_number, reason, detail"
+    sql = f"SELECT {columns} FROM {quarantine_in_effect()} ORDER BY {columns}"
+    return write_csv(out, QUARANTINE_EXPORT, con.execute(sql).fetchall(), share_group)
 
 
 def export_changes(

@@ -321,7 +321,10 @@ def execute(
                     files=ingested.files,
                     stage_seconds=stages.seconds,
                 )
-                return _after_ingest(con, settings, config, ingested, summary, stages, with_reports)
+                # the Data Docs (none with --no-reports), written by the validation
+                docs_dir = settings.reports / DOCS_FOLDER if with_reports else None
+                going = _Recorded(con, settings, config, ingested, summary, stages, docs_dir)
+                return _after_ingest(going)
         except BaseException as exc:
             if con is None or summary is not None and summary.status != "running":
                 raise  # nothing recorded yet, or recorded already
@@ -350,51 +353,54 @@ def execute(
             release(settings.db, run_id)
 
 
-def _after_ingest(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    config: RuleConfig,
-    ingested: Ingested,
-    summary: RunSummary,
-    stages: _Stages,
-    with_reports: bool,
-) -> RunSummary:
+@dataclass(frozen=True)
+class _Recorded:
+    """A run under way, recorded in `runs` once its inputs are ingested."""
+
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    config: RuleConfig
+    ingested: Ingested
+    summary: RunSummary
+    stages: _Stages
+    docs_dir: Path | None  # the Data Docs; None: no reports
+
+
+def _after_ingest(run: _Recorded) -> RunSummary:
     """The stages of a recorded run, then its end: failed (recorded, and raised) or completed."""
-    run_id = summary.run_id
-    # the Data Docs (none with --no-reports), written by the validation
-    docs_dir = settings.reports / DOCS_FOLDER if with_reports else None
+    con, summary, docs_dir = run.con, run.summary, run.docs_dir
     try:
-        _decide_and_report(con, settings, config, ingested, summary, stages, docs_dir)
+        _decide_and_report(run)
     except Exception as exc:
         if interrupts.signal_of(exc) is not None:
             raise  # DuckDB's word for an interrupt: recorded by execute
-        finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", summary.warnings)
+        error = f"{type(exc).__name__}: {exc}"
+        finish_run(con, summary.run_id, "failed", error=error, warnings=summary.warnings)
         summary.status = "failed"
         if docs_dir is not None:
-            show_outcome_in_docs(con, run_id, docs_dir, exc)
+            show_outcome_in_docs(con, summary.run_id, docs_dir, exc)
         raise
-    finish_run(con, run_id, "completed", warnings=summary.warnings)
+    finish_run(con, summary.run_id, "completed", warnings=summary.warnings)
     summary.status = "completed"
-    interrupts.note_completed(run_id)
+    interrupts.note_completed(summary.run_id)
     if docs_dir is not None:
-        show_outcome_in_docs(con, run_id, docs_dir)
+        show_outcome_in_docs(con, summary.run_id, docs_dir)
     summarise(con, summary)
     return summary
 
 
-def _decide_and_report(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    config: RuleConfig,
-    ingested: Ingested,
-    summary: RunSummary,
-    stages: _Stages,
-    docs_dir: Path | None,
-) -> None:
+def _decide_and_report(run: _Recorded) -> None:
     """Checks, rules, validation, record, changes and (docs_dir set) the reports."""
-    run_id, timed, begin = summary.run_id, stages.timed, stages.begin
+    con, settings, config, summary, docs_dir = (
+        run.con,
+        run.settings,
+        run.config,
+        run.summary,
+        run.docs_dir,
+    )
+    run_id, timed, begin = summary.run_id, run.stages.timed, run.stages.begin
     begin("checks", "checks: checking the inputs")
-    summary.checks = timed("checks", checks_stage)(con, settings, config, run_id, ingested)
+    summary.checks = timed("checks", checks_stage)(con, settings, config, run_id, run.ingested)
     if any(c.severity == "error" for c in summary.checks):
         raise InputCheckFailed(summary.checks)
     begin("rules", "rules: building models")

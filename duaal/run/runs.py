@@ -76,8 +76,11 @@ def start_run(
     flow_run_id: str | None = None,
     now: datetime | None = None,
     run_id: str | None = None,
+    *,
+    with_batches: bool = True,
 ) -> str:
-    """Record a new run and the batches it reads; returns its id."""
+    """Record a new run and the batches it reads (with_batches=False: a run interrupted
+    before it was recorded, which read none); returns its id."""
     now = now or datetime.now()
     run_id = run_id or new_run_id(now)
     con.execute(
@@ -85,10 +88,11 @@ def start_run(
         "rule_config_hash, code_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
         [run_id, flow_run_id, now, as_of, config.text, config.sha256, code_version()],
     )
-    con.execute(
-        "INSERT INTO run_batches SELECT ?, batch_id FROM load_batches ORDER BY batch_id",
-        [run_id],
-    )
+    if with_batches:
+        con.execute(
+            "INSERT INTO run_batches SELECT ?, batch_id FROM load_batches ORDER BY batch_id",
+            [run_id],
+        )
     return run_id
 
 
@@ -96,6 +100,7 @@ def finish_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     status: RunStatus,
+    *,
     error: str | None = None,
     warnings: int | None = None,
 ) -> None:
@@ -168,17 +173,5 @@ def record_interrupted(
         con.execute("ROLLBACK")
     error = f"interrupted in stage {stage} ({signal.Signals(signum).name})"
     if run_record(con, run_id) is None:
-        con.execute(
-            "INSERT INTO runs (run_id, flow_run_id, started_at, status, as_of, rule_config, "
-            "rule_config_hash, code_version) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
-            [
-                run_id,
-                flow_run_id,
-                datetime.now(),
-                as_of,
-                config.text,
-                config.sha256,
-                code_version(),
-            ],
-        )
-    finish_run(con, run_id, "interrupted", error, warnings)
+        start_run(con, config, as_of, flow_run_id, run_id=run_id, with_batches=False)
+    finish_run(con, run_id, "interrupted", error=error, warnings=warnings)

@@ -36,10 +36,7 @@ class Run:
     as_of: date
     config_text: str
     code_version: str | None
-
-    @property
-    def rule_version(self) -> str:
-        return rule_version(self.config_text)
+    rule_version: str  # the `version` of config_text
 
 
 def open_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Run:
@@ -53,7 +50,8 @@ def open_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Run:
             raise NothingToExplain("no completed run in the database: run `duaal run` first")
         run_id = row[0]
     run = completed_run(con, run_id, NothingToExplain, table="src.runs")
-    return Run(run_id, run["as_of"], run["rule_config"], run["code_version"])
+    config_text = run["rule_config"]
+    return Run(run_id, run["as_of"], config_text, run["code_version"], rule_version(config_text))
 
 
 def find_person(con: duckdb.DuckDBPyConnection, given: str, count_sql: str, run_id: str) -> str:
