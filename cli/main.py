@@ -109,11 +109,13 @@ def _failure(command: str, exc: BaseException) -> str:
         if n.startswith(STAGE_NOTE)
     ]
     where = f" in stage {stages[0]}" if stages else ""
+    packages = ("duaal", "transforms", "expectations", "flows")
     tb = exc.__traceback__
     while tb is not None:  # the innermost frame of duaal's own code says where
-        name = tb.tb_frame.f_code.co_filename
-        if any(f"/{pkg}/" in name for pkg in ("duaal", "transforms", "expectations", "flows")):
-            where = f"{where.split(' (')[0]} ({Path(name).parent.name}/{Path(name).name}:{tb.tb_lineno})"
+        parts = Path(tb.tb_frame.f_code.co_filename).parts
+        if top := [i for i, part in enumerate(parts[:-1]) if part in packages]:
+            # from its package down: duaal/run/pipeline.py, transforms/reading.py
+            where = f"{where.split(' (')[0]} ({'/'.join(parts[top[-1] :])}:{tb.tb_lineno})"
         tb = tb.tb_next
     recorded = (
         "the run is recorded as failed (duaal runs); "

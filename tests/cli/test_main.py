@@ -279,3 +279,15 @@ def test_generate_takes_its_size_and_seed_from_the_settings(tmp_path, monkeypatc
     assert main(["generate", "--out", str(tmp_path / "cli"), "--as-of", "2026-11-28"]) == 0
     generate(tmp_path / "direct", agreements=40, seed=9, as_of=date(2026, 11, 28))
     assert digests(tmp_path / "cli") == digests(tmp_path / "direct")
+
+
+def test_a_failure_names_the_module_from_its_package_down():
+    """The rooms nest modules deeper: a failure still names duaal/common/digests.py, not
+    common/digests.py."""
+    from cli.main import _failure
+    from duaal.common.digests import digest_rows
+
+    with pytest.raises(TypeError) as caught:
+        digest_rows(5)  # type: ignore[arg-type]
+    first = _failure("audit", caught.value).splitlines()[0]
+    assert re.match(r"duaal audit failed \(duaal/common/digests\.py:\d+\): TypeError: ", first)
