@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 # the validation suites expectations/<table>.json, from the table contracts beside the models
 suites: $(STAMP)
-	$(BIN)/python -m expectations.generate
+	$(BIN)/python -m expectations.suites
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from duaal.db import connect  # noqa: E402
-from duaal.pipeline import execute  # noqa: E402
-from duaal.settings import load_settings  # noqa: E402
+from duaal.common.db import connect  # noqa: E402
+from duaal.common.settings import load_settings  # noqa: E402
+from duaal.run.pipeline import execute  # noqa: E402
 from transforms.sources import AGREEMENTS, PREMIUMS, Source  # noqa: E402
 
 AS_OF = date(2026, 12, 7)
@@ -111,7 +111,7 @@ def prepare(raw: Path | None, work: Path) -> Path:
 
 def _compute(module: Path | None):
     if module is None:
-        from duaal.changes import compute_changes
+        from duaal.history.changes import compute_changes
 
         return compute_changes
     spec = importlib.util.spec_from_file_location("changes_under_test", module)

@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 import duaal.workbooks.federatie as federatie  # noqa: E402
 import duaal.workbooks.suppression as suppression  # noqa: E402
 from benchmarks.datasets import DatasetSpec, ensure_dataset  # noqa: E402
-from duaal.db import connect  # noqa: E402
-from duaal.pipeline import record_stage, rules_stage, start_run  # noqa: E402
-from duaal.settings import load_settings  # noqa: E402
+from duaal.common.db import connect  # noqa: E402
+from duaal.common.settings import load_settings  # noqa: E402
+from duaal.run.pipeline import record_stage, rules_stage, start_run  # noqa: E402
 from duaal.workbooks.data import decision_years, load_decisions, load_findings, load_run  # noqa: E402
 from transforms.loading import ingest  # noqa: E402
 from transforms.rule_config import load_rule_config  # noqa: E402

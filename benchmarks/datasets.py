@@ -90,7 +90,7 @@ def ensure_dataset(spec: DatasetSpec, out_dir: Path = OUT_DIR) -> Dataset:
     raw = folder / "raw"
     generate_s = None
     if not marker.is_file():
-        from duaal.generate import generate
+        from sample.generate import generate
 
         shutil.rmtree(folder, ignore_errors=True)
         raw.mkdir(parents=True)

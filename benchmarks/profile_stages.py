@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
 
-    from duaal import pipeline
+    from duaal.run import pipeline
     from transforms.loading import ingest
 
     spec = parse_size(args.size)

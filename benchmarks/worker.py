@@ -62,7 +62,7 @@ def reset_hwm() -> bool:
 
 def bench_settings(raw: Path, workdir: Path) -> Any:
     """Settings of a benchmark run: the dataset's raw folder, a database and reports in workdir."""
-    from duaal.settings import defaults
+    from duaal.common.settings import defaults
 
     return replace(
         defaults(),
@@ -87,7 +87,7 @@ def run_ingest(raw: Path, workdir: Path) -> dict[str, Any]:
     The read time is what the loading process spends getting a file's rows: reading it
     itself, or waiting for the processes that read ahead."""
     import transforms.loading as loading
-    from duaal import pipeline
+    from duaal.run import pipeline
 
     read_s = 0.0
     original = loading._ReadAhead.read
@@ -129,7 +129,7 @@ def run_ingest(raw: Path, workdir: Path) -> dict[str, Any]:
 
 def run_rules(raw: Path, workdir: Path) -> dict[str, Any]:
     """Record a run and build every model (staging, intermediate, marts)."""
-    from duaal import pipeline
+    from duaal.run import pipeline
     from transforms.rule_config import load_rule_config
 
     settings = bench_settings(raw, workdir)
@@ -152,7 +152,7 @@ def run_rules(raw: Path, workdir: Path) -> dict[str, Any]:
 
 def run_validate(raw: Path, workdir: Path, run_id: str) -> dict[str, Any]:
     """Run the expectation suites, then record the run's decisions and findings."""
-    from duaal import pipeline
+    from duaal.run import pipeline
 
     settings = bench_settings(raw, workdir)
     started = time.perf_counter()
@@ -172,7 +172,7 @@ def run_validate(raw: Path, workdir: Path, run_id: str) -> dict[str, Any]:
 
 def run_reports(raw: Path, workdir: Path, run_id: str) -> dict[str, Any]:
     """Write the Excel workbooks of the run, then mark it completed."""
-    from duaal import pipeline
+    from duaal.run import pipeline
 
     settings = bench_settings(raw, workdir)
     started = time.perf_counter()
@@ -189,7 +189,7 @@ def run_reports(raw: Path, workdir: Path, run_id: str) -> dict[str, Any]:
 
 def run_whole(raw: Path, workdir: Path) -> dict[str, Any]:
     """`execute` on a new database, timing each stage and its own peak memory."""
-    from duaal.pipeline import execute
+    from duaal.run.pipeline import execute
 
     stages: dict[str, dict[str, float | None]] = {}
 

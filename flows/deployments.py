@@ -16,7 +16,7 @@ from prefect import serve
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
-from duaal.settings import Settings
+from duaal.common.settings import Settings
 from flows.pipeline import flow_parameters, pipeline_flow
 
 if TYPE_CHECKING:

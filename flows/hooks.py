@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from duaal.db import DatabaseBusy, connect
-from duaal.privacy import redact
-from duaal.settings import load_settings
+from duaal.common.db import DatabaseBusy, connect
+from duaal.common.privacy import redact
+from duaal.common.settings import load_settings
 
 if TYPE_CHECKING:
     from prefect import Flow, State

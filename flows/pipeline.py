@@ -22,11 +22,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed
 
-from duaal import interrupts
-from duaal.changes import since_previous_run
-from duaal.pipeline import RunSummary, execute
-from duaal.privacy import redact
-from duaal.settings import RUN_SETTINGS, Settings, load_settings
+from duaal.common import interrupts
+from duaal.common.privacy import redact
+from duaal.common.settings import RUN_SETTINGS, Settings, load_settings
+from duaal.history.changes import since_previous_run
+from duaal.run.pipeline import RunSummary, execute
 from flows.hooks import notify, record_failure
 from flows.summary import summary_markdown, warnings_message, write_out
 

@@ -11,9 +11,9 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
-from duaal.checks import CheckResult
-from duaal.pipeline import RunSummary
-from duaal.settings import Settings
+from duaal.common.settings import Settings
+from duaal.run.check_results import InputCheck
+from duaal.run.pipeline import RunSummary
 from duaal.workbooks.manifest import MANIFEST, Entry
 
 
@@ -35,7 +35,7 @@ def _euro(amount: int) -> str:
     return f"EUR {amount:,}".replace(",", ".")
 
 
-def check_lines(checks: list[CheckResult]) -> list[str]:
+def check_lines(checks: list[InputCheck]) -> list[str]:
     """Every input check above info, code first, with file and row."""
     return [c.line() for c in checks if c.severity != "info"]
 

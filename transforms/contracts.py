@@ -3,7 +3,7 @@
 A contract names the table (with a short Dutch title) and its columns in order, each with
 its DuckDB type, its Dutch label (the header the workbooks show), its Dutch meaning (Data
 Docs, the Toelichting glossary) and its checks; then the checks on several columns and the
-SQL rules. From it come the Great Expectations suites (expectations/generate.py writes
+SQL rules. From it come the Great Expectations suites (expectations/suites.py writes
 expectations/<table>.json), the mart column lists (transforms/schema.py), the workbook
 headers and glossary, and the wording of the Data Docs.
 

@@ -160,7 +160,7 @@ def make_iban(account: str) -> str:
 
 
 # What `duaal purge` writes in place of the INSZ of a person whose data is no longer kept:
-# "P" and 12 base32 characters of a keyed HMAC (duaal/purge.py). Never a valid INSZ.
+# "P" and 12 base32 characters of a keyed HMAC (duaal/history/purge.py). Never a valid INSZ.
 PSEUDONYM_PATTERN = re.compile(r"^P[A-Z2-7]{12}$")
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +27,7 @@ from typing import Literal
 import duckdb
 import pyarrow as pa
 
+from transforms.raw_folder import RawScan, Unread, scan_raw
 from transforms.reading import (
     CSV_SUFFIXES,
     SPREADSHEET_SUFFIXES,
@@ -38,7 +38,7 @@ from transforms.reading import (
     read_file,
 )
 from transforms.schema import ensure_schema
-from transforms.sources import SOURCES, Source
+from transforms.sources import Source
 from transforms.transaction import transaction
 from transforms.workers import die_with_parent, end_workers, forking
 
@@ -71,116 +71,6 @@ class FileOutcome:
     rows_accepted: int = 0
     rows_quarantined: int = 0
     rows_blank: int = 0
-
-
-@dataclass(frozen=True)
-class Unread:
-    """A folder or file under the raw folder that is not read, or a folder read under
-    another spelling; the input checks report each (FILE_IGNORED)."""
-
-    path: Path
-    why: str  # English, for the terminal
-    why_nl: str  # Dutch, for the workbooks
-    read_as: str | None = None  # the source folder a misspelled folder is read as
-
-
-@dataclass(frozen=True)
-class RawScan:
-    """What is under the raw folder: the export files to read, in order, and the rest."""
-
-    files: list[tuple[Source, Path]]
-    unread: list[Unread]
-
-
-# Files a file manager or version control leaves behind, never exports and never news.
-_SILENT = frozenset({".gitkeep", ".ds_store", "thumbs.db", "desktop.ini"})
-
-
-def _folder_key(name: str) -> str:
-    """A folder name compared ignoring case and accents."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def scan_raw(raw_dir: Path) -> RawScan:
-    """The export files under raw_dir/<source folder>/ (sources.SOURCES order, then name
-    order) and every folder or file there that is not read, with the reason."""
-    by_key = {_folder_key(s.folder): s for s in SOURCES}
-    folders: dict[str, list[Path]] = {s.folder: [] for s in SOURCES}
-    unread: list[Unread] = []
-    for entry in sorted(raw_dir.iterdir(), key=lambda p: p.name) if raw_dir.is_dir() else ():
-        if entry.name.lower() in _SILENT:
-            continue
-        source = by_key.get(_folder_key(entry.name)) if entry.is_dir() else None
-        if source is None:
-            expected = ", ".join(f"{s.folder}/" for s in SOURCES)
-            if entry.is_dir():
-                why = f"folder {entry.name} is not a source folder ({expected}): not read"
-                why_nl = f"map {entry.name} is geen bronmap ({expected}): niet gelezen"
-            else:
-                why = f"file {entry.name} lies beside the source folders, not in one ({expected}): not read"
-                why_nl = (
-                    f"bestand {entry.name} ligt naast de bronmappen, niet in een ervan "
-                    f"({expected}): niet gelezen"
-                )
-            unread.append(Unread(entry, why, why_nl))
-            continue
-        if entry.name != source.folder:
-            unread.append(
-                Unread(
-                    entry,
-                    f"folder {entry.name}/ is read as {source.folder}/ (spelled differently)",
-                    f"map {entry.name}/ wordt gelezen als {source.folder}/ (andere schrijfwijze)",
-                    read_as=source.folder,
-                )
-            )
-        folders[source.folder].append(entry)
-    files = []
-    for source in SOURCES:
-        candidates = [p for folder in folders[source.folder] for p in folder.iterdir()]
-        for path in sorted(candidates, key=lambda p: (p.name, str(p))):
-            skip = _not_an_export(path)
-            if skip is None:
-                files.append((source, path))
-            elif skip:
-                unread.append(Unread(path, *skip))
-    return RawScan(files, unread)
-
-
-def _not_an_export(path: Path) -> tuple[str, str] | None | bool:
-    """Why a path in a source folder is not read (English, Dutch); None when it is an
-    export to read, False when it is to be passed over in silence."""
-    name = path.name
-    if name.lower() in _SILENT:
-        return False
-    if path.is_dir():
-        return (
-            f"folder {name} inside a source folder: not read (exports go in the folder itself)",
-            f"map {name} binnen een bronmap: niet gelezen (exports horen in de map zelf)",
-        )
-    if name.startswith("~$") or name.startswith(".~lock"):
-        return (
-            f"{name} is the lock file of a workbook open in Excel or LibreOffice: not read",
-            f"{name} is het slotbestand van een werkmap die open staat: niet gelezen",
-        )
-    if name.startswith("."):
-        return (
-            f"{name} is a hidden file: not read",
-            f"{name} is een verborgen bestand: niet gelezen",
-        )
-    if path.suffix.lower() not in SPREADSHEET_SUFFIXES + CSV_SUFFIXES:
-        return (
-            f"{name} is not an export (an export is .xlsx, .xlsm or .csv): not read",
-            f"{name} is geen export (een export is .xlsx, .xlsm of .csv): niet gelezen",
-        )
-    return None
-
-
-def export_files(folder: Path) -> list[Path]:
-    """The export files of one source folder in name order (what `scan_raw` would read)."""
-    if not folder.is_dir():
-        return []
-    return sorted((p for p in folder.iterdir() if _not_an_export(p) is None), key=lambda p: p.name)
 
 
 def ingest(
@@ -396,15 +286,15 @@ def ingest_file(
         )
     stamp = _Stamp(sha256, mtime, loaded_at)
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES + CSV_SUFFIXES:
-        return _refuse(con, source, path, stamp, not_a_spreadsheet(path))
+        return _record(con, source, path, stamp, not_a_spreadsheet(path))
     try:
         if read is None:
             result = read_file(path, source, aliases, data=data)
         else:
             result = read(path, source, aliases, data)
     except FileRefused as exc:
-        return _refuse(con, source, path, stamp, exc)
-    return _load(con, source, path, stamp, result)
+        return _record(con, source, path, stamp, exc)
+    return _record(con, source, path, stamp, result)
 
 
 def _read_bytes(path: Path) -> tuple[bytes, datetime]:
@@ -516,43 +406,23 @@ def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT nextval('batch_id_seq')").fetchone()[0]
 
 
-def _load(
+def _record(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     path: Path,
     stamp: _Stamp,
-    result: ReadResult,
+    read: ReadResult | FileRefused,
 ) -> FileOutcome:
-    """Record the batch, its rows and its quarantine in one transaction."""
+    """Record the batch in one transaction: a file read with its rows and its quarantine, a
+    refused file with its reasons and zero counts."""
     # a half-loaded file must leave no trace: batch, rows and quarantine go together
     with transaction(con):
         batch_id = _next_batch_id(con)
-        _insert_batch(con, batch_id, source, path, stamp, "loaded", None, result)
-        _insert_rows(con, source, batch_id, path, result)
-        _insert_quarantine(con, source, batch_id, path, result)
-    return FileOutcome(
-        source.folder,
-        path.name,
-        "loaded",
-        None,
-        batch_id,
-        result.sheet_name,
-        result.rows_read,
-        result.rows_accepted,
-        result.rows_quarantined,
-        result.rows_blank,
-    )
-
-
-def _refuse(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    path: Path,
-    stamp: _Stamp,
-    refused: FileRefused,
-) -> FileOutcome:
-    """Record a refused file as a batch with its reasons and zero counts."""
-    with transaction(con):
-        batch_id = _next_batch_id(con)
-        _insert_batch(con, batch_id, source, path, stamp, "refused", refused, None)
-    return FileOutcome(source.folder, path.name, "refused", str(refused), batch_id, None)
+        if isinstance(read, FileRefused):
+            _insert_batch(con, batch_id, source, path, stamp, "refused", read, None)
+            return FileOutcome(source.folder, path.name, "refused", str(read), batch_id, None)
+        _insert_batch(con, batch_id, source, path, stamp, "loaded", None, read)
+        _insert_rows(con, source, batch_id, path, read)
+        _insert_quarantine(con, source, batch_id, path, read)
+    counts = (read.rows_read, read.rows_accepted, read.rows_quarantined, read.rows_blank)
+    return FileOutcome(source.folder, path.name, "loaded", None, batch_id, read.sheet_name, *counts)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from transforms import codes
+from transforms.school_years import school_year_label, start_year_of
 
 Number = int | float  # as written in the file: 4 stays 4, 19.5 stays 19.5
 
@@ -191,15 +192,18 @@ def parse_rule_config(text: str, *, recorded: bool = True) -> RuleConfig:
     )
 
 
+def rule_version(config_text: str) -> str:
+    """The `version` of a rule configuration text, as a run recorded it ('' when it has none,
+    or the text does not parse): what a comparison or a story names the rules by."""
+    try:
+        return str(tomllib.loads(config_text).get("version", ""))
+    except tomllib.TOMLDecodeError:
+        return ""
+
+
 def load_rule_config(path: Path) -> RuleConfig:
     """Read the configuration file of a new run: every key must be in it."""
     return parse_rule_config(path.read_text(encoding="utf-8"), recorded=False)
-
-
-def school_year_of(day: date) -> str:
-    """The school year (1 September - 31 August) that contains a day, e.g. '2024-2025'."""
-    first = day.year if day.month >= 9 else day.year - 1
-    return f"{first}-{first + 1}"
 
 
 def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -> None:
@@ -251,8 +255,7 @@ def load_into(con: duckdb.DuckDBPyConnection, config: RuleConfig, as_of: date) -
 def school_years_to_decide(config: RuleConfig, as_of: date) -> list[str]:
     """From the first premium year up to and including the school year that contains as_of."""
     first = int(config.premium.first_school_year[:4])
-    last = int(school_year_of(as_of)[:4])
-    return [f"{y}-{y + 1}" for y in range(first, last + 1)]
+    return [school_year_label(y) for y in range(first, start_year_of(as_of) + 1)]
 
 
 def school_years_without_amounts(config: RuleConfig, as_of: date) -> list[str]:

@@ -34,6 +34,25 @@ def _cols(columns: tuple[tuple[str, str], ...]) -> str:
     return ",\n    ".join(f"{n} {t}" for n, t in columns)
 
 
+# `duaal purge` records each purge, and the runs whose data it changed
+PURGE_DDL = (
+    """CREATE TABLE IF NOT EXISTS purges (
+    purge_id VARCHAR PRIMARY KEY,
+    purged_at TIMESTAMP NOT NULL,
+    before_school_year VARCHAR NOT NULL,  -- personal data of people done before this year
+    cutoff DATE NOT NULL,                 -- the first day of that school year
+    persons INTEGER NOT NULL,             -- people purged now (learners and mentors)
+    learners INTEGER NOT NULL,
+    mentors INTEGER NOT NULL,
+    row_counts VARCHAR NOT NULL,          -- JSON: rows changed per table
+    code_version VARCHAR
+)""",
+    """CREATE TABLE IF NOT EXISTS purge_runs (
+    purge_id VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL               -- a run whose inputs or outputs the purge changed
+)""",
+)
+
 SCHEMA_DDL: tuple[str, ...] = (
     "CREATE SEQUENCE IF NOT EXISTS batch_id_seq START 1",
     """CREATE TABLE IF NOT EXISTS load_batches (
@@ -132,6 +151,7 @@ SCHEMA_DDL: tuple[str, ...] = (
     unexpected_count BIGINT,
     unexpected_examples VARCHAR       -- JSON list
 )""",
+    *PURGE_DDL,
 )
 
 

@@ -46,6 +46,9 @@ class Column:
     # a date column where a day in the year 9999 means open-ended: stored as NULL, like an
     # empty cell (Dimona end dates, CONTRACTS.md); elsewhere 9999 is an implausible date
     open_end: bool = False
+    # personal data: the INSZ column of the person whose data this is. `duaal purge` removes
+    # it with that person; `duaal diff` names a change of it, never its values
+    person: str = ""
 
     @property
     def sql_type(self) -> str:
@@ -54,12 +57,25 @@ class Column:
 
 @dataclass(frozen=True)
 class Source:
+    """One export, with every name it goes by: its folder under data/raw/ (the name the
+    checks and the quarantine use), its ingest table, its staging model (also the name of
+    its table contract and validation suite), and this module's constant."""
+
     folder: str  # folder under data/raw/
-    table: str  # append-only ingest table: every accepted row of every batch
+    staging: str  # staging model transforms/staging/<staging>.sql, its contract and suite
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # natural key, as column names
+    # how a message names a row by its key: (English, Dutch), e.g. ("agreement", "overeenkomst")
+    key_words: tuple[str, str]
     # pairs (earlier, later) of date columns where later < earlier is END_BEFORE_START
     date_order: tuple[tuple[str, str], ...] = ()
+    # without it no decision can be trusted (SOURCE_MISSING is an error, else a warning)
+    required: bool = True
+
+    @property
+    def table(self) -> str:
+        """The append-only ingest table: every accepted row of every batch."""
+        return f"ingest_{self.folder}"
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -75,8 +91,9 @@ LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
 
 AGREEMENTS = Source(
     folder="overeenkomsten",
-    table="ingest_overeenkomsten",
+    staging="stg_werkplekduaal__agreements",
     key=("agreement_id",),
+    key_words=("agreement", "overeenkomst"),
     date_order=(("start_date", "end_date"), ("start_date", "termination_date")),
     columns=(
         Column("Overeenkomst-ID", "agreement_id", "text"),
@@ -88,10 +105,10 @@ AGREEMENTS = Source(
         Column("Uren per week", "hours_per_week", "decimal"),
         Column("Leervergoeding", "learning_allowance", "bool"),
         Column("Toestemming premie", "premium_consent", "bool"),
-        Column("IBAN onderneming", "company_iban", "iban", required=False),
+        Column("IBAN onderneming", "company_iban", "iban", required=False, person="learner_insz"),
         Column("INSZ lerende", "learner_insz", "insz"),
-        Column("Naam lerende", "learner_name", "text"),
-        Column("Geboortedatum lerende", "learner_birth_date", "date"),
+        Column("Naam lerende", "learner_name", "text", person="learner_insz"),
+        Column("Geboortedatum lerende", "learner_birth_date", "date", person="learner_insz"),
         Column("Ondernemingsnummer", "company_kbo", "kbo"),
         Column("Naam onderneming", "company_name", "text"),
         Column("Vestigingseenheidsnummer", "establishment_id", "text"),
@@ -100,15 +117,16 @@ AGREEMENTS = Source(
         Column("Opleiding", "training", "text"),
         Column("Opleidingsverstrekker", "training_provider", "text"),
         Column("INSZ mentor", "mentor_insz", "insz"),
-        Column("Naam mentor", "mentor_name", "text"),
+        Column("Naam mentor", "mentor_name", "text", person="mentor_insz"),
         Column("Paritair comité", "joint_committee", "text"),
     ),
 )
 
 DIMONA = Source(
     folder="dimona",
-    table="ingest_dimona",
+    staging="stg_dimona__periods",
     key=("dimona_id",),
+    key_words=("Dimona period", "Dimona-periode"),
     date_order=(("start_date", "end_date"),),
     columns=(
         Column("Dimona-nummer", "dimona_id", "text"),
@@ -126,8 +144,9 @@ DIMONA = Source(
 
 RECOGNITIONS = Source(
     folder="erkenningen",
-    table="ingest_erkenningen",
+    staging="stg_werkplekduaal__recognitions",
     key=("recognition_id", "mentor_insz"),
+    key_words=("recognition", "erkenning"),
     columns=(
         Column("Erkenningsnummer", "recognition_id", "text"),
         Column("Ondernemingsnummer", "company_kbo", "kbo"),
@@ -135,8 +154,8 @@ RECOGNITIONS = Source(
         Column("Opleiding", "training", "text"),
         Column("Datum erkenning", "recognition_date", "date"),
         Column("INSZ mentor", "mentor_insz", "insz"),
-        Column("Naam mentor", "mentor_name", "text"),
-        Column("Geboortedatum mentor", "mentor_birth_date", "date"),
+        Column("Naam mentor", "mentor_name", "text", person="mentor_insz"),
+        Column("Geboortedatum mentor", "mentor_birth_date", "date", person="mentor_insz"),
         Column("Jaren ervaring", "years_experience", "integer"),
         Column("Datum mentoropleiding", "mentor_training_date", "date", required=False),
         Column("Vrijstelling mentoropleiding", "mentor_training_exempt", "bool"),
@@ -145,8 +164,10 @@ RECOGNITIONS = Source(
 
 PREMIUMS = Source(
     folder="premies",
-    table="ingest_premies",
+    staging="stg_mtech__premiums_paid",
     key=("school_year", "company_kbo", "learner_insz", "kind"),
+    key_words=("premium history of school year", "premiehistoriek van schooljaar"),
+    required=False,  # a sector may have no premium history
     columns=(
         Column("Schooljaar", "school_year", "school_year"),
         Column("Ondernemingsnummer", "company_kbo", "kbo"),
@@ -159,6 +180,16 @@ PREMIUMS = Source(
 
 SOURCES: tuple[Source, ...] = (AGREEMENTS, DIMONA, RECOGNITIONS, PREMIUMS)
 SOURCES_BY_FOLDER: dict[str, Source] = {s.folder: s for s in SOURCES}
+
+# the columns that hold an INSZ, in the sources' order, and per INSZ column the personal
+# data that goes with that person (Column.person): what purge removes, what diff never shows
+INSZ_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(c.name for s in SOURCES for c in s.columns if c.kind == "insz")
+)
+PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    insz: tuple(dict.fromkeys(c.name for s in SOURCES for c in s.columns if c.person == insz))
+    for insz in INSZ_COLUMNS
+}
 
 
 def ingest_table_ddl(source: Source) -> str:

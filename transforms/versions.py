@@ -24,7 +24,7 @@ months or at once into an empty database, as long as its files keep their dates.
 
 Everything that chooses a version reads `batch_versions`: the staging models
 (`transforms.models.latest_rows`), int_superseded_rows, the comparison of two runs
-(duaal/changes/sql/inputs.sql) and what reads the quarantine in effect: the quarantined rows of the
+(duaal/history/changes/sql/inputs.sql) and what reads the quarantine in effect: the quarantined rows of the
 batches in effect (`quarantine_in_effect`), which a re-loaded file does not repeat.
 """
 
@@ -38,7 +38,7 @@ def batch_versions(batches: str = "", schema: str = "") -> str:
     batches: a SQL subquery of batch ids (e.g. a run's run_batches) to choose among: the
     batches in effect are those among them that no later load of the same file replaced.
     Empty: every batch of load_batches. `version` is numbered over every loaded batch of
-    load_batches whichever are chosen, so two runs' versions compare (duaal/changes/).
+    load_batches whichever are chosen, so two runs' versions compare (duaal/history/changes/).
     schema: where load_batches is (`src` for a database attached read-only).
     """
     chosen = f"where batch_id in ({batches})" if batches else ""

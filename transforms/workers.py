@@ -41,7 +41,7 @@ def die_with_parent() -> None:
     here, where DuckDB's threads do not exist."""
     gc.disable()
     with suppress(ValueError):  # not the main thread: a pool forked from another thread
-        # the parent's signal watcher (duaal.interrupts) listens on this descriptor: a
+        # the parent's signal watcher (duaal.common.interrupts) listens on this descriptor: a
         # signal to the worker must not look like a second one to the parent
         signal.set_wakeup_fd(-1)
         for signum in RUN_SIGNALS:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from duaal.changes import DECISION_FIELDS, DUTCH, PAYMENT_FIELDS, Change, Changes, RunInfo
+from duaal.history.changes import DECISION_FIELDS, DUTCH, PAYMENT_FIELDS, Change, Changes
+from duaal.history.changes import ComparedRun as RunInfo
 from duaal.workbooks.columns import decision_column, finding_column
 from duaal.workbooks.data import Row
 from duaal.workbooks.labels import (

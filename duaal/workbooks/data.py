@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from duaal.db import run_record
+from duaal.common.db import run_record
 from duaal.workbooks.labels import CodeLabels, code_labels
 from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS

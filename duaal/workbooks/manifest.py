@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from duaal.settings import WHAT_IF_PREFIX
+from duaal.common.settings import WHAT_IF_PREFIX
 
 MANIFEST = "inhoud.json"
 NOTE = (

@@ -22,9 +22,9 @@ from typing import TypeVar
 
 import duckdb
 
-from duaal import interrupts
-from duaal.changes import Changes, since_previous
-from duaal.privacy import make_private_dir, private_files
+from duaal.common import interrupts
+from duaal.common.privacy import make_private_dir, private_files
+from duaal.history.changes import Changes, since_previous
 from duaal.workbooks.changes import build_change_sheets
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (

@@ -12,7 +12,7 @@ no script, no link off the site.
 - `expectations/<table>.html`: what a table must satisfy, from its contract.
 
 The pages quote failing values, which can be national numbers: the folder is private (the
-run writes it under the umask of duaal.privacy). The rows refused on reading are named by
+run writes it under the umask of duaal.common.privacy). The rows refused on reading are named by
 file and row number only; their values stay in the quarantine.
 """
 

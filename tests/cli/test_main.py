@@ -31,7 +31,7 @@ def _timed(cmd: list[str]) -> float:
 
 
 def test_version_prints_what_a_run_records_and_exits_0():
-    from duaal.pipeline import code_version
+    from duaal.common.version import code_version
 
     start = time.perf_counter()
     out = subprocess.run([str(DUAAL), "--version"], capture_output=True, text=True)
@@ -139,8 +139,8 @@ def test_an_as_of_in_a_year_without_amounts_is_no_usage_error(tmp_path, monkeypa
     """The 06:00 run of 1 September reaches a school year whose amounts are not configured
     yet: it runs (AMOUNTS_MISSING, exit 4), where only a school year asked for by name
     without amounts is refused."""
-    from cli.main import _run_settings
-    from duaal.settings import UsageError
+    from cli.options import run_settings as _run_settings
+    from duaal.common.settings import UsageError
 
     monkeypatch.chdir(tmp_path)
     args = build_parser().parse_args(["run", "--as-of", "2027-09-01"])
@@ -153,7 +153,7 @@ def test_an_as_of_in_a_year_without_amounts_is_no_usage_error(tmp_path, monkeypa
 def test_runs_limit_shows_the_newest_runs(tmp_path, capsys):
     from datetime import date, datetime
 
-    from duaal.db import connect
+    from duaal.common.db import connect
     from transforms.schema import ensure_schema
 
     db = tmp_path / "duaal.duckdb"
@@ -251,8 +251,8 @@ def test_the_temporary_server_gets_90_s_to_start_unless_told_otherwise(tmp_path,
 
 
 def test_run_without_export_folder_says_so(tmp_path, capsys):
-    from duaal.pipeline import execute
-    from duaal.settings import load_settings
+    from duaal.common.settings import load_settings
+    from duaal.run.pipeline import execute
 
     settings = load_settings(
         raw=tmp_path / "nowhere", db=tmp_path / "duaal.duckdb", reports=tmp_path / "reports"
@@ -265,7 +265,7 @@ def test_generate_takes_its_size_and_seed_from_the_settings(tmp_path, monkeypatc
     import hashlib
     from datetime import date
 
-    from duaal.generate import generate
+    from sample.generate import generate
 
     def digests(folder):
         return {
@@ -279,3 +279,15 @@ def test_generate_takes_its_size_and_seed_from_the_settings(tmp_path, monkeypatc
     assert main(["generate", "--out", str(tmp_path / "cli"), "--as-of", "2026-11-28"]) == 0
     generate(tmp_path / "direct", agreements=40, seed=9, as_of=date(2026, 11, 28))
     assert digests(tmp_path / "cli") == digests(tmp_path / "direct")
+
+
+def test_a_failure_names_the_module_from_its_package_down():
+    """The rooms nest modules deeper: a failure still names duaal/common/digests.py, not
+    common/digests.py."""
+    from cli.main import _failure
+    from duaal.common.digests import digest_rows
+
+    with pytest.raises(TypeError) as caught:
+        digest_rows(5)  # type: ignore[arg-type]
+    first = _failure("audit", caught.value).splitlines()[0]
+    assert re.match(r"duaal audit failed \(duaal/common/digests\.py:\d+\): TypeError: ", first)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from duaal.db import connect
+from duaal.common.db import connect
 from transforms.identifiers import make_insz
 from transforms.schema import ensure_schema
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
+import cli.exits
 import cli.main
-from duaal.changes import CHANGE_EXPORT
-from duaal.checks import STAGING_TABLES
-from duaal.exports import DECISION_EXPORT, FINDING_EXPORT, QUARANTINE_EXPORT
+from duaal.common.export_columns import DECISION_EXPORT, FINDING_EXPORT, QUARANTINE_EXPORT
+from duaal.history.changes import CHANGE_EXPORT
 from transforms.codes import load_codes
 from transforms.rule_config import load_rule_config
 from transforms.sources import KIND_SQL_TYPE, SOURCES
@@ -172,7 +172,7 @@ def test_every_source_column_is_in_the_contract_as_read(source):
     text = _source_section(source.folder)
     key = re.search(r"Natural key: (.*?)\.", one_line(text))[1]
     assert re.findall(r"`([^`]+)`", key) == [source.column(k).header for k in source.key]
-    assert f"Staging: `{STAGING_TABLES[source.folder]}`" in one_line(text)
+    assert f"Staging: `{source.staging}`" in one_line(text)
     may_be_absent = {
         c.header
         for c in source.columns
@@ -227,7 +227,7 @@ def test_the_decision_columns_are_described_one_by_one():
 
 
 def test_exit_codes_are_those_of_the_command_line():
-    codes = {v for k, v in vars(cli.main).items() if k.startswith("EXIT_")}
+    codes = {v for k, v in vars(cli.exits).items() if k.startswith("EXIT_")}
     rows = table(section(CONTRACTS, "Input checks and the outcome of a run"), "exit")
     documented = {int(r[0]) for r in rows}
     assert documented - PENDING_EXITS == codes

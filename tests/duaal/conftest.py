@@ -8,11 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.db import connect
-from duaal.generate import generate
-from duaal.pipeline import record_stage, rules_stage, start_run
-from duaal.settings import load_settings
+from duaal.common.db import connect
+from duaal.common.settings import load_settings
+from duaal.run.pipeline import record_stage, rules_stage, start_run
 from duaal.workbooks.writer import write_reports
+from sample.generate import generate
 from transforms.loading import ingest
 from transforms.rule_config import load_rule_config
 

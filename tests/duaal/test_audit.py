@@ -12,9 +12,10 @@ import duckdb
 import pytest
 
 from cli.main import main
-from duaal.audit import NO_ROWS, audit
-from duaal.db import connect
-from duaal.pipeline import code_version, finish_run, record_stage, rules_stage, start_run
+from duaal.common.db import connect
+from duaal.common.version import code_version
+from duaal.history.audit import NO_ROWS, audit
+from duaal.run.pipeline import finish_run, record_stage, rules_stage, start_run
 from expectations.validate import validate
 from tests.builders import RULES_FILE
 from tests.duaal.conftest import AS_OF, NOW

@@ -13,19 +13,18 @@ import duckdb
 import pytest
 
 from cli.main import main
-from duaal.bundle import verify_bundle, write_bundle
-from duaal.db import connect
-from duaal.generate import generate
-from duaal.pipeline import (
-    OUTPUTS,
-    digest_rows,
+from duaal.common.db import connect
+from duaal.common.digests import OUTPUTS, digest_rows
+from duaal.common.settings import load_settings
+from duaal.history.bundle import verify_bundle, write_bundle
+from duaal.run.pipeline import (
     execute,
     finish_run,
     record_stage,
     rules_stage,
     start_run,
 )
-from duaal.settings import load_settings
+from sample.generate import generate
 from tests.builders import add_premium_paid, rule_config
 from tests.duaal.test_explain import AS_OF, LEARNERS, _inputs
 from transforms.rule_config import RuleConfig, parse_rule_config

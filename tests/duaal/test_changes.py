@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 
 from cli.main import main
-from duaal.changes import (
+from duaal.common.db import connect
+from duaal.common.settings import load_settings
+from duaal.history.changes import (
     CHANGE_EXPORT,
     DUTCH,
     ENGLISH,
@@ -23,9 +25,7 @@ from duaal.changes import (
     compute_changes,
     since_previous,
 )
-from duaal.db import connect
-from duaal.pipeline import execute
-from duaal.settings import load_settings
+from duaal.run.pipeline import execute
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -635,7 +635,7 @@ def test_a_change_the_inputs_do_not_explain_names_the_code_or_rule_version(two_r
 
 
 def test_the_artifact_text_says_why_when_the_database_cannot_be_read(tmp_path):
-    from duaal.changes import since_previous_run
+    from duaal.history.changes import since_previous_run
 
     text = since_previous_run(tmp_path / "none.duckdb", "R1")
     assert text.startswith("# Since the previous run\n\nNot available: no database at ")

@@ -15,10 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.checks import CheckResult, check_quarantine_share, check_volume, stored_checks
-from duaal.db import connect
-from duaal.pipeline import checks_stage, ingest_stage, start_run
-from duaal.settings import load_settings
+from duaal.common.db import connect
+from duaal.common.settings import load_settings
+from duaal.run.check_results import InputCheck, stored_checks
+from duaal.run.checks import check_quarantine_share, check_volume
+from duaal.run.pipeline import checks_stage, ingest_stage, start_run
 from tests.builders import RULES_FILE, rules_text_without_amounts
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
@@ -53,7 +54,7 @@ def good_inputs(raw: Path) -> Path:
     return raw
 
 
-def checks_of(raw: Path, db: Path, **overrides: object) -> list[CheckResult]:
+def checks_of(raw: Path, db: Path, **overrides: object) -> list[InputCheck]:
     """Ingest raw into db and run the input checks as a run would."""
     settings = load_settings(raw=raw, db=db, reports=db.parent / "reports", as_of=AS_OF)
     settings = replace(settings, **overrides)
@@ -70,7 +71,7 @@ def checks_of(raw: Path, db: Path, **overrides: object) -> list[CheckResult]:
         con.close()
 
 
-def codes(results: list[CheckResult]) -> list[tuple[str, str, str]]:
+def codes(results: list[InputCheck]) -> list[tuple[str, str, str]]:
     return [(r.code, r.severity, r.where) for r in results]
 
 
@@ -282,7 +283,7 @@ def test_quarantine_share_is_said_again_while_the_file_is_under_the_raw_folder(
 
 
 def test_a_key_with_a_bar_and_a_premium_history_row_are_named_whole(raw: Path, tmp_path: Path):
-    from duaal.checks import key_label
+    from duaal.run.checks import key_label
 
     assert key_label("overeenkomsten", "X|1") == ("agreement X|1", "overeenkomst X|1")
     assert key_label("premies", "2022-2023|0403170701|06051212345|stagebonus") == (

@@ -10,10 +10,10 @@ from datetime import date, datetime
 
 import pytest
 
-from duaal.db import connect
-from duaal.generate import generate
-from duaal.pipeline import execute, record_stage, rules_stage, start_run
-from duaal.settings import defaults, load_settings
+from duaal.common.db import connect
+from duaal.common.settings import defaults, load_settings
+from duaal.run.pipeline import execute, record_stage, rules_stage, start_run
+from sample.generate import generate
 from transforms.loading import ingest
 from transforms.rule_config import load_rule_config
 from transforms.schema import PAYMENT_STATUSES as SIX_STATUSES
@@ -27,7 +27,7 @@ EXPECTED = {
     "payments": "4973912e0f28bcbbf32d4dfb4c4a10d59e0090a46384bcd9deb437f1903a9069",
     "quarantine": "728c1a9eecbc4dd2cc16942da18a6303112540177f24c1388ae0474cb3fb2b32",
 }
-# the sample's premium history pays every status (duaal/generate.py): 2023-2024 is past its
+# the sample's premium history pays every status (sample/generate.py): 2023-2024 is past its
 # expected payment date (28/02/2025) on AS_OF, 2024-2025 is not (28/02/2026)
 PAYMENT_STATUSES = [
     ("2023-2024", "no_decision", 2),

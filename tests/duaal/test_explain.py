@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 
 from cli.main import main
-from duaal.db import connect
-from duaal.explain import NothingToExplain, explain_learner, explain_mentor
-from duaal.pipeline import finish_run, record_stage, rules_stage, start_run
+from duaal.common.db import connect
+from duaal.history.explain import NothingToExplain, explain_learner, explain_mentor
+from duaal.run.pipeline import finish_run, record_stage, rules_stage, start_run
 from tests.builders import (
     COMPANY,
     MENTOR,

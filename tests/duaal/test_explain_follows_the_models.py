@@ -1,7 +1,7 @@
 """One engine (issue 21): the story of `duaal explain` is told from the columns of the models the
 decision is built from, so a rule's boundary moved in the rule configuration, or in a
 model's SQL, moves the story with it (the sentence about the threshold and its verdict),
-with no change to duaal/explain/."""
+with no change to duaal/history/explain/."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from duaal.db import connect
-from duaal.explain import explain_learner
-from duaal.pipeline import finish_run, record_stage, start_run
+from duaal.common.db import connect
+from duaal.history.explain import explain_learner
+from duaal.run.pipeline import finish_run, record_stage, start_run
 from tests.builders import RULES_FILE, add_agreement, add_dimona, add_recognition
 from transforms.identifiers import make_insz
 from transforms.models import LAYERS, MODELS_DIR, build_models

@@ -1,4 +1,4 @@
-"""duaal/explain/guard.py: the check behind `LET OP` finds every way the rows a story tells
+"""duaal/history/explain/guard.py: the check behind `LET OP` finds every way the rows a story tells
 differ from the decision stored, and only those (plain functions, no database)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from duaal.explain.guard import REBUILT_DIFFERS, disagreements
-from duaal.explain.queries import Facts
+from duaal.history.explain.guard import REBUILT_DIFFERS, disagreements
+from duaal.history.explain.queries import Facts
 
 UNITS = 377580
 KEY = {"school_year": "2024-2025", "company_kbo": "0403170701", "learner_insz": "06051212345"}

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from duaal.db import connect
-from duaal.explain import explain_learner
-from duaal.pipeline import finish_run, record_stage, rules_stage, start_run
+from duaal.common.db import connect
+from duaal.history.explain import explain_learner
+from duaal.run.pipeline import finish_run, record_stage, rules_stage, start_run
 from tests.builders import (
     OTHER_COMPANY,
     add_agreement,

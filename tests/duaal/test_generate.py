@@ -15,15 +15,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from duaal.generate import (
-    EXCEL_MAX_DATA_ROWS,
-    SampleFile,
-    SampleRow,
-    add_months,
-    build_sample,
-    generate,
-    province_of,
-)
+from sample.generate import generate
+from sample.model import SampleFile, SampleRow, add_months, province_of
+from sample.places import EXCEL_MAX_DATA_ROWS
+from sample.rows import build_sample
 from transforms.identifiers import InvalidIdentifier, normalise_iban, normalise_insz, normalise_kbo
 from transforms.sources import SOURCES_BY_FOLDER, Source
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from duaal.db import connect
-from duaal.pipeline import record_stage, rules_stage, start_run
-from duaal.settings import load_settings
+from duaal.common.db import connect
+from duaal.common.settings import load_settings
+from duaal.run.pipeline import record_stage, rules_stage, start_run
 from duaal.workbooks.writer import write_reports
 from tests.builders import RULES_FILE
 from tests.duaal.conftest import AS_OF, NOW

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.db import connect
+from duaal.common.db import connect
 from duaal.workbooks.writer import plan_reports, write_reports
 from transforms.loading import ingest
 

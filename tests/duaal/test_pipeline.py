@@ -17,13 +17,13 @@ import duckdb
 import pytest
 
 from cli.main import main
-from duaal import exports
-from duaal.audit import audit
-from duaal.db import DatabaseBusy, completed_run, connect
-from duaal.generate import generate
-from duaal.pipeline import execute, show_outcome_in_docs
-from duaal.settings import load_settings
+from duaal.common.db import DatabaseBusy, completed_run, connect
+from duaal.common.settings import load_settings
+from duaal.history.audit import audit
+from duaal.outputs import exports
+from duaal.run.pipeline import execute, show_outcome_in_docs
 from expectations.docs import page_name, write_docs
+from sample.generate import generate
 from transforms.schema import ensure_schema
 
 AS_OF = date(2026, 11, 28)
@@ -302,7 +302,7 @@ def test_a_waiting_run_says_for_whom_and_waits_lock_timeout_s_in_all(sample_run)
         [
             sys.executable,
             "-c",
-            "import duckdb, sys, time; from pathlib import Path; from duaal.db import claim; "
+            "import duckdb, sys, time; from pathlib import Path; from duaal.common.db import claim; "
             "c = duckdb.connect(sys.argv[1]); claim(Path(sys.argv[1]), 'R20261201T060000-abcdef'); "
             "print('held', flush=True); time.sleep(60)",
             str(settings.db),

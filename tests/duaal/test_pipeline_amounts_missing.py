@@ -15,13 +15,20 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from duaal.audit import audit
-from duaal.checks import CheckResult
-from duaal.db import connect
-from duaal.explain import explain_learner
-from duaal.generate import generate
-from duaal.pipeline import RunSummary, checks_stage, execute, ingest_stage, rules_stage, start_run
-from duaal.settings import Settings, load_settings
+from duaal.common.db import connect
+from duaal.common.settings import Settings, load_settings
+from duaal.history.audit import audit
+from duaal.history.explain import explain_learner
+from duaal.run.check_results import InputCheck
+from duaal.run.pipeline import (
+    RunSummary,
+    checks_stage,
+    execute,
+    ingest_stage,
+    rules_stage,
+    start_run,
+)
+from sample.generate import generate
 from tests.builders import RULES_FILE, rules_text_without_amounts
 from tests.duaal.workbooks.one_run import table
 from transforms.rule_config import load_rule_config
@@ -41,7 +48,7 @@ class Runs:
     summary: RunSummary
     configured: list[dict]  # decisions of the same inputs with the amounts, as_of the same
     configured_findings: list[tuple]
-    day_before: list[CheckResult]  # the input checks of a run on 31 August
+    day_before: list[InputCheck]  # the input checks of a run on 31 August
 
 
 @pytest.fixture(scope="module")

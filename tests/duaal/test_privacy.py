@@ -10,11 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from duaal import exports
-from duaal.db import connect
-from duaal.generate import generate
-from duaal.pipeline import execute
-from duaal.privacy import (
+from duaal.common.db import connect
+from duaal.common.privacy import (
     make_private_dir,
     open_private,
     private_files,
@@ -23,7 +20,10 @@ from duaal.privacy import (
     redact,
     restrict_umask,
 )
-from duaal.settings import load_settings
+from duaal.common.settings import load_settings
+from duaal.outputs import exports
+from duaal.run.pipeline import execute
+from sample.generate import generate
 
 AS_OF = date(2026, 11, 28)
 OWN_GROUP = grp.getgrgid(os.getgid()).gr_name
@@ -171,7 +171,7 @@ def test_no_output_with_personal_data_is_readable_by_others(whole_run):
 def test_workbooks_with_personal_data_are_readable_by_the_owner_only(whole_run):
     """The office, compliance and premies workbooks. They pass today because the process
     umask is private from the moment the database is opened; a writer that sets modes of
-    its own must create its files with duaal.privacy.open_private (see the README)."""
+    its own must create its files with duaal.common.privacy.open_private (see the README)."""
     base, settings, summary = whole_run
     workbooks = [p for p in summary.reports if not p.name.startswith(PUBLIC)]
     assert workbooks, "the run wrote workbooks with personal data"

@@ -12,19 +12,19 @@ import duckdb
 import pytest
 
 from cli.main import main
-from duaal.generate import generate
-from duaal.pipeline import execute
-from duaal.purge import (
+from duaal.common.settings import load_settings
+from duaal.history.purge import (
     KEY_VARIABLE,
     MissingKey,
     default_before,
     persons_to_purge,
     pseudonym,
     pseudonym_key,
-    school_year_of,
 )
-from duaal.settings import load_settings
+from duaal.run.pipeline import execute
+from sample.generate import generate
 from transforms.identifiers import insz_is_valid, is_pseudonym
+from transforms.school_years import school_year_of
 
 AS_OF = date(2026, 11, 28)
 KEY = "a-test-key-of-the-sector-fund"
@@ -282,9 +282,8 @@ def test_purge_without_the_key_is_refused_with_exit_2(purged, tmp_path, monkeypa
     monkeypatch.delenv(KEY_VARIABLE, raising=False)
     assert main(["purge", "--before", BEFORE, "--db", str(db)]) == 2
     assert "DUAAL_PSEUDONYM_KEY is not set" in capsys.readouterr().err
-    assert db_rows(
-        db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'purges'"
-    ) == [(0,)]
+    # every run creates `purges` (transforms/schema.py): a refused purge records nothing
+    assert db_rows(db, "SELECT count(*) FROM purges") == [(0,)]
     with pytest.raises(MissingKey, match="shorter than 16"):
         pseudonym_key({KEY_VARIABLE: "short"})
 
@@ -349,8 +348,8 @@ def test_quarantined_rows_of_purged_people_lose_their_personal_values(purged):
 
 def test_quarantined_rows_in_another_export_spelling_are_purged_too(tmp_path):
     """Headers as a file spells them ('Rijksregisternummer lerende'), an INSZ with dots."""
-    from duaal.db import connect
-    from duaal.purge import purge
+    from duaal.common.db import connect
+    from duaal.history.purge import purge
 
     learner, mentor = "85073003328", "62101375335"
     con = connect(tmp_path / "small.duckdb")
@@ -400,7 +399,7 @@ def test_quarantined_rows_in_another_export_spelling_are_purged_too(tmp_path):
 
 def test_dry_run_names_whose_data_a_purge_would_reach(tmp_path, monkeypatch, capsys):
     """Per person: role, INSZ as written, newest name, last school year; then the tables."""
-    from duaal.db import connect
+    from duaal.common.db import connect
     from transforms.identifiers import make_insz
 
     bram, lotte, eva = "85073003328", make_insz("050203", 11, True), make_insz("060101", 7, True)
@@ -451,8 +450,8 @@ def test_dry_run_names_whose_data_a_purge_would_reach(tmp_path, monkeypatch, cap
 
 
 def test_a_purge_with_nobody_to_purge_is_still_recorded(tmp_path):
-    from duaal.db import connect
-    from duaal.purge import purge
+    from duaal.common.db import connect
+    from duaal.history.purge import purge
 
     con = connect(tmp_path / "empty.duckdb")
     try:

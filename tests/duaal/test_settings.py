@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from duaal.settings import load_settings
+from duaal.common.settings import load_settings
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_relative_paths_are_where_their_writer_stood(home: Path, monkeypatch):
 def test_a_wrong_environment_value_is_a_usage_error_naming_it(
     home: Path, monkeypatch, name, value, message
 ):
-    from duaal.settings import UsageError
+    from duaal.common.settings import UsageError
 
     monkeypatch.setenv(name, value)
     with pytest.raises(UsageError, match=re.escape(message)):

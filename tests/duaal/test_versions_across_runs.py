@@ -2,7 +2,7 @@
 the quarantine in effect, ROW_SUPERSEDED and `duaal diff` (issue 19: a re-saved old export
 undid a later correction; issue 23: a daily run and a cold run disagreed).
 
-The runs are the stages of `duaal.pipeline.execute` without validation and reports (what
+The runs are the stages of `duaal.run.pipeline.execute` without validation and reports (what
 they decide is the point here, not what the suites say of it).
 """
 
@@ -15,13 +15,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.audit import audit
-from duaal.bundle import verify_bundle, write_bundle
-from duaal.changes import compute_changes
-from duaal.checks import CheckResult
-from duaal.db import connect
-from duaal.explain import explain_learner
-from duaal.pipeline import (
+from duaal.common.db import connect
+from duaal.common.settings import Settings, load_settings
+from duaal.history.audit import audit
+from duaal.history.bundle import verify_bundle, write_bundle
+from duaal.history.changes import compute_changes
+from duaal.history.explain import explain_learner
+from duaal.run.check_results import InputCheck
+from duaal.run.pipeline import (
     CHECKED_MODELS,
     checks_stage,
     finish_run,
@@ -30,7 +31,6 @@ from duaal.pipeline import (
     rules_stage,
     start_run,
 )
-from duaal.settings import Settings, load_settings
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -103,7 +103,7 @@ def correction(raw: Path) -> Path:
     return dated(path, datetime(2025, 4, 1, 8))
 
 
-def run(settings: Settings) -> tuple[str, list[CheckResult]]:
+def run(settings: Settings) -> tuple[str, list[InputCheck]]:
     """One run as `execute` makes it (no validation, no reports): its id and checks."""
     con = connect(settings.db)
     try:
@@ -158,7 +158,7 @@ def digests(db: Path, run_id: str) -> tuple[str, str, str]:
     return row
 
 
-def lines(checks: list[CheckResult], code: str) -> list[str]:
+def lines(checks: list[InputCheck], code: str) -> list[str]:
     return [c.line() for c in checks if c.code == code]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations.generate import stale_suites
+from expectations.suites import stale_suites
 from expectations.validate import (
     CONTRACT_COLUMNS,
     CheckResult,

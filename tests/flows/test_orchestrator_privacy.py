@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.generate import generate
+from sample.generate import generate
 from tests.flows.test_prefect_server import BIN
 
 pytestmark = pytest.mark.prefect

@@ -10,7 +10,7 @@ from uuid import UUID
 import duckdb
 import pytest
 
-from duaal.generate import generate
+from sample.generate import generate
 
 pytestmark = pytest.mark.prefect
 
@@ -72,7 +72,7 @@ def test_failed_flow_is_written_to_the_history_and_notified(
 ):
     from prefect.blocks.notifications import NotificationBlock
 
-    import duaal.pipeline
+    import duaal.run.pipeline
     from flows.pipeline import pipeline_flow
 
     class RecordingNotification(NotificationBlock):
@@ -90,7 +90,7 @@ def test_failed_flow_is_written_to_the_history_and_notified(
     def broken_rules(*args, **kwargs):
         raise RuntimeError("model marts/fct_premium_decisions.sql failed: boom")
 
-    monkeypatch.setattr(duaal.pipeline, "rules_stage", broken_rules)
+    monkeypatch.setattr(duaal.run.pipeline, "rules_stage", broken_rules)
     db = tmp_path / "duaal.duckdb"
     state = pipeline_flow(
         raw=raw, db=db, reports=tmp_path / "reports", as_of=AS_OF, return_state=True
@@ -107,7 +107,7 @@ def test_failed_flow_is_written_to_the_history_and_notified(
 
 
 def test_deployments_carry_the_cron_schedules():
-    from duaal.settings import load_settings
+    from duaal.common.settings import load_settings
     from flows.deployments import build_deployments
 
     ingest, reports = build_deployments(load_settings())
@@ -120,7 +120,7 @@ def test_deployments_carry_the_cron_schedules():
 
 
 def test_schedule_settings_reach_the_deployments(monkeypatch, tmp_path):
-    from duaal.settings import load_settings
+    from duaal.common.settings import load_settings
     from flows.deployments import build_deployments
 
     monkeypatch.chdir(tmp_path)

@@ -13,7 +13,7 @@ from uuid import UUID
 import duckdb
 import pytest
 
-from duaal.generate import generate
+from sample.generate import generate
 
 pytestmark = pytest.mark.prefect
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from cli.main import main
-from duaal.generate import generate
+from sample.generate import generate
 from tests.builders import RULES_FILE, rules_text_without_amounts
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
@@ -211,12 +211,12 @@ def test_a_newer_broken_row_and_a_stray_file_give_warnings_naming_them(
 def test_a_failure_is_one_message_and_debug_shows_the_traceback(
     prefect_harness, sample, tmp_path, capsys, monkeypatch
 ):
-    import duaal.pipeline
+    import duaal.run.pipeline
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom in the models")
 
-    monkeypatch.setattr(duaal.pipeline, "rules_stage", broken)
+    monkeypatch.setattr(duaal.run.pipeline, "rules_stage", broken)
     args = [
         "run",
         "--raw",

@@ -19,8 +19,7 @@ import duckdb
 import pytest
 
 from cli.main import build_parser, main
-from duaal.generate import generate
-from duaal.settings import (
+from duaal.common.settings import (
     PURGE_SETTINGS,
     RUN_SETTINGS,
     SAMPLE_SETTINGS,
@@ -28,6 +27,7 @@ from duaal.settings import (
     Settings,
     flag_name,
 )
+from sample.generate import generate
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,
     DIMONA_HEADERS,
@@ -82,7 +82,7 @@ def check_codes(db: Path) -> set[str]:
 def test_every_setting_is_a_run_schedule_or_sample_setting():
     classified = {*RUN_SETTINGS, *SCHEDULE_SETTINGS, *SAMPLE_SETTINGS, *PURGE_SETTINGS}
     assert {f.name for f in fields(Settings)} == classified, (
-        "a new setting must be classified (duaal/settings.py) so that it reaches its command"
+        "a new setting must be classified (duaal/common/settings.py) so that it reaches its command"
     )
 
 

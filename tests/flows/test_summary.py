@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from duaal.changes import ChangeCounts
-from duaal.pipeline import RunSummary
-from duaal.settings import load_settings
+from duaal.common.settings import load_settings
+from duaal.history.changes import ChangeCounts
+from duaal.run.pipeline import RunSummary
 from flows.summary import format_summary, stage_times, summary_markdown
 
 

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from cli.main import EXIT_FAILED, EXIT_USAGE, main
-from duaal.generate import generate
+from sample.generate import generate
 
 pytestmark = pytest.mark.prefect
 

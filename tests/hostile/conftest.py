@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from duaal.generate import generate
-from duaal.pipeline import execute
+from duaal.run.pipeline import execute
+from sample.generate import generate
 from tests.hostile.sample import AGREEMENTS, AS_OF, SEED, CleanRun, settings_for
 
 

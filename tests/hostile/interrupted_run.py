@@ -1,7 +1,7 @@
 """A run to interrupt, for tests/hostile/test_interrupts.py:
 `python -m tests.hostile.interrupted_run RAW DB REPORTS STAGE [HOW]`.
 
-It runs `duaal.pipeline.execute` (no Prefect) under `duaal.interrupts` as `duaal run` does,
+It runs `duaal.run.pipeline.execute` (no Prefect) under `duaal.common.interrupts` as `duaal run` does,
 and ends an interrupted run as `duaal run` does: the one line, then `hard_exit`. To be
 interrupted inside STAGE, it stops there for good after printing `IN <stage>`, where a
 real run takes its time: inside the stage's transaction (ingest: in the middle of the
@@ -23,8 +23,9 @@ from datetime import date
 from pathlib import Path
 
 from cli.main import interrupted_line
-from duaal import interrupts, pipeline
-from duaal.settings import load_settings
+from duaal.common import interrupts
+from duaal.common.settings import load_settings
+from duaal.run import pipeline
 from duaal.workbooks import book, writer
 from transforms import loading
 

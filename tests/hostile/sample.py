@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from duaal.pipeline import RunSummary
-from duaal.settings import Settings, load_settings
+from duaal.common.settings import Settings, load_settings
+from duaal.run.pipeline import RunSummary
 
 AS_OF = date(2026, 11, 28)
 AGREEMENTS = 150

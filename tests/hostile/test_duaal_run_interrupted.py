@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from duaal.pipeline import DIGESTS
+from duaal.common.digests import DIGESTS
 from tests.hostile.processes import END_S, Group, interrupted_line, query
 from tests.hostile.sample import AS_OF, CleanRun
 

@@ -33,9 +33,9 @@ import pytest
 import python_calamine
 from openpyxl import Workbook, load_workbook
 
-from duaal.generate import write_xlsx as write_big_xlsx
-from duaal.pipeline import RunSummary, execute
+from duaal.run.pipeline import RunSummary, execute
 from duaal.workbooks.labels import code_labels
+from sample.writing import write_xlsx as write_big_xlsx
 from tests.duaal.workbooks.one_run import table
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,

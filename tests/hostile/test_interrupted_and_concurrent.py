@@ -19,11 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from duaal.audit import audit
-from duaal.db import DatabaseBusy, connect
-from duaal.pipeline import execute
+from duaal.common.db import DatabaseBusy, connect
+from duaal.history.audit import audit
+from duaal.run.pipeline import execute
 from tests.hostile.sample import CleanRun, settings_for
-from transforms.loading import export_files, ingest
+from transforms.loading import ingest
+from transforms.raw_folder import export_files
 from transforms.sources import SOURCES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.db import owner_file
-from duaal.pipeline import execute
+from duaal.common.db import owner_file
+from duaal.run.pipeline import execute
 from tests.hostile.processes import END_S, Group, interrupted_line, query
 from tests.hostile.sample import CleanRun, settings_for
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from duaal.db import connect
+from duaal.common.db import connect
 from transforms import loading
 
 HANG_S = 600  # far longer than the test waits: only the kill ends it

@@ -103,9 +103,9 @@ def test_cfg_codes_holds_the_labels_filled_from_the_configuration() -> None:
 
 
 def test_input_checks_are_those_the_run_gives_with_the_registry_severity() -> None:
-    from duaal.checks import check
+    from duaal.run.check_results import check
 
-    checks = (MODELS_DIR.parent / "duaal" / "checks.py").read_text(encoding="utf-8")
+    checks = (MODELS_DIR.parent / "duaal" / "run" / "checks.py").read_text(encoding="utf-8")
     given = re.findall(r'check\(\s*"([A-Z_]+)",', checks)
     assert sorted(set(given)) == sorted(REGISTRY.names("input_check"))
     for code in given:  # the severity is written once, in the registry

@@ -521,12 +521,12 @@ def test_boolean_and_number_cells_are_not_confused(tmp_path: Path) -> None:
 
 
 def test_the_count_invariant_is_enforced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from transforms import reading
+    from transforms import parsing
 
-    real = reading._accepted_table
-    monkeypatch.setattr(reading, "_accepted_table", lambda *a: real(*a).slice(0, 0))
+    real = parsing.accepted_table
+    monkeypatch.setattr(parsing, "accepted_table", lambda *a: real(*a).slice(0, 0))
     path = write_xlsx(tmp_path / "d.xlsx", [DIMONA_HEADERS, dimona_row()])
-    with pytest.raises(reading.ReadInvariantError, match="rows read 1 != accepted 0"):
+    with pytest.raises(parsing.ReadInvariantError, match="rows read 1 != accepted 0"):
         read_file(path, DIMONA, {})
 
 

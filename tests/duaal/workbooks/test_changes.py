@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from duaal.changes import (
+from duaal.history.changes import (
     AsOfCause,
     Change,
     Changes,
+    ComparedRun,
     DecisionCause,
     InputRowCause,
     PlaceCause,
-    RunInfo,
 )
 from duaal.workbooks.changes import build_change_sheets
 from duaal.workbooks.labels import NO_OFFICE, code_labels
 from tests.builders import COMPANY, LEARNER, MENTOR, rule_config
 
-BEFORE = RunInfo("R1", date(2025, 9, 1), "hash", "2026.1", "1.0")
-AFTER = RunInfo("R2", date(2025, 9, 15), "hash", "2026.1", "1.0")
+BEFORE = ComparedRun("R1", date(2025, 9, 1), "hash", "2026.1", "1.0")
+AFTER = ComparedRun("R2", date(2025, 9, 15), "hash", "2026.1", "1.0")
 MOVED = AsOfCause(BEFORE.as_of, AFTER.as_of)
 QUARANTINED = PlaceCause("overeenkomsten", "o.xlsx", 7)
 REFUSED = PlaceCause("dimona", "kapot.xlsx")

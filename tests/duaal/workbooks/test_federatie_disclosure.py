@@ -40,9 +40,8 @@ from openpyxl import Workbook, load_workbook
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
-from duaal.db import connect
-from duaal.generate import generate
-from duaal.pipeline import record_stage, rules_stage, start_run
+from duaal.common.db import connect
+from duaal.run.pipeline import record_stage, rules_stage, start_run
 from duaal.workbooks.data import (
     RunInfo,
     decision_years,
@@ -53,6 +52,7 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import YearFigures, write_federatie, year_figures
 from duaal.workbooks.labels import OFFICES, code_labels
 from duaal.workbooks.suppression import Group, protect
+from sample.generate import generate
 from tests.builders import RULES_FILE, rule_config
 from tests.duaal.workbooks.one_run import table
 from transforms.loading import ingest
