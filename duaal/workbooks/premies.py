@@ -32,7 +32,7 @@ from duaal.workbooks.style import (
     provisional_text,
 )
 from duaal.workbooks.toelichting import toelichting_sheet
-from duaal.workbooks.uitbetalingen import payments_sheet
+from duaal.workbooks.uitbetalingen import payment_glossary, payments_sheet
 
 OVERVIEW = "Overzicht"
 REASONS = "Redenen van weigering"
@@ -455,7 +455,8 @@ def premies_sheets(
             empty=f"Geen weigeringen in {school_year}.",
         )
     )
-    if payments is not None and not provisional:  # a running year has no reconciliation
+    reconciled = payments is not None and not provisional  # a running year has none
+    if reconciled:
         sheets.append(payments_sheet(payments, labels, school_year, offices))
     if brussels_offices(run) & set(offices):
         rows = [m for m in brussels if m["office"] in offices]
@@ -491,7 +492,10 @@ def premies_sheets(
             codes_heading="Redenen van weigering",
             glossary=DECISIONS,
             glossary_fields=glossary,
-            notes=[changes.note()] if changes is not None else (),
+            notes=[
+                *([changes.note()] if changes is not None else ()),
+                *(payment_glossary() if reconciled else ()),
+            ],
         )
     )
     about = About(

@@ -18,6 +18,7 @@ from duaal.workbooks.columns import mart_field
 from duaal.workbooks.data import Row
 from duaal.workbooks.labels import NO_OFFICE, PAYMENT_STATUS_LABELS, CodeLabels
 from duaal.workbooks.style import Block, Field, Sheet
+from duaal.workbooks.toelichting import glossary_rows
 
 PAYMENTS = "fct_payment_reconciliation"
 SHEET = "Uitbetalingen"
@@ -35,6 +36,7 @@ PAYMENT_FINDINGS: dict[str, str] = {
 }
 LAST = ("awaited", "paid")  # not off (yet): after the ones that are
 TOTAL = "Totaal"
+COMPANY_WIDTH = 19  # the second column: a company's name, below the list what to do
 DIFFERENCE = "Verschil"
 
 
@@ -66,7 +68,7 @@ def payment_fields() -> tuple[Field, ...]:
     screen the history row it was read from and the sentence that tells it."""
     return (
         _column("status", header="Status", width=13, value=lambda p: status_label(p["status"])),
-        _column("company_name", width=19),
+        _column("company_name", width=COMPANY_WIDTH),
         _column("company_kbo", header="KBO-nummer"),
         Field("learner_name", "Lerende", width=16),
         _column("learner_insz"),
@@ -89,19 +91,24 @@ def ordered(payments: Sequence[Row], labels: CodeLabels) -> list[Row]:
 
 TOTAL_FIELDS = (
     Field("status", "Status", width=13),
-    Field("action", "Wat te doen", "wrap", width=19),
     Field("count", "Lerenden", "int"),
     Field("decided", "Beslist", "cents"),
     Field("paid", "Uitbetaald", "cents"),
     Field("difference", DIFFERENCE, "cents"),
 )
 
+# what to do about a status that is off: a list of its own below the totals, so the short
+# totals stay on one page and each long action on a page with its status
+ACTION_FIELDS = (
+    Field("status", "Status", width=13),
+    Field("action", "Wat te doen", "wrap", width=COMPANY_WIDTH),  # the company's column
+)
 
-def _line(status: str, rows: Sequence[Row], action: str | None) -> Row:
+
+def _line(status: str, rows: Sequence[Row]) -> Row:
     differences = [d for d in map(difference, rows) if d is not None]
     return {
         "status": status,
-        "action": action,
         "count": len(rows),
         "decided": sum((Decimal(p["decided_eur"]) for p in rows), Decimal(0)),
         "paid": sum((p["paid_eur"] or Decimal(0) for p in rows), Decimal(0)),
@@ -110,15 +117,24 @@ def _line(status: str, rows: Sequence[Row], action: str | None) -> Row:
 
 
 def total_lines(payments: Sequence[Row], labels: CodeLabels) -> tuple[list[Row], Row]:
-    """Per status (every one, in the list's order) how many, decided, paid, the difference,
-    and, for one that is off and occurs, what to do; and the line of all of them."""
-    lines = []
-    for status in status_order(labels):
-        mine = [p for p in payments if p["status"] == status]
-        code = PAYMENT_FINDINGS.get(status)
-        action = labels.actions.get(code) if code and mine else None
-        lines.append(_line(status_label(status), mine, action))
-    return lines, _line(TOTAL, payments, None)
+    """Per status (every one, in the list's order) how many, decided, paid and the
+    difference; and the line of all of them."""
+    lines = [
+        _line(status_label(s), [p for p in payments if p["status"] == s])
+        for s in status_order(labels)
+    ]
+    return lines, _line(TOTAL, payments)
+
+
+def action_lines(payments: Sequence[Row], labels: CodeLabels) -> list[tuple[str, str]]:
+    """Each status that is off and occurs, with what to do (the action of its finding in
+    the registry), in the list's order."""
+    found = {p["status"] for p in payments}
+    return [
+        (status_label(s), labels.actions[PAYMENT_FINDINGS[s]])
+        for s in status_order(labels)
+        if s in found and PAYMENT_FINDINGS.get(s) in labels.actions
+    ]
 
 
 def payments_sheet(
@@ -141,11 +157,42 @@ def payments_sheet(
             if rows
         ] or [Block(fields, [], empty=empty)]
     lines, totals = total_lines(payments, labels)
-    summary = Block(TOTAL_FIELDS, lines, totals=totals, heading="Totalen per status")
+    summary = [
+        Block(TOTAL_FIELDS, lines, totals=totals, heading="Totalen per status"),
+        Block(
+            ACTION_FIELDS,
+            action_lines(payments, labels),
+            heading="Wat te doen",
+            empty="Niets: geen premie werd niet of verkeerd uitbetaald.",
+        ),
+    ]
     return Sheet(
         SHEET,
         PURPOSE,
-        [*lists, summary] if payments else lists,  # nothing to count: no page of zeros
+        [*lists, *summary] if payments else lists,  # nothing to count: no page of zeros
         title=f"Uitbetalingen, schooljaar {school_year}: beslist tegenover uitbetaald",
         empty=empty,
     )
+
+
+def payment_glossary() -> list[tuple[str, str]]:
+    """What the sheet's headers mean, for the Toelichting (named after the sheet: a header
+    such as Status means another thing on the decisions' sheets): the mart's columns as
+    their contract describes them, then the two fields the sheet adds; not whom a row is
+    about (company, KBO, INSZ), which the decisions' glossary already describes."""
+    whom = {"company_name", "company_kbo", "learner_insz"}
+    fields = [f for f in payment_fields() if f.name not in whom]
+    added = [
+        (
+            "Lerende",
+            "Naam van de lerende volgens de beslissing van het paar in dat schooljaar; zonder "
+            "beslissing die van de meest recente beslissing van de lerende in de run.",
+        ),
+        (
+            DIFFERENCE,
+            "Uitbetaald min beslist bedrag, tot op de cent (niets uitbetaald telt als 0): "
+            "negatief is te weinig, positief te veel; leeg zolang de premie nog te "
+            "verwachten is.",
+        ),
+    ]
+    return [(f"{SHEET}: {h}", m) for h, m in [*glossary_rows(PAYMENTS, fields), *added]]

@@ -199,19 +199,23 @@ def test_a_known_row_per_status_what_is_off_first(payments_db, reports):
     assert ".00" in ws.cell(differs, 7).number_format, "an amount paid shows its cents"
 
 
-def test_the_totals_per_status_say_what_to_do(reports):
+def test_the_totals_per_status_then_what_to_do(reports):
     path = reports / BEFORE / f"premies_{BEFORE}_antwerpen.xlsx"
-    rows = table(load_workbook(path)["Uitbetalingen"])
-    start = rows.index(("Totalen per status",) + (None,) * (len(rows[0]) - 1))
-    assert [r[:6] for r in rows[start + 1 :]] == [
-        ("Status", "Wat te doen", "Lerenden", "Beslist", "Uitbetaald", "Verschil"),
-        ("niet uitbetaald", ACTIONS["niet uitbetaald"], 1, 1000, 0, -1000),
-        ("ander bedrag uitbetaald", ACTIONS["ander bedrag uitbetaald"], 1, 1000, 999.99, -0.01),
-        ("uitbetaald zonder recht", ACTIONS["uitbetaald zonder recht"], 1, 0, 1000, 1000),
-        ("uitbetaald zonder beslissing", ACTIONS["uitbetaald zonder beslissing"], 1, 0, 1000, 1000),
-        ("nog te verwachten", None, 0, 0, 0, None),
-        ("uitbetaald zoals beslist", None, 1, 1000, 1000, 0),
-        ("Totaal", None, 5, 3000, 3999.99, 999.99),
+    rows = [r[:6] for r in table(load_workbook(path)["Uitbetalingen"])]
+    start = rows.index(("Totalen per status", None, None, None, None, None))
+    assert rows[start + 1 :] == [
+        ("Status", "Lerenden", "Beslist", "Uitbetaald", "Verschil", None),
+        ("niet uitbetaald", 1, 1000, 0, -1000, None),
+        ("ander bedrag uitbetaald", 1, 1000, 999.99, -0.01, None),
+        ("uitbetaald zonder recht", 1, 0, 1000, 1000, None),
+        ("uitbetaald zonder beslissing", 1, 0, 1000, 1000, None),
+        ("nog te verwachten", 0, 0, 0, None, None),  # not due yet: no difference
+        ("uitbetaald zoals beslist", 1, 1000, 1000, 0, None),
+        ("Totaal", 5, 3000, 3999.99, 999.99, None),
+        (None,) * 6,
+        ("Wat te doen", None, None, None, None, None),
+        ("Status", "Wat te doen", None, None, None, None),
+        *((status, action, None, None, None, None) for status, action in ACTIONS.items()),
     ]
 
 
@@ -232,6 +236,7 @@ def test_an_awaited_premium_and_the_workbook_of_every_office(reports):
         None,
         datetime(2026, 2, 28),
     )
+    assert antwerp[-1][0] == "Niets: geen premie werd niet of verkeerd uitbetaald."
     every = load_workbook(reports / BEFORE / f"premies_{BEFORE}.xlsx")["Uitbetalingen"]
     assert every.cell(4, 1).value == "Antwerpen", "a list per office, headed by its name"
     assert [r[0] for r in table(every)[1:6]] == [
@@ -253,6 +258,12 @@ def test_no_sheet_for_a_school_year_still_running(reports):
     final = load_workbook(reports / BEFORE / f"premies_{BEFORE}_antwerpen.xlsx")
     leeswijzer = [c for row in final["Leeswijzer"].iter_rows(values_only=True) for c in row]
     assert "Uitbetalingen" in leeswijzer, "the Leeswijzer lists the sheet by its purpose"
+
+    def topics(workbook) -> set:
+        return {r[0] for r in workbook["Toelichting"].iter_rows(values_only=True)}
+
+    assert "Uitbetalingen: Verschil" in topics(final), "the Toelichting says what it means"
+    assert "Uitbetalingen: Verschil" not in topics(running)
 
 
 def test_a_run_recorded_before_payments_were_reconciled_has_no_sheet(payments_db):
