@@ -115,6 +115,8 @@ def _shown_width(value: object, kind: str) -> int:
         return 11
     if kind == "eur" and isinstance(value, int | float):
         return len(f"€ {value:,.0f}") + 1
+    if kind == "cents" and isinstance(value, int | float | Decimal):
+        return len(f"€ {value:,.2f}") + 1
     if isinstance(value, int | float):
         return len(f"{value:,}") + 1
     return len(str(value))

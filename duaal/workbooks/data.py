@@ -14,7 +14,7 @@ import duckdb
 from duaal.common.db import run_record
 from duaal.workbooks.labels import CodeLabels, code_labels
 from transforms.rule_config import RuleConfig, parse_rule_config
-from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS
+from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS, PAYMENT_COLUMNS
 from transforms.sources import AGREEMENTS, RECOGNITIONS, Source
 from transforms.versions import batch_versions, run_quarantine
 
@@ -220,4 +220,38 @@ def load_brussels_mentors(con: duckdb.DuckDBPyConnection, school_year: str) -> l
         ORDER BY company_name, company_kbo, establishment_id, mentor_name, mentor_insz
         """,
         [school_year],
+    )
+
+
+def load_payments(
+    con: duckdb.DuckDBPyConnection, run: RunInfo, school_year: str
+) -> list[Row] | None:
+    """The run's payment reconciliation of one school year (run_payments; none for a
+    school year still running), sorted as the payments export, with the learner's name
+    from the run's decisions (the pair's that year; without one, the learner's latest).
+    None when the run reconciled no payments: its rule configuration has no
+    payment_expected_months (a run recorded before payments were reconciled)."""
+    if run.config.premium.payment_expected_months is None:
+        return None
+    cols = ", ".join(f"p.{name}" for name, _ in PAYMENT_COLUMNS)
+    return _rows(
+        con,
+        f"""
+        WITH names AS (
+            SELECT learner_insz,
+                first(learner_name ORDER BY school_year DESC, learner_name) AS learner_name
+            FROM run_decisions
+            WHERE run_id = ? AND learner_name IS NOT NULL
+            GROUP BY learner_insz
+        )
+        SELECT {cols}, coalesce(d.learner_name, n.learner_name) AS learner_name
+        FROM run_payments p
+        LEFT JOIN run_decisions d
+          ON d.run_id = p.run_id AND d.school_year = p.school_year
+          AND d.company_kbo = p.company_kbo AND d.learner_insz = p.learner_insz
+        LEFT JOIN names n ON n.learner_insz = p.learner_insz
+        WHERE p.run_id = ? AND p.school_year = ?
+        ORDER BY p.school_year, p.company_kbo, p.learner_insz
+        """,
+        [run.run_id, run.run_id, school_year],
     )

@@ -2,8 +2,9 @@
 
 Sheets (after the Leeswijzer): Overzicht (per office, the refusal reasons by how many they
 refuse and what they cost, the share eligible per school year, and their charts), one sheet
-per office with every decision, Niet-subsidiabel, Brussel (Actiris), in an office's
-workbook Wijzigingen, and Toelichting. Every figure is counted from the decision mart's
+per office with every decision, Niet-subsidiabel, in a final school year Uitbetalingen
+(duaal/workbooks/uitbetalingen.py), Brussel (Actiris), in an office's workbook Wijzigingen,
+and Toelichting. Every figure is counted from the decision mart's
 columns (eligible, paid_learner, premium_eur, reasons, status): no rule is decided here.
 """
 
@@ -31,6 +32,7 @@ from duaal.workbooks.style import (
     provisional_text,
 )
 from duaal.workbooks.toelichting import toelichting_sheet
+from duaal.workbooks.uitbetalingen import payment_glossary, payments_sheet
 
 OVERVIEW = "Overzicht"
 REASONS = "Redenen van weigering"
@@ -419,10 +421,11 @@ def premies_sheets(
     files: Sequence[Row],
     changes: ChangeSheets | None = None,
     years: Sequence[YearLine] = (),
+    payments: Sequence[Row] | None = None,
 ) -> tuple[About, list[Sheet]]:
     """The Leeswijzer's facts and the sheets of a premium workbook for the given offices
     (all, or one: an office's workbook also shows what changed in its decisions since the
-    previous run)."""
+    previous run; a final school year, the payments: None when the run reconciled none)."""
     labels = run.labels
     amounts_set = year_amounts(run, school_year) is not None
     years = list(years) or history({school_year: decisions})
@@ -452,6 +455,9 @@ def premies_sheets(
             empty=f"Geen weigeringen in {school_year}.",
         )
     )
+    reconciled = payments is not None and not provisional  # a running year has none
+    if reconciled:
+        sheets.append(payments_sheet(payments, labels, school_year, offices))
     if brussels_offices(run) & set(offices):
         rows = [m for m in brussels if m["office"] in offices]
         sheets.append(
@@ -486,7 +492,10 @@ def premies_sheets(
             codes_heading="Redenen van weigering",
             glossary=DECISIONS,
             glossary_fields=glossary,
-            notes=[changes.note()] if changes is not None else (),
+            notes=[
+                *([changes.note()] if changes is not None else ()),
+                *(payment_glossary() if reconciled else ()),
+            ],
         )
     )
     about = About(
@@ -529,10 +538,11 @@ def write_premies(
     files: Sequence[Row],
     changes: ChangeSheets | None = None,
     years: Sequence[YearLine] = (),
+    payments: Sequence[Row] | None = None,
 ) -> Path:
     """Write a premium workbook for the given offices (all, or one)."""
     about, sheets = premies_sheets(
-        run, school_year, offices, decisions, brussels, files, changes, years
+        run, school_year, offices, decisions, brussels, files, changes, years, payments
     )
     provisional = is_provisional(school_year, decisions, years)
     page = Page(

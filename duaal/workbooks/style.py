@@ -33,6 +33,8 @@ from transforms.identifiers import format_insz, format_kbo
 # "Twee verschillende rijen" no longer touch
 PAD = "_0"
 EURO_FORMAT = f'"€" #,##0{PAD};-"€" #,##0{PAD}'
+# an amount paid, to the cent: a payment one cent off shows it
+CENTS_FORMAT = f'"€" #,##0.00{PAD};-"€" #,##0.00{PAD}'
 DATE_FORMAT = f"dd/mm/yyyy{PAD}"
 DATETIME_FORMAT = f"dd/mm/yyyy hh:mm{PAD}"
 MONTHS_FORMAT = f"0.00{PAD}"
@@ -41,6 +43,7 @@ INT_FORMAT = f"#,##0{PAD};-#,##0{PAD}"
 
 NUMBER_FORMATS: dict[str, str] = {
     "eur": EURO_FORMAT,
+    "cents": CENTS_FORMAT,
     "date": DATE_FORMAT,
     "datetime": DATETIME_FORMAT,
     "months": MONTHS_FORMAT,
@@ -58,6 +61,7 @@ KIND_WIDTHS: dict[str, float] = {
     "wrap": 40,
     "int": 9,
     "eur": 11,
+    "cents": 12.5,
     "date": 11.5,
     "datetime": 17,
     "months": 8,

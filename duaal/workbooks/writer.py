@@ -34,6 +34,7 @@ from duaal.workbooks.data import (
     load_decisions,
     load_findings,
     load_input_files,
+    load_payments,
     load_quarantine,
     load_run,
     load_run_checks,
@@ -110,6 +111,7 @@ def plan_reports(
         folder = reports_dir / year
         decisions = decided[year]
         brussels = load_brussels_mentors(con, year)
+        payments = load_payments(con, run, year)  # None: the run reconciled none
         offices = ordered_offices({d["office"] for d in decisions})
         path = folder / f"premies_{year}.xlsx"
         large.append(
@@ -124,6 +126,7 @@ def plan_reports(
                 files,
                 changes,
                 years=decided_years,
+                payments=payments,
             )
         )
         paths.append(path)
@@ -145,6 +148,9 @@ def plan_reports(
                     files,
                     changes,
                     years=decided_years,
+                    payments=None
+                    if payments is None
+                    else [p for p in payments if (p["office"] or NO_OFFICE) == office],
                 )
             )
             paths.append(path)

@@ -291,6 +291,7 @@ PREMIES_SHEETS = [
     "Per schooljaar",
     *OFFICE_SHEETS,
     "Niet-subsidiabel",
+    "Uitbetalingen",  # a final school year: what was paid against what was decided
     "Brussel (Actiris)",
     "Wijzigingen",
     "Toelichting",

@@ -232,6 +232,7 @@ def test_office_workbook_holds_one_office(reports):
         "Per schooljaar",
         "Antwerpen",
         "Niet-subsidiabel",
+        "Uitbetalingen",
         "Wijzigingen",
         "Toelichting",
     ]
