@@ -28,7 +28,7 @@ from tests.builders import (
     rule_config,
     rules_db,
 )
-from tests.duaal.workbooks.one_run import printed_columns
+from tests.duaal.workbooks.one_run import printed_columns, title_lines
 from transforms.identifiers import format_insz, format_kbo, make_insz
 from transforms.models import build_models
 
@@ -39,8 +39,8 @@ NEW_LEARNER = make_insz("080808", 33, born_2000_or_later=True)
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The conformiteit workbook of the run and of Antwerp, with four actions: a registration
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The conformiteit workbook of the run, of Antwerp and of Limburg, with four actions: a registration
     due in 3 days (Aannemer Claes BV), a Dimona missing since 2023 on an agreement still
     running, a premium of 2024-2025 never paid and one paid EUR 600 instead of EUR 1000
     (Metaalbouw Vermeulen NV)."""
@@ -96,7 +96,8 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("actielijst")
     every = write_conformiteit(folder / "conformiteit.xlsx", run, None, inputs)
     antwerp = write_conformiteit(folder / "antwerpen.xlsx", run, "Antwerpen", inputs)
-    return every, antwerp
+    limburg = write_conformiteit(folder / "limburg.xlsx", run, "Limburg", inputs)
+    return every, antwerp, limburg
 
 
 HEADER = (
@@ -135,7 +136,7 @@ def rows(path: Path) -> list[tuple]:
 
 
 def test_today_first_by_group_then_company_then_due_date(written):
-    every, _ = written
+    every = written[0]
     lines = rows(every)
     assert lines[0] == HEADER, "what prints: by when, whom, what is at stake, what to do"
     assert [n for n, line in enumerate(lines) if line == HEADER] == [0], "one header"
@@ -184,7 +185,7 @@ def test_today_first_by_group_then_company_then_due_date(written):
 
 
 def test_the_screen_holds_the_rest(written):
-    every, _ = written
+    every = written[0]
     ws = load_workbook(every)["Actielijst"]
     header = [c.value for c in ws[header_row(ws)]]
     assert header[10:] == [
@@ -215,8 +216,13 @@ def test_the_screen_holds_the_rest(written):
 
 
 def test_an_office_workbook_shows_its_own_actions(written):
-    every, antwerp = written
+    every, antwerp, limburg = written
     assert rows(antwerp) == rows(every), "every action of the sample is Antwerp's"
+    ws = load_workbook(limburg)["Actielijst"]
+    assert title_lines(ws)[-1] == (
+        "Geen acties: er is niets dat nog een premie kan redden of terughalen."
+    ), "none of Antwerp's actions in Limburg's workbook"
+    assert printed_columns(ws) == 0, "and no page printed for it"
     notes = {r[0]: r[1] for r in load_workbook(antwerp)["Leeswijzer"].iter_rows(values_only=True)}
     assert "nooit negatief" in notes["Dagen resterend en dagen te laat"]
     glossary = [r[0] for r in load_workbook(antwerp)["Toelichting"].iter_rows(values_only=True)]
@@ -225,7 +231,7 @@ def test_an_office_workbook_shows_its_own_actions(written):
 
 
 def test_the_sheet_prints_at_8_points_or_more(written):
-    every, _ = written
+    every = written[0]
     ws = load_workbook(every)["Actielijst"]
     assert ws.page_setup.scale >= 73, "11 pt at 73 % is 8 pt"
     assert ws.print_title_rows == f"${header_row(ws)}:${header_row(ws)}", "the header on each page"
