@@ -320,6 +320,10 @@ class Book:
             if index > 0:
                 row += 1  # an empty line between blocks
             start = row
+            # a list in groups: its header once, above the first group's heading
+            shared = sheet.grouped and index == 0 and bool(block.cells)
+            if shared:
+                row = self._write_header(ws, row, block, widths, heights)
             if block.block.heading:
                 ws.write_string(row, 0, clean_text(block.block.heading), self.strong)
                 row += 1
@@ -329,28 +333,26 @@ class Book:
                 groups.append((start, row))
                 row += 1
                 continue
-            header = row
+            # a group's header is the shared one
+            header = (start if repeat is None else repeat) if sheet.grouped else row
             if index == 0:
                 ws.freeze_panes(header + 1, 0)
                 repeat = header
-            lines = header_lines(
-                [f.header for f in block.fields], [widths[c] for c in block.columns]
-            )
-            if lines > 1:
-                heights[row] = LINE_HEIGHT * lines
-                ws.set_row(row, heights[row])
-            for f, col in zip(block.fields, block.columns, strict=True):
-                ws.write_string(row, col, clean_text(f.header), self.header)
-            self._set_heights(ws, row + 1, block, widths, wraps, heights)
-            row = self._write_rows(ws, row + 1, block, wraps)
-            placed.append(Placed(header, header + 1, row - 1))
-            if not filtered and block.cells:
+            if not sheet.grouped:
+                row = self._write_header(ws, row, block, widths, heights)
+            first_row = row
+            self._set_heights(ws, row, block, widths, wraps, heights)
+            row = self._write_rows(ws, row, block, wraps)
+            placed.append(Placed(header, first_row, row - 1))
+            if not filtered and block.cells and not sheet.grouped:
                 # one filter a sheet: over the first list, without its totals
                 ws.autofilter(header, 0, row - 1, max(block.columns))
                 filtered = True
             if block.totals is not None:
                 row = self._write_rows(ws, row, block, wraps, totals=True)
             groups.append((start, row - 1))
+        if sheet.grouped and repeat is not None:  # one filter over every group
+            ws.autofilter(repeat, 0, row - 1, max(max(b.columns) for b in laid if b.columns))
         last_column = max(paper - 1, 0)
         if sheet.charts:
             screen = any(not f.paper for b in sheet.blocks for f in b.fields)
@@ -358,7 +360,7 @@ class Book:
             row, right = self._charts(ws, sheet, laid, placed, room, row, heights, groups)
             last_column = max(last_column, right if not screen else last_column)
         ws.print_area(0, 0, max(row - 1, 0), last_column)
-        if len(laid) == 1 and repeat is not None:
+        if repeat is not None and (len(laid) == 1 or sheet.grouped):
             ws.repeat_rows(repeat)  # a list that runs over pages: its header on each one
         else:
             repeat = None  # several lists: each keeps its header on the page it starts on
@@ -371,6 +373,23 @@ class Book:
         ws.set_print_scale(scale)
         room = PAGE_PT * PAGE_FILL * 100 / scale
         ws.set_h_pagebreaks(_page_breaks(heights, groups, row, room, repeat))
+
+    def _write_header(
+        self,
+        ws: Worksheet,
+        row: int,
+        block: _Laid,
+        widths: Sequence[float],
+        heights: dict[int, float],
+    ) -> int:
+        """A list's header row (as tall as its wrapped headers); the index of the next row."""
+        lines = header_lines([f.header for f in block.fields], [widths[c] for c in block.columns])
+        if lines > 1:
+            heights[row] = LINE_HEIGHT * lines
+            ws.set_row(row, heights[row])
+        for f, col in zip(block.fields, block.columns, strict=True):
+            ws.write_string(row, col, clean_text(f.header), self.header)
+        return row + 1
 
     def _lay_out(self, sheet: Sheet) -> list[_Laid]:
         """Each block's fields in column order (paper first; screen-only fields right of

@@ -3,8 +3,9 @@
 Findings are judged at the run's as_of, not per school year: one workbook for the run
 (every office) and one per office with only that office's findings, actions and
 quarantined rows. Sheets (after the Leeswijzer): Overzicht (rule x office), one detail sheet
-per severity, Actielijst (what can still be fixed, most urgent first), Afgekeurde rijen,
-Geweigerde bestanden, Invoercontrole (the run's input checks), Wijzigingen, Toelichting.
+per severity, Actielijst (what can still save a premium, today first: actielijst.py),
+Afgekeurde rijen, Geweigerde bestanden, Invoercontrole (the run's input checks),
+Wijzigingen, Toelichting.
 `conformiteit_sheets` lists them in order: a new sheet is one more entry there.
 """
 
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from duaal.workbooks import actielijst
 from duaal.workbooks.book import Book
 from duaal.workbooks.changes import CHANGES, CHANGES_PURPOSE, ChangeSheets
 from duaal.workbooks.columns import FINDINGS, finding_column
@@ -91,26 +92,6 @@ def detail_fields(labels: CodeLabels) -> tuple[Field, ...]:
     )
 
 
-def action_fields(as_of: date, labels: CodeLabels) -> tuple[Field, ...]:
-    """An action: by when, how many days are left (negative: overdue), what to do, for whom."""
-    return (
-        finding_column("due_date", "date"),
-        Field(
-            "days_left",
-            "Dagen resterend",
-            "int",
-            width=9,
-            value=lambda f: (f["due_date"] - as_of).days if f["due_date"] else None,
-        ),
-        Field("action", "Actie", "wrap", width=28, value=lambda f: labels.actions[f["code"]]),
-        finding_column("office", width=14, value=_office),
-        *subject_fields(),
-        Field("rule", "Regel", paper=False, value=lambda f: labels.finding(f["code"])),
-        finding_column("severity", paper=False, value=lambda f: severity_label(f["severity"])),
-        finding_column("detail", "wrap", paper=False),
-    )
-
-
 def overview_block(findings: Sequence[Row], labels: CodeLabels, office: str | None = None) -> Block:
     """Counts of findings per rule (with its severity) and office (or the one office), with
     totals."""
@@ -128,26 +109,6 @@ def overview_block(findings: Sequence[Row], labels: CodeLabels, office: str | No
     fields.append(Field("Totaal", kind="int", width=9))
     totals = ["Totaal", None, *(sum(r[i] for r in rows) for i in range(2, len(fields)))]
     return Block(fields, rows, totals=totals)
-
-
-def action_findings(findings: Sequence[Row], as_of: date, labels: CodeLabels) -> list[Row]:
-    """Findings that can still be fixed (a code with an action in the registry), most urgent
-    (earliest due date) first. Which findings are due is the models' rule: a REGISTRATION_DUE
-    finding exists only within registration_due_days of its deadline."""
-    chosen = [f for f in findings if f["code"] in labels.actions]
-    order = list(labels.actions)
-    return sorted(
-        chosen,
-        key=lambda f: (
-            f["due_date"] is None,
-            f["due_date"] or as_of,
-            order.index(f["code"]),
-            f["agreement_id"] or "",
-            f["mentor_insz"] or "",
-            f["company_kbo"] or "",
-            f["learner_insz"] or "",
-        ),
-    )
 
 
 def _source(row: Row) -> str | None:
@@ -207,10 +168,7 @@ NOTES: tuple[tuple[str, str], ...] = (
         "als die in één kantoor liggen. Een rij waarvan het kantoor niet te kennen is, staat "
         "alleen in de map van de run (alle kantoren), niet in die van een kantoor.",
     ),
-    (
-        "Dagen resterend",
-        "Het aantal dagen tot de uiterste datum; negatief: zoveel dagen erover.",
-    ),
+    *actielijst.NOTES,
 )
 
 
@@ -222,6 +180,7 @@ class ComplianceInputs:
     quarantine: Sequence[Row]
     files: Sequence[Row]
     checks: Sequence[Row]
+    actions: Sequence[Row]  # the Actielijst (fct_action_items), in its order
     changes: ChangeSheets | None = None  # since the previous completed run
 
 
@@ -256,14 +215,17 @@ def conformiteit_sheets(run: RunInfo, office: str | None, inputs: ComplianceInpu
                 empty=f"Geen bevindingen met ernst {severity_label(severity)}.",
             )
         )
-    chosen = action_findings(findings, run.as_of, labels)
+    actions = inputs.actions
+    if office is not None:
+        actions = [a for a in actions if (a["office"] or NO_OFFICE) == office]
     sheets.append(
         Sheet(
             ACTION_LIST,
-            "Wat nog rechtgezet kan worden, het dringendste eerst, met de actie en voor wie.",
-            [Block(action_fields(run.as_of, labels), chosen)],
-            title="Actielijst: wat nog rechtgezet kan worden",
-            empty="Geen acties: er is niets dat nog rechtgezet kan worden.",
+            actielijst.PURPOSE,
+            actielijst.action_blocks(actions, labels),
+            title=actielijst.TITLE,
+            empty=actielijst.EMPTY,
+            grouped=True,
         )
     )
     sheets.append(
@@ -307,18 +269,21 @@ def conformiteit_sheets(run: RunInfo, office: str | None, inputs: ComplianceInpu
             )
         )
     codes = list(labels.findings.items())
-    sheets.append(
-        toelichting_sheet(
-            run,
-            None,
-            files=inputs.files,
-            codes=codes,
-            codes_heading="Regels",
-            notes=[inputs.changes.note()] if inputs.changes is not None else (),
-            glossary=FINDINGS,
-            glossary_fields=(*details, *action_fields(run.as_of, labels)),
-        )
+    toelichting = toelichting_sheet(
+        run,
+        None,
+        files=inputs.files,
+        codes=codes,
+        codes_heading="Regels",
+        notes=[inputs.changes.note()] if inputs.changes is not None else (),
+        glossary=FINDINGS,
+        # the Overzicht shows the severity too
+        glossary_fields=(*details, finding_column("severity")),
     )
+    # the Actielijst's columns as its mart's contract describes them, after the findings'
+    blocks = list(toelichting.blocks)
+    blocks.insert(1, actielijst.glossary_block(labels))
+    sheets.append(replace(toelichting, blocks=blocks))
     return sheets
 
 

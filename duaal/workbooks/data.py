@@ -13,6 +13,7 @@ import duckdb
 
 from duaal.common.db import run_record
 from duaal.workbooks.labels import CodeLabels, code_labels
+from transforms.contracts import contract
 from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS, PAYMENT_COLUMNS
 from transforms.sources import AGREEMENTS, RECOGNITIONS, Source
@@ -203,6 +204,24 @@ def _require(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
             f"the workbooks need the tables {', '.join(names)}: "
             "build the models before writing the reports"
         )
+
+
+ACTIONS = "fct_action_items"
+
+
+def load_action_items(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Row]:
+    """The Actielijst (the mart fct_action_items) in its order (action_rank): what can still
+    be saved first. The mart counts its days from the as_of it was built at: ValueError when
+    that is not the run's, rather than a list whose days are another day's."""
+    _require(con, ACTIONS, "cfg_parameters")
+    built = con.execute("SELECT as_of FROM cfg_parameters").fetchone()
+    if built is None or built[0] != as_of:
+        raise ValueError(
+            f"{ACTIONS} was built for as_of {built[0] if built else None}, the run's is "
+            f"{as_of}: build the models of this run before writing its reports"
+        )
+    cols = ", ".join(contract(ACTIONS).names)
+    return _rows(con, f"SELECT {cols} FROM {ACTIONS} ORDER BY action_rank", [])
 
 
 def load_brussels_mentors(con: duckdb.DuckDBPyConnection, school_year: str) -> list[Row]:

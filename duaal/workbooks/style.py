@@ -263,7 +263,9 @@ class Sheet:
     """A sheet as declared: its name, what it is for (one line on the Leeswijzer), its
     blocks and charts; `title` the line above its first list, `empty` what it says when it
     has no rows at all (it then prints no page), `running` a note when it shows a school
-    year still running in a workbook of another year."""
+    year still running in a workbook of another year; `grouped`: its blocks are groups of
+    one list (the same fields), each under its heading, with the header once, above the
+    first, and on every printed page."""
 
     name: str
     purpose: str
@@ -272,6 +274,7 @@ class Sheet:
     charts: Sequence[Chart] = ()
     empty: str = ""
     running: str | None = None
+    grouped: bool = False
 
     @property
     def has_rows(self) -> bool:

@@ -30,6 +30,7 @@ from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (
     Row,
     decision_years,
+    load_action_items,
     load_brussels_mentors,
     load_decisions,
     load_findings,
@@ -87,7 +88,9 @@ def plan_reports(
     changes = build_change_sheets(
         compared, run.labels, findings, quarantine, lambda earlier: load_findings(con, earlier)
     )
-    inputs = ComplianceInputs(findings, quarantine, files, load_run_checks(con, run_id), changes)
+    actions = load_action_items(con, run.as_of)
+    checks = load_run_checks(con, run_id)
+    inputs = ComplianceInputs(findings, quarantine, files, checks, actions, changes)
     large: list[Job] = []  # the workbooks of every office: written first, they take longest
     small: list[Job] = []
     paths: list[Path] = []
@@ -161,6 +164,7 @@ def plan_reports(
     large.append(partial(write_conformiteit, path, run, None, inputs))
     paths.append(path)
     found = {f["office"] for f in findings} | {q["office"] for q in quarantine}
+    found |= {a["office"] for a in actions}
     for office in ordered_offices(found):
         if office != NO_OFFICE:
             path = conformiteit_path(reports_dir, run.as_of, office)

@@ -96,8 +96,14 @@ def con() -> duckdb.DuckDBPyConnection:
     )
     db.execute("CREATE TABLE stg_werkplekduaal__agreements AS SELECT * FROM ingest_overeenkomsten")
     db.execute("CREATE TABLE stg_werkplekduaal__recognitions AS SELECT * FROM ingest_erkenningen")
-    # the Actiris list and the places of findings and rows are marts, as a run builds them
-    build_models(db, rule_config(), AS_OF, targets=("fct_actiris_mentor_premiums", *PLACE_MARTS))
+    # the Actiris list, the Actielijst (empty: every school year of its staging is final on
+    # AS_OF) and the places of findings and rows are marts, as a run builds them
+    build_models(
+        db,
+        rule_config(),
+        AS_OF,
+        targets=("fct_actiris_mentor_premiums", "fct_action_items", *PLACE_MARTS),
+    )
     return db
 
 

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from duaal.workbooks.conformiteit import ComplianceInputs, conformiteit_sheets
 from duaal.workbooks.data import (
     decision_years,
+    load_action_items,
     load_brussels_mentors,
     load_decisions,
     load_findings,
@@ -66,7 +67,8 @@ def declared_sheets(con) -> list[Sheet]:
     ]
     figures = [year_figures(run, y, decided[y], findings) for y in years]
     books.append(federatie_sheets(run, figures[-1], figures))
-    inputs = ComplianceInputs(findings, load_quarantine(con, RUN), files, load_run_checks(con, RUN))
+    checks, actions = load_run_checks(con, RUN), load_action_items(con, run.as_of)
+    inputs = ComplianceInputs(findings, load_quarantine(con, RUN), files, checks, actions)
     sheets = []
     for about, book in books:
         sheets += [leeswijzer(page, about, book), *book]

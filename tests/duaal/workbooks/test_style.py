@@ -229,6 +229,6 @@ def test_numbers_and_hidden_counts_line_up_on_the_right(reports):
 
 def test_dates_keep_their_format(reports):
     path = reports / "conformiteit" / "conformiteit_2025-09-01.xlsx"
-    ws = load_workbook(path)["Actielijst"]
-    assert table(ws)[1][0] == datetime(2025, 3, 1)
-    assert ws.column_dimensions["A"].number_format.startswith("dd/mm/yyyy")
+    ws = load_workbook(path)["Fouten"]
+    assert table(ws)[2][7] == datetime(2025, 3, 1)
+    assert ws.column_dimensions["H"].number_format.startswith("dd/mm/yyyy")
