@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import groupby
 
-from duaal.explain.words import eur
+from duaal.history.explain.words import eur
 from duaal.workbooks.columns import mart_field
 from duaal.workbooks.data import ACTIONS, Row
 from duaal.workbooks.labels import NO_OFFICE, CodeLabels, severity_label
