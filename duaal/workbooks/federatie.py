@@ -69,8 +69,9 @@ REASONS_NOTE = (
 )
 PAID_NOTE = (
     "Beslist: het premiebedrag van de beslissingen (zoals Bedrag premies in Tabel 1 van "
-    "dat schooljaar). Uitbetaald: volgens de premiegeschiedenis. Alleen afgesloten "
-    "schooljaren; een uitbetaald bedrag dat verraadt hoeveel premies (niet) uitbetaald "
+    "dat schooljaar). Uitbetaald: volgens de premiegeschiedenis; een premie die pas na de "
+    "peildatum verwacht wordt, telt al bij beslist en nog niet bij uitbetaald. Alleen "
+    "afgesloten schooljaren; een uitbetaald bedrag dat verraadt hoeveel premies (niet) uitbetaald "
     f"werden, is verborgen ('{HIDDEN_TEXT}')."
 )
 
