@@ -26,7 +26,7 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import duaal.workbooks.federatie as federatie  # noqa: E402
+import duaal.workbooks.federatie_figures as federatie  # noqa: E402
 import duaal.workbooks.suppression as suppression  # noqa: E402
 from benchmarks.datasets import DatasetSpec, ensure_dataset  # noqa: E402
 from duaal.common.db import connect  # noqa: E402

@@ -73,6 +73,7 @@ CHART_COLORS = ("#1F4E78", "#C55A11", "#548235", "#7F6000")
 # a running school year: the same hue, lighter and hatched
 RUNNING_COLORS = ("#9DC3E6", "#F4B183", "#A9D18E", "#FFD966")
 CHART_HEIGHT = 300  # pixels: two charts and their titles fit on a landscape page
+BAR_CHART_BASE, BAR_HEIGHT = 120, 32  # pixels: a chart of horizontal bars, and each bar
 CHART_MIN_WIDTH = 480
 DEFAULT_COLUMN_PX = 64  # a column nobody sized
 PX_PER_PT = 4 / 3
@@ -214,6 +215,7 @@ class Book:
         self.strong = add({"bold": True, "valign": "top"})
         self.running = add({"bold": True, "font_color": PROVISIONAL_COLOR})
         self.quiet = add({"italic": True})
+        self.quiet_wrap = add({"italic": True, "text_wrap": True, "valign": "top"})
         self.link = add({"font_color": "#0563C1", "underline": 1, "valign": "top"})
         self.line = self.format("text")
         self.header = add(
@@ -350,6 +352,17 @@ class Book:
                 filtered = True
             if block.totals is not None:
                 row = self._write_rows(ws, row, block, wraps, totals=True)
+            # on the page of the list (one group with it), wrapped across the paper columns
+            room = sum(widths[:paper])
+            for note in block.block.notes:
+                lines = text_lines(note, room)
+                if lines > 1 and paper > 1:
+                    heights[row] = LINE_HEIGHT * lines
+                    ws.set_row(row, heights[row])
+                    ws.merge_range(row, 0, row, paper - 1, clean_text(note), self.quiet_wrap)
+                else:
+                    ws.write_string(row, 0, clean_text(note), self.quiet)
+                row += 1
             groups.append((start, row - 1))
         if sheet.grouped and repeat is not None:  # one filter over every group
             ws.autofilter(repeat, 0, row - 1, max(max(b.columns) for b in laid if b.columns))
@@ -610,8 +623,13 @@ class Book:
             if where is None or where.last_row - where.first_row + 1 < 2:
                 continue  # a chart of one bar answers no question
             start = row + 1
-            self._chart(ws, sheet, chart, block, where, start, width)
-            rows = math.ceil(CHART_HEIGHT / (LINE_HEIGHT * PX_PER_PT))
+            # horizontal bars: room for every bar's label (LibreOffice drops labels that
+            # would touch)
+            bars = where.last_row - where.first_row + 1
+            height = max(CHART_HEIGHT, BAR_CHART_BASE + BAR_HEIGHT * bars * len(chart.values))
+            height = height if chart.kind == "bar" else CHART_HEIGHT
+            self._chart(ws, sheet, chart, block, where, start, width, height)
+            rows = math.ceil(height / (LINE_HEIGHT * PX_PER_PT))
             end = start + rows
             if chart.note:
                 ws.write_string(end, 0, clean_text(chart.note), self.quiet)
@@ -630,6 +648,7 @@ class Book:
         where: Placed,
         at_row: int,
         width: int,
+        height: int = CHART_HEIGHT,
     ) -> None:
         """One chart of a block's rows, a running year's bars lighter and hatched."""
         names = [f.name for f in block.fields]
@@ -695,7 +714,7 @@ class Book:
             xl.set_legend({"none": True})
         else:
             xl.set_legend({"position": "bottom", "font": {"size": 11}})
-        xl.set_size({"width": width, "height": CHART_HEIGHT})
+        xl.set_size({"width": width, "height": height})
         ws.insert_chart(at_row, 0, xl, {"object_position": 1})
 
 

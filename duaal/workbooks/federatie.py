@@ -1,7 +1,11 @@
 """federatie_<Y>.xlsx: aggregates for the sector federations, without personal data.
 
-Only counts, amounts and rates: per office, per training, and per office for every school
-year of the run side by side. The totals are the real totals. A count of 1 to 4 shows
+A statistical publication (Statbel and Statistiek Vlaanderen are the examples): every table
+numbered ("Tabel 1. ..."), its source, the legend of its signs and, for a running school
+year, "voorlopig, peildatum ..." on its page; the change against the previous final school
+year; charts of published values only. Only counts, amounts and rates: per office, per
+training, per reason of refusal, per office for every school year of the run side by
+side, and decided against paid per office and final school year (federatie_payments). The totals are the real totals. A count of 1 to 4 shows
 "< 5"; a group of fewer than 5 learners hides its other figures; and further cells are
 hidden ("—") wherever the published figures together (totals, Lerenden = Subsidiabel +
 Niet subsidiabel, each reason <= Niet subsidiabel <= the sum of the reasons, the amounts
@@ -13,40 +17,63 @@ and every workbook that shows a year's figures hides the same cells.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from operator import itemgetter
+from dataclasses import replace
+from itertools import chain, count
 from pathlib import Path
 
 from duaal.workbooks.book import Book
-from duaal.workbooks.data import Row, RunInfo
-from duaal.workbooks.labels import CodeLabels, ordered_offices, split_codes
-from duaal.workbooks.premies import office_of, reason_codes, year_amounts
-from duaal.workbooks.style import NOT_SET, About, Block, Chart, Field, Page, Sheet, provisional_text
-from duaal.workbooks.suppression import (
-    AMOUNT,
-    CONFORM,
-    ELIGIBLE,
-    LEARNERS,
-    MIN_GROUP,
-    REFUSED,
-    SHOWN,
-    SMALL,
-    TOTAL,
-    Group,
-    Protection,
-    exclusive_reasons,
-    protect,
+from duaal.workbooks.data import RunInfo
+from duaal.workbooks.federatie_figures import (
+    HIDDEN_TEXT,
+    OFFICE,
+    SMALL_TEXT,
+    TRAINING,
+    PaidYear,
+    YearFigures,
+    previous_final,
+    year_figures,
 )
+from duaal.workbooks.federatie_tables import (
+    aggregate_block,
+    paid_blocks,
+    reasons_block,
+    share_block,
+    trend_block,
+    year_header,
+    years_blocks,
+)
+from duaal.workbooks.style import NOT_SET, About, Chart, Page, Sheet, provisional_text
+from duaal.workbooks.suppression import MIN_GROUP
 from duaal.workbooks.toelichting import toelichting_sheet
 
-SMALL_TEXT = "< 5"
-HIDDEN_TEXT = "—"
+__all__ = ["YearFigures", "federatie_sheets", "write_federatie", "year_figures"]
+
 PER_OFFICE = "Per kantoor"
 PER_TRAINING = "Per opleiding"
 PER_YEAR = "Schooljaren"
-NO_TRAINING = "Onbekende opleiding"
+PER_REASON = "Redenen"
+PER_PAYMENT = "Uitbetalingen"
 TITLE = "Werkplekleren: cijfers voor de sectorfederaties"
-OFFICE, TRAINING = "Kantoor", "Opleiding"
+SOURCE = "Bron: werkplekduaal, Dimona en premiegeschiedenis; mtech+, berekening duaal"
+LEGEND_LINE = (
+    f"{SMALL_TEXT}: een aantal van 1 tot {MIN_GROUP - 1}. {HIDDEN_TEXT}: verborgen, zodat "
+    "een klein aantal niet terug te rekenen is (elk getal, ook 0)."
+)
+SHARE_NOTE = (
+    "Alleen kantoren met een getoond aandeel, het laagste eerst. Wallonië ligt buiten "
+    "Vlaanderen: daar geldt de Vlaamse premie niet."
+)
+REASONS_NOTE = (
+    "Een weigering kan meer dan één reden hebben. Alleen redenen met een getoond aantal; "
+    f"redenen met '{SMALL_TEXT}' staan per kantoor op het blad Per kantoor (op het scherm)."
+)
+PAID_NOTE = (
+    "Beslist: het premiebedrag van de beslissingen (zoals Bedrag premies in Tabel 1 van "
+    "dat schooljaar). Uitbetaald: volgens de premiegeschiedenis; een premie die pas na de "
+    "peildatum verwacht wordt, telt al bij beslist en nog niet bij uitbetaald. Alleen "
+    "afgesloten schooljaren; een uitbetaald bedrag dat verraadt hoeveel premies (niet) uitbetaald "
+    f"werden, is verborgen ('{HIDDEN_TEXT}')."
+)
 
 NOTES: tuple[tuple[str, str], ...] = (
     (
@@ -87,8 +114,21 @@ NOTES: tuple[tuple[str, str], ...] = (
         "niet op tot het aantal niet-subsidiabele lerenden.",
     ),
     (
-        "Grafiek",
-        f"Een verborgen bedrag ('{HIDDEN_TEXT}') staat niet in de grafiek.",
+        "Verschil",
+        "Tegenover het vorige afgesloten schooljaar: in procent voor een aantal of bedrag, "
+        "in procentpunten (pp) voor een aandeel. Het verschil van een verborgen waarde is "
+        f"ook verborgen ('{HIDDEN_TEXT}'); leeg: geen vergelijking mogelijk.",
+    ),
+    (
+        "Grafieken",
+        f"Een grafiek toont alleen getoonde waarden: een '{SMALL_TEXT}' of '{HIDDEN_TEXT}' "
+        "staat er niet in. Een lopend schooljaar is gearceerd.",
+    ),
+    (
+        "Uitbetalingen",
+        "Beslist tegenover uitbetaald, per kantoor en afgesloten schooljaar, alleen als "
+        "bedragen. Waar het uitbetaalde bedrag zou verraden hoeveel lerenden (niet) betaald "
+        f"werden, toont het '{HIDDEN_TEXT}', samen met minstens één ander kantoor.",
     ),
     (
         "Persoonsgegevens",
@@ -97,178 +137,21 @@ NOTES: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class YearFigures:
-    """A school year's groups per partition, its total and which cells can be published."""
-
-    school_year: str
-    codes: Sequence[str]
-    groups: dict[str, dict[str, Group]]  # partition -> group name -> figures
-    total: Group
-    protection: Protection
-    amounts_set: bool = True  # False: no amounts configured for the year (AMOUNTS_MISSING)
-    provisional: bool = False  # the year is still running: its decisions are provisional
+def source_line(run: RunInfo) -> str:
+    """Where every figure comes from, under each table."""
+    return f"{SOURCE}, peildatum {run.as_of:%d/%m/%Y}"
 
 
-def count_group(
-    decisions: Sequence[Row],
-    with_errors: set[tuple[str, str]],
-    codes: Sequence[str],
-    amounts: tuple[int, int],
-) -> Group:
-    """Counts, amount and compliance of a group's decisions."""
-    g = Group(reasons=dict.fromkeys(codes, 0))
-    for d in decisions:
-        g.learners += 1
-        if (d["company_kbo"], d["learner_insz"]) not in with_errors:
-            g.conform += 1
-        if d["eligible"]:
-            g.eligible += 1
-            g.amount += d["amount_eur"] or 0
-            # which premium it is: the decision's own fact, not a guess from its amount
-            g.paid += bool(d["paid_learner"])
-            g.unpaid += not d["paid_learner"]
-        else:
-            for c in split_codes(d["reasons"]):
-                g.reasons[c] = g.reasons.get(c, 0) + 1
-    return g
+def table_notes(run: RunInfo, *more: str | None) -> list[str]:
+    """The lines under a table: its source, the legend of its signs, then `more`."""
+    return [source_line(run), LEGEND_LINE, *(m for m in more if m)]
 
 
-def year_figures(
-    run: RunInfo, school_year: str, decisions: Sequence[Row], findings: Sequence[Row]
-) -> YearFigures:
-    """Group a year's decisions per office and per training, and protect them together."""
-    codes, configured = reason_codes(decisions, run.labels), year_amounts(run, school_year)
-    # without the year's amounts every premium is 0 (and the amount is not published)
-    amounts = configured or (0, 0)
-    with_errors = {
-        (f["company_kbo"], f["learner_insz"]) for f in findings if f["severity"] == "error"
-    }
-    offices = ordered_offices({d["office"] for d in decisions})
-    trainings = sorted({d["training"] or NO_TRAINING for d in decisions})
-    groups = {
-        OFFICE: {
-            o: count_group([d for d in decisions if office_of(d) == o], with_errors, codes, amounts)
-            for o in offices
-        },
-        TRAINING: {
-            t: count_group(
-                [d for d in decisions if (d["training"] or NO_TRAINING) == t],
-                with_errors,
-                codes,
-                amounts,
-            )
-            for t in trainings
-        },
-    }
-    total = count_group(decisions, with_errors, codes, amounts)
-    refusals = {frozenset(split_codes(d["reasons"])) for d in decisions if not d["eligible"]}
-    exclusive = exclusive_reasons(refusals, codes)
-    protection = protect(groups, total, codes, amounts, exclusive)
-    provisional = any(d["status"] == "provisional" for d in decisions)
-    return YearFigures(
-        school_year, codes, groups, total, protection, configured is not None, provisional
-    )
-
-
-def published(figures: YearFigures, partition: str, group: str, measure: str) -> object:
-    """A cell as published: its value, '< 5' or '—' (an amount not yet configured: "bedrag
-    nog niet vastgelegd")."""
-    if measure == AMOUNT and not figures.amounts_set:
-        return NOT_SET
-    status = figures.protection.cell(partition, group, measure)
-    if status == SHOWN:
-        key = ("", TOTAL, measure) if group == TOTAL else (partition, group, measure)
-        return figures.protection.values[key]
-    return SMALL_TEXT if status == SMALL else HIDDEN_TEXT
-
-
-def _rate(figures: YearFigures, partition: str, group: str, measure: str) -> object:
-    """measure / learners when both are published, else '—' (None for an empty group)."""
-    learners = published(figures, partition, group, LEARNERS)
-    part = published(figures, partition, group, measure)
-    if isinstance(learners, int) and isinstance(part, int):
-        return part / learners if learners else None
-    return HIDDEN_TEXT
-
-
-def group_row(figures: YearFigures, partition: str, group: str) -> list[object]:
-    """One group (or the total, group TOTAL) as published."""
-    return [
-        group,
-        published(figures, partition, group, LEARNERS),
-        published(figures, partition, group, ELIGIBLE),
-        published(figures, partition, group, REFUSED),
-        _rate(figures, partition, group, ELIGIBLE),
-        published(figures, partition, group, AMOUNT),
-        _rate(figures, partition, group, CONFORM),
-        *(published(figures, partition, group, f"R:{c}") for c in figures.codes),
-    ]
-
-
-def fields_for(group: str, codes: Sequence[str], labels: CodeLabels) -> list[Field]:
-    """An aggregate sheet's fields: the figures on paper, one count per refusal reason on
-    the screen only (rows are positional, as group_row gives them)."""
-    return [
-        Field("group", group, width=30, value=itemgetter(0)),
-        Field("learners", "Lerenden", "int", width=10, value=itemgetter(1)),
-        Field("eligible", "Subsidiabel", "int", width=11, value=itemgetter(2)),
-        Field("refused", "Niet-subsidiabel", "int", width=11, value=itemgetter(3)),
-        Field("share", "Subsidiabel (%)", "pct", width=11, value=itemgetter(4)),
-        Field("amount", "Bedrag premies", "eur", width=13, value=itemgetter(5)),
-        Field("conform", "Conform (%)", "pct", width=11, value=itemgetter(6)),
-        *(
-            Field(
-                f"R:{c}", f"Reden: {labels.reason(c)}", "int", paper=False, value=itemgetter(7 + i)
-            )
-            for i, c in enumerate(codes)
-        ),
-    ]
-
-
-def aggregate_block(figures: YearFigures, partition: str, labels: CodeLabels) -> Block:
-    """One row per group of a partition, and the year's real totals."""
-    rows = [group_row(figures, partition, g) for g in figures.groups[partition]]
-    totals = group_row(figures, partition, TOTAL)
-    return Block(fields_for(partition, figures.codes, labels), rows, totals=totals)
-
-
-def _year_header(y: YearFigures) -> str:
-    return f"{y.school_year} (voorlopig)" if y.provisional else y.school_year
-
-
-YEAR_MEASURES = (
-    (LEARNERS, "Lerenden", "int"),
-    (ELIGIBLE, "Subsidiabel", "int"),
-    (AMOUNT, "Bedrag premies", "eur"),
-)
-
-
-def years_blocks(years: Sequence[YearFigures]) -> list[Block]:
-    """Per office, one list per measure (learners, subsidiabel, amount) with every school
-    year side by side: a row reads as the office's course over the years."""
-    offices = ordered_offices({o for y in years for o in y.groups[OFFICE]})
-
-    def row(office: str, measure: str) -> dict[str, object]:
-        cells: dict[str, object] = {"office": office}
-        for y in years:
-            shown = office == TOTAL or office in y.groups[OFFICE]
-            cells[y.school_year] = published(y, OFFICE, office, measure) if shown else 0
-        return cells
-
-    blocks = []
-    for measure, title, kind in YEAR_MEASURES:
-        fields = [Field("office", OFFICE, width=24)]
-        fields += [Field(y.school_year, _year_header(y), kind, width=12) for y in years]
-        blocks.append(
-            Block(
-                fields,
-                [row(o, measure) for o in offices],
-                totals=row(TOTAL, measure),
-                heading=f"{title} per kantoor en schooljaar",
-            )
-        )
-    return blocks
+def _year_label(y: YearFigures, run: RunInfo) -> str:
+    """A school year as a title names it: a running one says so."""
+    if y.provisional:
+        return f"{y.school_year} ({provisional_text(run.as_of)})"
+    return y.school_year
 
 
 def running_note(years: Sequence[YearFigures], run: RunInfo) -> str | None:
@@ -280,19 +163,55 @@ def running_note(years: Sequence[YearFigures], run: RunInfo) -> str | None:
 
 
 def federatie_sheets(
-    run: RunInfo, figures: YearFigures, years: Sequence[YearFigures]
+    run: RunInfo,
+    figures: YearFigures,
+    years: Sequence[YearFigures],
+    paid: Sequence[PaidYear] = (),
 ) -> tuple[About, list[Sheet]]:
-    """The Leeswijzer's facts and the sheets of the federation workbook of one year."""
+    """The Leeswijzer's facts and the sheets of the federation workbook of one year;
+    `paid`: decided against paid per final school year (federatie_payments)."""
     school_year = figures.school_year
-    offices = aggregate_block(figures, OFFICE, run.labels)
-    charts = []
-    if any(isinstance(r[5], int) and r[5] for r in offices.rows):  # a chart only with data
-        charts.append(Chart(f"Premiebedrag per kantoor, {school_year}", 0, "group", ["amount"]))
+    numbers = count(1)
+    label = _year_label(figures, run)
+    before = previous_final(figures, years)
+    since = (
+        f"Verschil: tegenover {before.school_year}, het vorige afgesloten schooljaar; in "
+        "procent voor een aantal of bedrag, in procentpunten (pp) voor een aandeel."
+        if before
+        else None
+    )
+    running = provisional_text(run.as_of).capitalize() if figures.provisional else None
+    first = f"Tabel {next(numbers)}. Lerenden, premies en aandelen per kantoor, schooljaar {label}"
+    share_title = f"Tabel {next(numbers)}. Aandeel subsidiabel per kantoor, schooljaar {label}"
+    offices = aggregate_block(
+        figures, OFFICE, run.labels, before, notes=table_notes(run, running, since)
+    )
+    shares = share_block(figures, share_title, table_notes(run, running, SHARE_NOTE))
+    training_title = f"Tabel {next(numbers)}. Dezelfde cijfers per opleiding, schooljaar {label}"
+    trainings = aggregate_block(
+        figures, TRAINING, run.labels, before, notes=table_notes(run, running, since)
+    )
+    reasons_title = f"Tabel {next(numbers)}. Weigeringen per reden, schooljaar {label}"
+    reasons = reasons_block(figures, run.labels, table_notes(run, running, REASONS_NOTE))
     note = running_note(years, run)
-    running = [y.school_year for y in years if y.provisional]
-    blocks = years_blocks(years)
-    year_charts = []
-    if any(isinstance(c, int) and c for r in blocks[2].rows for c in list(r.values())[1:]):
+    running_years = [y.school_year for y in years if y.provisional]
+    lists = years_blocks(years, numbers, table_notes(run, note))
+    trend_title = f"Tabel {next(numbers)}. Aandeel subsidiabel per schooljaar, alle kantoren"
+    trend = trend_block(years, trend_title, table_notes(run, note))
+    hatched = f"Gearceerd: {note}; registraties en aangiftes kunnen nog volgen." if note else None
+    year_charts = [
+        Chart(
+            "Aandeel subsidiabel per schooljaar, alle kantoren",
+            3,
+            "year",
+            ["share"],
+            axis="Subsidiabel (%)",
+            percent=True,
+            running=[year_header(y) for y in years if y.provisional],
+            note=hatched,
+        )
+    ]
+    if any(isinstance(c, int) and c for r in lists[2].rows for c in list(r.values())[1:]):
         year_charts.append(
             Chart(
                 "Premiebedrag per kantoor en schooljaar",
@@ -300,47 +219,91 @@ def federatie_sheets(
                 "office",
                 [y.school_year for y in years],
                 axis="Bedrag (EUR)",
-                running_series=running,
-                note=f"Gearceerd: {note}; registraties en aangiftes kunnen nog volgen."
-                if note
-                else None,
+                running_series=running_years,
+                note=hatched,
             )
         )
     sheets = [
         Sheet(
             PER_OFFICE,
-            "Lerenden, premies en het aandeel subsidiabel en conform per kantoor; op het "
-            "scherm ook het aantal per reden van weigering.",
-            [offices],
-            title=f"Per kantoor, schooljaar {school_year}",
-            charts=charts,
+            "Tabel 1 en 2: lerenden, premies en het aandeel subsidiabel en conform per "
+            "kantoor, met het verschil tegenover het vorige afgesloten schooljaar, en welk "
+            "kantoor achterblijft; op het scherm ook het aantal per reden van weigering.",
+            [offices, shares],
+            title=first,
+            charts=[
+                Chart(
+                    "Aandeel subsidiabel per kantoor: wie blijft achter",
+                    1,
+                    "group",
+                    ["share"],
+                    kind="bar",
+                    axis="Subsidiabel (%)",
+                    percent=True,
+                )
+            ],
         ),
         Sheet(
             PER_TRAINING,
-            "Dezelfde cijfers per opleiding.",
-            [aggregate_block(figures, TRAINING, run.labels)],
-            title=f"Per opleiding, schooljaar {school_year}",
+            "Tabel 3: dezelfde cijfers per opleiding.",
+            [trainings],
+            title=training_title,
+        ),
+        Sheet(
+            PER_REASON,
+            "Tabel 4: welke redenen van weigering de meeste lerenden een premie kosten.",
+            [reasons],
+            title=reasons_title,
+            empty="Geen reden van weigering met een getoond aantal (5 of meer).",
+            charts=[
+                Chart(
+                    "Weigeringen per reden, meest voorkomende eerst",
+                    0,
+                    "reason",
+                    ["count"],
+                    kind="bar",
+                    axis="Lerenden",
+                )
+            ],
         ),
         Sheet(
             PER_YEAR,
-            "Lerenden, subsidiabel en bedrag per kantoor, de schooljaren naast elkaar.",
-            blocks,
-            title="Per kantoor en schooljaar",
+            "Tabel 5 tot 8: lerenden, subsidiabel en bedrag per kantoor, de schooljaren "
+            "naast elkaar, en het aandeel subsidiabel per schooljaar.",
+            [*lists, trend],
+            title=lists[0].heading or "",
             charts=year_charts,
             running=None if figures.provisional else note,
         ),
-        toelichting_sheet(run, school_year, files=None, with_hash=False),
     ]
+    # the first list's heading is the sheet's title
+    sheets[3] = replace(sheets[3], blocks=[replace(lists[0], heading=None), *lists[1:], trend])
+    if paid:
+        first_paid = next(numbers)
+        blocks = paid_blocks(paid, chain([first_paid], numbers), table_notes(run, PAID_NOTE))
+        last = first_paid + len(blocks) - 1
+        span = f"Tabel {first_paid}" if last == first_paid else f"Tabel {first_paid} tot {last}"
+        sheets.append(
+            Sheet(
+                PER_PAYMENT,
+                f"{span}: per kantoor en afgesloten schooljaar het beslist en het "
+                "uitbetaalde premiebedrag.",
+                [replace(blocks[0], heading=None), *blocks[1:]],
+                title=blocks[0].heading or "",
+            )
+        )
+    sheets.append(toelichting_sheet(run, school_year, files=None, with_hash=False))
     about = About(
         purpose=(
             "Cijfers over de premie kwalificerend werkplekleren voor de sectorfederaties: "
-            "aantallen, bedragen en percentages per kantoor en per opleiding, zonder "
-            "persoonsgegevens."
+            "aantallen, bedragen en percentages per kantoor en per opleiding, hun verloop "
+            "over de schooljaren en wat beslist en uitbetaald werd, zonder persoonsgegevens."
         ),
         audience="De sectorfederaties en hun bestuur. Deze map mag gedeeld worden.",
         facts=[
-            ("Schooljaar", f"{school_year}, van 1 september tot 31 augustus"),
+            ("Schooljaar", f"{label}, van 1 september tot 31 augustus"),
             ("Peildatum", f"{run.as_of:%d/%m/%Y}: de stand van de gegevens"),
+            ("Bron", source_line(run).removeprefix("Bron: ")),
         ],
         legend=[
             (SMALL_TEXT, f"Een aantal van 1 tot {MIN_GROUP - 1}: te klein om te tonen."),
@@ -349,6 +312,7 @@ def federatie_sheets(
                 "Verborgen, zodat een klein aantal niet terug te rekenen is; het kan elk getal zijn, ook 0.",
             ),
             (NOT_SET, "De regelconfiguratie heeft nog geen premiebedragen voor dit schooljaar."),
+            ("pp", "Procentpunten: het verschil tussen twee aandelen."),
         ],
         notes=NOTES,
         personal=False,
@@ -357,12 +321,17 @@ def federatie_sheets(
 
 
 def write_federatie(
-    path: Path, run: RunInfo, figures: YearFigures, years: Sequence[YearFigures]
+    path: Path,
+    run: RunInfo,
+    figures: YearFigures,
+    years: Sequence[YearFigures],
+    paid: Sequence[PaidYear] = (),
 ) -> Path:
-    """Write the federation workbook of one school year (years: every year, side by side)."""
+    """Write the federation workbook of one school year (years: every year, side by side;
+    paid: decided against paid per final school year)."""
     school_year = figures.school_year
     provisional = provisional_text(run.as_of) if figures.provisional else None
     page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id, provisional)
     with Book(path, page, run.started_at) as book:
-        book.write(*federatie_sheets(run, figures, years))
+        book.write(*federatie_sheets(run, figures, years, paid))
     return path

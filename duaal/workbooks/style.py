@@ -40,6 +40,10 @@ DATETIME_FORMAT = f"dd/mm/yyyy hh:mm{PAD}"
 MONTHS_FORMAT = f"0.00{PAD}"
 PERCENT_FORMAT = f"0.0%{PAD}"
 INT_FORMAT = f"#,##0{PAD};-#,##0{PAD}"
+# a change: signed, in percent (of a count or amount) or in percentage points (of a share,
+# the cell holding the points: 3.2 for +3,2 pp)
+CHANGE_FORMAT = f"+0.0%{PAD};-0.0%{PAD};0.0%{PAD}"
+POINTS_FORMAT = f'+0.0" pp"{PAD};-0.0" pp"{PAD};0.0" pp"{PAD}'
 
 NUMBER_FORMATS: dict[str, str] = {
     "eur": EURO_FORMAT,
@@ -49,6 +53,8 @@ NUMBER_FORMATS: dict[str, str] = {
     "months": MONTHS_FORMAT,
     "pct": PERCENT_FORMAT,
     "int": INT_FORMAT,
+    "change": CHANGE_FORMAT,
+    "pp": POINTS_FORMAT,
 }
 # the kinds a field can have: text that wraps at its width on paper, a long text that also
 # wraps on the screen, numbers, identifiers (written as text in their usual form), Ja/Nee
@@ -66,6 +72,8 @@ KIND_WIDTHS: dict[str, float] = {
     "datetime": 17,
     "months": 8,
     "pct": 8,
+    "change": 9,
+    "pp": 9,
     "kbo": 13.5,
     "insz": 16,
     "postcode": 8,
@@ -73,7 +81,14 @@ KIND_WIDTHS: dict[str, float] = {
     "sheet": 24,
 }
 # Shown width of a formatted value, where it does not depend on the value's text.
-FIXED_WIDTHS: dict[str, int] = {"date": 11, "datetime": 17, "months": 7, "pct": 7}
+FIXED_WIDTHS: dict[str, int] = {
+    "date": 11,
+    "datetime": 17,
+    "months": 7,
+    "pct": 7,
+    "change": 8,
+    "pp": 9,
+}
 MIN_WIDTH, MAX_WIDTH = 6, 70
 WRAP_WIDTH = 40  # a long text (an explanation, a detail) wraps onto lines this wide
 HEADER_WIDTH = 18  # a longer header wraps onto more lines instead of widening its column
@@ -214,13 +229,15 @@ def column_values(f: Field, rows: Sequence[Any], position: int | None) -> list[o
 class Block:
     """A list: its fields, its rows (mappings, cells by field name; or tuples, cells by
     position), an optional bold totals row, a bold heading above it (not on the first
-    block), and the line that replaces the list when it has no rows."""
+    block), the line that replaces the list when it has no rows, and lines under it (a
+    table's source and legend)."""
 
     fields: Sequence[Field]
     rows: Sequence[Any]
     totals: Any | None = None  # a bold row below the list, outside the filter
     heading: str | None = None
     empty: str | None = None  # without rows: this line instead of the header
+    notes: Sequence[str] = ()  # lines under the list (and its totals), on its page
 
     def ordered(self) -> list[Field]:
         """Paper fields first, then the screen-only ones."""

@@ -41,6 +41,7 @@ from duaal.workbooks.data import (
     load_run_checks,
 )
 from duaal.workbooks.federatie import write_federatie, year_figures
+from duaal.workbooks.federatie_payments import load_payments, paid_years
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.workbooks.premies import history, office_of, write_premies
 from duaal.workbooks.style import partial_path
@@ -108,6 +109,8 @@ def plan_reports(
             strict=True,
         )
     )
+    # decided against paid per final school year, protected with that year's figures
+    paid = paid_years(figures, load_payments(con, run_id))
     # every year of the run, for the share eligible per school year of each premies workbook
     decided_years = history(decided)
     for year in years:
@@ -158,7 +161,9 @@ def plan_reports(
             )
             paths.append(path)
         path = folder / f"federatie_{year}.xlsx"
-        small.append(partial(write_federatie, path, run, figures[year], list(figures.values())))
+        small.append(
+            partial(write_federatie, path, run, figures[year], list(figures.values()), paid)
+        )
         paths.append(path)
     path = conformiteit_path(reports_dir, run.as_of)
     large.append(partial(write_conformiteit, path, run, None, inputs))
