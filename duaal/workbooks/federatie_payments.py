@@ -45,7 +45,7 @@ STANDING = {
 }
 
 
-def load_payments(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
+def load_payment_totals(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
     """The run's payment reconciliations (final school years only): office, status and the
     amounts decided and paid. A run recorded before payments were reconciled has none."""
     cur = con.execute(

@@ -41,7 +41,7 @@ from duaal.workbooks.data import (
     load_run_checks,
 )
 from duaal.workbooks.federatie import write_federatie, year_figures
-from duaal.workbooks.federatie_payments import load_payments, paid_years
+from duaal.workbooks.federatie_payments import load_payment_totals, paid_years
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.workbooks.premies import history, office_of, write_premies
 from duaal.workbooks.style import partial_path
@@ -110,7 +110,7 @@ def plan_reports(
         )
     )
     # decided against paid per final school year, protected with that year's figures
-    paid = paid_years(figures, load_payments(con, run_id))
+    paid = paid_years(figures, load_payment_totals(con, run_id))
     # every year of the run, for the share eligible per school year of each premies workbook
     decided_years = history(decided)
     for year in years:

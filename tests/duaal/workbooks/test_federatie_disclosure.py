@@ -65,7 +65,7 @@ from duaal.workbooks.data import (
     load_run,
 )
 from duaal.workbooks.federatie import YearFigures, write_federatie, year_figures
-from duaal.workbooks.federatie_payments import load_payments, paid_year, paid_years
+from duaal.workbooks.federatie_payments import load_payment_totals, paid_year, paid_years
 from duaal.workbooks.labels import OFFICES, code_labels
 from duaal.workbooks.suppression import Group, protect
 from sample.generate import generate
@@ -658,7 +658,7 @@ def federatie_of_sample(folder: Path, agreements: int, seed: int) -> list[Path]:
         assert refused_without_reason == (0,), "every refusal has a reason (N <= sum of reasons)"
         years = decision_years(con, run_id)
         decided = {y: load_decisions(con, run_id, y) for y in years}
-        payments = load_payments(con, run_id)
+        payments = load_payment_totals(con, run_id)
     finally:
         con.close()
     figures = [year_figures(run, y, decided[y], findings) for y in years]
