@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from duaal.workbooks.book import Book
@@ -43,6 +44,7 @@ ALL_OFFICES = "Alle kantoren"
 # and history (overzicht.py): what the federatie workbook and the writer count by too
 __all__ = [
     "NOT_SET",
+    "PremiesInputs",
     "history",
     "office_of",
     "reason_codes",
@@ -215,23 +217,32 @@ def premies_about(run: RunInfo, school_year: str, offices: Sequence[str]) -> Abo
     )
 
 
-def premies_sheets(
-    run: RunInfo,
-    school_year: str,
-    offices: Sequence[str],
-    decisions: Sequence[Row],
-    brussels: Sequence[Row],
-    files: Sequence[Row],
-    changes: ChangeSheets | None = None,
-    years: Sequence[YearLine] = (),
-    payments: Sequence[Row] | None = None,
-) -> tuple[About, list[Sheet]]:
+@dataclass(frozen=True)
+class PremiesInputs:
+    """What a premies workbook shows: its school year, its offices (all, or one), their
+    decisions, the Brussels mentors, the run's files; what changed since the previous run
+    (an office's workbook), every school year of the run, and the payments of a final
+    school year (None when the run reconciled none)."""
+
+    school_year: str
+    offices: Sequence[str]
+    decisions: Sequence[Row]
+    brussels: Sequence[Row]
+    files: Sequence[Row]
+    changes: ChangeSheets | None = None
+    years: Sequence[YearLine] = ()
+    payments: Sequence[Row] | None = None
+
+
+def premies_sheets(run: RunInfo, inputs: PremiesInputs) -> tuple[About, list[Sheet]]:
     """The Leeswijzer's facts and the sheets of a premium workbook for the given offices
     (all, or one: an office's workbook also shows what changed in its decisions since the
     previous run; a final school year, the payments: None when the run reconciled none)."""
+    school_year, offices, decisions = inputs.school_year, inputs.offices, inputs.decisions
+    changes, payments = inputs.changes, inputs.payments
     labels = run.labels
     amounts_set = year_amounts(run, school_year) is not None
-    years = list(years) or history({school_year: decisions})
+    years = list(inputs.years) or history({school_year: decisions})
     provisional = is_provisional(school_year, decisions, years)
     fields = decision_fields(labels, amounts_set)
     sheets = [
@@ -243,7 +254,7 @@ def premies_sheets(
     if reconciled:
         sheets.append(payments_sheet(payments, labels, school_year, offices))
     if brussels_offices(run) & set(offices):
-        sheets.append(brussels_sheet(school_year, offices, brussels))
+        sheets.append(brussels_sheet(school_year, offices, inputs.brussels))
     if changes is not None:
         office = offices[0] if len(offices) == 1 else None
         sheets.append(changes_sheet(changes.premies_block(school_year, office)))
@@ -252,7 +263,7 @@ def premies_sheets(
         toelichting_sheet(
             run,
             school_year,
-            files=files,
+            files=inputs.files,
             codes=codes,
             codes_heading="Redenen van weigering",
             glossary=DECISIONS,
@@ -271,27 +282,14 @@ def brussels_offices(run: RunInfo) -> set[str]:
     return {g.office for g in run.config.geography if g.province == "Brussel"}
 
 
-def write_premies(
-    path: Path,
-    run: RunInfo,
-    school_year: str,
-    offices: Sequence[str],
-    decisions: Sequence[Row],
-    brussels: Sequence[Row],
-    files: Sequence[Row],
-    changes: ChangeSheets | None = None,
-    years: Sequence[YearLine] = (),
-    payments: Sequence[Row] | None = None,
-) -> Path:
+def write_premies(path: Path, run: RunInfo, inputs: PremiesInputs) -> Path:
     """Write a premium workbook for the given offices (all, or one)."""
-    about, sheets = premies_sheets(
-        run, school_year, offices, decisions, brussels, files, changes, years, payments
-    )
-    provisional = is_provisional(school_year, decisions, years)
+    about, sheets = premies_sheets(run, inputs)
+    provisional = is_provisional(inputs.school_year, inputs.decisions, inputs.years)
     page = Page(
         TITLE,
-        f"Schooljaar {school_year}",
-        office_label(offices),
+        f"Schooljaar {inputs.school_year}",
+        office_label(inputs.offices),
         run.run_id,
         provisional_text(run.as_of) if provisional else None,
     )

@@ -44,7 +44,7 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.workbooks.overzicht import YearLine
-from duaal.workbooks.premies import history, office_of, write_premies
+from duaal.workbooks.premies import PremiesInputs, history, office_of, write_premies
 from duaal.workbooks.style import partial_path
 from transforms.workers import die_with_parent, end_workers, forking
 
@@ -174,14 +174,7 @@ def _plan_premies(
             write_premies,
             path,
             run,
-            year,
-            these,
-            rows,
-            brussels,
-            files,
-            changes,
-            years=years,
-            payments=paid,
+            PremiesInputs(year, these, rows, brussels, files, changes, years, paid),
         )
         for path, these, rows, paid in books
     ]
