@@ -31,7 +31,7 @@ from duaal.workbooks.data import (  # noqa: E402
     load_run,
 )
 from duaal.workbooks.labels import ordered_offices  # noqa: E402
-from duaal.workbooks.premies import write_premies  # noqa: E402
+from duaal.workbooks.premies import PremiesInputs, write_premies  # noqa: E402
 from transforms.models import build_models  # noqa: E402
 from transforms.rule_config import load_into, load_rule_config  # noqa: E402
 from transforms.schema import ensure_schema  # noqa: E402
@@ -96,7 +96,8 @@ def time_premies(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[float, floa
     offices = ordered_offices({d["office"] for d in decisions})
     brussels = load_brussels_mentors(con, YEAR)
     files = load_input_files(con, RUN)
-    write_premies(out / f"premies_{YEAR}.xlsx", run, YEAR, offices, decisions, brussels, files)
+    inputs = PremiesInputs(YEAR, offices, decisions, brussels, files)
+    write_premies(out / f"premies_{YEAR}.xlsx", run, inputs)
     return time.perf_counter() - start, time.process_time() - cpu
 
 

@@ -1,4 +1,4 @@
-"""The one place where declared sheets become cells, formats, print setup and charts.
+"""The one place where declared sheets become cells: the workbook, its formats, its rows.
 
 Workbooks are written in XlsxWriter's constant_memory mode: each row goes to disk once it
 is complete, so a sheet of 100,000 decisions costs no memory. (Built in memory, with shared
@@ -12,18 +12,14 @@ where its field wraps, the number format of its kind), not one of its own: a for
 cell costs a fifth of the writing. Only a cell whose kind differs from its column's (a
 second list on the sheet, a totals row) carries its own.
 
-Every sheet prints the same way: landscape A4, one page wide, the paper fields only (the
-print area), the header row of its list repeated on every page, a page header (report,
-sheet, school year or reference date, "voorlopig" for a running year, office) and a footer
-(run id, page N of M). A list or chart that fits on a page starts on a new page rather than
-be cut in two. A sheet without rows says so on the screen and prints no page.
+Where the rows go and how wide the columns are: layout.py; the title lines, the page
+header and footer, print area, scale and page breaks: paging.py; the charts: charts.py.
+A sheet without rows says so on the screen and prints no page.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,33 +29,23 @@ from typing import IO, Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from duaal.workbooks.charts import write_charts
+from duaal.workbooks.layout import Laid, Placed, columns_of, header_lines, lay_out, text_lines
+from duaal.workbooks.paging import print_pages, print_setup, title_lines
 from duaal.workbooks.style import (
-    A4,
     EXCEL_EPOCH,
-    FIXED_WIDTHS,
     HEADER_COLOR,
     HEADER_FILL,
-    HEADER_WIDTH,
     LINE_HEIGHT,
-    MARGIN_IN,
     MAX_TEXT,
     MIN_PRINTED_PT,
-    MIN_WIDTH,
     NUMBER_FORMATS,
-    PAGE_PT,
-    PAPER_UNITS,
-    TITLE_HEIGHT,
     About,
-    Block,
-    Chart,
-    Field,
     Page,
     Sheet,
     Typed,
     clean_text,
-    column_px,
     partial_path,
-    print_scale,
 )
 
 WORKBOOK_OPTIONS: dict[str, object] = {
@@ -69,128 +55,12 @@ WORKBOOK_OPTIONS: dict[str, object] = {
     "strings_to_urls": False,
 }
 PROVISIONAL_COLOR = "#9C5700"
-CHART_COLORS = ("#1F4E78", "#C55A11", "#548235", "#7F6000")
-# a running school year: the same hue, lighter and hatched
-RUNNING_COLORS = ("#9DC3E6", "#F4B183", "#A9D18E", "#FFD966")
-CHART_HEIGHT = 300  # pixels: two charts and their titles fit on a landscape page
-BAR_CHART_BASE, BAR_HEIGHT = 120, 32  # pixels: a chart of horizontal bars, and each bar
-CHART_MIN_WIDTH = 480
-DEFAULT_COLUMN_PX = 64  # a column nobody sized
-PX_PER_PT = 4 / 3
-PAGE_FILL = 0.97  # a page is cut a little before its edge: row heights are not exact
-MAX_PAGE_BREAKS = 1023  # Excel keeps no more manual page breaks on a sheet
-
-
-def _header_text(text: str) -> str:
-    """Text inside a page header or footer: '&' is a control character there."""
-    return clean_text(text).replace("&", "&&")
-
-
-def page_header(page: Page, note: str | None = None) -> str:
-    """Left: report, and the sheet below it; centre: school year or reference date, and
-    below it "voorlopig" (or what else the sheet says of a running year); right: office.
-    Two lines, so that a long sheet name never runs into the centre."""
-    below = page.provisional or note
-    period = _header_text(page.period) + (f"\n{_header_text(below)}" if below else "")
-    return f"&L{_header_text(page.title)}\n&A&C{period}&R{_header_text(page.office)}"
-
-
-def page_footer(page: Page) -> str:
-    """Left: the run; right: page N of M."""
-    return f"&LRun {_header_text(page.run_id)}&RPagina &P van &N"
-
-
-def _shown_width(value: object, kind: str) -> int:
-    """How many characters a value takes once formatted."""
-    if isinstance(value, Typed):
-        value, kind = value.value, value.kind
-    if value is None:
-        return 0
-    if isinstance(value, str):
-        return max(map(len, value.split("\n"))) if "\n" in value else len(value)
-    if kind in FIXED_WIDTHS:
-        return FIXED_WIDTHS[kind]
-    if isinstance(value, datetime):
-        return 17
-    if isinstance(value, date):
-        return 11
-    if kind == "eur" and isinstance(value, int | float):
-        return len(f"€ {value:,.0f}") + 1
-    if kind == "cents" and isinstance(value, int | float | Decimal):
-        return len(f"€ {value:,.2f}") + 1
-    if isinstance(value, int | float):
-        return len(f"{value:,}") + 1
-    return len(str(value))
-
-
-def column_width(values: Sequence[object], kind: str) -> int:
-    """The widest formatted value of one column."""
-    texts = [v for v in values if v.__class__ is str]
-    rest = [v for v in values if v.__class__ is not str and v is not None]
-    if kind in FIXED_WIDTHS and not texts and not any(isinstance(v, str | Typed) for v in rest):
-        return FIXED_WIDTHS[kind] if rest else 0
-    widest = 0
-    if texts:
-        # one pass in C over every text; only a text with a line break needs its lines
-        widest = max(map(len, texts))
-        if "\n" in "".join(texts):
-            widest = max(_shown_width(v, kind) for v in texts)
-    numbers = [v for v in rest if isinstance(v, int | float) and not isinstance(v, bool)]
-    others = [v for v in rest if not isinstance(v, int | float) or isinstance(v, bool)]
-    # a number's width grows with its magnitude: the extremes are the widest
-    extremes = [min(numbers), max(numbers)] if numbers else []
-    return max(widest, max((_shown_width(v, kind) for v in [*extremes, *others]), default=0))
-
-
-def header_lines(headers: Sequence[str], widths: Sequence[float]) -> int:
-    """How many lines the longest wrapped header takes in its column."""
-    lines = 1
-    for header, width in zip(headers, widths, strict=False):
-        room = max(1, int(width) - 3)  # the filter button takes the rest
-        line, count = 0, 1
-        for word in header.split():
-            if line and line + 1 + len(word) > room:
-                count, line = count + 1, len(word)
-            else:
-                line += (1 if line else 0) + len(word)
-        lines = max(lines, count)
-    return lines
-
-
-def text_lines(text: str, width: float) -> int:
-    """How many lines a text takes wrapped in a column `width` characters wide (a line of
-    text holds about 1.1 letters per width unit, which counts digits; word breaks lose a
-    little)."""
-    room = max(1, int(width * 1.1) - 2)
-    if len(text) <= room and "\n" not in text:
-        return 1
-    return sum(-(-len(part) // room) or 1 for part in text.split("\n"))
 
 
 def _create(path: Path) -> IO[bytes]:
     """Open a new file for writing: every workbook file is created here, and only here."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return path.open("wb")
-
-
-@dataclass
-class _Laid:
-    """A block as the sheet lays it out: its fields in column order, its cells, columns."""
-
-    block: Block
-    fields: list[Field]
-    cells: list[list[object]]
-    totals: list[object] | None
-    columns: list[int]  # the sheet column of each field
-
-
-@dataclass(frozen=True)
-class Placed:
-    """Where a block's header and rows landed (0-based rows)."""
-
-    header_row: int
-    first_row: int
-    last_row: int  # the header row when there are no rows
 
 
 class Book:
@@ -302,20 +172,46 @@ class Book:
             )
         ws = self.wb.add_worksheet(sheet.name)
         ws.set_default_row(LINE_HEIGHT)  # what every application then shows, and the pages count
-        laid = self._lay_out(sheet)
+        laid = lay_out(sheet)
         widths, wraps = self._columns(ws, laid)
         heights: dict[int, float] = {}
         self._heights = heights  # the rows taller than a line: their cells at the top
-        row = self._title_lines(ws, sheet, first, heights)
+        row = title_lines(self, ws, sheet, first, heights)
         paper = max((sum(1 for f in b.fields if f.paper) for b in sheet.blocks), default=1)
-        self._print_setup(ws, sheet)
+        print_setup(ws, self.page, sheet)
         if not sheet.has_rows and sheet.empty:
             ws.write_string(row, 0, clean_text(sheet.empty), self.quiet)
             # a print area of an empty cell: LibreOffice and Excel print no page of it
             ws.print_area(row + 2, 0, row + 2, 0)
             return
-        placed: list[Placed | None] = []
         groups: list[tuple[int, int]] = []  # rows that stay on one page when they fit
+        row, placed, repeat = self._write_blocks(ws, sheet, laid, widths, wraps, row, groups)
+        last_column = max(paper - 1, 0)
+        if sheet.charts:
+            screen = any(not f.paper for b in sheet.blocks for f in b.fields)
+            room = widths[:paper] if screen else widths  # never over screen-only columns
+            row, right = write_charts(
+                self, ws, sheet, laid, placed, room, len(self._owners), row, groups
+            )
+            last_column = max(last_column, right if not screen else last_column)
+        if not (len(laid) == 1 or sheet.grouped):
+            repeat = None  # several lists: each keeps its header on the page it starts on
+        print_pages(ws, widths, last_column, row, heights, groups, repeat)
+
+    def _write_blocks(
+        self,
+        ws: Worksheet,
+        sheet: Sheet,
+        laid: Sequence[Laid],
+        widths: Sequence[float],
+        wraps: Sequence[bool],
+        row: int,
+        groups: list[tuple[int, int]],
+    ) -> tuple[int, list[Placed | None], int | None]:
+        """Each block from `row`, an empty line between them, each a group of `groups`: the
+        row after them, where each block landed, and the header row to repeat on paper."""
+        heights = self._heights
+        placed: list[Placed | None] = []
         filtered = False
         repeat: int | None = None
         for index, block in enumerate(laid):
@@ -352,46 +248,40 @@ class Book:
                 filtered = True
             if block.totals is not None:
                 row = self._write_rows(ws, row, block, wraps, totals=True)
-            # on the page of the list (one group with it), wrapped across the paper columns
-            room = sum(widths[:paper])
-            for note in block.block.notes:
-                lines = text_lines(note, room)
-                if lines > 1 and paper > 1:
-                    heights[row] = LINE_HEIGHT * lines
-                    ws.set_row(row, heights[row])
-                    ws.merge_range(row, 0, row, paper - 1, clean_text(note), self.quiet_wrap)
-                else:
-                    ws.write_string(row, 0, clean_text(note), self.quiet)
-                row += 1
+            row = self._write_notes(ws, row, block, widths, heights)
             groups.append((start, row - 1))
         if sheet.grouped and repeat is not None:  # one filter over every group
             ws.autofilter(repeat, 0, row - 1, max(max(b.columns) for b in laid if b.columns))
-        last_column = max(paper - 1, 0)
-        if sheet.charts:
-            screen = any(not f.paper for b in sheet.blocks for f in b.fields)
-            room = widths[:paper] if screen else widths  # never over screen-only columns
-            row, right = self._charts(ws, sheet, laid, placed, room, row, heights, groups)
-            last_column = max(last_column, right if not screen else last_column)
-        ws.print_area(0, 0, max(row - 1, 0), last_column)
-        if repeat is not None and (len(laid) == 1 or sheet.grouped):
-            ws.repeat_rows(repeat)  # a list that runs over pages: its header on each one
-        else:
-            repeat = None  # several lists: each keeps its header on the page it starts on
-        default = (DEFAULT_COLUMN_PX - 5) / 7  # a column nobody sized, under a chart
-        printed = [widths[c] if c < len(widths) else default for c in range(last_column + 1)]
-        # one scale for every application: the print area one page wide as LibreOffice
-        # measures it (Excel's columns are narrower, so they fit too), a little to spare;
-        # every page then holds the same rows in both, and is cut where it is full
-        scale = print_scale(printed)
-        ws.set_print_scale(scale)
-        room = PAGE_PT * PAGE_FILL * 100 / scale
-        ws.set_h_pagebreaks(_page_breaks(heights, groups, row, room, repeat))
+        return row, placed, repeat
+
+    def _write_notes(
+        self,
+        ws: Worksheet,
+        row: int,
+        block: Laid,
+        widths: Sequence[float],
+        heights: dict[int, float],
+    ) -> int:
+        """A list's notes under it, on its page (one group with it), each wrapped across
+        the paper columns; the row after them."""
+        paper = sum(1 for f in block.block.fields if f.paper)
+        room = sum(widths[:paper])
+        for note in block.block.notes:
+            lines = text_lines(note, room)
+            if lines > 1 and paper > 1:
+                heights[row] = LINE_HEIGHT * lines
+                ws.set_row(row, heights[row])
+                ws.merge_range(row, 0, row, paper - 1, clean_text(note), self.quiet_wrap)
+            else:
+                ws.write_string(row, 0, clean_text(note), self.quiet)
+            row += 1
+        return row
 
     def _write_header(
         self,
         ws: Worksheet,
         row: int,
-        block: _Laid,
+        block: Laid,
         widths: Sequence[float],
         heights: dict[int, float],
     ) -> int:
@@ -404,90 +294,23 @@ class Book:
             ws.write_string(row, col, clean_text(f.header), self.header)
         return row + 1
 
-    def _lay_out(self, sheet: Sheet) -> list[_Laid]:
-        """Each block's fields in column order (paper first; screen-only fields right of
-        every block's paper fields) and its cells."""
-        paper = max((sum(1 for f in b.fields if f.paper) for b in sheet.blocks), default=0)
-        laid = []
-        for block in sheet.blocks:
-            fields = block.ordered()
-            on_paper = sum(1 for f in fields if f.paper)
-            columns = list(range(on_paper)) + list(range(paper, paper + len(fields) - on_paper))
-            cells = block.cells(block.rows)
-            totals = block.cells([block.totals])[0] if block.totals is not None else None
-            laid.append(_Laid(block, fields, cells, totals, columns))
-        return laid
-
-    def _columns(self, ws: Worksheet, laid: Sequence[_Laid]) -> tuple[list[float], list[bool]]:
-        """Width, wrapping and format of every column: the widest header (wrapped within
-        HEADER_WIDTH on paper) or value, within its field's limit; the kind of the field of
-        the longest list in that column."""
-        count = max((max(b.columns) + 1 for b in laid if b.columns), default=1)
-        widths = [float(MIN_WIDTH)] * count
-        owner: list[tuple[int, Field] | None] = [None] * count
-        texts_in_numbers = [0] * count  # the longest text in a number column of the paper
-        for block in laid:
-            rows = [*block.cells, *([block.totals] if block.totals else [])]
-            for i, (f, col) in enumerate(zip(block.fields, block.columns, strict=True)):
-                values = [r[i] for r in rows]
-                # a header wraps within HEADER_WIDTH on paper; on the screen its column
-                # takes it whole, so the printed header row stays low
-                header = len(f.header) + 3 if not f.paper else min(len(f.header) + 3, HEADER_WIDTH)
-                header = header if block.cells else 0
-                longest = max((len(w) for w in f.header.split()), default=0) + 2
-                needed = max(header, column_width(values, f.kind)) + 2
-                widths[col] = max(widths[col], min(needed, f.limit), longest)
-                if owner[col] is None or len(block.cells) > owner[col][0]:
-                    owner[col] = (len(block.cells), f)
-                if f.paper and f.kind in NUMBER_FORMATS:
-                    texts = [len(v) for v in values if v.__class__ is str]
-                    texts_in_numbers[col] = max([texts_in_numbers[col], *texts])
-        wraps = [o is not None and o[1].wraps for o in owner]
-        for col, (width, who) in enumerate(zip(widths, owner, strict=True)):
-            kind = who[1].kind if who else "text"
-            # a number column of the paper wraps a text that does not fit (the words of an
-            # amount not set yet) rather than cut it
-            wraps[col] = wraps[col] or texts_in_numbers[col] > max(1, int(width * 1.1) - 2)
-            # a number column's format holds its number format; a text column has none:
-            # its cells need no format in a row of one line, and one of their own only in
-            # a taller row (at the top, wrapped): a format on every text cell costs time
-            fmt = self.format(kind, wraps[col]) if kind in NUMBER_FORMATS else None
+    def _columns(self, ws: Worksheet, laid: Sequence[Laid]) -> tuple[list[float], list[bool]]:
+        """Width, wrapping and format of every column (layout.columns_of): a number
+        column's format holds its number format; a text column has none: its cells need no
+        format in a row of one line, and one of their own only in a taller row (at the top,
+        wrapped): a format on every text cell costs time."""
+        columns = columns_of(laid)
+        for col, (width, kind) in enumerate(zip(columns.widths, columns.kinds, strict=True)):
+            fmt = self.format(kind, columns.wraps[col]) if kind in NUMBER_FORMATS else None
             ws.set_column(col, col, width, fmt)
-        self._owners = [o[1].kind if o else "text" for o in owner]
-        return widths, wraps
-
-    def _title_lines(self, ws: Worksheet, sheet: Sheet, first: bool, heights: dict) -> int:
-        """The report (first sheet) or the sheet's title, the period and office, whether it
-        is provisional, then an empty line; the index of the row after them."""
-        page = self.page
-        ws.set_row(0, TITLE_HEIGHT)
-        heights[0] = TITLE_HEIGHT
-        if first:
-            ws.write_string(0, 0, clean_text(page.title), self.title)
-        else:
-            ws.write_string(0, 0, clean_text(sheet.title or sheet.name), self.subtitle)
-        ws.write_string(1, 0, clean_text(f"{page.period} · {page.office}"), self.strong)
-        row = 2
-        for note in (page.provisional, sheet.running):
-            if note:
-                text = note[0].upper() + note[1:]
-                ws.write_string(row, 0, clean_text(text), self.running)
-                row += 1
-        return row + 1
-
-    def _print_setup(self, ws: Worksheet, sheet: Sheet) -> None:
-        """Landscape A4, page header and footer (the scale: once the columns are known)."""
-        ws.set_landscape()
-        ws.set_paper(A4)
-        ws.set_header(page_header(self.page, sheet.running))
-        ws.set_footer(page_footer(self.page))
-        ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
+        self._owners = columns.kinds
+        return columns.widths, columns.wraps
 
     @staticmethod
     def _set_heights(
         ws: Worksheet,
         first: int,
-        block: _Laid,
+        block: Laid,
         widths: Sequence[float],
         wraps: Sequence[bool],
         heights: dict[int, float],
@@ -513,7 +336,7 @@ class Book:
                 ws.set_row(r, heights[r])
 
     def _write_rows(
-        self, ws: Worksheet, first: int, block: _Laid, wraps: Sequence[bool], totals: bool = False
+        self, ws: Worksheet, first: int, block: Laid, wraps: Sequence[bool], totals: bool = False
     ) -> int:
         """Write a block's rows (or its totals row, bold) from row index `first`; the index
         after the last one written. A cell of the column's own kind takes the column's
@@ -595,167 +418,3 @@ class Book:
             ws.write_number(r, col, float(value) if isinstance(value, Decimal) else value, fmt)
         else:
             ws.write_string(r, col, clean_text(str(value)), fmt)
-
-    # --- charts ----------------------------------------------------------------------
-
-    def _charts(
-        self,
-        ws: Worksheet,
-        sheet: Sheet,
-        laid: Sequence[_Laid],
-        placed: Sequence[Placed | None],
-        widths: Sequence[float],
-        row: int,
-        heights: dict[int, float],
-        groups: list[tuple[int, int]],
-    ) -> tuple[int, int]:
-        """Each chart below the lists, as wide as the printed page (or, on a sheet with
-        screen-only columns, as its paper columns: `widths`), its note below; none of a
-        single bar. The row after them and the last column they cover."""
-        columns_px = sum(column_px(w) for w in widths)
-        scale = min(1.0, PAPER_UNITS / columns_px) if columns_px else 1.0
-        width = max(CHART_MIN_WIDTH, int(PAPER_UNITS / scale) - 20)
-        if len(widths) < len(self._owners):  # screen-only columns to the right
-            width = max(CHART_MIN_WIDTH, min(width, columns_px - 10))
-        right = 0
-        for chart in sheet.charts:
-            block, where = laid[chart.block], placed[chart.block]
-            if where is None or where.last_row - where.first_row + 1 < 2:
-                continue  # a chart of one bar answers no question
-            start = row + 1
-            # horizontal bars: room for every bar's label (LibreOffice drops labels that
-            # would touch)
-            bars = where.last_row - where.first_row + 1
-            height = max(CHART_HEIGHT, BAR_CHART_BASE + BAR_HEIGHT * bars * len(chart.values))
-            height = height if chart.kind == "bar" else CHART_HEIGHT
-            self._chart(ws, sheet, chart, block, where, start, width, height)
-            rows = math.ceil(height / (LINE_HEIGHT * PX_PER_PT))
-            end = start + rows
-            if chart.note:
-                ws.write_string(end, 0, clean_text(chart.note), self.quiet)
-                end += 1
-            groups.append((start, end - 1))
-            row = end
-            right = max(right, _columns_covering(widths, width))
-        return row, right
-
-    def _chart(
-        self,
-        ws: Worksheet,
-        sheet: Sheet,
-        chart: Chart,
-        block: _Laid,
-        where: Placed,
-        at_row: int,
-        width: int,
-        height: int = CHART_HEIGHT,
-    ) -> None:
-        """One chart of a block's rows, a running year's bars lighter and hatched."""
-        names = [f.name for f in block.fields]
-        category = block.columns[names.index(chart.category)]
-        labels = [r[names.index(chart.category)] for r in block.cells]
-        running = [i for i, label in enumerate(labels) if label in set(chart.running)]
-        if running and not [i for i in range(len(labels)) if i not in running]:
-            running = []  # every bar is of the running year: the title says so
-        xl = self.wb.add_chart({"type": chart.kind})
-        first, last = where.first_row, where.last_row
-        for n, name in enumerate(chart.values):
-            col = block.columns[names.index(name)]
-            color, light = CHART_COLORS[n % 4], RUNNING_COLORS[n % 4]
-            series: dict[str, Any] = {
-                "name": [sheet.name, where.header_row, col],
-                "categories": [sheet.name, first, category, last, category],
-                "values": [sheet.name, first, col, last, col],
-                "fill": {"color": color},
-                "border": {"color": color},
-            }
-            if len(chart.values) == 1:  # beside a bar of each series, labels overlap
-                series["data_labels"] = {
-                    "value": True,
-                    "num_format": "0%" if chart.percent else "#,##0",
-                    "font": {"size": 11},
-                }
-            hatched = {
-                "pattern": {
-                    "pattern": "wide_upward_diagonal",
-                    "fg_color": color,
-                    "bg_color": light,
-                },
-                "border": {"color": color},
-            }
-            if name in chart.running_series:
-                del series["fill"]
-                series |= hatched
-            elif running:
-                series["points"] = [hatched if i in running else None for i in range(len(labels))]
-            xl.add_series(series)
-        title = chart.title
-        if self.page.provisional:
-            title += f" ({self.page.provisional})"
-        xl.set_title({"name": title, "name_font": {"size": 13, "bold": True}})
-        value_axis = {
-            "name": chart.axis,
-            "num_format": "0%" if chart.percent else "#,##0",
-            "num_font": {"size": 11},
-            "name_font": {"size": 11, "bold": False},
-            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
-        }
-        if chart.percent:
-            value_axis |= {"min": 0, "max": 1}
-        category_axis: dict[str, Any] = {"num_font": {"size": 11}}
-        if chart.kind == "bar":  # the first row on top
-            category_axis["reverse"] = True
-            xl.set_x_axis(value_axis)
-            xl.set_y_axis(category_axis)
-        else:
-            xl.set_y_axis(value_axis)
-            xl.set_x_axis(category_axis)
-        if len(chart.values) == 1:
-            xl.set_legend({"none": True})
-        else:
-            xl.set_legend({"position": "bottom", "font": {"size": 11}})
-        xl.set_size({"width": width, "height": height})
-        ws.insert_chart(at_row, 0, xl, {"object_position": 1})
-
-
-def _columns_covering(widths: Sequence[float], px: int) -> int:
-    """The last column a chart `px` wide, placed in column A, reaches."""
-    total, col = 0, 0
-    while True:
-        total += column_px(widths[col]) if col < len(widths) else DEFAULT_COLUMN_PX
-        if total >= px:
-            return col
-        col += 1
-
-
-def _page_breaks(
-    heights: dict[int, float],
-    groups: Sequence[tuple[int, int]],
-    end: int,
-    room: float,
-    repeat: int | None,
-) -> list[int]:
-    """The rows that start a page: where a page of `room` points of rows (less the
-    repeated header after the first page) is full, or earlier, so that no group of rows (a
-    list, a chart) that fits on a page is cut in two. Every break is set by hand, so an
-    application never has to find its own (LibreOffice then leaves an empty page after a
-    list that ends on the page's edge); past Excel's limit of manual breaks, only those
-    that keep a group whole."""
-    header = heights.get(repeat, LINE_HEIGHT) if repeat is not None else 0.0
-    starts = {start: stop for start, stop in groups}
-    breaks: list[int] = []
-    kept: list[int] = []  # the breaks that keep a group on one page
-    used = 0.0
-    for r in range(end):
-        h = heights.get(r, LINE_HEIGHT)
-        if r in starts and used > header:
-            group = sum(heights.get(g, LINE_HEIGHT) for g in range(r, starts[r] + 1))
-            if used + group > room and header + group <= room:
-                breaks.append(r)
-                kept.append(r)
-                used = header
-        if used + h > room and used > header:  # the page is full
-            breaks.append(r)
-            used = header
-        used += h
-    return breaks if len(breaks) <= MAX_PAGE_BREAKS else kept[:MAX_PAGE_BREAKS]

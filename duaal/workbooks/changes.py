@@ -28,7 +28,7 @@ from duaal.workbooks.labels import (
     CodeLabels,
     severity_label,
 )
-from duaal.workbooks.style import Block, Column
+from duaal.workbooks.style import Block, Column, Sheet
 
 CHANGES = "Wijzigingen"
 CHANGES_PURPOSE = "Wat sinds de vorige run veranderde, met de oorzaak."
@@ -226,4 +226,16 @@ def build_change_sheets(
         kinds=tuple(c.kind for c in changes.items),
         years=tuple(c.school_year for c in changes.items),
         offices=tuple(offices(c) for c in changes.items),
+    )
+
+
+def changes_sheet(block: Block) -> Sheet:
+    """The Wijzigingen sheet of a workbook: the block of the changes it concerns (the
+    block's `empty` line when there are none)."""
+    return Sheet(
+        CHANGES,
+        CHANGES_PURPOSE,
+        [block],
+        title="Wijzigingen sinds de vorige run",
+        empty=block.empty or "",
     )

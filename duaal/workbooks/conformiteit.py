@@ -6,7 +6,8 @@ quarantined rows. Sheets (after the Leeswijzer): Overzicht (rule x office), one 
 per severity, Actielijst (what can still save a premium, today first: actielijst.py),
 Afgekeurde rijen, Geweigerde bestanden, Invoercontrole (the run's input checks),
 Wijzigingen, Toelichting.
-`conformiteit_sheets` lists them in order: a new sheet is one more entry there.
+`conformiteit_sheets` lists them in order, a sheet a function: a new sheet is one more
+entry there.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from duaal.workbooks import actielijst
 from duaal.workbooks.book import Book
-from duaal.workbooks.changes import CHANGES, CHANGES_PURPOSE, ChangeSheets
+from duaal.workbooks.changes import ChangeSheets, changes_sheet
 from duaal.workbooks.columns import FINDINGS, finding_column
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import (
@@ -184,6 +185,101 @@ class ComplianceInputs:
     changes: ChangeSheets | None = None  # since the previous completed run
 
 
+def overview_sheet(findings: Sequence[Row], labels: CodeLabels, office: str | None) -> Sheet:
+    """Overzicht: how many findings per rule and severity (per office, or of the office)."""
+    return Sheet(
+        OVERVIEW,
+        "Hoeveel bevindingen per regel en ernst"
+        + (" per kantoor." if office is None else " het kantoor heeft."),
+        [overview_block(findings, labels, office)],
+        title=f"Bevindingen per regel, {office or ALL_OFFICES.lower()}",
+        empty="Geen bevindingen.",
+    )
+
+
+def severity_sheets(findings: Sequence[Row], labels: CodeLabels) -> list[Sheet]:
+    """A sheet per severity, each with its findings in detail."""
+    details = detail_fields(labels)
+    return [
+        Sheet(
+            title,
+            SEVERITY_PURPOSES[severity],
+            [Block(details, [f for f in findings if f["severity"] == severity])],
+            title=f"{title}: bevindingen met ernst {severity_label(severity)}",
+            empty=f"Geen bevindingen met ernst {severity_label(severity)}.",
+        )
+        for severity, title in SEVERITY_SHEETS.items()
+    ]
+
+
+def action_sheet(actions: Sequence[Row], labels: CodeLabels, office: str | None) -> Sheet:
+    """Actielijst (actielijst.py): what can still save a premium, today first."""
+    if office is not None:
+        actions = [a for a in actions if (a["office"] or NO_OFFICE) == office]
+    return Sheet(
+        ACTION_LIST,
+        actielijst.PURPOSE,
+        actielijst.action_blocks(actions, labels),
+        title=actielijst.TITLE,
+        empty=actielijst.EMPTY,
+        grouped=True,
+    )
+
+
+def quarantine_sheet(quarantine: Sequence[Row], labels: CodeLabels) -> Sheet:
+    """Afgekeurde rijen: the rows read and refused, with the reason."""
+    return Sheet(
+        QUARANTINE,
+        "De ingelezen rijen die geweigerd werden, met de reden: te verbeteren in de export.",
+        [Block(quarantine_fields(labels), quarantine)],
+        title="Afgekeurde rijen van de invoer",
+        empty="Geen afgekeurde rijen.",
+    )
+
+
+def refused_files_sheet(files: Sequence[Row]) -> Sheet:
+    """Geweigerde bestanden: a refused file loses every row it held, so the analyst must
+    see it beside the rows."""
+    refused = [f for f in files if f["status"] == "refused"]
+    return Sheet(
+        REFUSED_FILES,
+        "De invoerbestanden die als geheel geweigerd werden, met de reden.",
+        [Block(REFUSED_FILE_FIELDS, refused)],
+        title="Geweigerde invoerbestanden",
+        empty="Geen geweigerde bestanden.",
+    )
+
+
+def input_checks_sheet(checks: Sequence[Row], labels: CodeLabels) -> Sheet:
+    """Invoercontrole: the run's input checks."""
+    return Sheet(
+        INPUT_CHECKS,
+        "De controles van de invoer bij deze run: ontbrekende, geweigerde of oude bestanden.",
+        [Block(check_fields(labels), list(checks))],
+        title="Invoercontrole van de run",
+        empty=NO_INPUT_CHECKS,
+    )
+
+
+def conformiteit_toelichting(run: RunInfo, inputs: ComplianceInputs) -> Sheet:
+    """Toelichting: the rules, the findings' columns (the Overzicht shows the severity
+    too), then the Actielijst's columns as its mart's contract describes them."""
+    labels = run.labels
+    toelichting = toelichting_sheet(
+        run,
+        None,
+        files=inputs.files,
+        codes=list(labels.findings.items()),
+        codes_heading="Regels",
+        notes=[inputs.changes.note()] if inputs.changes is not None else (),
+        glossary=FINDINGS,
+        glossary_fields=(*detail_fields(labels), finding_column("severity")),
+    )
+    blocks = list(toelichting.blocks)
+    blocks.insert(1, actielijst.glossary_block(labels))
+    return replace(toelichting, blocks=blocks)
+
+
 def conformiteit_sheets(run: RunInfo, office: str | None, inputs: ComplianceInputs) -> list[Sheet]:
     """The sheets of a conformiteit workbook, in order: the run's (office None) or an
     office's, with only that office's findings and quarantined rows."""
@@ -192,98 +288,17 @@ def conformiteit_sheets(run: RunInfo, office: str | None, inputs: ComplianceInpu
         findings = [f for f in findings if _office(f) == office]
         quarantine = [q for q in quarantine if q["office"] == office]
     labels = run.labels
-    where = office or ALL_OFFICES.lower()
     sheets = [
-        Sheet(
-            OVERVIEW,
-            "Hoeveel bevindingen per regel en ernst"
-            + (" per kantoor." if office is None else " het kantoor heeft."),
-            [overview_block(findings, labels, office)],
-            title=f"Bevindingen per regel, {where}",
-            empty="Geen bevindingen.",
-        )
+        overview_sheet(findings, labels, office),
+        *severity_sheets(findings, labels),
+        action_sheet(inputs.actions, labels, office),
+        quarantine_sheet(quarantine, labels),
+        refused_files_sheet(inputs.files),
+        input_checks_sheet(inputs.checks, labels),
     ]
-    details = detail_fields(labels)
-    for severity, title in SEVERITY_SHEETS.items():
-        rows = [f for f in findings if f["severity"] == severity]
-        sheets.append(
-            Sheet(
-                title,
-                SEVERITY_PURPOSES[severity],
-                [Block(details, rows)],
-                title=f"{title}: bevindingen met ernst {severity_label(severity)}",
-                empty=f"Geen bevindingen met ernst {severity_label(severity)}.",
-            )
-        )
-    actions = inputs.actions
-    if office is not None:
-        actions = [a for a in actions if (a["office"] or NO_OFFICE) == office]
-    sheets.append(
-        Sheet(
-            ACTION_LIST,
-            actielijst.PURPOSE,
-            actielijst.action_blocks(actions, labels),
-            title=actielijst.TITLE,
-            empty=actielijst.EMPTY,
-            grouped=True,
-        )
-    )
-    sheets.append(
-        Sheet(
-            QUARANTINE,
-            "De ingelezen rijen die geweigerd werden, met de reden: te verbeteren in de export.",
-            [Block(quarantine_fields(labels), quarantine)],
-            title="Afgekeurde rijen van de invoer",
-            empty="Geen afgekeurde rijen.",
-        )
-    )
-    # a refused file loses every row it held: the analyst must see it beside the rows
-    refused = [f for f in inputs.files if f["status"] == "refused"]
-    sheets.append(
-        Sheet(
-            REFUSED_FILES,
-            "De invoerbestanden die als geheel geweigerd werden, met de reden.",
-            [Block(REFUSED_FILE_FIELDS, refused)],
-            title="Geweigerde invoerbestanden",
-            empty="Geen geweigerde bestanden.",
-        )
-    )
-    sheets.append(
-        Sheet(
-            INPUT_CHECKS,
-            "De controles van de invoer bij deze run: ontbrekende, geweigerde of oude bestanden.",
-            [Block(check_fields(labels), list(inputs.checks))],
-            title="Invoercontrole van de run",
-            empty=NO_INPUT_CHECKS,
-        )
-    )
     if inputs.changes is not None:
-        block = inputs.changes.conformiteit_block(office)
-        sheets.append(
-            Sheet(
-                CHANGES,
-                CHANGES_PURPOSE,
-                [block],
-                title="Wijzigingen sinds de vorige run",
-                empty=block.empty or "",
-            )
-        )
-    codes = list(labels.findings.items())
-    toelichting = toelichting_sheet(
-        run,
-        None,
-        files=inputs.files,
-        codes=codes,
-        codes_heading="Regels",
-        notes=[inputs.changes.note()] if inputs.changes is not None else (),
-        glossary=FINDINGS,
-        # the Overzicht shows the severity too
-        glossary_fields=(*details, finding_column("severity")),
-    )
-    # the Actielijst's columns as its mart's contract describes them, after the findings'
-    blocks = list(toelichting.blocks)
-    blocks.insert(1, actielijst.glossary_block(labels))
-    sheets.append(replace(toelichting, blocks=blocks))
+        sheets.append(changes_sheet(inputs.changes.conformiteit_block(office)))
+    sheets.append(conformiteit_toelichting(run, inputs))
     return sheets
 
 

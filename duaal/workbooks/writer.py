@@ -25,10 +25,11 @@ import duckdb
 from duaal.common import interrupts
 from duaal.common.privacy import make_private_dir, private_files
 from duaal.history.changes import Changes, since_previous
-from duaal.workbooks.changes import build_change_sheets
+from duaal.workbooks.changes import ChangeSheets, build_change_sheets
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
 from duaal.workbooks.data import (
     Row,
+    RunInfo,
     decision_years,
     load_action_items,
     load_brussels_mentors,
@@ -43,11 +44,15 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import write_federatie, year_figures
 from duaal.workbooks.federatie_payments import load_payment_totals, paid_years
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
-from duaal.workbooks.premies import history, office_of, write_premies
+from duaal.workbooks.overzicht import YearLine
+from duaal.workbooks.premies import PremiesInputs, history, office_of, write_premies
 from duaal.workbooks.style import partial_path
 from transforms.workers import die_with_parent, end_workers, forking
 
 Job = Callable[[], Path]
+# the workbooks of one kind: those written first (they take longest), the others, and the
+# paths of both in that order
+Planned = tuple[list[Job], list[Job], list[Path]]
 MAX_WORKERS = 2
 CONFORMITEIT = "conformiteit"  # the folder of the run's compliance workbooks
 
@@ -114,68 +119,88 @@ def plan_reports(
     # every year of the run, for the share eligible per school year of each premies workbook
     decided_years = history(decided)
     for year in years:
-        folder = reports_dir / year
-        decisions = decided[year]
         brussels = load_brussels_mentors(con, year)
         payments = load_payments(con, run, year)  # None: the run reconciled none
-        offices = ordered_offices({d["office"] for d in decisions})
-        path = folder / f"premies_{year}.xlsx"
-        large.append(
-            partial(
-                write_premies,
-                path,
-                run,
-                year,
-                offices,
-                decisions,
-                brussels,
-                files,
-                changes,
-                years=decided_years,
-                payments=payments,
-            )
+        premies = _plan_premies(
+            reports_dir / year,
+            run,
+            year,
+            decided[year],
+            brussels,
+            files,
+            changes,
+            decided_years,
+            payments,
         )
-        paths.append(path)
-        per_office: dict[str, list[Row]] = {office: [] for office in offices}
-        for d in decisions:  # one pass, in the decisions' order
-            per_office.setdefault(office_of(d), []).append(d)
-        for office in offices:
-            mine = per_office[office]
-            path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
-            small.append(
-                partial(
-                    write_premies,
-                    path,
-                    run,
-                    year,
-                    [office],
-                    mine,
-                    brussels,
-                    files,
-                    changes,
-                    years=decided_years,
-                    payments=None
-                    if payments is None
-                    else [p for p in payments if (p["office"] or NO_OFFICE) == office],
-                )
-            )
-            paths.append(path)
-        path = folder / f"federatie_{year}.xlsx"
+        large += premies[0]
+        small += premies[1]
+        paths += premies[2]
+        path = reports_dir / year / f"federatie_{year}.xlsx"
         small.append(
             partial(write_federatie, path, run, figures[year], list(figures.values()), paid)
         )
         paths.append(path)
+    conformiteit = _plan_conformiteit(reports_dir, run, inputs)
+    large += conformiteit[0]
+    small += conformiteit[1]
+    paths += conformiteit[2]
+    return ReportPlan([[job] for job in (*large, *small)], paths)
+
+
+def _plan_premies(
+    folder: Path,
+    run: RunInfo,
+    year: str,
+    decisions: list[Row],
+    brussels: list[Row],
+    files: list[Row],
+    changes: ChangeSheets | None,
+    years: list[YearLine],
+    payments: list[Row] | None,
+) -> Planned:
+    """The premies workbooks of a school year: that of every office (written first), then
+    one per office, and their paths in that order."""
+    offices = ordered_offices({d["office"] for d in decisions})
+    per_office: dict[str, list[Row]] = {office: [] for office in offices}
+    for d in decisions:  # one pass, in the decisions' order
+        per_office.setdefault(office_of(d), []).append(d)
+    # each workbook: its path, its offices, their decisions and payments
+    books = [(folder / f"premies_{year}.xlsx", offices, decisions, payments)]
+    for office in offices:
+        mine = (
+            None
+            if payments is None
+            else [p for p in payments if (p["office"] or NO_OFFICE) == office]
+        )
+        path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
+        books.append((path, [office], per_office[office], mine))
+    jobs: list[Job] = [
+        partial(
+            write_premies,
+            path,
+            run,
+            PremiesInputs(year, these, rows, brussels, files, changes, years, paid),
+        )
+        for path, these, rows, paid in books
+    ]
+    return jobs[:1], jobs[1:], [path for path, *_ in books]
+
+
+def _plan_conformiteit(reports_dir: Path, run: RunInfo, inputs: ComplianceInputs) -> Planned:
+    """The conformiteit workbooks: the run's (one group), then one per office that has a
+    finding, a quarantined row or an action (the other), and their paths in that order."""
     path = conformiteit_path(reports_dir, run.as_of)
-    large.append(partial(write_conformiteit, path, run, None, inputs))
-    paths.append(path)
-    found = {f["office"] for f in findings} | {q["office"] for q in quarantine}
-    found |= {a["office"] for a in actions}
+    large: list[Job] = [partial(write_conformiteit, path, run, None, inputs)]
+    small: list[Job] = []
+    paths = [path]
+    found = {f["office"] for f in inputs.findings} | {q["office"] for q in inputs.quarantine}
+    found |= {a["office"] for a in inputs.actions}
     for office in ordered_offices(found):
         if office != NO_OFFICE:
             path = conformiteit_path(reports_dir, run.as_of, office)
             small.append(partial(write_conformiteit, path, run, office, inputs))
             paths.append(path)
-    return ReportPlan([[job] for job in (*large, *small)], paths)
+    return large, small, paths
 
 
 def write_group(jobs: Sequence[Job]) -> list[Path]:

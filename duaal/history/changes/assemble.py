@@ -159,18 +159,8 @@ class _Causes:
             found.append(self.as_of("year", start, year))
         if (field == "status" or change != "changed") and self.passed(end):
             found.append(self.as_of("final", end, year))
-        return Change(
-            "decision",
-            change,
-            school_year=year,
-            company_kbo=kbo,
-            learner_insz=insz,
-            field=field,
-            before=_values(before),
-            after=_values(after),
-            causes=self.common(found),
-            offices=tuple(offices),
-        )
+        pair = {"school_year": year, "company_kbo": kbo, "learner_insz": insz}
+        return self._change("decision", change, field, before, after, found, offices, **pair)
 
     def payment(
         self, year, kbo, insz, expected_by, offices, change, field, before, after, inputs
@@ -201,18 +191,8 @@ class _Causes:
         statuses = {(before or [None])[0], (after or [None])[0]}
         if field == "status" and "awaited" in statuses and self.passed(expected_by):
             found.append(self.as_of("expected", expected_by))
-        return Change(
-            "payment",
-            change,
-            school_year=year,
-            company_kbo=kbo,
-            learner_insz=insz,
-            field=field,
-            before=_values(before),
-            after=_values(after),
-            causes=self.common(found),
-            offices=tuple(offices),
-        )
+        pair = {"school_year": year, "company_kbo": kbo, "learner_insz": insz}
+        return self._change("payment", change, field, before, after, found, offices, **pair)
 
     def finding(
         self, code, agreement, mentor, kbo, insz, offices, due, change, field, before, after,
@@ -227,17 +207,30 @@ class _Causes:
         if not found and self.before.as_of != self.after.as_of:
             passed_due = due is not None and self.passed(due)
             found = [self.as_of("due", due) if passed_due else self.as_of()]
-        return Change(
+        return self._change(
             "finding",
             change,
+            field,
+            before,
+            after,
+            found,
+            offices,
             company_kbo=kbo or "",
             learner_insz=insz or "",
             agreement_id=agreement or "",
             mentor_insz=mentor or "",
             code=code,
+        )
+
+    def _change(self, kind, change, field, before, after, found, offices, **keys) -> Change:
+        """A change of a `kind` of row, named by its `keys`, with the causes found."""
+        return Change(
+            kind,
+            change,
             field=field,
             before=_values(before),
             after=_values(after),
             causes=self.common(found),
             offices=tuple(offices),
+            **keys,
         )

@@ -30,7 +30,7 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import federatie_sheets, year_figures
 from duaal.workbooks.labels import ordered_offices
 from duaal.workbooks.leeswijzer import leeswijzer
-from duaal.workbooks.premies import history, premies_sheets
+from duaal.workbooks.premies import PremiesInputs, history, premies_sheets
 from duaal.workbooks.style import MIN_PRINTED_PT, Page, Sheet, printed_points
 from tests.duaal.workbooks.one_run import (
     RUN,
@@ -62,8 +62,10 @@ def declared_sheets(con) -> list[Sheet]:
     brussels = load_brussels_mentors(con, YEAR)
     page = Page("Titel", "Schooljaar", "Alle kantoren", RUN)
     books = [
-        premies_sheets(run, YEAR, offices, decisions, brussels, files, years=history(decided)),
-        premies_sheets(run, YEAR, offices[:1], decisions[:10], brussels, files),
+        premies_sheets(
+            run, PremiesInputs(YEAR, offices, decisions, brussels, files, years=history(decided))
+        ),
+        premies_sheets(run, PremiesInputs(YEAR, offices[:1], decisions[:10], brussels, files)),
     ]
     figures = [year_figures(run, y, decided[y], findings) for y in years]
     books.append(federatie_sheets(run, figures[-1], figures))

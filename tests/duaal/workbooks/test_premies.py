@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from duaal.workbooks.premies import office_line, reason_lines
+from duaal.workbooks.overzicht import office_line, reason_lines
 from duaal.workbooks.style import EURO_FORMAT
 from tests.duaal.workbooks.one_run import (
     BRUSSELS_KBO,

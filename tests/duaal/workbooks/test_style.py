@@ -1,7 +1,7 @@
-"""The foundation every sheet shares (duaal/workbooks/style.py, book.py): sheets declared by
-named fields, paper fields first and only they printed, at a size fixed by the declaration,
-column formats (top-aligned, numbers with room on their right), identifiers as readers write
-them, empty sheets that print no page, wrapped rows as tall as their lines, lists and charts
+"""The foundation every sheet shares (duaal/workbooks/style.py, book.py, layout.py,
+paging.py): sheets declared by named fields, paper fields first and only they printed, at a
+size fixed by the declaration, column formats (top-aligned, numbers with room on their
+right), identifiers as readers write them, empty sheets that print no page, wrapped rows as tall as their lines, lists and charts
 kept whole on a page, charts of a running year hatched and none of a single bar."""
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from duaal.workbooks.book import LINE_HEIGHT, Book, _page_breaks
+from duaal.workbooks.book import Book
+from duaal.workbooks.paging import page_breaks
 from duaal.workbooks.style import (
     EURO_FORMAT,
+    LINE_HEIGHT,
     MIN_PRINTED_PT,
     WRAP_WIDTH,
     About,
@@ -158,10 +160,10 @@ def test_every_sheet_has_title_lines_and_the_first_is_the_leeswijzer(tmp_path):
 def test_page_breaks_keep_a_list_or_chart_that_fits_on_one_page():
     heights = {0: 20.0}
     # rows 0-29 a first list, 31-40 a second: the second does not fit below the first
-    breaks = _page_breaks(heights, [(0, 29), (31, 40)], 41, room=487, repeat=None)
+    breaks = page_breaks(heights, [(0, 29), (31, 40)], 41, room=487, repeat=None)
     assert breaks == [31], "the second list starts a page"
     # one long list with its header (row 3) repeated: cut where a page is full
-    breaks = _page_breaks({}, [(3, 99)], 100, room=300, repeat=3)
+    breaks = page_breaks({}, [(3, 99)], 100, room=300, repeat=3)
     assert breaks == [20, 39, 58, 77, 96], "20 rows, then 19 under the repeated header"
 
 

@@ -77,20 +77,24 @@ def _changed_line(c: Change) -> str:
     return f"{ENGLISH.field(c.kind, c.field)}: {before} -> {after}"
 
 
-def _decision_line(c: Change) -> str:
+def _pair_line(
+    c: Change, summary: Callable[[tuple[str | None, ...]], str], appeared: str, gone: str
+) -> str:
+    """A decision's or a payment's change: the row that appeared or went, summed up, or
+    the field that changed."""
     if c.change == "appeared":
-        return f"new decision: {_decision_summary(c.after)}"
+        return f"{appeared}: {summary(c.after)}"
     if c.change == "disappeared":
-        return f"decision gone; it was: {_decision_summary(c.before)}"
+        return f"{gone}: {summary(c.before)}"
     return _changed_line(c)
+
+
+def _decision_line(c: Change) -> str:
+    return _pair_line(c, _decision_summary, "new decision", "decision gone; it was")
 
 
 def _payment_line(c: Change) -> str:
-    if c.change == "appeared":
-        return f"now reconciled: {_payment_summary(c.after)}"
-    if c.change == "disappeared":
-        return f"no longer reconciled; it was: {_payment_summary(c.before)}"
-    return _changed_line(c)
+    return _pair_line(c, _payment_summary, "now reconciled", "no longer reconciled; it was")
 
 
 def _finding_line(c: Change) -> str:
