@@ -40,6 +40,7 @@ from duaal.workbooks.style import (
     MAX_TEXT,
     MIN_PRINTED_PT,
     NUMBER_FORMATS,
+    PAGE_PT,
     About,
     Page,
     Sheet,
@@ -194,8 +195,11 @@ class Book:
                 self, ws, sheet, laid, placed, room, len(self._owners), row, groups
             )
             last_column = max(last_column, right if not screen else last_column)
-        if not (len(laid) == 1 or sheet.grouped):
-            repeat = None  # several lists: each keeps its header on the page it starts on
+        if not (len(laid) == 1 or sheet.grouped or self._runs_over_pages(placed, heights)):
+            # several short lists: each keeps its header on the page it starts on; a first
+            # list that runs over pages repeats its header (a later list that starts a page
+            # then has it above its own)
+            repeat = None
         print_pages(ws, widths, last_column, row, heights, groups, repeat)
 
     def _write_blocks(
@@ -253,6 +257,15 @@ class Book:
         if sheet.grouped and repeat is not None:  # one filter over every group
             ws.autofilter(repeat, 0, row - 1, max(max(b.columns) for b in laid if b.columns))
         return row, placed, repeat
+
+    @staticmethod
+    def _runs_over_pages(placed: Sequence[Placed | None], heights: dict[int, float]) -> bool:
+        """Whether the first list takes more than a page at full size."""
+        first = placed[0] if placed else None
+        if first is None:
+            return False
+        rows = range(first.first_row, first.last_row + 1)
+        return sum(heights.get(r, LINE_HEIGHT) for r in rows) > PAGE_PT
 
     def _write_notes(
         self,
