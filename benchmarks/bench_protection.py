@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import duaal.workbooks.federatie_figures as federatie  # noqa: E402
-import duaal.workbooks.suppression as suppression  # noqa: E402
+import duaal.workbooks.suppression.choice as suppression  # noqa: E402
 from benchmarks.datasets import DatasetSpec, ensure_dataset  # noqa: E402
 from duaal.common.db import connect  # noqa: E402
 from duaal.common.settings import load_settings  # noqa: E402

@@ -26,7 +26,7 @@ EXEMPT = {
     "benchmarks/run.py",
     "benchmarks/run.py:goals",
     "benchmarks/run.py:render",
-    "duaal/workbooks/suppression.py",
+    "duaal/workbooks/suppression/choice.py",
 }
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-import duaal.workbooks.suppression as suppression
+import duaal.workbooks.suppression.choice as suppression
 from duaal.workbooks.data import RunInfo
 from duaal.workbooks.federatie import year_figures
 from tests.builders import rule_config
