@@ -4,14 +4,15 @@ A statistical publication (Statbel and Statistiek Vlaanderen are the examples): 
 numbered ("Tabel 1. ..."), its source, the legend of its signs and, for a running school
 year, "voorlopig, peildatum ..." on its page; the change against the previous final school
 year; charts of published values only. Only counts, amounts and rates: per office, per
-training, per reason of refusal, per office for every school year of the run side by
-side, and decided against paid per office and final school year (federatie_payments). The totals are the real totals. A count of 1 to 4 shows
-"< 5"; a group of fewer than 5 learners hides its other figures; and further cells are
-hidden ("—") wherever the published figures together (totals, Lerenden = Subsidiabel +
-Niet subsidiabel, each reason <= Niet subsidiabel <= the sum of the reasons, the amounts
-per premium, the rates, the same totals in every sheet) would give a hidden count away:
-`duaal.workbooks.suppression` decides which, for a school year as a whole, so every sheet
-and every workbook that shows a year's figures hides the same cells.
+training, per reason of refusal, per office for every school year of the run side by side,
+and decided against paid per office and final school year (federatie_payments). The totals
+are the real totals. A count of 1 to 4 shows "< 5"; a group of fewer than 5 learners hides
+its other figures; and further cells are hidden ("—") wherever the published figures
+together (totals, Lerenden = Subsidiabel + Niet subsidiabel, each reason <= Niet subsidiabel
+<= the sum of the reasons, the amounts per premium, the rates, the same totals in every
+sheet) would give a hidden count away: `duaal.workbooks.suppression` decides which, for a
+school year as a whole, so every sheet and every workbook that shows a year's figures hides
+the same cells.
 """
 
 from __future__ import annotations
@@ -348,7 +349,8 @@ def _about(e: _Edition) -> About:
             (SMALL_TEXT, f"Een aantal van 1 tot {MIN_GROUP - 1}: te klein om te tonen."),
             (
                 HIDDEN_TEXT,
-                "Verborgen, zodat een klein aantal niet terug te rekenen is; het kan elk getal zijn, ook 0.",
+                "Verborgen, zodat een klein aantal niet terug te rekenen is; het kan elk "
+                "getal zijn, ook 0.",
             ),
             (NOT_SET, "De regelconfiguratie heeft nog geen premiebedragen voor dit schooljaar."),
             ("pp", "Procentpunten: het verschil tussen twee aandelen."),

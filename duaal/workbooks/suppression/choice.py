@@ -12,15 +12,15 @@ Complementary suppression: a hidden value is disclosed when the reader's linear 
 (scipy's linprog over the published cells, `reader.py`) finds no whole number for it but its
 own. Every hidden value, and every group's U, P or D of 1 to 4, is checked; where one of 1
 to 4 learners is pinned down, the cells to hide with it come from a second program
-(`complements.py`): the reader may move published cells (never a total) to put the value a whole number away from its
-own, at the least cost of moved units (few learners cost little, a 0 much, as it often
-follows from the rule book), in whole numbers (a mixed-integer program where the linear
-one is not whole), so every cell it moves keeps a range of its own. Those cells show "—".
-Where no published cell can do it, a "< 5" becomes "—"; for a total of 1 to 4, rows'
-"< 5" may become "—" instead, and a total that the other totals give away anyway is
+(`complements.py`): the reader may move published cells (never a total) to put the value a
+whole number away from its own, at the least cost of moved units (few learners cost little,
+a 0 much, as it often follows from the rule book), in whole numbers (a mixed-integer program
+where the linear one is not whole), so every cell it moves keeps a range of its own. Those
+cells show "—". Where no published cell can do it, a "< 5" becomes "—"; for a total of 1 to
+4, rows' "< 5" may become "—" instead, and a total that the other totals give away anyway is
 shown. A hidden value that is not itself 1 to 4 learners and that the program pins down
-anyway (a 0 in a small group whose total is shown, say) is shown: it tells a reader
-nothing new.
+anyway (a 0 in a small group whose total is shown, say) is shown: it tells a reader nothing
+new.
 """
 
 from __future__ import annotations
