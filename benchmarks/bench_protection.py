@@ -33,6 +33,7 @@ from duaal.common.db import connect  # noqa: E402
 from duaal.common.settings import load_settings  # noqa: E402
 from duaal.run.pipeline import record_stage, rules_stage, start_run  # noqa: E402
 from duaal.workbooks.data import decision_years, load_decisions, load_findings, load_run  # noqa: E402
+from duaal.workbooks.suppression import complements, reader  # noqa: E402
 from transforms.loading import ingest  # noqa: E402
 from transforms.rule_config import load_rule_config  # noqa: E402
 
@@ -88,15 +89,18 @@ def main() -> None:
     module = load_module(args.module) if args.module else suppression
     takes = len(inspect.signature(module.protect).parameters)
     solved = [0]
-    for name in ("linprog", "milp"):
-        if hasattr(module, name):
-            solve = getattr(module, name)
+    # where the solvers are called: the package's reader (every linear program) and
+    # complements (the mixed-integer ones), or another suppression.py as one module
+    for owner in [module] if args.module else [reader, complements]:
+        for name in ("linprog", "milp"):
+            if hasattr(owner, name):
+                solve = getattr(owner, name)
 
-            def counted(*a: object, solve=solve, **k: object) -> object:
-                solved[0] += 1
-                return solve(*a, **k)
+                def counted(*a: object, solve=solve, **k: object) -> object:
+                    solved[0] += 1
+                    return solve(*a, **k)
 
-            setattr(module, name, counted)
+                setattr(owner, name, counted)
     with tempfile.TemporaryDirectory() as folder:
         years = year_arguments(args.agreements, args.seed, args.as_of, Path(folder))
     for year, arguments in years.items():

@@ -26,7 +26,6 @@ EXEMPT = {
     "benchmarks/run.py",
     "benchmarks/run.py:goals",
     "benchmarks/run.py:render",
-    "duaal/workbooks/suppression.py",
 }
 
 

@@ -4,20 +4,21 @@ A statistical publication (Statbel and Statistiek Vlaanderen are the examples): 
 numbered ("Tabel 1. ..."), its source, the legend of its signs and, for a running school
 year, "voorlopig, peildatum ..." on its page; the change against the previous final school
 year; charts of published values only. Only counts, amounts and rates: per office, per
-training, per reason of refusal, per office for every school year of the run side by
-side, and decided against paid per office and final school year (federatie_payments). The totals are the real totals. A count of 1 to 4 shows
-"< 5"; a group of fewer than 5 learners hides its other figures; and further cells are
-hidden ("—") wherever the published figures together (totals, Lerenden = Subsidiabel +
-Niet subsidiabel, each reason <= Niet subsidiabel <= the sum of the reasons, the amounts
-per premium, the rates, the same totals in every sheet) would give a hidden count away:
-`duaal.workbooks.suppression` decides which, for a school year as a whole, so every sheet
-and every workbook that shows a year's figures hides the same cells.
+training, per reason of refusal, per office for every school year of the run side by side,
+and decided against paid per office and final school year (federatie_payments). The totals
+are the real totals. A count of 1 to 4 shows "< 5"; a group of fewer than 5 learners hides
+its other figures; and further cells are hidden ("—") wherever the published figures
+together (totals, Lerenden = Subsidiabel + Niet subsidiabel, each reason <= Niet subsidiabel
+<= the sum of the reasons, the amounts per premium, the rates, the same totals in every
+sheet) would give a hidden count away: `duaal.workbooks.suppression` decides which, for a
+school year as a whole, so every sheet and every workbook that shows a year's figures hides
+the same cells.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from itertools import chain, count
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from duaal.workbooks.federatie_tables import (
     year_header,
     years_blocks,
 )
-from duaal.workbooks.style import NOT_SET, About, Chart, Page, Sheet, provisional_text
+from duaal.workbooks.style import NOT_SET, About, Block, Chart, Page, Sheet, provisional_text
 from duaal.workbooks.suppression import MIN_GROUP
 from duaal.workbooks.toelichting import toelichting_sheet
 
@@ -162,44 +163,132 @@ def running_note(years: Sequence[YearFigures], run: RunInfo) -> str | None:
     return f"{', '.join(running)}: {provisional_text(run.as_of)}, het schooljaar loopt nog"
 
 
-def federatie_sheets(
-    run: RunInfo,
-    figures: YearFigures,
-    years: Sequence[YearFigures],
-    paid: Sequence[PaidYear] = (),
-) -> tuple[About, list[Sheet]]:
-    """The Leeswijzer's facts and the sheets of the federation workbook of one year;
-    `paid`: decided against paid per final school year (federatie_payments)."""
-    school_year = figures.school_year
-    numbers = count(1)
-    label = _year_label(figures, run)
-    before = previous_final(figures, years)
-    since = (
-        f"Verschil: tegenover {before.school_year}, het vorige afgesloten schooljaar; in "
-        "procent voor een aantal of bedrag, in procentpunten (pp) voor een aandeel."
-        if before
-        else None
-    )
-    running = provisional_text(run.as_of).capitalize() if figures.provisional else None
-    first = f"Tabel {next(numbers)}. Lerenden, premies en aandelen per kantoor, schooljaar {label}"
-    share_title = f"Tabel {next(numbers)}. Aandeel subsidiabel per kantoor, schooljaar {label}"
+@dataclass(frozen=True)
+class _Edition:
+    """What the sheets of one school year's federation workbook share: the year, every year
+    of the run, the previous final one (what a change is against) and the tables' numbers,
+    taken in the order of the sheets."""
+
+    run: RunInfo
+    figures: YearFigures
+    years: Sequence[YearFigures]
+    before: YearFigures | None
+    numbers: Iterator[int]
+
+    @property
+    def label(self) -> str:
+        """The school year as a title names it: a running one says so."""
+        return _year_label(self.figures, self.run)
+
+    @property
+    def running(self) -> str | None:
+        """What a table of a running school year says of it."""
+        return provisional_text(self.run.as_of).capitalize() if self.figures.provisional else None
+
+    @property
+    def since(self) -> str | None:
+        """What the change columns are against."""
+        if self.before is None:
+            return None
+        return (
+            f"Verschil: tegenover {self.before.school_year}, het vorige afgesloten schooljaar; "
+            "in procent voor een aantal of bedrag, in procentpunten (pp) voor een aandeel."
+        )
+
+    def title(self, text: str) -> str:
+        """The next table's title: 'Tabel <n>. <text>'."""
+        return f"Tabel {next(self.numbers)}. {text}"
+
+    def notes(self, *more: str | None) -> list[str]:
+        return table_notes(self.run, *more)
+
+
+def _offices_sheet(e: _Edition) -> Sheet:
+    """Tables 1 and 2: the figures per office, and the share eligible per office, lowest
+    first."""
+    title = e.title(f"Lerenden, premies en aandelen per kantoor, schooljaar {e.label}")
+    share_title = e.title(f"Aandeel subsidiabel per kantoor, schooljaar {e.label}")
     offices = aggregate_block(
-        figures, OFFICE, run.labels, before, notes=table_notes(run, running, since)
+        e.figures, OFFICE, e.run.labels, e.before, notes=e.notes(e.running, e.since)
     )
-    shares = share_block(figures, share_title, table_notes(run, running, SHARE_NOTE))
-    training_title = f"Tabel {next(numbers)}. Dezelfde cijfers per opleiding, schooljaar {label}"
+    shares = share_block(e.figures, share_title, e.notes(e.running, SHARE_NOTE))
+    return Sheet(
+        PER_OFFICE,
+        "Tabel 1 en 2: lerenden, premies en het aandeel subsidiabel en conform per "
+        "kantoor, met het verschil tegenover het vorige afgesloten schooljaar, en welk "
+        "kantoor achterblijft; op het scherm ook het aantal per reden van weigering.",
+        [offices, shares],
+        title=title,
+        charts=[
+            Chart(
+                "Aandeel subsidiabel per kantoor: wie blijft achter",
+                1,
+                "group",
+                ["share"],
+                kind="bar",
+                axis="Subsidiabel (%)",
+                percent=True,
+            )
+        ],
+    )
+
+
+def _trainings_sheet(e: _Edition) -> Sheet:
+    """Table 3: the figures per training."""
+    title = e.title(f"Dezelfde cijfers per opleiding, schooljaar {e.label}")
     trainings = aggregate_block(
-        figures, TRAINING, run.labels, before, notes=table_notes(run, running, since)
+        e.figures, TRAINING, e.run.labels, e.before, notes=e.notes(e.running, e.since)
     )
-    reasons_title = f"Tabel {next(numbers)}. Weigeringen per reden, schooljaar {label}"
-    reasons = reasons_block(figures, run.labels, table_notes(run, running, REASONS_NOTE))
-    note = running_note(years, run)
-    running_years = [y.school_year for y in years if y.provisional]
-    lists = years_blocks(years, numbers, table_notes(run, note))
-    trend_title = f"Tabel {next(numbers)}. Aandeel subsidiabel per schooljaar, alle kantoren"
-    trend = trend_block(years, trend_title, table_notes(run, note))
+    return Sheet(PER_TRAINING, "Tabel 3: dezelfde cijfers per opleiding.", [trainings], title=title)
+
+
+def _reasons_sheet(e: _Edition) -> Sheet:
+    """Table 4: the refusals per reason, the most frequent first."""
+    title = e.title(f"Weigeringen per reden, schooljaar {e.label}")
+    reasons = reasons_block(e.figures, e.run.labels, e.notes(e.running, REASONS_NOTE))
+    return Sheet(
+        PER_REASON,
+        "Tabel 4: welke redenen van weigering de meeste lerenden een premie kosten.",
+        [reasons],
+        title=title,
+        empty="Geen reden van weigering met een getoond aantal (5 of meer).",
+        charts=[
+            Chart(
+                "Weigeringen per reden, meest voorkomende eerst",
+                0,
+                "reason",
+                ["count"],
+                kind="bar",
+                axis="Lerenden",
+            )
+        ],
+    )
+
+
+def _years_sheet(e: _Edition) -> Sheet:
+    """Tables 5 to 8: per office the school years side by side (learners, eligible,
+    amount), and the share eligible per school year; the first list's heading is the
+    sheet's title."""
+    note = running_note(e.years, e.run)
+    lists = years_blocks(e.years, e.numbers, e.notes(note))
+    trend_title = e.title("Aandeel subsidiabel per schooljaar, alle kantoren")
+    trend = trend_block(e.years, trend_title, e.notes(note))
+    return Sheet(
+        PER_YEAR,
+        "Tabel 5 tot 8: lerenden, subsidiabel en bedrag per kantoor, de schooljaren "
+        "naast elkaar, en het aandeel subsidiabel per schooljaar.",
+        [replace(lists[0], heading=None), *lists[1:], trend],
+        title=lists[0].heading or "",
+        charts=_year_charts(e.years, lists[2], note),
+        running=None if e.figures.provisional else note,
+    )
+
+
+def _year_charts(years: Sequence[YearFigures], amounts: Block, note: str | None) -> list[Chart]:
+    """The share eligible per school year; the amount per office and school year, where a
+    list of amounts shows one that is not 0. A running school year is hatched."""
     hatched = f"Gearceerd: {note}; registraties en aangiftes kunnen nog volgen." if note else None
-    year_charts = [
+    charts = [
         Chart(
             "Aandeel subsidiabel per schooljaar, alle kantoren",
             3,
@@ -211,89 +300,40 @@ def federatie_sheets(
             note=hatched,
         )
     ]
-    if any(isinstance(c, int) and c for r in lists[2].rows for c in list(r.values())[1:]):
-        year_charts.append(
+    if any(isinstance(c, int) and c for r in amounts.rows for c in list(r.values())[1:]):
+        charts.append(
             Chart(
                 "Premiebedrag per kantoor en schooljaar",
                 2,
                 "office",
                 [y.school_year for y in years],
                 axis="Bedrag (EUR)",
-                running_series=running_years,
+                running_series=[y.school_year for y in years if y.provisional],
                 note=hatched,
             )
         )
-    sheets = [
-        Sheet(
-            PER_OFFICE,
-            "Tabel 1 en 2: lerenden, premies en het aandeel subsidiabel en conform per "
-            "kantoor, met het verschil tegenover het vorige afgesloten schooljaar, en welk "
-            "kantoor achterblijft; op het scherm ook het aantal per reden van weigering.",
-            [offices, shares],
-            title=first,
-            charts=[
-                Chart(
-                    "Aandeel subsidiabel per kantoor: wie blijft achter",
-                    1,
-                    "group",
-                    ["share"],
-                    kind="bar",
-                    axis="Subsidiabel (%)",
-                    percent=True,
-                )
-            ],
-        ),
-        Sheet(
-            PER_TRAINING,
-            "Tabel 3: dezelfde cijfers per opleiding.",
-            [trainings],
-            title=training_title,
-        ),
-        Sheet(
-            PER_REASON,
-            "Tabel 4: welke redenen van weigering de meeste lerenden een premie kosten.",
-            [reasons],
-            title=reasons_title,
-            empty="Geen reden van weigering met een getoond aantal (5 of meer).",
-            charts=[
-                Chart(
-                    "Weigeringen per reden, meest voorkomende eerst",
-                    0,
-                    "reason",
-                    ["count"],
-                    kind="bar",
-                    axis="Lerenden",
-                )
-            ],
-        ),
-        Sheet(
-            PER_YEAR,
-            "Tabel 5 tot 8: lerenden, subsidiabel en bedrag per kantoor, de schooljaren "
-            "naast elkaar, en het aandeel subsidiabel per schooljaar.",
-            [*lists, trend],
-            title=lists[0].heading or "",
-            charts=year_charts,
-            running=None if figures.provisional else note,
-        ),
-    ]
-    # the first list's heading is the sheet's title
-    sheets[3] = replace(sheets[3], blocks=[replace(lists[0], heading=None), *lists[1:], trend])
-    if paid:
-        first_paid = next(numbers)
-        blocks = paid_blocks(paid, chain([first_paid], numbers), table_notes(run, PAID_NOTE))
-        last = first_paid + len(blocks) - 1
-        span = f"Tabel {first_paid}" if last == first_paid else f"Tabel {first_paid} tot {last}"
-        sheets.append(
-            Sheet(
-                PER_PAYMENT,
-                f"{span}: per kantoor en afgesloten schooljaar het beslist en het "
-                "uitbetaalde premiebedrag.",
-                [replace(blocks[0], heading=None), *blocks[1:]],
-                title=blocks[0].heading or "",
-            )
-        )
-    sheets.append(toelichting_sheet(run, school_year, files=None, with_hash=False))
-    about = About(
+    return charts
+
+
+def _payments_sheet(e: _Edition, paid: Sequence[PaidYear]) -> Sheet:
+    """A table per final school year: decided against paid per office; the first table's
+    heading is the sheet's title."""
+    first = next(e.numbers)
+    blocks = paid_blocks(paid, chain([first], e.numbers), e.notes(PAID_NOTE))
+    last = first + len(blocks) - 1
+    span = f"Tabel {first}" if last == first else f"Tabel {first} tot {last}"
+    return Sheet(
+        PER_PAYMENT,
+        f"{span}: per kantoor en afgesloten schooljaar het beslist en het "
+        "uitbetaalde premiebedrag.",
+        [replace(blocks[0], heading=None), *blocks[1:]],
+        title=blocks[0].heading or "",
+    )
+
+
+def _about(e: _Edition) -> About:
+    """The Leeswijzer's facts of the federation workbook."""
+    return About(
         purpose=(
             "Cijfers over de premie kwalificerend werkplekleren voor de sectorfederaties: "
             "aantallen, bedragen en percentages per kantoor en per opleiding, hun verloop "
@@ -301,15 +341,16 @@ def federatie_sheets(
         ),
         audience="De sectorfederaties en hun bestuur. Deze map mag gedeeld worden.",
         facts=[
-            ("Schooljaar", f"{label}, van 1 september tot 31 augustus"),
-            ("Peildatum", f"{run.as_of:%d/%m/%Y}: de stand van de gegevens"),
-            ("Bron", source_line(run).removeprefix("Bron: ")),
+            ("Schooljaar", f"{e.label}, van 1 september tot 31 augustus"),
+            ("Peildatum", f"{e.run.as_of:%d/%m/%Y}: de stand van de gegevens"),
+            ("Bron", source_line(e.run).removeprefix("Bron: ")),
         ],
         legend=[
             (SMALL_TEXT, f"Een aantal van 1 tot {MIN_GROUP - 1}: te klein om te tonen."),
             (
                 HIDDEN_TEXT,
-                "Verborgen, zodat een klein aantal niet terug te rekenen is; het kan elk getal zijn, ook 0.",
+                "Verborgen, zodat een klein aantal niet terug te rekenen is; het kan elk "
+                "getal zijn, ook 0.",
             ),
             (NOT_SET, "De regelconfiguratie heeft nog geen premiebedragen voor dit schooljaar."),
             ("pp", "Procentpunten: het verschil tussen twee aandelen."),
@@ -317,7 +358,23 @@ def federatie_sheets(
         notes=NOTES,
         personal=False,
     )
-    return about, sheets
+
+
+def federatie_sheets(
+    run: RunInfo,
+    figures: YearFigures,
+    years: Sequence[YearFigures],
+    paid: Sequence[PaidYear] = (),
+) -> tuple[About, list[Sheet]]:
+    """The Leeswijzer's facts and the sheets of the federation workbook of one year, a
+    function each, their tables numbered in this order; `paid`: decided against paid per
+    final school year (federatie_payments), a sheet where there is any."""
+    e = _Edition(run, figures, years, previous_final(figures, years), count(1))
+    sheets = [_offices_sheet(e), _trainings_sheet(e), _reasons_sheet(e), _years_sheet(e)]
+    if paid:
+        sheets.append(_payments_sheet(e, paid))
+    sheets.append(toelichting_sheet(run, figures.school_year, files=None, with_hash=False))
+    return _about(e), sheets
 
 
 def write_federatie(

@@ -21,9 +21,9 @@ from duaal.workbooks.suppression import (
     LEARNERS,
     SHOWN,
     SMALL,
-    TOTAL,
     Group,
     Protection,
+    cell_key,
     exclusive_reasons,
     protect,
 )
@@ -125,8 +125,7 @@ def published(figures: YearFigures, partition: str, group: str, measure: str) ->
         return NOT_SET
     status = figures.protection.cell(partition, group, measure)
     if status == SHOWN:
-        key = ("", TOTAL, measure) if group == TOTAL else (partition, group, measure)
-        return figures.protection.values[key]
+        return figures.protection.values[cell_key(partition, group, measure)]
     return SMALL_TEXT if status == SMALL else HIDDEN_TEXT
 
 

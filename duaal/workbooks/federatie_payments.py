@@ -31,7 +31,7 @@ from duaal.workbooks.data import Row
 from duaal.workbooks.federatie_figures import HIDDEN_TEXT, OFFICE, PaidYear, YearFigures, published
 from duaal.workbooks.labels import ordered_offices
 from duaal.workbooks.premies import office_of
-from duaal.workbooks.suppression import AMOUNT, LEARNERS, TOTAL, is_small
+from duaal.workbooks.suppression import AMOUNT, LEARNERS, TOTAL, cell_key, is_small
 
 # how a pair's reconciliation stands against its decision, by status
 AS_DECIDED, NOT_PAID, OTHER_AMOUNT, WITHOUT_RIGHT = "as_decided", "not_paid", "other", "extra"
@@ -96,8 +96,8 @@ def paid_year(figures: YearFigures, payments: Sequence[Row]) -> PaidYear:
     names = [o for o in ordered_offices({*groups, *offices}) if o in groups or o in offices]
     for name in [*names, TOTAL]:
         own = total if name == TOTAL else offices.get(name, Tally())
-        key = ("", TOTAL, AMOUNT) if name == TOTAL else (OFFICE, name, AMOUNT)
-        decided = values.get(key, 0)  # an office of payments without decisions: EUR 0
+        # an office of payments without decisions: EUR 0
+        decided = values.get(cell_key(OFFICE, name, AMOUNT), 0)
         if own.decided != decided:
             raise ValueError(
                 f"run_payments decides EUR {own.decided} for {name} in {school_year}, "

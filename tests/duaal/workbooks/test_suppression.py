@@ -10,6 +10,8 @@ import pytest
 import duaal.workbooks.suppression as suppression
 from duaal.workbooks.data import RunInfo
 from duaal.workbooks.federatie import year_figures
+from duaal.workbooks.suppression import reader
+from duaal.workbooks.suppression.system import System
 from tests.builders import rule_config
 from tests.duaal.workbooks.test_federatie_disclosure import YEARS, synthetic_decisions
 
@@ -28,13 +30,13 @@ def figures_of(seed: int, year: str, n: int):
 
 def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls = [0]
-    solve = suppression.linprog
+    solve = reader.linprog  # every linear program, the complements' too (reader.solve)
 
     def counted(*args, **kwargs):
         calls[0] += 1
         return solve(*args, **kwargs)
 
-    monkeypatch.setattr(suppression, "linprog", counted)
+    monkeypatch.setattr(reader, "linprog", counted)
     return calls
 
 
@@ -44,8 +46,8 @@ def test_shortcuts_hide_the_same_cells_as_the_programs_alone(seed, n, monkeypatc
     quick = figures_of(seed, YEARS[1], n).protection
     with_shortcuts = calls[0]
     with monkeypatch.context() as m:
-        m.setattr(suppression._Program, "_witnessed", lambda self, variable, value: False)
-        m.setattr(suppression._Program, "determined", set())
+        m.setattr(reader.Program, "_witnessed", lambda self, variable, value: False)
+        m.setattr(reader.Program, "determined", set())
         calls[0] = 0
         plain = figures_of(seed, YEARS[1], n).protection
     assert quick.status == plain.status
@@ -56,12 +58,12 @@ def test_shortcuts_hide_the_same_cells_as_the_programs_alone(seed, n, monkeypatc
 def test_a_value_the_equalities_give_away_is_pinned_without_a_program(monkeypatch):
     # Lerenden = Subsidiabel + Niet subsidiabel: hide one of three, the other two give it away
     total = suppression.Group(learners=12, eligible=7, unpaid=3, paid=4, amount=5800, conform=12)
-    system = suppression._System({}, total, [], (600, 1000))
+    system = System({}, total, [], (600, 1000))
     status = {i: suppression.SHOWN for i in range(len(system.keys))}
     eligible = system.index[("", suppression.TOTAL, suppression.ELIGIBLE)]
     status[eligible] = suppression.HIDDEN
     calls = counting(monkeypatch)
-    program = suppression._Program(system, suppression._bounds(system, status))
+    program = reader.Program(system, reader.known_bounds(system, status))
     assert program.pins(eligible, 7)
     assert calls[0] == 0
 
