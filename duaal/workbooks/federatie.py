@@ -56,6 +56,7 @@ PER_REASON = "Redenen"
 PER_PAYMENT = "Uitbetalingen"
 TITLE = "Werkplekleren: cijfers voor de sectorfederaties"
 SOURCE = "Bron: werkplekduaal, Dimona en premiegeschiedenis; mtech+, berekening duaal"
+UNITS = "Eenheden: lerenden in aantallen, bedragen in euro, aandelen in procent."
 LEGEND_LINE = (
     f"{SMALL_TEXT}: een aantal van 1 tot {MIN_GROUP - 1}. {HIDDEN_TEXT}: verborgen, zodat "
     "een klein aantal niet terug te rekenen is (elk getal, ook 0)."
@@ -139,8 +140,11 @@ NOTES: tuple[tuple[str, str], ...] = (
 
 
 def source_line(run: RunInfo) -> str:
-    """Where every figure comes from, under each table."""
-    return f"{SOURCE}, peildatum {run.as_of:%d/%m/%Y}"
+    """Where every figure comes from, as of when, when it was published (the run that
+    computed it) and in what units, under each table."""
+    return (
+        f"{SOURCE}, peildatum {run.as_of:%d/%m/%Y}, gepubliceerd {run.started_at:%d/%m/%Y}. {UNITS}"
+    )
 
 
 def table_notes(run: RunInfo, *more: str | None) -> list[str]:

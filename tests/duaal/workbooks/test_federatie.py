@@ -120,7 +120,8 @@ def notes_under(ws) -> dict[str, list[str]]:
 def test_every_table_has_a_number_a_source_and_the_legend_on_its_page(reports):
     source = (
         "Bron: werkplekduaal, Dimona en premiegeschiedenis; mtech+, berekening duaal, "
-        "peildatum 01/09/2025"
+        "peildatum 01/09/2025, gepubliceerd 01/09/2025. Eenheden: lerenden in aantallen, "
+        "bedragen in euro, aandelen in procent."
     )
     legend = (
         "< 5: een aantal van 1 tot 4. —: verborgen, zodat een klein aantal niet terug te "
