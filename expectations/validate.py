@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -312,14 +312,14 @@ def _gx_result(suite: Suite, result: Any) -> CheckResult:
 
 
 class _GxRunner:
-    """One ephemeral GX context that validates DataFrames."""
+    """One ephemeral GX context that validates DataFrames: one pandas data source with one
+    DataFrame asset, whose batch of the moment is the table a suite guards."""
 
-    def __init__(self, run_id: str) -> None:
+    def __init__(self) -> None:
         # no usage statistics leave the machine of a run that handles personal data
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        # GX costs seconds to import: only the validation step pays for it.
+        # GX costs seconds to import: only a validation that runs a suite pays for it.
         import great_expectations as gx
-        from great_expectations.core.run_identifier import RunIdentifier
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         # its INFO lines (temporary folders it creates) are noise on an analyst's terminal
@@ -330,13 +330,16 @@ class _GxRunner:
         self.context = gx.get_context(mode="ephemeral")
         self.context.enable_analytics(False)
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self.datasource = self.context.data_sources.add_pandas("duaal")
-        self.run_identifier = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
+        # one asset for every table: each asset added saves the context's configuration
+        asset = self.context.data_sources.add_pandas("duaal").add_dataframe_asset("tables")
+        self.batches = asset.add_batch_definition_whole_dataframe("whole_table")
 
     def validate(
         self, suite: Suite, frame: pd.DataFrame, parameters: dict[str, Any]
     ) -> list[CheckResult]:
-        """Run a suite's expectations on a DataFrame."""
+        """Run a suite's expectations on a DataFrame, as one validation of one batch. The
+        suite is not kept in the context: `Batch.validate` runs it and stores nothing (a
+        ValidationDefinition would store itself, its suite and its results first)."""
         from great_expectations.expectations.expectation_configuration import (
             ExpectationConfiguration,
         )
@@ -353,17 +356,11 @@ class _GxRunner:
                     notes=_expectation_notes(suite, exp),
                 )
             )
-        gx_suite = self.context.suites.add(gx_suite)
-        asset = self.datasource.add_dataframe_asset(suite.table)
-        batch = asset.add_batch_definition_whole_dataframe("whole_table")
-        definition = self.context.validation_definitions.add(
-            self.gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
-        )
-        outcome = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
+        batch = self.batches.get_batch(batch_parameters={"dataframe": frame})
+        outcome = batch.validate(
+            gx_suite,
             result_format={"result_format": "BASIC", "partial_unexpected_count": MAX_EXAMPLES},
-            run_id=self.run_identifier,
+            expectation_parameters=parameters,
         )
         return [_gx_result(suite, result) for result in outcome.results]
 
@@ -437,7 +434,7 @@ def validate(
     None: no site (a later run's site shows this run's page too)."""
     suites = load_suites()
     parameters = suite_parameters(con)
-    runner = _GxRunner(run_id)
+    runner = _GxRunner()
     results: list[CheckResult] = []
     with identifier_functions(con):
         for suite in suites:
