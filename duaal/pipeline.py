@@ -288,10 +288,11 @@ def validate_stage(
     con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None
 ) -> ValidationOutcome:
     """Run the Great Expectations suites and keep their results; a failed mart expectation
-    fails the run. docs_dir: where the Data Docs go (None: a run without reports, none)."""
+    fails the run. docs_dir: where the Data Docs go (None: a run without reports, none).
+    A suite whose inputs an earlier run validated takes that run's results."""
     from expectations.validate import validate
 
-    outcome = validate(con, run_id, docs_dir)
+    outcome = validate(con, run_id, docs_dir, reuse=True)
     outcome.raise_for_marts()
     return outcome
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from expectations import reuse as reuse_keys
 from expectations.docs import write_docs
 from transforms.codes import SEVERITIES
 from transforms.contracts import Layer, Rule, column_info, load_contracts
@@ -228,7 +229,8 @@ def run_rule(con: duckdb.DuckDBPyConnection, suite: Suite, rule: Rule, rows: int
     try:
         offending = con.execute(f"select count(*) from ({rule.sql})").fetchall()[0][0]
         if offending:
-            cursor = con.execute(f"select * from ({rule.sql}) limit {MAX_EXAMPLES}")
+            # the first offending rows in their own order: the same rows give the same examples
+            cursor = con.execute(f"select * from ({rule.sql}) order by all limit {MAX_EXAMPLES}")
             names = [d[0] for d in cursor.description]
             examples = [dict(zip(names, map(_plain, r), strict=True)) for r in cursor.fetchall()]
     except duckdb.Error as exc:
@@ -252,7 +254,9 @@ def read_table(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
     """The columns the suite's expectations need, as a pandas DataFrame."""
     columns = ", ".join(f'"{c}"' for c in suite.columns)
     # DATE arrives as datetime64 and DECIMAL as float64: both types GX compares natively.
-    return con.execute(f"select {columns} from {suite.table}").df()
+    # Sorted, so that the examples GX keeps (the first offending rows) depend on the rows
+    # only, not on the order a parallel build left them in: a result is reusable by content
+    return con.execute(f"select {columns} from {suite.table} order by all").df()
 
 
 def _expectation_notes(suite: Suite, expectation: dict[str, Any]) -> str:
@@ -411,8 +415,50 @@ def store_results(con: duckdb.DuckDBPyConnection, run_id: str, results: list[Che
         con.unregister(view)
 
 
+class _LazyRunner:
+    """The GX context, made when the first suite must run (GX costs seconds to import)."""
+
+    def __init__(self) -> None:
+        self._runner: _GxRunner | None = None
+
+    def validate(
+        self, suite: Suite, frame: pd.DataFrame, parameters: dict[str, Any]
+    ) -> list[CheckResult]:
+        if self._runner is None:
+            self._runner = _GxRunner()
+        return self._runner.validate(suite, frame, parameters)
+
+
+def stored_results(con: duckdb.DuckDBPyConnection, run_id: str, suite: Suite) -> list[CheckResult]:
+    """The results a run stored for a suite, in the order they were found."""
+    rows = con.execute(
+        "SELECT expectation, column_name, kwargs, success, element_count, unexpected_count, "
+        "unexpected_examples FROM validation_results WHERE run_id = ? AND suite = ? "
+        "ORDER BY rowid",
+        [run_id, suite.name],
+    ).fetchall()
+    return [
+        CheckResult(
+            suite=suite.name,
+            table_name=suite.table,
+            layer=suite.layer,
+            expectation=expectation,
+            column_name=column,
+            kwargs=json.loads(kwargs),
+            success=success,
+            element_count=elements,
+            unexpected_count=unexpected,
+            unexpected_examples=json.loads(examples),
+        )
+        for expectation, column, kwargs, success, elements, unexpected, examples in rows
+    ]
+
+
 def validate_suite(
-    con: duckdb.DuckDBPyConnection, suite: Suite, runner: _GxRunner, parameters: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    runner: _GxRunner | _LazyRunner,
+    parameters: dict[str, Any],
 ) -> list[CheckResult]:
     """The contract check, the GX expectations and the rule queries of one suite."""
     contract = check_contract_columns(con, suite)
@@ -427,19 +473,31 @@ def validate_suite(
 
 
 def validate(
-    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None
+    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None, *, reuse: bool = False
 ) -> ValidationOutcome:
     """Validate every suite's table, store one row per check, and write the data quality site
     (expectations/docs/: every run's validation in Dutch, readable offline) into docs_dir;
-    None: no site (a later run's site shows this run's page too)."""
+    None: no site (a later run's site shows this run's page too). reuse: a suite whose inputs
+    a run validated already takes that run's results (expectations/reuse.py), recorded in
+    validation_reuse; without it (duaal audit) every suite runs."""
     suites = load_suites()
     parameters = suite_parameters(con)
-    runner = _GxRunner()
+    runner = _LazyRunner()
     results: list[CheckResult] = []
+    code = reuse_keys.code_key()
+    con.execute(reuse_keys.REUSE_DDL)
+    keys: dict[str, tuple[str, str]] = {}
     with identifier_functions(con):
         for suite in suites:
-            results += validate_suite(con, suite, runner, parameters)
+            key = reuse_keys.input_key(con, suite, parameters, CONTRACT_COLUMNS[suite.table], code)
+            source = reuse_keys.validated_before(con, suite.name, key, run_id) if reuse else None
+            keys[suite.name] = (key, source or run_id)
+            if source is None:
+                results += validate_suite(con, suite, runner, parameters)
+            else:
+                results += stored_results(con, source, suite)
     store_results(con, run_id, results)
+    reuse_keys.record(con, run_id, keys)
     docs_index = None if docs_dir is None else write_docs(con, run_id, docs_dir)
     failed = [r for r in results if not r.success]
     return ValidationOutcome(
