@@ -39,7 +39,7 @@ from duaal.db import claim, connect, release, run_record
 from duaal.privacy import make_private_dir
 from duaal.settings import Settings
 from duaal.version import code_version
-from duaal.workbooks.manifest import Entry, other_runs
+from duaal.workbooks.manifest import Entry, kept_by, other_runs
 from expectations.docs import refresh_docs
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
@@ -127,6 +127,8 @@ class RunSummary:
     reports: list[Path] = field(default_factory=list)
     # the workbooks in the reports folder that other runs wrote (duaal/workbooks/manifest.py)
     other_reports: list[Entry] = field(default_factory=list)
+    # the workbooks of the run it found as an earlier run wrote them, and kept
+    kept_reports: list[Entry] = field(default_factory=list)
     docs_index: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
     changes: ChangeCounts | None = None  # since the previous completed run
@@ -458,18 +460,28 @@ def reports_stage(
 ) -> list[Path]:
     """Write the Excel workbooks of the run (private, or for share_group only) and record
     them in the folder's manifest (duaal/workbooks/manifest.py); compared: its changes since
-    the previous completed run (None: compared here)."""
+    the previous completed run (None: compared here). A workbook whose content (its key,
+    duaal/workbooks/content.py) is in the folder as an earlier run wrote it is kept, and
+    recorded as kept. Returns the run's workbooks, written or kept."""
     from duaal.privacy import private_files
-    from duaal.workbooks import write_reports
-    from duaal.workbooks.manifest import update_manifest
+    from duaal.workbooks.manifest import in_place, update_manifest
+    from duaal.workbooks.writer import write_planned
 
-    written = write_reports(
-        con, run_id, reports_dir, school_years, share_group=share_group, compared=compared
+    plan = write_planned(
+        con,
+        run_id,
+        reports_dir,
+        school_years,
+        share_group=share_group,
+        compared=compared,
+        in_place=in_place(reports_dir),
     )
+    written = [p for p in plan.paths if p not in plan.kept]
     run = run_record(con, run_id)
+    as_of = run["as_of"] if run else date.today()
     with private_files(share_group):
-        update_manifest(reports_dir, run_id, run["as_of"] if run else date.today(), written)
-    return written
+        update_manifest(reports_dir, run_id, as_of, written, plan.kept, keys=plan.keys)
+    return plan.paths
 
 
 def finish_run(
@@ -655,6 +667,7 @@ def execute(
                             compared,
                         )
                         summary.other_reports = other_runs(settings.reports, run_id)
+                        summary.kept_reports = kept_by(settings.reports, run_id)
                 except Exception as exc:
                     if interrupts.signal_of(exc) is not None:
                         raise  # DuckDB's word for an interrupt: recorded below

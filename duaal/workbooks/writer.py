@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -27,6 +27,7 @@ from duaal.changes import Changes, since_previous
 from duaal.privacy import make_private_dir, private_files
 from duaal.workbooks.changes import build_change_sheets
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
+from duaal.workbooks.content import content_key
 from duaal.workbooks.data import (
     Row,
     decision_years,
@@ -53,12 +54,19 @@ T = TypeVar("T")
 _JOBS: list[Callable[[], object]] = []  # what forked workers run, by index
 
 
+# whether a workbook with this content key is in place as the manifest recorded it
+InPlace = Callable[[Path, str], bool]
+
+
 @dataclass(frozen=True)
 class ReportPlan:
-    """The workbooks to write, in groups (each one process's work), and their paths in order."""
+    """The workbooks to write, in groups (each one process's work), and their paths in order;
+    with content keys, the key of every workbook of the run and those kept as they were."""
 
     groups: list[list[Job]]
     paths: list[Path]
+    keys: dict[Path, str] = field(default_factory=dict)
+    kept: list[Path] = field(default_factory=list)
 
 
 def conformiteit_path(reports_dir: Path, as_of: date, office: str | None = None) -> Path:
@@ -74,9 +82,12 @@ def plan_reports(
     school_years: Sequence[str],
     workers: int = 1,
     compared: Changes | None = None,
+    in_place: InPlace | None = None,
 ) -> ReportPlan:
     """Load every row the workbooks show and plan the workbooks of the run; `compared`:
-    what changed since the previous completed run (None: compare here)."""
+    what changed since the previous completed run (None: compare here). in_place: keep a
+    workbook whose content key (duaal/workbooks/content.py) it finds in place, instead of
+    writing it again (None: write every workbook)."""
     run = load_run(con, run_id)
     years = list(school_years) or decision_years(con, run_id)
     findings = load_findings(con, run_id)
@@ -90,51 +101,66 @@ def plan_reports(
     large: list[Job] = []  # the workbooks of every office: written first, they take longest
     small: list[Job] = []
     paths: list[Path] = []
-    # the federation figures of every school year of the run, protected once: each
-    # federatie workbook shows them side by side, with the same cells hidden
+    keys: dict[Path, str] = {}
+    kept: list[Path] = []
+
+    def plan(jobs: list[Job], path: Path, job: Callable[[], Job], kind: str, *shown: object):
+        """Plan a workbook: kept when its content key is in place, else its job."""
+        paths.append(path)
+        if in_place is not None:
+            keys[path] = content_key(kind, run, path.name, *shown)
+            if in_place(path, keys[path]):
+                kept.append(path)
+                return
+        jobs.append(job())
+
     every_year = sorted({*decision_years(con, run_id), *years})
     decided = {y: load_decisions(con, run_id, y) for y in every_year}
-    # protecting the figures solves many small linear programs: a school year a worker
-    figures = dict(
-        zip(
-            every_year,
-            in_workers(
-                [partial(year_figures, run, y, decided[y], findings) for y in every_year], workers
-            ),
-            strict=True,
-        )
-    )
+    figures: dict[str, object] = {}
+
+    def federatie(path: Path, year: str) -> Job:
+        # the federation figures of every school year of the run, protected once, when a
+        # federatie workbook is written: each shows them side by side, the same cells hidden
+        if not figures:  # protecting them solves many small linear programs: a year a worker
+            jobs = [partial(year_figures, run, y, decided[y], findings) for y in every_year]
+            figures.update(zip(every_year, in_workers(jobs, workers), strict=True))
+        return partial(write_federatie, path, run, figures[year], list(figures.values()))
+
     for year in years:
         folder = reports_dir / year
         decisions = decided[year]
         brussels = load_brussels_mentors(con, year)
         offices = ordered_offices({d["office"] for d in decisions})
         path = folder / f"premies_{year}.xlsx"
-        large.append(partial(write_premies, path, run, year, offices, decisions, brussels, files))
-        paths.append(path)
+        shown = (year, offices, decisions, brussels, files)
+        plan(large, path, partial(partial, write_premies, path, run, *shown), "premies", *shown)
         per_office: dict[str, list[Row]] = {office: [] for office in offices}
         for d in decisions:  # one pass, in the decisions' order
             per_office.setdefault(office_of(d), []).append(d)
         for office in offices:
-            mine = per_office[office]
             path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
-            small.append(
-                partial(write_premies, path, run, year, [office], mine, brussels, files, changes)
-            )
-            paths.append(path)
+            shown = (year, [office], per_office[office], brussels, files, changes)
+            plan(small, path, partial(partial, write_premies, path, run, *shown), "premies", *shown)
         path = folder / f"federatie_{year}.xlsx"
-        small.append(partial(write_federatie, path, run, figures[year], list(figures.values())))
-        paths.append(path)
+        # what the figures are made of: every year's decisions and the findings
+        shown = (year, every_year, [decided[y] for y in every_year], findings)
+        plan(small, path, partial(federatie, path, year), "federatie", *shown)
     path = conformiteit_path(reports_dir, run.as_of)
-    large.append(partial(write_conformiteit, path, run, None, inputs))
-    paths.append(path)
+    plan(
+        large,
+        path,
+        partial(partial, write_conformiteit, path, run, None, inputs),
+        "conformiteit",
+        None,
+        inputs,
+    )
     found = {f["office"] for f in findings} | {q["office"] for q in quarantine}
     for office in ordered_offices(found):
         if office != NO_OFFICE:
             path = conformiteit_path(reports_dir, run.as_of, office)
-            small.append(partial(write_conformiteit, path, run, office, inputs))
-            paths.append(path)
-    return ReportPlan([[job] for job in (*large, *small)], paths)
+            job = partial(partial, write_conformiteit, path, run, office, inputs)
+            plan(small, path, job, "conformiteit", office, inputs)
+    return ReportPlan([[job] for job in (*large, *small)], paths, keys, kept)
 
 
 def write_group(jobs: Sequence[Job]) -> list[Path]:
@@ -222,7 +248,24 @@ def write_reports(
     share_group: str = "",
     compared: Changes | None = None,
 ) -> list[Path]:
-    """Write premies, office, conformiteit and federatie workbooks; returns their paths.
+    """Write premies, office, conformiteit and federatie workbooks; returns their paths
+    (write_planned: the same, keeping the workbooks whose content is in place)."""
+    plan = write_planned(con, run_id, reports_dir, school_years, workers, share_group, compared)
+    return plan.paths
+
+
+def write_planned(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    reports_dir: Path,
+    school_years: Sequence[str] = (),
+    workers: int | None = None,
+    share_group: str = "",
+    compared: Changes | None = None,
+    in_place: InPlace | None = None,
+) -> ReportPlan:
+    """Write premies, office, conformiteit and federatie workbooks; returns the plan: every
+    workbook of the run, and with in_place their content keys and those kept as they were.
 
     They hold personal data, so they are created readable by their owner only, or by
     `share_group` (the folders are made that group's, so what is created inside is too).
@@ -234,14 +277,15 @@ def write_reports(
     with private_files(share_group):
         make_private_dir(reports_dir, share_group)
         workers = report_workers() if workers is None else workers
-        plan = plan_reports(con, run_id, reports_dir, school_years, workers, compared)
-        unfinished = partial(remove_partial, plan.paths)
+        plan = plan_reports(con, run_id, reports_dir, school_years, workers, compared, in_place)
+        to_write = [p for p in plan.paths if p not in plan.kept]
+        unfinished = partial(remove_partial, to_write)
         with interrupts.on_hard_exit(unfinished):  # a second Ctrl-C: after the workers' kill
             try:
                 written = write_groups(plan.groups, workers)
             except BaseException:
                 unfinished()  # the workers are dead: a killed one left its temporary file
                 raise
-    if sorted(written) != sorted(plan.paths):
+    if sorted(written) != sorted(to_write):
         raise RuntimeError("the workbooks written are not the workbooks planned")
-    return plan.paths
+    return plan
