@@ -105,7 +105,8 @@ def plan_reports(
     kept: list[Path] = []
 
     def plan(jobs: list[Job], path: Path, job: Callable[[], Job], kind: str, *shown: object):
-        """Plan a workbook: kept when its content key is in place, else its job."""
+        """Plan a workbook: kept when its content key is in place, else its job; `job`
+        makes the job, only for a workbook to write (the federation figures need work)."""
         paths.append(path)
         if in_place is not None:
             keys[path] = content_key(kind, run, path.name, *shown)
@@ -139,8 +140,10 @@ def plan_reports(
             per_office.setdefault(office_of(d), []).append(d)
         for office in offices:
             path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
-            shown = (year, [office], per_office[office], brussels, files, changes)
-            plan(small, path, partial(partial, write_premies, path, run, *shown), "premies", *shown)
+            args = (year, [office], per_office[office], brussels, files, changes)
+            # of the changes it shows its office's and year's, and what they compare with
+            shown = (*args[:-1], changes.premies_block(year, office), changes.note())
+            plan(small, path, partial(partial, write_premies, path, run, *args), "premies", *shown)
         path = folder / f"federatie_{year}.xlsx"
         # what the figures are made of: every year's decisions and the findings
         shown = (year, every_year, [decided[y] for y in every_year], findings)
@@ -151,16 +154,23 @@ def plan_reports(
         path,
         partial(partial, write_conformiteit, path, run, None, inputs),
         "conformiteit",
-        None,
-        inputs,
+        *compliance_shown(inputs, None),
     )
     found = {f["office"] for f in findings} | {q["office"] for q in quarantine}
     for office in ordered_offices(found):
         if office != NO_OFFICE:
             path = conformiteit_path(reports_dir, run.as_of, office)
             job = partial(partial, write_conformiteit, path, run, office, inputs)
-            plan(small, path, job, "conformiteit", office, inputs)
+            plan(small, path, job, "conformiteit", *compliance_shown(inputs, office))
     return ReportPlan([[job] for job in (*large, *small)], paths, keys, kept)
+
+
+def compliance_shown(inputs: ComplianceInputs, office: str | None) -> tuple[object, ...]:
+    """What a conformiteit workbook is made of: the run's findings, quarantine, files and
+    checks, and of the changes its office's (None: all) and what they compare with."""
+    changes = inputs.changes
+    compared = () if changes is None else (changes.conformiteit_block(office), changes.note())
+    return (office, inputs.findings, inputs.quarantine, inputs.files, inputs.checks, *compared)
 
 
 def write_group(jobs: Sequence[Job]) -> list[Path]:

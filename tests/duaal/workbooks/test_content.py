@@ -17,6 +17,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from duaal.pipeline import finish_run, reports_stage
+from duaal.workbooks.changes import CHANGES
 from duaal.workbooks.labels import office_slug
 from duaal.workbooks.manifest import MANIFEST, kept_by
 
@@ -119,7 +120,8 @@ def test_a_changed_decision_rewrites_only_what_shows_it_and_a_cold_write_agrees(
         [d],
     ).fetchone()
     con.execute(
-        "UPDATE run_decisions SET explanation = explanation || ' (gecorrigeerd)' "
+        "UPDATE run_decisions SET amount_eur = amount_eur + 250, "
+        "explanation = explanation || ' (gecorrigeerd)' "
         "WHERE run_id = ? AND company_kbo = ? AND learner_insz = ? AND school_year = ?",
         [d, kbo, learner, year],
     )
@@ -129,8 +131,11 @@ def test_a_changed_decision_rewrites_only_what_shows_it_and_a_cold_write_agrees(
     mine = {f"{year}/premies_{year}_{office_slug(office)}.xlsx"}
     assert mine <= set(entries)
     federaties = {n for n in entries if "/federatie_" in n}  # each shows every year
+    # the other offices' workbooks of that year show neither the decision nor its change
     assert rewritten == {f"{year}/premies_{year}.xlsx", *mine, *federaties}
     assert {e["behouden_door"] for n, e in entries.items() if n not in rewritten} == {d}
+    changed = cells(reports / next(iter(mine)))[CHANGES]
+    assert any(kbo in map(str, row) for row in changed), "the office's workbook lists it"
     # a cold write of the same run into an empty folder: the same cells, run ids aside
     cold = reports_stage(con, d, tmp_path / "cold", ())
     assert [p.relative_to(tmp_path / "cold") for p in cold] == [
