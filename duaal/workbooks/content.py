@@ -55,36 +55,65 @@ def shown_of_run(run: RunInfo, kind: str) -> tuple[object, ...]:
     return ("run", as_of, run.rule_config_hash, run.code_version)
 
 
+class Keys:
+    """The content keys of one run's workbooks: a list of rows that more than one workbook
+    shows (a school year's decisions, the findings) is hashed once."""
+
+    def __init__(self, run: RunInfo) -> None:
+        self.run = run
+        self._rows: dict[int, tuple[object, str]] = {}  # id of a list: (the list, its digest)
+
+    def key(self, kind: str, *inputs: object) -> str:
+        """The key of one workbook: its kind, what it shows of the run, and its inputs."""
+        h = hashlib.sha256(code_key().encode())
+        h.update(kind.encode())
+        _feed(h, shown_of_run(self.run, kind), kind, self)
+        for value in inputs:
+            _feed(h, value, kind, self)
+        return h.hexdigest()
+
+    def rows_digest(self, rows: list[dict[str, object]] | tuple[dict[str, object], ...]) -> str:
+        """The SHA-256 of rows (dicts of one query: its columns once, then each row's
+        values in order), run ids masked; once per list."""
+        known = self._rows.get(id(rows))
+        if known is not None and known[0] is rows:
+            return known[1]
+        h = hashlib.sha256()
+        columns = rows[0].keys()
+        h.update(repr(tuple(columns)).encode())
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            text = "\n".join(
+                repr(tuple(row.values())) if row.keys() == columns else repr(tuple(row.items()))
+                for row in chunk
+            )
+            h.update(RUN_ID.sub("<run>", text).encode())
+        digest = f"rows{len(rows)}:{h.hexdigest()}"
+        self._rows[id(rows)] = (rows, digest)
+        return digest
+
+
 def content_key(kind: str, run: RunInfo, *inputs: object) -> str:
-    """The key of one workbook: its kind, what it shows of the run, and its inputs."""
-    h = hashlib.sha256(code_key().encode())
-    h.update(kind.encode())
-    _feed(h, shown_of_run(run, kind), kind)
-    for value in inputs:
-        _feed(h, value, kind)
-    return h.hexdigest()
+    """The key of one workbook (Keys(run).key, for a single workbook)."""
+    return Keys(run).key(kind, *inputs)
 
 
-def _feed(h: Any, value: object, kind: str) -> None:
-    """Hash a value in a canonical text form, run ids masked; rows by the chunk."""
+def _feed(h: Any, value: object, kind: str, keys: Keys) -> None:
+    """Hash a value in a canonical text form, run ids masked; rows by their digest."""
     if isinstance(value, RunInfo):
         value = shown_of_run(value, kind)
     if isinstance(value, list | tuple) and value and isinstance(value[0], dict):
-        h.update(f"rows{len(value)}[".encode())
-        for start in range(0, len(value), _CHUNK):
-            text = "\n".join(repr(tuple(row.items())) for row in value[start : start + _CHUNK])
-            h.update(RUN_ID.sub("<run>", text).encode())
-        h.update(b"]")
+        h.update(keys.rows_digest(value).encode())  # type: ignore[arg-type]
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         h.update(type(value).__name__.encode() + b"(")
         for f in dataclasses.fields(value):
             h.update(f.name.encode() + b"=")
-            _feed(h, getattr(value, f.name), kind)
+            _feed(h, getattr(value, f.name), kind, keys)
         h.update(b")")
     elif isinstance(value, dict):
-        _feed_items(h, ((repr(k), v) for k, v in value.items()), b"{", kind)
+        _feed_items(h, ((repr(k), v) for k, v in value.items()), b"{", kind, keys)
     elif isinstance(value, list | tuple):
-        _feed_items(h, ((str(i), v) for i, v in enumerate(value)), b"[", kind)
+        _feed_items(h, ((str(i), v) for i, v in enumerate(value)), b"[", kind, keys)
     elif isinstance(value, set | frozenset):
         h.update(repr(sorted(map(repr, value))).encode())
     elif isinstance(value, str | int | float | bool | Decimal | date | datetime | Path) or (
@@ -95,9 +124,11 @@ def _feed(h: Any, value: object, kind: str) -> None:
         h.update(f"{type(value).__name__}@{id(value)}".encode())
 
 
-def _feed_items(h: Any, items: Iterable[tuple[str, object]], opening: bytes, kind: str) -> None:
+def _feed_items(
+    h: Any, items: Iterable[tuple[str, object]], opening: bytes, kind: str, keys: Keys
+) -> None:
     h.update(opening)
     for name, item in items:
         h.update(name.encode() + b":")
-        _feed(h, item, kind)
+        _feed(h, item, kind, keys)
     h.update(b".")

@@ -27,7 +27,7 @@ from duaal.changes import Changes, since_previous
 from duaal.privacy import make_private_dir, private_files
 from duaal.workbooks.changes import build_change_sheets
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
-from duaal.workbooks.content import content_key
+from duaal.workbooks.content import Keys
 from duaal.workbooks.data import (
     Row,
     decision_years,
@@ -103,13 +103,14 @@ def plan_reports(
     paths: list[Path] = []
     keys: dict[Path, str] = {}
     kept: list[Path] = []
+    keyed = Keys(run)
 
     def plan(jobs: list[Job], path: Path, job: Callable[[], Job], kind: str, *shown: object):
         """Plan a workbook: kept when its content key is in place, else its job; `job`
         makes the job, only for a workbook to write (the federation figures need work)."""
         paths.append(path)
         if in_place is not None:
-            keys[path] = content_key(kind, run, path.name, *shown)
+            keys[path] = keyed.key(kind, path.name, *shown)
             if in_place(path, keys[path]):
                 kept.append(path)
                 return
