@@ -11,27 +11,29 @@ staging table is reported and the run goes on.
 from __future__ import annotations
 
 import json
-import logging
 import math
-import os
 import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from expectations import reuse as reuse_keys
 from expectations.docs import write_docs
 from transforms.codes import SEVERITIES
-from transforms.contracts import Layer, Rule, column_info, load_contracts
+from transforms.contracts import Layer, Rule, load_contracts
 from transforms.identifiers import iban_is_valid, insz_is_valid, is_pseudonym, kbo_is_valid
+
+if TYPE_CHECKING:
+    from expectations.gx_runner import GxRunner, LazyRunner
 
 SUITES_DIR = Path(__file__).resolve().parent
 MAX_EXAMPLES = 10
@@ -228,9 +230,12 @@ def run_rule(con: duckdb.DuckDBPyConnection, suite: Suite, rule: Rule, rows: int
     try:
         offending = con.execute(f"select count(*) from ({rule.sql})").fetchall()[0][0]
         if offending:
-            cursor = con.execute(f"select * from ({rule.sql}) limit {MAX_EXAMPLES}")
+            # the first offending rows in their own order: the same rows give the same examples
+            cursor = con.execute(f"select * from ({rule.sql}) order by all limit {MAX_EXAMPLES}")
             names = [d[0] for d in cursor.description]
-            examples = [dict(zip(names, map(_plain, r), strict=True)) for r in cursor.fetchall()]
+            examples = [
+                dict(zip(names, map(plain_value, r), strict=True)) for r in cursor.fetchall()
+            ]
     except duckdb.Error as exc:
         # a broken rule is a failed check with its reason, not a crash of the whole validation
         offending, examples = None, [f"query failed: {exc}"]
@@ -252,24 +257,17 @@ def read_table(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
     """The columns the suite's expectations need, as a pandas DataFrame."""
     columns = ", ".join(f'"{c}"' for c in suite.columns)
     # DATE arrives as datetime64 and DECIMAL as float64: both types GX compares natively.
-    return con.execute(f"select {columns} from {suite.table}").df()
+    # Sorted, so that the examples GX keeps (the first offending rows) depend on the rows
+    # only, not on the order a parallel build left them in: a result is reusable by content
+    return con.execute(f"select {columns} from {suite.table} order by all").df()
 
 
-def _expectation_notes(suite: Suite, expectation: dict[str, Any]) -> str:
-    """The expectation's note followed by the meaning of its columns from the data dictionary."""
-    described = []
-    for name in kwargs_columns(expectation["kwargs"]):
-        info = column_info(suite.table, name)
-        described.append(f"{info.label} ({name}): {info.meaning}")
-    return " ".join([expectation.get("meta", {}).get("notes", ""), *described]).strip()
-
-
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A value as JSON can hold it: numpy scalars unwrapped, dates in ISO form, NaN as null."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if value is pd.NaT:  # a missing date (NaT is a datetime that has no time)
         return None
     if isinstance(value, np.datetime64):
@@ -285,87 +283,6 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
-
-
-def _gx_result(suite: Suite, result: Any) -> CheckResult:
-    """One GX expectation result as a CheckResult."""
-    config = result.expectation_config
-    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
-    columns = kwargs_columns(kwargs)
-    details = result.result or {}
-    examples = _plain(list(details.get("partial_unexpected_list") or [])[:MAX_EXAMPLES])
-    exception = result.exception_info or {}
-    if exception.get("raised_exception"):
-        examples = [str(exception.get("exception_message"))]
-    return CheckResult(
-        suite=suite.name,
-        table_name=suite.table,
-        layer=suite.layer,
-        expectation=config.type,
-        column_name=",".join(columns) or None,
-        kwargs=_plain(kwargs),
-        success=bool(result.success),
-        element_count=details.get("element_count"),
-        unexpected_count=details.get("unexpected_count"),
-        unexpected_examples=examples,
-    )
-
-
-class _GxRunner:
-    """One ephemeral GX context that validates DataFrames."""
-
-    def __init__(self, run_id: str) -> None:
-        # no usage statistics leave the machine of a run that handles personal data
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        # GX costs seconds to import: only the validation step pays for it.
-        import great_expectations as gx
-        from great_expectations.core.run_identifier import RunIdentifier
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        # its INFO lines (temporary folders it creates) are noise on an analyst's terminal
-        # (GX sets its data_context.types.base logger to INFO itself, so name it too)
-        for name in ("great_expectations", "great_expectations.data_context.types.base"):
-            logging.getLogger(name).setLevel(logging.WARNING)
-        self.gx = gx
-        self.context = gx.get_context(mode="ephemeral")
-        self.context.enable_analytics(False)
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self.datasource = self.context.data_sources.add_pandas("duaal")
-        self.run_identifier = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
-
-    def validate(
-        self, suite: Suite, frame: pd.DataFrame, parameters: dict[str, Any]
-    ) -> list[CheckResult]:
-        """Run a suite's expectations on a DataFrame."""
-        from great_expectations.expectations.expectation_configuration import (
-            ExpectationConfiguration,
-        )
-
-        gx_suite = self.gx.ExpectationSuite(
-            name=suite.name, notes=suite.notes, meta={"layer": suite.layer}
-        )
-        for exp in suite.expectations:
-            gx_suite.add_expectation_configuration(
-                ExpectationConfiguration(
-                    type=exp["type"],
-                    kwargs=exp["kwargs"],
-                    meta=exp.get("meta", {}),
-                    notes=_expectation_notes(suite, exp),
-                )
-            )
-        gx_suite = self.context.suites.add(gx_suite)
-        asset = self.datasource.add_dataframe_asset(suite.table)
-        batch = asset.add_batch_definition_whole_dataframe("whole_table")
-        definition = self.context.validation_definitions.add(
-            self.gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
-        )
-        outcome = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters=parameters,
-            result_format={"result_format": "BASIC", "partial_unexpected_count": MAX_EXAMPLES},
-            run_id=self.run_identifier,
-        )
-        return [_gx_result(suite, result) for result in outcome.results]
 
 
 _RESULT_COLUMNS = (
@@ -414,8 +331,36 @@ def store_results(con: duckdb.DuckDBPyConnection, run_id: str, results: list[Che
         con.unregister(view)
 
 
+def stored_results(con: duckdb.DuckDBPyConnection, run_id: str, suite: Suite) -> list[CheckResult]:
+    """The results a run stored for a suite, in the order they were found."""
+    rows = con.execute(
+        "SELECT expectation, column_name, kwargs, success, element_count, unexpected_count, "
+        "unexpected_examples FROM validation_results WHERE run_id = ? AND suite = ? "
+        "ORDER BY rowid",
+        [run_id, suite.name],
+    ).fetchall()
+    return [
+        CheckResult(
+            suite=suite.name,
+            table_name=suite.table,
+            layer=suite.layer,
+            expectation=expectation,
+            column_name=column,
+            kwargs=json.loads(kwargs),
+            success=success,
+            element_count=elements,
+            unexpected_count=unexpected,
+            unexpected_examples=json.loads(examples),
+        )
+        for expectation, column, kwargs, success, elements, unexpected, examples in rows
+    ]
+
+
 def validate_suite(
-    con: duckdb.DuckDBPyConnection, suite: Suite, runner: _GxRunner, parameters: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    runner: GxRunner | LazyRunner,
+    parameters: dict[str, Any],
 ) -> list[CheckResult]:
     """The contract check, the GX expectations and the rule queries of one suite."""
     contract = check_contract_columns(con, suite)
@@ -430,19 +375,33 @@ def validate_suite(
 
 
 def validate(
-    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None
+    con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None, *, reuse: bool = False
 ) -> ValidationOutcome:
     """Validate every suite's table, store one row per check, and write the data quality site
     (expectations/docs/: every run's validation in Dutch, readable offline) into docs_dir;
-    None: no site (a later run's site shows this run's page too)."""
+    None: no site (a later run's site shows this run's page too). reuse: a suite whose inputs
+    a run validated already takes that run's results (expectations/reuse.py), recorded in
+    validation_reuse; without it (duaal audit) every suite runs."""
     suites = load_suites()
     parameters = suite_parameters(con)
-    runner = _GxRunner(run_id)
+    from expectations.gx_runner import LazyRunner
+
+    runner = LazyRunner()
     results: list[CheckResult] = []
+    code = reuse_keys.code_key()
+    con.execute(reuse_keys.REUSE_DDL)
+    keys: dict[str, tuple[str, str]] = {}
     with identifier_functions(con):
         for suite in suites:
-            results += validate_suite(con, suite, runner, parameters)
+            key = reuse_keys.input_key(con, suite, parameters, CONTRACT_COLUMNS[suite.table], code)
+            source = reuse_keys.validated_before(con, suite.name, key, run_id) if reuse else None
+            keys[suite.name] = (key, source or run_id)
+            if source is None:
+                results += validate_suite(con, suite, runner, parameters)
+            else:
+                results += stored_results(con, source, suite)
     store_results(con, run_id, results)
+    reuse_keys.record(con, run_id, keys)
     docs_index = None if docs_dir is None else write_docs(con, run_id, docs_dir)
     failed = [r for r in results if not r.success]
     return ValidationOutcome(

@@ -118,11 +118,21 @@ def report_lines(summary: RunSummary, reports: Path) -> list[str]:
     in the reports folder (a --school-year run, another as_of), per folder and run."""
     if not summary.reports:
         return []
+    kept = summary.kept_reports
     mine = sorted(p.relative_to(reports).as_posix() for p in summary.reports)
+    written = len(mine) - len(kept)
     lines = [
-        f"reports: {len(mine)} workbooks written under {reports} (listed in {MANIFEST}): "
+        f"reports: {written} workbooks written under {reports} (listed in {MANIFEST}): "
         + _by_folder(mine)
     ]
+    if kept:
+        lines[0] = (
+            f"reports: {len(mine)} workbooks under {reports} (listed in {MANIFEST}): "
+            + _by_folder(mine)
+        )
+        writers = sorted({(e.run_id or "?", e.as_of) for e in kept}, key=lambda w: w[0])
+        by = ", ".join(f"run {r} (as_of {a.isoformat() if a else '?'})" for r, a in writers)
+        lines.append(f"  {written} written, {len(kept)} unchanged and kept as written by {by}")
     others = summary.other_reports
     if not others:
         return lines

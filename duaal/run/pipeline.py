@@ -39,7 +39,7 @@ from duaal.run.runs import (
     start_run,
     summarise,
 )
-from duaal.workbooks.manifest import other_runs
+from duaal.workbooks.manifest import kept_by, other_runs
 from expectations.docs import refresh_docs
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
@@ -172,10 +172,11 @@ def validate_stage(
     con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path | None
 ) -> ValidationOutcome:
     """Run the Great Expectations suites and keep their results; a failed mart expectation
-    fails the run. docs_dir: where the Data Docs go (None: a run without reports, none)."""
+    fails the run. docs_dir: where the Data Docs go (None: a run without reports, none).
+    A suite whose inputs an earlier run validated takes that run's results."""
     from expectations.validate import validate
 
-    outcome = validate(con, run_id, docs_dir)
+    outcome = validate(con, run_id, docs_dir, reuse=True)
     outcome.raise_for_marts()
     return outcome
 
@@ -242,18 +243,28 @@ def reports_stage(
 ) -> list[Path]:
     """Write the Excel workbooks of the run (private, or for share_group only) and record
     them in the folder's manifest (duaal/workbooks/manifest.py); compared: its changes since
-    the previous completed run (None: compared here)."""
+    the previous completed run (None: compared here). A workbook whose content (its key,
+    duaal/workbooks/content.py) is in the folder as an earlier run wrote it is kept, and
+    recorded as kept. Returns the run's workbooks, written or kept."""
     from duaal.common.privacy import private_files
-    from duaal.workbooks import write_reports
-    from duaal.workbooks.manifest import update_manifest
+    from duaal.workbooks.manifest import in_place, update_manifest
+    from duaal.workbooks.writer import write_planned
 
-    written = write_reports(
-        con, run_id, reports_dir, school_years, share_group=share_group, compared=compared
+    plan = write_planned(
+        con,
+        run_id,
+        reports_dir,
+        school_years,
+        share_group=share_group,
+        compared=compared,
+        in_place=in_place(reports_dir),
     )
+    written = [p for p in plan.paths if p not in plan.kept]
     run = run_record(con, run_id)
+    as_of = run["as_of"] if run else date.today()
     with private_files(share_group):
-        update_manifest(reports_dir, run_id, run["as_of"] if run else date.today(), written)
-    return written
+        update_manifest(reports_dir, run_id, as_of, written, plan.kept, keys=plan.keys)
+    return plan.paths
 
 
 @dataclass
@@ -425,3 +436,4 @@ def _decide_and_report(run: _Recorded) -> None:
         con, run_id, settings.reports, settings.school_years, settings.share_group, compared
     )
     summary.other_reports = other_runs(settings.reports, run_id)
+    summary.kept_reports = kept_by(settings.reports, run_id)

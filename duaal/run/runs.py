@@ -46,6 +46,8 @@ class RunSummary:
     reports: list[Path] = field(default_factory=list)
     # the workbooks in the reports folder that other runs wrote (duaal/workbooks/manifest.py)
     other_reports: list[Entry] = field(default_factory=list)
+    # the workbooks of the run it found as an earlier run wrote them, and kept
+    kept_reports: list[Entry] = field(default_factory=list)
     docs_index: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
     changes: ChangeCounts | None = None  # since the previous completed run

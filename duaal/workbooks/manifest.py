@@ -7,11 +7,12 @@ workbooks updates the folder's manifest, and its summary names the workbooks tha
 runs wrote. For each workbook in the folder the manifest keeps the run that wrote it, that
 run's as_of (peildatum), when, and its SHA-256; a run that finds a workbook unchanged and
 keeps it instead of writing it again records itself as `behouden_door` (kept by), the
-writer staying the run whose bytes the file holds.
+writer staying the run whose bytes the file holds. `inhoudssleutel` is the workbook's content
+key (duaal/workbooks/content.py): a run keeps a workbook whose key and SHA-256 it finds here.
 
 The keys are Dutch, as everything a report reader opens: `laatste_run`, `bijgewerkt_op`,
 `werkmappen` (per workbook `werkmap`, `run`, `peildatum`, `geschreven_op`, `sha256`,
-`behouden_door`). A workbook found in the folder that the manifest does not know (written
+`behouden_door`, `inhoudssleutel`). A workbook found in the folder that the manifest does not know (written
 before the folder had one) has no run: `run` is null and `geschreven_op` its file time.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +33,8 @@ NOTE = (
     "en haar SHA-256. Een map bevat werkmappen van meer dan één run: een run schrijft de "
     "schooljaren die hij rapporteert en de conformiteit van zijn peildatum; wat andere runs "
     "schreven, blijft staan. 'behouden_door': de run die de werkmap ongewijzigd liet staan. "
-    "'run' leeg: geschreven voor deze lijst bestond."
+    "'run' leeg: geschreven voor deze lijst bestond. 'inhoudssleutel': de vingerafdruk van "
+    "wat de werkmap toont (buiten run-ID en tijden); een run met dezelfde sleutel behoudt haar."
 )
 
 
@@ -46,6 +48,7 @@ class Entry:
     written_at: datetime | None
     sha256: str | None
     kept_by: str | None = None  # the last run that kept it as it was instead of writing it
+    content_key: str | None = None  # what it shows (duaal/workbooks/content.py)
 
     @property
     def folder(self) -> str:
@@ -68,6 +71,28 @@ class Contents:
 def other_runs(reports_dir: Path, run_id: str) -> list[Entry]:
     """The workbooks of a folder's manifest that this run neither wrote nor kept."""
     return [e for e in read_manifest(reports_dir).values() if run_id not in (e.run_id, e.kept_by)]
+
+
+def kept_by(reports_dir: Path, run_id: str) -> list[Entry]:
+    """The workbooks this run kept as an earlier run wrote them."""
+    return [e for e in read_manifest(reports_dir).values() if e.kept_by == run_id != e.run_id]
+
+
+def in_place(reports_dir: Path) -> Callable[[Path, str], bool]:
+    """Whether a workbook with a content key is in the folder as the manifest recorded it:
+    the same key, and the file's SHA-256 the one its writer recorded (not edited since)."""
+    known = read_manifest(reports_dir)
+
+    def check(path: Path, key: str) -> bool:
+        entry = known.get(_name(reports_dir, path))
+        if entry is None or entry.content_key != key or entry.run_id is None:
+            return False
+        try:
+            return sha256_of(path) == entry.sha256
+        except OSError:
+            return False
+
+    return check
 
 
 def sha256_of(path: Path) -> str:
@@ -108,6 +133,7 @@ def read_manifest(reports_dir: Path) -> dict[str, Entry]:
                 else None,
                 sha256=item.get("sha256"),
                 kept_by=item.get("behouden_door"),
+                content_key=item.get("inhoudssleutel"),
             )
             for item in data["werkmappen"]
         }
@@ -122,19 +148,22 @@ def update_manifest(
     written: Sequence[Path],
     kept: Sequence[Path] = (),
     now: datetime | None = None,
+    keys: Mapping[Path, str] | None = None,
 ) -> Contents:
     """Record in the folder's manifest the workbooks this run wrote (and those it kept as
     they were); every other workbook in the folder keeps its entry (or gets one without a
-    run); entries of workbooks no longer there go. Written under a temporary name, then
-    put in place."""
+    run); entries of workbooks no longer there go; keys: the content key of each workbook
+    written. Written under a temporary name, then put in place."""
     now = (now or datetime.now()).replace(microsecond=0)
     known = read_manifest(reports_dir)
     mine = {_name(reports_dir, p): p for p in written}
+    keeping = {_name(reports_dir, p) for p in kept}
+    keyed = {_name(reports_dir, p): key for p, key in (keys or {}).items()}
     entries: list[Entry] = []
     for path in workbooks_in(reports_dir):
         name = _name(reports_dir, path)
         if name in mine:
-            entries.append(Entry(name, run_id, as_of, now, sha256_of(path)))
+            entries.append(Entry(name, run_id, as_of, now, sha256_of(path), None, keyed.get(name)))
             continue
         entry = known.get(name) or Entry(
             name,
@@ -143,7 +172,7 @@ def update_manifest(
             datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0),
             None,
         )
-        if path in kept:
+        if name in keeping:
             entry = replace(entry, kept_by=run_id)
         entries.append(entry)
     contents = Contents(run_id, entries)
@@ -168,6 +197,7 @@ def _as_json(contents: Contents, now: datetime) -> str:
                     "geschreven_op": text(e.written_at),
                     "sha256": e.sha256,
                     "behouden_door": e.kept_by,
+                    "inhoudssleutel": e.content_key,
                 }
                 for e in contents.entries
             ],

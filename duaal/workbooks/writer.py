@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -27,6 +27,7 @@ from duaal.common.privacy import make_private_dir, private_files
 from duaal.history.changes import Changes, since_previous
 from duaal.workbooks.changes import ChangeSheets, build_change_sheets
 from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
+from duaal.workbooks.content import Keys
 from duaal.workbooks.data import (
     Row,
     RunInfo,
@@ -42,6 +43,7 @@ from duaal.workbooks.data import (
     load_run_checks,
 )
 from duaal.workbooks.federatie import write_federatie, year_figures
+from duaal.workbooks.federatie_figures import PaidYear, YearFigures
 from duaal.workbooks.federatie_payments import load_payment_totals, paid_years
 from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.workbooks.overzicht import YearLine
@@ -50,9 +52,6 @@ from duaal.workbooks.style import partial_path
 from transforms.workers import die_with_parent, end_workers, forking
 
 Job = Callable[[], Path]
-# the workbooks of one kind: those written first (they take longest), the others, and the
-# paths of both in that order
-Planned = tuple[list[Job], list[Job], list[Path]]
 MAX_WORKERS = 2
 CONFORMITEIT = "conformiteit"  # the folder of the run's compliance workbooks
 
@@ -61,12 +60,19 @@ T = TypeVar("T")
 _JOBS: list[Callable[[], object]] = []  # what forked workers run, by index
 
 
+# whether a workbook with this content key is in place as the manifest recorded it
+InPlace = Callable[[Path, str], bool]
+
+
 @dataclass(frozen=True)
 class ReportPlan:
-    """The workbooks to write, in groups (each one process's work), and their paths in order."""
+    """The workbooks to write, in groups (each one process's work), and their paths in order;
+    with content keys, the key of every workbook of the run and those kept as they were."""
 
     groups: list[list[Job]]
     paths: list[Path]
+    keys: dict[Path, str] = field(default_factory=dict)
+    kept: list[Path] = field(default_factory=list)
 
 
 def conformiteit_path(reports_dir: Path, as_of: date, office: str | None = None) -> Path:
@@ -82,9 +88,12 @@ def plan_reports(
     school_years: Sequence[str],
     workers: int = 1,
     compared: Changes | None = None,
+    in_place: InPlace | None = None,
 ) -> ReportPlan:
     """Load every row the workbooks show and plan the workbooks of the run; `compared`:
-    what changed since the previous completed run (None: compare here)."""
+    what changed since the previous completed run (None: compare here). in_place: keep a
+    workbook whose content key (duaal/workbooks/content.py) it finds in place, instead of
+    writing it again (None: write every workbook)."""
     run = load_run(con, run_id)
     years = list(school_years) or decision_years(con, run_id)
     findings = load_findings(con, run_id)
@@ -97,75 +106,105 @@ def plan_reports(
     actions = load_action_items(con, run.as_of)
     checks = load_run_checks(con, run_id)
     inputs = ComplianceInputs(findings, quarantine, files, checks, actions, changes)
-    large: list[Job] = []  # the workbooks of every office: written first, they take longest
-    small: list[Job] = []
-    paths: list[Path] = []
-    # the federation figures of every school year of the run, protected once: each
-    # federatie workbook shows them side by side, with the same cells hidden
+    planner = _Planner(Keys(run), in_place)
     every_year = sorted({*decision_years(con, run_id), *years})
     decided = {y: load_decisions(con, run_id, y) for y in every_year}
-    # protecting the figures solves many small linear programs: a school year a worker
-    figures = dict(
-        zip(
-            every_year,
-            in_workers(
-                [partial(year_figures, run, y, decided[y], findings) for y in every_year], workers
-            ),
-            strict=True,
-        )
-    )
-    # decided against paid per final school year, protected with that year's figures
-    paid = paid_years(figures, load_payment_totals(con, run_id))
+    totals = load_payment_totals(con, run_id)
+    federation = _Federation(run, decided, findings, totals, workers)
     # every year of the run, for the share eligible per school year of each premies workbook
     decided_years = history(decided)
     for year in years:
         brussels = load_brussels_mentors(con, year)
         payments = load_payments(con, run, year)  # None: the run reconciled none
-        premies = _plan_premies(
-            reports_dir / year,
-            run,
-            year,
-            decided[year],
-            brussels,
-            files,
-            changes,
-            decided_years,
-            payments,
-        )
-        large += premies[0]
-        small += premies[1]
-        paths += premies[2]
+        shared = (brussels, files, changes, decided_years)
+        _plan_premies(planner, reports_dir / year, run, year, decided[year], shared, payments)
         path = reports_dir / year / f"federatie_{year}.xlsx"
-        small.append(
-            partial(write_federatie, path, run, figures[year], list(figures.values()), paid)
-        )
-        paths.append(path)
-    conformiteit = _plan_conformiteit(reports_dir, run, inputs)
-    large += conformiteit[0]
-    small += conformiteit[1]
-    paths += conformiteit[2]
-    return ReportPlan([[job] for job in (*large, *small)], paths)
+        # what the figures are made of: every year's decisions, the findings, the payments
+        shown = (year, every_year, [decided[y] for y in every_year], findings, totals)
+        planner.plan(planner.small, path, partial(federation.job, path, year), "federatie", *shown)
+    _plan_conformiteit(planner, reports_dir, run, inputs)
+    return planner.plan_of_run()
+
+
+class _Planner:
+    """The workbooks of a run as they are planned: each kept when its content key is in
+    place, else a job to write it (the workbooks of every office first: they take longest)."""
+
+    def __init__(self, keyed: Keys, in_place: InPlace | None) -> None:
+        self.keyed, self.in_place = keyed, in_place
+        self.large: list[Job] = []
+        self.small: list[Job] = []
+        self.paths: list[Path] = []
+        self.keys: dict[Path, str] = {}
+        self.kept: list[Path] = []
+
+    def plan(
+        self, jobs: list[Job], path: Path, job: Callable[[], Job], kind: str, *shown: object
+    ) -> None:
+        """Plan a workbook: kept when its content key is in place, else its job; `job`
+        makes the job, only for a workbook to write (the federation figures need work)."""
+        self.paths.append(path)
+        if self.in_place is not None:
+            self.keys[path] = self.keyed.key(kind, path.name, *shown)
+            if self.in_place(path, self.keys[path]):
+                self.kept.append(path)
+                return
+        jobs.append(job())
+
+    def plan_of_run(self) -> ReportPlan:
+        groups = [[job] for job in (*self.large, *self.small)]
+        return ReportPlan(groups, self.paths, self.keys, self.kept)
+
+
+class _Federation:
+    """The federation figures of every school year of the run, protected once, when a
+    federatie workbook is written: each shows them side by side, the same cells hidden; and
+    decided against paid per final school year, protected with that year's figures."""
+
+    def __init__(
+        self,
+        run: RunInfo,
+        decided: dict[str, list[Row]],
+        findings: list[Row],
+        totals: list[Row],
+        workers: int,
+    ) -> None:
+        self.run, self.decided, self.findings = run, decided, findings
+        self.totals, self.workers = totals, workers
+        self.figures: dict[str, YearFigures] = {}
+        self.paid: list[PaidYear] = []
+
+    def job(self, path: Path, year: str) -> Job:
+        if not self.figures:  # protecting them solves many small linear programs: a year a worker
+            years = sorted(self.decided)
+            jobs = [
+                partial(year_figures, self.run, y, self.decided[y], self.findings) for y in years
+            ]
+            self.figures.update(zip(years, in_workers(jobs, self.workers), strict=True))
+            self.paid = paid_years(self.figures, self.totals)
+        every = list(self.figures.values())
+        return partial(write_federatie, path, self.run, self.figures[year], every, self.paid)
 
 
 def _plan_premies(
+    planner: _Planner,
     folder: Path,
     run: RunInfo,
     year: str,
     decisions: list[Row],
-    brussels: list[Row],
-    files: list[Row],
-    changes: ChangeSheets | None,
-    years: list[YearLine],
+    shared: tuple[list[Row], list[Row], ChangeSheets, list[YearLine]],
     payments: list[Row] | None,
-) -> Planned:
+) -> None:
     """The premies workbooks of a school year: that of every office (written first), then
-    one per office, and their paths in that order."""
+    one per office; `shared`: the Brussels mentors, input files, changes and every year's
+    shares they all show. A workbook's key holds of the changes only the block it shows."""
+    brussels, files, changes, years = shared
     offices = ordered_offices({d["office"] for d in decisions})
     per_office: dict[str, list[Row]] = {office: [] for office in offices}
     for d in decisions:  # one pass, in the decisions' order
         per_office.setdefault(office_of(d), []).append(d)
     # each workbook: its path, its offices, their decisions and payments
-    books = [(folder / f"premies_{year}.xlsx", offices, decisions, payments)]
+    books = [(folder / f"premies_{year}.xlsx", offices, decisions, payments, None)]
     for office in offices:
         mine = (
             None
@@ -173,34 +212,56 @@ def _plan_premies(
             else [p for p in payments if (p["office"] or NO_OFFICE) == office]
         )
         path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
-        books.append((path, [office], per_office[office], mine))
-    jobs: list[Job] = [
-        partial(
-            write_premies,
-            path,
-            run,
-            PremiesInputs(year, these, rows, brussels, files, changes, years, paid),
+        books.append((path, [office], per_office[office], mine, office))
+    for index, (path, these, rows, paid, office) in enumerate(books):
+        inputs = PremiesInputs(year, these, rows, brussels, files, changes, years, paid)
+        block = changes.premies_block(year, office)
+        # of every year's shares an office's workbook shows its office's (and which run)
+        shares = (
+            years
+            if office is None
+            else [(y.school_year, y.provisional, y.counts.get(office)) for y in years]
         )
-        for path, these, rows, paid in books
-    ]
-    return jobs[:1], jobs[1:], [path for path, *_ in books]
+        shown = (year, these, rows, brussels, files, block, changes.note(), shares, paid)
+        jobs = planner.large if index == 0 else planner.small
+        job = partial(partial, write_premies, path, run, inputs)
+        planner.plan(jobs, path, job, "premies", *shown)
 
 
-def _plan_conformiteit(reports_dir: Path, run: RunInfo, inputs: ComplianceInputs) -> Planned:
-    """The conformiteit workbooks: the run's (one group), then one per office that has a
-    finding, a quarantined row or an action (the other), and their paths in that order."""
+def _plan_conformiteit(
+    planner: _Planner, reports_dir: Path, run: RunInfo, inputs: ComplianceInputs
+) -> None:
+    """The conformiteit workbooks: the run's (written first), then one per office that has
+    a finding, a quarantined row or an action."""
     path = conformiteit_path(reports_dir, run.as_of)
-    large: list[Job] = [partial(write_conformiteit, path, run, None, inputs)]
-    small: list[Job] = []
-    paths = [path]
+    job = partial(partial, write_conformiteit, path, run, None, inputs)
+    planner.plan(planner.large, path, job, "conformiteit", *compliance_shown(inputs, None))
     found = {f["office"] for f in inputs.findings} | {q["office"] for q in inputs.quarantine}
     found |= {a["office"] for a in inputs.actions}
     for office in ordered_offices(found):
         if office != NO_OFFICE:
             path = conformiteit_path(reports_dir, run.as_of, office)
-            small.append(partial(write_conformiteit, path, run, office, inputs))
-            paths.append(path)
-    return large, small, paths
+            job = partial(partial, write_conformiteit, path, run, office, inputs)
+            planner.plan(
+                planner.small, path, job, "conformiteit", *compliance_shown(inputs, office)
+            )
+
+
+def compliance_shown(inputs: ComplianceInputs, office: str | None) -> tuple[object, ...]:
+    """What a conformiteit workbook is made of: the run's findings, quarantine, files,
+    checks and actions, and of the changes its office's (None: all) and what they compare
+    with."""
+    changes = inputs.changes
+    compared = () if changes is None else (changes.conformiteit_block(office), changes.note())
+    return (
+        office,
+        inputs.findings,
+        inputs.quarantine,
+        inputs.files,
+        inputs.checks,
+        inputs.actions,
+        *compared,
+    )
 
 
 def write_group(jobs: Sequence[Job]) -> list[Path]:
@@ -288,7 +349,24 @@ def write_reports(
     share_group: str = "",
     compared: Changes | None = None,
 ) -> list[Path]:
-    """Write premies, office, conformiteit and federatie workbooks; returns their paths.
+    """Write premies, office, conformiteit and federatie workbooks; returns their paths
+    (write_planned: the same, keeping the workbooks whose content is in place)."""
+    plan = write_planned(con, run_id, reports_dir, school_years, workers, share_group, compared)
+    return plan.paths
+
+
+def write_planned(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    reports_dir: Path,
+    school_years: Sequence[str] = (),
+    workers: int | None = None,
+    share_group: str = "",
+    compared: Changes | None = None,
+    in_place: InPlace | None = None,
+) -> ReportPlan:
+    """Write premies, office, conformiteit and federatie workbooks; returns the plan: every
+    workbook of the run, and with in_place their content keys and those kept as they were.
 
     They hold personal data, so they are created readable by their owner only, or by
     `share_group` (the folders are made that group's, so what is created inside is too).
@@ -300,14 +378,15 @@ def write_reports(
     with private_files(share_group):
         make_private_dir(reports_dir, share_group)
         workers = report_workers() if workers is None else workers
-        plan = plan_reports(con, run_id, reports_dir, school_years, workers, compared)
-        unfinished = partial(remove_partial, plan.paths)
+        plan = plan_reports(con, run_id, reports_dir, school_years, workers, compared, in_place)
+        to_write = [p for p in plan.paths if p not in plan.kept]
+        unfinished = partial(remove_partial, to_write)
         with interrupts.on_hard_exit(unfinished):  # a second Ctrl-C: after the workers' kill
             try:
                 written = write_groups(plan.groups, workers)
             except BaseException:
                 unfinished()  # the workers are dead: a killed one left its temporary file
                 raise
-    if sorted(written) != sorted(plan.paths):
+    if sorted(written) != sorted(to_write):
         raise RuntimeError("the workbooks written are not the workbooks planned")
-    return plan.paths
+    return plan

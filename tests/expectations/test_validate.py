@@ -726,3 +726,51 @@ def test_a_broken_rule_query_is_a_failed_check_not_a_crash() -> None:
     assert result.describe().startswith(
         "fct_premium_decisions: rule:broken(amount_eur) failed: ['query failed: Catalog Error"
     )
+
+
+# --- validation in proportion to change (expectations/reuse.py) ------------------------------
+
+
+def _results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple]:
+    """A run's stored results in the order they were found, without the run id."""
+    return con.execute(
+        "select * exclude (run_id) from validation_results where run_id = ? order by rowid",
+        [run_id],
+    ).fetchall()
+
+
+def _validated_by(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
+    rows = con.execute(
+        "select suite, validated_by from validation_reuse where run_id = ?", [run_id]
+    ).fetchall()
+    return dict(rows)
+
+
+@pytest.fixture(scope="module")
+def reused() -> duckdb.DuckDBPyConnection:
+    """Failing marts (examples to keep), validated in full once as run-1."""
+    con = staging_db()
+    build_staging(con)
+    decisions = [decision(), decision(), decision(company_kbo=OTHER_KBO, amount_eur=750)]
+    create_marts(con, decisions, [finding(), finding(code="DIMONA_MISSING", agreement_id="OVK-3")])
+    validate(con, "run-1", None)
+    return con
+
+
+def test_unchanged_inputs_reuse_the_results_of_the_run_that_validated_them(reused) -> None:
+    outcome = validate(reused, "run-2", None, reuse=True)
+    full = validate(reused, "run-full", None)  # as duaal audit: every suite runs
+    assert _results(reused, "run-2") == _results(reused, "run-full") == _results(reused, "run-1")
+    assert outcome.failed_marts == full.failed_marts and len(outcome.failed_marts) == 6
+    assert set(_validated_by(reused, "run-2").values()) == {"run-1"}
+    assert set(_validated_by(reused, "run-full").values()) == {"run-full"}
+
+
+def test_a_changed_table_is_validated_again_with_the_suites_whose_rules_read_it(reused) -> None:
+    reused.execute("delete from fct_compliance_findings where code = 'DIMONA_MISSING'")
+    validate(reused, "run-3", None, reuse=True)
+    validate(reused, "run-3-full", None)
+    assert _results(reused, "run-3") == _results(reused, "run-3-full") != _results(reused, "run-1")
+    again = {s for s, by in _validated_by(reused, "run-3").items() if by == "run-3"}
+    # fct_action_items' rules read the findings
+    assert again == {"fct_compliance_findings", "fct_action_items"}

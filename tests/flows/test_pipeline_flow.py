@@ -3,6 +3,7 @@ failed run written to the history by the on_failure hook."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from uuid import UUID
@@ -54,17 +55,25 @@ def test_flow_run_completes_with_artifacts(prefect_harness, raw, tmp_path):
         run = client.read_flow_run(UUID(flow_run_id))
         assert run.state.is_completed()
         artifacts = _artifacts(client, run.id)
-    # Prefect stores link artifacts as markdown: [text](url)
     texts = [a.data for a in artifacts["markdown"]]
     assert any(f"duaal run {summary.run_id}" in t for t in texts), "the summary artifact"
     first = "- changes since the previous run: none, this is the first completed run"
     assert any(first in t.splitlines() for t in texts), "the summary counts the changes"
-    assert any("datakwaliteit/index.html)" in t for t in texts), "a link to the Data Docs"
-    assert any(".xlsx)" in t for t in texts), "links to the workbooks"
     since = f"# Since the previous run\n\nRun {summary.run_id} is the first completed run.\n"
     assert since in texts, "the changes artifact"
-    table = artifacts["table"][0].data
-    assert "amount_eur" in table and "Antwerpen" in table
+    tables = {a.key: json.loads(a.data) for a in artifacts["table"]}
+    assert "Antwerpen" in {row["office"] for row in tables["duaal-amounts-per-office"]}
+    outputs = tables["duaal-outputs"]
+    assert len(outputs) == len(summary.reports) + 1, "one row per workbook, and the Data Docs"
+    assert outputs[0] == {
+        "output": summary.reports[0].relative_to(tmp_path / "reports").as_posix(),
+        "kind": "workbook",
+        "written_by": summary.run_id,
+        "kept": "no",
+        "uri": summary.reports[0].resolve().as_uri(),
+    }
+    assert outputs[-1]["output"] == "Data Docs"
+    assert outputs[-1]["uri"].endswith("datakwaliteit/index.html")
 
 
 def test_failed_flow_is_written_to_the_history_and_notified(

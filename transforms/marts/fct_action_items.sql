@@ -348,7 +348,12 @@ ranked as (
                 grouped.due_date,
                 grouped.action_order,
                 grouped.agreement_id nulls first,
-                grouped.mentor_insz nulls first
+                grouped.mentor_insz nulls first,
+                -- a pair's payments have no agreement nor mentor: the learner, the year and
+                -- the wording part them, so the same inputs give the same numbers every run
+                grouped.learner_insz nulls first,
+                grouped.school_years,
+                grouped.detail
         ) as action_rank
     from grouped
     inner join urgency_groups using (urgency)

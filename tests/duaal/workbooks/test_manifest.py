@@ -45,6 +45,7 @@ def test_each_workbook_keeps_the_run_that_wrote_it_and_the_summary_names_the_oth
             "geschreven_op": "2026-11-01T06:05:00",
             "sha256": hashlib.sha256(b"2024-2025").hexdigest(),
             "behouden_door": None,
+            "inhoudssleutel": None,
         },
         {
             "werkmap": "2025-2026/premies_2025-2026.xlsx",
@@ -53,6 +54,7 @@ def test_each_workbook_keeps_the_run_that_wrote_it_and_the_summary_names_the_oth
             "geschreven_op": "2026-12-01T06:05:07",
             "sha256": hashlib.sha256(b"new").hexdigest(),
             "behouden_door": None,
+            "inhoudssleutel": None,
         },
         {
             "werkmap": "conformiteit/conformiteit_2026-12-01.xlsx",
@@ -61,6 +63,7 @@ def test_each_workbook_keeps_the_run_that_wrote_it_and_the_summary_names_the_oth
             "geschreven_op": "2026-12-01T06:05:07",
             "sha256": hashlib.sha256(b"c").hexdigest(),
             "behouden_door": None,
+            "inhoudssleutel": None,
         },
     ], "the what-if folder has its own manifest"
     others = contents.others()

@@ -1,0 +1,134 @@
+"""A workbook's content key: what it shows, so that a run writes only what changed.
+
+The key of a workbook is the SHA-256 of everything it prints except the run's id and clock
+times: the rows it is given (in their order), its configuration (the rule configuration's
+hash: its labels, amounts and parameters come from it), its school year, office and path,
+the run's as_of where the workbook shows it, and the code version (the package's version
+and commit, the source of this package, XlsxWriter's version). The planner
+(duaal/workbooks/writer.py) computes the key of each workbook from the inputs of its
+writer, before writing; the manifest of the reports folder (`inhoud.json`) keeps the key
+beside the workbook. A workbook whose key and bytes are those the manifest holds is kept
+as it is, listed as kept by the run, and still says the run that wrote it (its run id, as
+the manifest does).
+
+Run ids anywhere in the inputs (the run compared with in the "Wijzigingen" sheets) are left
+out like the run's own: a kept workbook is the writing run's, and says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from duaal.common.version import code_version
+from duaal.workbooks.data import RunInfo
+
+RUN_ID = re.compile(r"R\d{8}T\d{6}-[0-9a-f]{6}")
+# Every workbook prints the run's as_of (its Toelichting's "Peildatum"), so it is part of
+# every key: a run with another as_of writes every workbook again. A workbook that no longer
+# shows it leaves it out here, and is then kept across days while its rows do not change.
+AS_OF_SHOWN = {"premies": True, "federatie": True, "conformiteit": True}
+_CHUNK = 2048  # rows hashed per update
+
+
+@cache
+def code_key() -> str:
+    """The code that writes workbooks: duaal's version, this package's source, XlsxWriter."""
+    h = hashlib.sha256(f"{code_version()}|{metadata.version('XlsxWriter')}".encode())
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def shown_of_run(run: RunInfo, kind: str) -> tuple[object, ...]:
+    """What a workbook prints of its run besides the run id and times."""
+    as_of = run.as_of if AS_OF_SHOWN.get(kind, True) else None
+    return ("run", as_of, run.rule_config_hash, run.code_version)
+
+
+class Keys:
+    """The content keys of one run's workbooks: a list of rows that more than one workbook
+    shows (a school year's decisions, the findings) is hashed once."""
+
+    def __init__(self, run: RunInfo) -> None:
+        self.run = run
+        self._rows: dict[int, tuple[object, str]] = {}  # id of a list: (the list, its digest)
+
+    def key(self, kind: str, *inputs: object) -> str:
+        """The key of one workbook: its kind, what it shows of the run, and its inputs."""
+        h = hashlib.sha256(code_key().encode())
+        h.update(kind.encode())
+        _feed(h, shown_of_run(self.run, kind), kind, self)
+        for value in inputs:
+            _feed(h, value, kind, self)
+        return h.hexdigest()
+
+    def rows_digest(self, rows: list[dict[str, object]] | tuple[dict[str, object], ...]) -> str:
+        """The SHA-256 of rows (dicts of one query: its columns once, then each row's
+        values in order), run ids masked; once per list."""
+        known = self._rows.get(id(rows))
+        if known is not None and known[0] is rows:
+            return known[1]
+        h = hashlib.sha256()
+        columns = rows[0].keys()
+        h.update(repr(tuple(columns)).encode())
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            text = "\n".join(
+                repr(tuple(row.values())) if row.keys() == columns else repr(tuple(row.items()))
+                for row in chunk
+            )
+            h.update(RUN_ID.sub("<run>", text).encode())
+        digest = f"rows{len(rows)}:{h.hexdigest()}"
+        self._rows[id(rows)] = (rows, digest)
+        return digest
+
+
+def content_key(kind: str, run: RunInfo, *inputs: object) -> str:
+    """The key of one workbook (Keys(run).key, for a single workbook)."""
+    return Keys(run).key(kind, *inputs)
+
+
+def _feed(h: Any, value: object, kind: str, keys: Keys) -> None:
+    """Hash a value in a canonical text form, run ids masked; rows by their digest."""
+    if isinstance(value, RunInfo):
+        value = shown_of_run(value, kind)
+    if isinstance(value, list | tuple) and value and isinstance(value[0], dict):
+        h.update(keys.rows_digest(value).encode())  # type: ignore[arg-type]
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(type(value).__name__.encode() + b"(")
+        for f in dataclasses.fields(value):
+            h.update(f.name.encode() + b"=")
+            _feed(h, getattr(value, f.name), kind, keys)
+        h.update(b")")
+    elif isinstance(value, dict):
+        _feed_items(h, ((repr(k), v) for k, v in value.items()), b"{", kind, keys)
+    elif isinstance(value, list | tuple):
+        _feed_items(h, ((str(i), v) for i, v in enumerate(value)), b"[", kind, keys)
+    elif isinstance(value, set | frozenset):
+        h.update(repr(sorted(map(repr, value))).encode())
+    elif isinstance(value, str | int | float | bool | Decimal | date | datetime | Path) or (
+        value is None
+    ):
+        h.update(RUN_ID.sub("<run>", repr(value)).encode() + b";")
+    else:  # no canonical form known: never equal to another run's (the workbook is written)
+        h.update(f"{type(value).__name__}@{id(value)}".encode())
+
+
+def _feed_items(
+    h: Any, items: Iterable[tuple[str, object]], opening: bytes, kind: str, keys: Keys
+) -> None:
+    h.update(opening)
+    for name, item in items:
+        h.update(name.encode() + b":")
+        _feed(h, item, kind, keys)
+    h.update(b".")
