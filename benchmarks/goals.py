@@ -52,12 +52,13 @@ from benchmarks.daily import write_daily_csv  # noqa: E402
 from benchmarks.datasets import AS_OF, DATASETS, OUT_DIR, Dataset, DatasetSpec, ensure_dataset  # noqa: E402
 from benchmarks.measure import (  # noqa: E402
     BenchError,
+    TreePeak,
     duaal_command,
     machine,
     parse_size,
+    popen_text,
     prefect_env,
     stage_times_of,
-    tree_pss_mb,
     warm_prefect,
     worker,
 )
@@ -77,39 +78,27 @@ def timed_run(command: list[str], env: dict[str, str]) -> dict[str, Any]:
     """Run a command; wall seconds, the peak PSS of its process tree, its stdout, and when
     its first progress line ('duaal: ...') and its last line reached us."""
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
-    )
-    peak = [0.0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.2):
-            peak[0] = max(peak[0], tree_pss_mb(proc.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    proc = popen_text(command, env)
     errors: list[str] = []
     reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
     reader.start()
     lines: list[str] = []
     first = last = None
     assert proc.stdout is not None
-    for line in proc.stdout:
-        now = time.perf_counter() - started
-        if first is None and line.startswith("duaal: "):
-            first = now
-        last = now
-        lines.append(line)
-    code = proc.wait()
-    seconds = time.perf_counter() - started
-    done.set()
-    sampler.join()
+    with TreePeak(proc.pid) as peak:
+        for line in proc.stdout:
+            now = time.perf_counter() - started
+            if first is None and line.startswith("duaal: "):
+                first = now
+            last = now
+            lines.append(line)
+        code = proc.wait()
+        seconds = time.perf_counter() - started
     reader.join()
     return {
         "seconds": seconds,
         "exit_code": code,
-        "tree_peak_mb": peak[0],
+        "tree_peak_mb": peak.mb,
         "startup_s": first,
         "exit_s": None if last is None else seconds - last,
         "stdout": "".join(lines),

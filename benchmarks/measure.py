@@ -76,23 +76,41 @@ def sampled(
     """Run a command; its result, wall seconds and the peak memory (PSS, sampled every
     0.2 s) of its whole process tree."""
     started = time.perf_counter()
-    proc = subprocess.Popen(
+    proc = popen_text(command, env)
+    with TreePeak(proc.pid) as peak:
+        stdout, stderr = proc.communicate()
+        seconds = time.perf_counter() - started
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), seconds, peak.mb
+
+
+def popen_text(command: list[str], env: dict[str, str] | None) -> subprocess.Popen:
+    """Start a command in the project's root, its stdout and stderr piped as text."""
+    return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
     )
-    peak = [0.0]
-    done = threading.Event()
 
-    def sample() -> None:
-        while not done.wait(0.2):
-            peak[0] = max(peak[0], tree_pss_mb(proc.pid))
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    stdout, stderr = proc.communicate()
-    seconds = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), seconds, peak[0]
+class TreePeak:
+    """The peak memory (PSS, MB) of a process tree, sampled every 0.2 s in a thread while
+    the `with` block runs; `mb` holds it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            self.mb = max(self.mb, tree_pss_mb(self.pid))
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def worker(*args: str | Path, env: dict[str, str] | None = None) -> dict[str, Any]:
