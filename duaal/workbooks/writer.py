@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -341,18 +341,12 @@ def remove_partial(paths: Sequence[Path]) -> None:
 
 
 def write_reports(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    reports_dir: Path,
-    school_years: Sequence[str] = (),
-    workers: int | None = None,
-    share_group: str = "",
-    compared: Changes | None = None,
+    con: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path, **options: Any
 ) -> list[Path]:
-    """Write premies, office, conformiteit and federatie workbooks; returns their paths
-    (write_planned: the same, keeping the workbooks whose content is in place)."""
-    plan = write_planned(con, run_id, reports_dir, school_years, workers, share_group, compared)
-    return plan.paths
+    """Write premies, office, conformiteit and federatie workbooks; returns their paths.
+    The options are those of write_planned (which returns the plan, and can keep the
+    workbooks whose content is in place)."""
+    return write_planned(con, run_id, reports_dir, **options).paths
 
 
 def write_planned(
