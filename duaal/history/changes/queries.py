@@ -3,8 +3,9 @@ recorded (`run_decisions`, `run_findings`, `run_payments`, `run_batches`, the li
 ingest tables); no rule is run again.
 
 A file is one statement with named parameters `$before` and `$after` (the run ids) and
-`{{ name }}` slots filled here: the temporary tables of the steps before it, and what
-depends on a source's columns (transforms/sources.py). `versions`, `inputs` and `links`
+`{{ name }}` slots filled here: the temporary tables of the steps before it, the step
+decisions and payments share (`pairs`), and what depends on a source's columns
+(transforms/sources.py). `versions`, `inputs` and `links`
 become temporary tables (the three kinds of change read them); `decisions`, `findings`,
 `payments`, `quarantine` and `refused` give the rows `duaal.history.changes.assemble` turns into
 changes.
@@ -137,8 +138,12 @@ def _source_slots(source: Source, versions: str) -> dict[str, str]:
     }
 
 
-def _fields(fields: tuple[str, ...]) -> str:
-    return ", ".join(f"'{f}'" for f in fields)
+def _pairs(fields: tuple[str, ...], whole_field: str) -> str:
+    """pairs.sql, the changes of a table with a row per pair and school year, comparing
+    `fields`; a row that appeared or disappeared is named `whole_field`."""
+    return render(
+        "pairs", fields=", ".join(f"'{f}'" for f in fields), whole_field=f"'{whole_field}'"
+    )
 
 
 def compare_runs(
@@ -166,10 +171,10 @@ def compare_runs(
         )
         run.execute(f"CREATE TEMP TABLE {links} AS " + render("links", inputs=inputs))
         shared = {"links": links, "input_rows": INPUT_ROWS}
-        decisions = run.fetch("decisions", fields=_fields(DECISION_FIELDS), **shared)
+        decisions = run.fetch("decisions", pairs=_pairs(DECISION_FIELDS, ""), **shared)
         findings = run.fetch("findings", **shared)
         payments = (
-            run.fetch("payments", fields=_fields(PAYMENT_FIELDS), **shared)
+            run.fetch("payments", pairs=_pairs(PAYMENT_FIELDS, "status"), **shared)
             if before.reconciled and after.reconciled
             else []
         )
