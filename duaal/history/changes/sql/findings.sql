@@ -71,17 +71,20 @@ changed as (
     from joined
     where appeared or resolved
     union all
+    -- a finding in both runs: each of its fields that changed
     select
         code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
-        'changed', 'severity', [before_severity], [after_severity]
-    from joined
-    where not appeared and not resolved and before_severity is distinct from after_severity
-    union all
-    select
-        code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
-        'changed', 'detail', [before_detail], [after_detail]
-    from joined
-    where not appeared and not resolved and before_detail is distinct from after_detail
+        'changed', field, [before], [after]
+    from (
+        select
+            code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
+            unnest(['severity', 'detail']) as field,
+            unnest([before_severity, before_detail]) as before,
+            unnest([after_severity, after_detail]) as after
+        from joined
+        where not appeared and not resolved
+    )
+    where before is distinct from after
 ),
 
 -- the input rows of each change, one equality join per way a row reaches a finding
