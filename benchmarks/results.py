@@ -223,6 +223,11 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _section(title: str, headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A titled table of the results, as lines of Markdown; none without rows."""
+    return ["", f"## {title}", "", markdown_table(headers, rows)] if rows else []
+
+
 def render(report: dict[str, Any], results: list[DatasetResult]) -> str:
     """The results as Markdown (also printed to stdout)."""
     m = report["machine"]
@@ -257,31 +262,20 @@ def render(report: dict[str, Any], results: list[DatasetResult]) -> str:
         if r.cli
         for name, seconds in r.cli["stages"].items()
     ]
-    if cli_stages:
-        parts += [
-            "",
-            "## Inside `duaal run` (the stage times its summary prints; prefect = the rest)",
-            "",
-            markdown_table(["dataset", "stage", "seconds"], cli_stages),
-        ]
-    if whole_stages:
-        parts += [
-            "",
-            "## Inside the whole run (one process; peak = high-water mark of the stage)",
-            "",
-            markdown_table(["dataset", "stage", "seconds", "peak MB"], whole_stages),
-        ]
-    startup = startup_rows(report)
-    if startup:
-        parts += ["", "## Start-up", "", markdown_table(["what", "seconds"], startup)]
-    goal_rows = goals(results, report.get("help"))
-    if goal_rows:
-        parts += [
-            "",
-            "## Goals (issues 6 and 13)",
-            "",
-            markdown_table(["goal", "measured", ""], goal_rows),
-        ]
+    parts += _section(
+        "Inside `duaal run` (the stage times its summary prints; prefect = the rest)",
+        ["dataset", "stage", "seconds"],
+        cli_stages,
+    )
+    parts += _section(
+        "Inside the whole run (one process; peak = high-water mark of the stage)",
+        ["dataset", "stage", "seconds", "peak MB"],
+        whole_stages,
+    )
+    parts += _section("Start-up", ["what", "seconds"], startup_rows(report))
+    parts += _section(
+        "Goals (issues 6 and 13)", ["goal", "measured", ""], goals(results, report.get("help"))
+    )
     return "\n".join(parts) + "\n"
 
 
