@@ -214,7 +214,6 @@ class Book:
     ) -> tuple[int, list[Placed | None], int | None]:
         """Each block from `row`, an empty line between them, each a group of `groups`: the
         row after them, where each block landed, and the header row to repeat on paper."""
-        heights = self._heights
         placed: list[Placed | None] = []
         filtered = False
         repeat: int | None = None
@@ -225,7 +224,7 @@ class Book:
             # a list in groups: its header once, above the first group's heading
             shared = sheet.grouped and index == 0 and bool(block.cells)
             if shared:
-                row = self._write_header(ws, row, block, widths, heights)
+                row = self._write_header(ws, row, block, widths)
             if block.block.heading:
                 ws.write_string(row, 0, clean_text(block.block.heading), self.strong)
                 row += 1
@@ -241,9 +240,9 @@ class Book:
                 ws.freeze_panes(header + 1, 0)
                 repeat = header
             if not sheet.grouped:
-                row = self._write_header(ws, row, block, widths, heights)
+                row = self._write_header(ws, row, block, widths)
             first_row = row
-            self._set_heights(ws, row, block, widths, wraps, heights)
+            self._set_heights(ws, row, block, widths, wraps)
             row = self._write_rows(ws, row, block, wraps)
             placed.append(Placed(header, first_row, row - 1))
             if not filtered and block.cells and not sheet.grouped:
@@ -252,7 +251,7 @@ class Book:
                 filtered = True
             if block.totals is not None:
                 row = self._write_rows(ws, row, block, wraps, totals=True)
-            row = self._write_notes(ws, row, block, widths, heights)
+            row = self._write_notes(ws, row, block, widths)
             groups.append((start, row - 1))
         if sheet.grouped and repeat is not None:  # one filter over every group
             ws.autofilter(repeat, 0, row - 1, max(max(b.columns) for b in laid if b.columns))
@@ -267,14 +266,7 @@ class Book:
         rows = range(first.first_row, first.last_row + 1)
         return sum(heights.get(r, LINE_HEIGHT) for r in rows) > PAGE_PT
 
-    def _write_notes(
-        self,
-        ws: Worksheet,
-        row: int,
-        block: Laid,
-        widths: Sequence[float],
-        heights: dict[int, float],
-    ) -> int:
+    def _write_notes(self, ws: Worksheet, row: int, block: Laid, widths: Sequence[float]) -> int:
         """A list's notes under it, on its page (one group with it), each wrapped across
         the paper columns; the row after them."""
         paper = sum(1 for f in block.block.fields if f.paper)
@@ -282,27 +274,18 @@ class Book:
         for note in block.block.notes:
             lines = text_lines(note, room)
             if lines > 1 and paper > 1:
-                heights[row] = LINE_HEIGHT * lines
-                ws.set_row(row, heights[row])
+                self._tall(ws, row, lines)
                 ws.merge_range(row, 0, row, paper - 1, clean_text(note), self.quiet_wrap)
             else:
                 ws.write_string(row, 0, clean_text(note), self.quiet)
             row += 1
         return row
 
-    def _write_header(
-        self,
-        ws: Worksheet,
-        row: int,
-        block: Laid,
-        widths: Sequence[float],
-        heights: dict[int, float],
-    ) -> int:
+    def _write_header(self, ws: Worksheet, row: int, block: Laid, widths: Sequence[float]) -> int:
         """A list's header row (as tall as its wrapped headers); the index of the next row."""
         lines = header_lines([f.header for f in block.fields], [widths[c] for c in block.columns])
         if lines > 1:
-            heights[row] = LINE_HEIGHT * lines
-            ws.set_row(row, heights[row])
+            self._tall(ws, row, lines)
         for f, col in zip(block.fields, block.columns, strict=True):
             ws.write_string(row, col, clean_text(f.header), self.header)
         return row + 1
@@ -319,14 +302,8 @@ class Book:
         self._owners = columns.kinds
         return columns.widths, columns.wraps
 
-    @staticmethod
     def _set_heights(
-        ws: Worksheet,
-        first: int,
-        block: Laid,
-        widths: Sequence[float],
-        wraps: Sequence[bool],
-        heights: dict[int, float],
+        self, ws: Worksheet, first: int, block: Laid, widths: Sequence[float], wraps: Sequence[bool]
     ) -> None:
         """Give a row with a wrapped text the height of its lines (neither Excel nor
         LibreOffice measures them when it opens the file). Set before the row is written:
@@ -345,8 +322,12 @@ class Book:
                     else:  # as text_lines, without splitting lines
                         lines = max(lines, -(-len(text) // room))
             if lines > 1:
-                heights[r] = LINE_HEIGHT * lines
-                ws.set_row(r, heights[r])
+                self._tall(ws, r, lines)
+
+    def _tall(self, ws: Worksheet, row: int, lines: int) -> None:
+        """Make a row as tall as `lines` lines (and note it: its cells go at the top)."""
+        self._heights[row] = LINE_HEIGHT * lines
+        ws.set_row(row, self._heights[row])
 
     def _write_rows(
         self, ws: Worksheet, first: int, block: Laid, wraps: Sequence[bool], totals: bool = False
