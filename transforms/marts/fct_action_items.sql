@@ -5,13 +5,13 @@
 -- change any premium is no action (it stays a finding). It reads the decisions and the
 -- findings and changes neither; the conformiteit workbooks read it and sort by action_rank.
 --
--- A finding family with an action joins with one CTE like registration_due below, added to
--- at_stake (a payment finding, about a pair and not an agreement, joins in payment_claims): one row per finding (code, agreement_id, mentor_insz) and agreement whose premium
--- its action can still change (school_year, company_kbo, learner_insz,
--- concerned_agreement_id), with that premium (premium_eur, NULL while the school year has no
--- amounts), the last day the action still helps (due_date) and the finding's own date when
--- it has passed (overdue_since). A code with an action and no such CTE fails
--- tests/transforms/test_fct_action_items.py.
+-- A finding family with an action is a row of `families` below (a payment finding, about a
+-- pair and not an agreement, joins in payment_claims); at_stake gives one row per finding
+-- (code, agreement_id, mentor_insz) and agreement whose premium its action can still change
+-- (school_year, company_kbo, learner_insz, concerned_agreement_id), with that premium
+-- (premium_eur, NULL while the school year has no amounts), the last day the action still
+-- helps (due_date) and the finding's own date when it has passed (overdue_since). A code with
+-- an action and no such row fails tests/transforms/test_fct_action_items.py.
 with findings as (
     select * from fct_compliance_findings
 ),
@@ -100,77 +100,62 @@ open_premiums as (
         )
 ),
 
--- REGISTRATION_DUE: registered by its deadline, the agreement is registered on time
-registration_due as (
-    select
-        findings.code,
-        findings.agreement_id,
-        findings.mentor_insz,
-        open_premiums.school_year,
-        open_premiums.company_kbo,
-        open_premiums.learner_insz,
-        open_premiums.agreement_id as concerned_agreement_id,
-        open_premiums.premium_eur,
-        findings.due_date,
-        cast(null as date) as overdue_since
-    from findings
-    inner join open_premiums
-        on open_premiums.agreement_id = findings.agreement_id
-    where findings.code = 'REGISTRATION_DUE'
+-- Each finding family with an action, as data: the premiums its action can still change
+-- (reached through the finding's agreement, or through its mentor: every agreement the mentor
+-- guides) and the last day the action helps (until):
+-- - REGISTRATION_DUE, until its due date: registered by its deadline, the agreement is
+--   registered on time;
+-- - DIMONA_MISSING, until its due date, then until the school year is final (31 August): due
+--   on the agreement's start, a later declaration still counts its months until then, the
+--   declaration date does not;
+-- - MENTOR_TRAINING_OVERDUE, until the school year is final: the deadline after the
+--   recognition has passed, but a mentor trained on or before 31 August of a school year
+--   counts as trained in that year, for every agreement the mentor guides.
+-- A family other than the one of its due date is overdue since the finding's date once passed.
+families (code, reached_through, until) as (
+    values
+        ('REGISTRATION_DUE', 'agreement', 'due_date'),
+        ('DIMONA_MISSING', 'agreement', 'due_date_then_year_end'),
+        ('MENTOR_TRAINING_OVERDUE', 'mentor', 'year_end')
 ),
 
--- DIMONA_MISSING: due on the agreement's start; a later declaration still counts its months
--- until the school year is final (31 August), the declaration date does not
-dimona_missing as (
-    select
-        findings.code,
-        findings.agreement_id,
-        findings.mentor_insz,
-        open_premiums.school_year,
-        open_premiums.company_kbo,
-        open_premiums.learner_insz,
-        open_premiums.agreement_id as concerned_agreement_id,
-        open_premiums.premium_eur,
-        case
-            when findings.due_date >= parameters.as_of then findings.due_date
-            else open_premiums.year_end
-        end as due_date,
-        case when findings.due_date < parameters.as_of then findings.due_date end as overdue_since
-    from findings
-    cross join parameters
-    inner join open_premiums
-        on open_premiums.agreement_id = findings.agreement_id
-    where findings.code = 'DIMONA_MISSING'
-),
-
--- MENTOR_TRAINING_OVERDUE: the deadline after the recognition has passed, but a mentor
--- trained on or before 31 August of a school year counts as trained in that year, for every
--- agreement the mentor guides
-mentor_training_overdue as (
-    select
-        findings.code,
-        findings.agreement_id,
-        findings.mentor_insz,
-        open_premiums.school_year,
-        open_premiums.company_kbo,
-        open_premiums.learner_insz,
-        open_premiums.agreement_id as concerned_agreement_id,
-        open_premiums.premium_eur,
-        open_premiums.year_end as due_date,
-        case when findings.due_date < parameters.as_of then findings.due_date end as overdue_since
-    from findings
-    cross join parameters
-    inner join open_premiums
-        on open_premiums.mentor_insz = findings.mentor_insz
-    where findings.code = 'MENTOR_TRAINING_OVERDUE'
+-- an open premium under each way a finding reaches it: its agreement and its mentor
+premium_links as (
+    select 'agreement' as reached_through, agreement_id as link, * from open_premiums
+    union all by name
+    select 'mentor' as reached_through, mentor_insz as link, * from open_premiums
 ),
 
 at_stake as (
-    select * from registration_due
-    union all by name
-    select * from dimona_missing
-    union all by name
-    select * from mentor_training_overdue
+    select
+        findings.code,
+        findings.agreement_id,
+        findings.mentor_insz,
+        premium_links.school_year,
+        premium_links.company_kbo,
+        premium_links.learner_insz,
+        premium_links.agreement_id as concerned_agreement_id,
+        premium_links.premium_eur,
+        case
+            when families.until = 'due_date' then findings.due_date
+            when families.until = 'due_date_then_year_end'
+                and findings.due_date >= parameters.as_of then findings.due_date
+            else premium_links.year_end
+        end as due_date,
+        case
+            when families.until <> 'due_date' and findings.due_date < parameters.as_of
+                then findings.due_date
+        end as overdue_since
+    from findings
+    inner join families
+        on families.code = findings.code
+    cross join parameters
+    inner join premium_links
+        on premium_links.reached_through = families.reached_through
+        and premium_links.link = case families.reached_through
+            when 'mentor' then findings.mentor_insz
+            else findings.agreement_id
+        end
 ),
 
 -- each agreement concerned with what a reader needs to act on it, and the premium of its
