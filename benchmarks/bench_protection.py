@@ -78,6 +78,16 @@ def year_arguments(agreements: int, seed: int, as_of: date, folder: Path) -> dic
     return dict(zip(years, captured, strict=True))
 
 
+def _arguments(year: suppression.YearGroups, takes: int) -> tuple:
+    """protect's arguments for a suppression module taking `takes` of them: the year's
+    groups (this one), or their parts (an older one: partitions, total, codes, amounts,
+    exclusive)."""
+    if takes == 1:
+        return (year,)
+    parts = (year.partitions, year.total, year.codes, year.amounts, year.exclusive)
+    return parts[:takes]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agreements", type=int, default=3000)
@@ -108,7 +118,7 @@ def main() -> None:
         for _ in range(args.runs):
             solved[0] = 0
             started, started_cpu = time.perf_counter(), time.process_time()
-            protection = module.protect(*arguments[:takes])
+            protection = module.protect(*_arguments(arguments[0], takes))
             cpu.append(time.process_time() - started_cpu)
             wall.append(time.perf_counter() - started)
         hidden = sum(
@@ -116,7 +126,7 @@ def main() -> None:
             for (_, _, m), s in protection.status.items()
             if m not in suppression.NEVER_SHOWN
         )
-        learners = arguments[1].learners
+        learners = arguments[0].total.learners
         print(
             f"{year}: {learners} learners, CPU {statistics.median(cpu):.3f} s, wall "
             f"{statistics.median(wall):.3f} s (medians of {args.runs}), {hidden} cells hidden, "

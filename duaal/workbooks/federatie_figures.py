@@ -23,6 +23,7 @@ from duaal.workbooks.suppression import (
     SMALL,
     Group,
     Protection,
+    YearGroups,
     cell_key,
     exclusive_reasons,
     protect,
@@ -111,7 +112,7 @@ def year_figures(
     total = count_group(decisions, with_errors, codes, amounts)
     refusals = {frozenset(split_codes(d["reasons"])) for d in decisions if not d["eligible"]}
     exclusive = exclusive_reasons(refusals, codes)
-    protection = protect(groups, total, codes, amounts, exclusive)
+    protection = protect(YearGroups(groups, total, codes, amounts, exclusive))
     provisional = any(d["status"] == "provisional" for d in decisions)
     return YearFigures(
         school_year, codes, groups, total, protection, configured is not None, provisional

@@ -25,7 +25,6 @@ new.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,9 +44,9 @@ from duaal.workbooks.suppression.system import (
     SMALL,
     TOTAL,
     UNPAID,
-    Group,
     Key,
     System,
+    YearGroups,
     cell_key,
     is_small,
 )
@@ -147,22 +146,15 @@ def _hide_with(
 ROUNDS = 4  # rounds a value of the year, at most: each hides, shows or widens a cell
 
 
-def protect(
-    partitions: dict[str, dict[str, Group]],
-    total: Group,
-    codes: Sequence[str],
-    amounts: tuple[int, int],
-    exclusive: Sequence[Sequence[str]] = (),
-) -> Protection:
-    """Primary and complementary suppression of one school year, over all its partitions;
-    `exclusive`: sets of reasons of which no refusal carries two (`exclusive_reasons`)."""
-    system = System(partitions, total, codes, amounts, exclusive)
+def protect(year: YearGroups) -> Protection:
+    """Primary and complementary suppression of one school year, over all its partitions."""
+    system = System(year)
     status = _primary(system)
     checked: set[int] = set()  # unpinned once: hiding more cells only widens its range
     useless: set[int] = set()  # shown again since pinned anyway: hiding them protects nothing
     given_away: set[int] = set()  # unpublished, and pinned by the real totals alone
     witnesses = Witnesses(len(system.keys))
-    complements = Complements(system, amounts)
+    complements = Complements(system, year.amounts)
     # the values that must keep a range: the sensitive ones first, so that a value hidden
     # to protect one is not shown again (pinned while that one is) before it is protected
     targets = sorted(

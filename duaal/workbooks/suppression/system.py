@@ -106,44 +106,43 @@ def exclusive_reasons(
     return found
 
 
+@dataclass(frozen=True)
+class YearGroups:
+    """What one school year's federation figures are made of: the groups of each partition
+    and the year's total, the refusal reasons' codes, the amounts of a premium (unpaid,
+    paid) and the sets of reasons of which no refusal carries two (`exclusive_reasons`)."""
+
+    partitions: dict[str, dict[str, Group]]
+    total: Group
+    codes: Sequence[str]
+    amounts: tuple[int, int]
+    exclusive: Sequence[Sequence[str]] = ()
+
+
 class System:
     """The variables and relations of one school year's federation figures."""
 
-    def __init__(
-        self,
-        partitions: dict[str, dict[str, Group]],
-        total: Group,
-        codes: Sequence[str],
-        amounts: tuple[int, int],
-        exclusive: Sequence[Sequence[str]] = (),
-    ) -> None:
+    def __init__(self, year: YearGroups) -> None:
         self.keys: list[Key] = []
         self.values: list[int] = []
         self.index: dict[Key, int] = {}
         self.equalities: list[dict[int, float]] = []
         self.inequalities: list[dict[int, float]] = []  # sum <= 0
         self.rows: list[tuple[str, str]] = [("", TOTAL)]
-        self._add_group("", TOTAL, total, codes, amounts, exclusive)
-        for partition, groups in partitions.items():
+        self._add_group("", TOTAL, year.total, year)
+        for partition, groups in year.partitions.items():
             for name, group in groups.items():
                 self.rows.append((partition, name))
-                self._add_group(partition, name, group, codes, amounts, exclusive)
-            measures = total.measures(codes)
+                self._add_group(partition, name, group, year)
+            measures = year.total.measures(year.codes)
             for measure in measures:
                 relation = {self.index[(partition, name, measure)]: 1.0 for name in groups}
                 relation[self.index[("", TOTAL, measure)]] = -1.0
                 self.equalities.append(relation)
 
-    def _add_group(
-        self,
-        partition: str,
-        name: str,
-        g: Group,
-        codes: Sequence[str],
-        amounts: tuple[int, int],
-        exclusive: Sequence[Sequence[str]],
-    ) -> None:
+    def _add_group(self, partition: str, name: str, g: Group, year: YearGroups) -> None:
         """A group's variables and the relations between them."""
+        codes, amounts = year.codes, year.amounts
         for measure, value in g.measures(codes).items():
             self.index[(partition, name, measure)] = len(self.keys)
             self.keys.append((partition, name, measure))
@@ -169,6 +168,6 @@ class System:
             self.inequalities.append({v(REFUSED): 1.0, **{v(f"R:{c}"): -1.0 for c in codes}})
         # reasons no refusal of the year carries together (the rule book's REGISTRATION_MISSING
         # and REGISTRATION_LATE, say) add up to at most the refused learners
-        for together in exclusive:
+        for together in year.exclusive:
             if sum(g.reasons.get(c, 0) for c in together) <= g.learners - g.eligible:
                 self.inequalities.append({v(REFUSED): -1.0, **{v(f"R:{c}"): 1.0 for c in together}})

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from duaal.workbooks.data import RunInfo
 from duaal.workbooks.federatie import YearFigures, write_federatie
-from duaal.workbooks.suppression import protect
+from duaal.workbooks.suppression import YearGroups, protect
 from tests.builders import rule_config
 from tests.duaal.workbooks.one_run import YEAR, printed_columns
 from tests.duaal.workbooks.test_federatie_disclosure import CODES, disclosed, office, tables
@@ -168,7 +168,7 @@ def two_years(tmp_path: Path) -> Path:
         total = office(*(sum(getattr(g, f) for g in offices.values()) for f in FIGURES), *[0] * 9)
         total.reasons = {c: sum(g.reasons[c] for g in offices.values()) for c in CODES}
         groups = {"Kantoor": offices, "Opleiding": {"Alle opleidingen": total}}
-        protection = protect(groups, total, CODES, (600, 1000))
+        protection = protect(YearGroups(groups, total, CODES, (600, 1000)))
         figures.append(YearFigures(year, CODES, groups, total, protection))
     return write_federatie(tmp_path / "federatie_2024-2025.xlsx", run, figures[1], figures)
 

@@ -67,7 +67,7 @@ from duaal.workbooks.data import (
 from duaal.workbooks.federatie import YearFigures, write_federatie, year_figures
 from duaal.workbooks.federatie_payments import load_payment_totals, paid_year, paid_years
 from duaal.workbooks.labels import OFFICES, code_labels
-from duaal.workbooks.suppression import Group, protect
+from duaal.workbooks.suppression import Group, YearGroups, protect
 from sample.generate import generate
 from tests.builders import RULES_FILE, rule_config
 from tests.duaal.workbooks.one_run import table
@@ -739,7 +739,7 @@ def federatie_of(tmp_path: Path, year: str, offices: dict, trainings: dict, tota
     amounts = rule_config().amounts_of(year)
     assert amounts is not None
     groups = {"Kantoor": offices, "Opleiding": trainings}
-    protection = protect(groups, total, CODES, (amounts.unpaid_eur, amounts.paid_eur))
+    protection = protect(YearGroups(groups, total, CODES, (amounts.unpaid_eur, amounts.paid_eur)))
     figures = YearFigures(year, CODES, groups, total, protection)
     return write_federatie(tmp_path / f"federatie_{year}.xlsx", run, figures, [figures])
 
@@ -816,7 +816,7 @@ def test_a_paid_amount_that_tells_a_missing_premium_hides_with_another(tmp_path)
     amounts = rule_config().amounts_of(year)
     assert amounts is not None and (amounts.unpaid_eur, amounts.paid_eur) == (600, 1000)
     groups = {"Kantoor": offices, "Opleiding": {"Alle opleidingen": total}}
-    protection = protect(groups, total, CODES, (600, 1000))
+    protection = protect(YearGroups(groups, total, CODES, (600, 1000)))
     figures = YearFigures(year, CODES, groups, total, protection)
     paid = paid_year(figures, payments)
     run = RunInfo(

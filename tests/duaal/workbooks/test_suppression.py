@@ -11,7 +11,7 @@ import duaal.workbooks.suppression as suppression
 from duaal.workbooks.data import RunInfo
 from duaal.workbooks.federatie import year_figures
 from duaal.workbooks.suppression import reader
-from duaal.workbooks.suppression.system import System
+from duaal.workbooks.suppression.system import System, YearGroups
 from tests.builders import rule_config
 from tests.duaal.workbooks.test_federatie_disclosure import YEARS, synthetic_decisions
 
@@ -58,7 +58,7 @@ def test_shortcuts_hide_the_same_cells_as_the_programs_alone(seed, n, monkeypatc
 def test_a_value_the_equalities_give_away_is_pinned_without_a_program(monkeypatch):
     # Lerenden = Subsidiabel + Niet subsidiabel: hide one of three, the other two give it away
     total = suppression.Group(learners=12, eligible=7, unpaid=3, paid=4, amount=5800, conform=12)
-    system = System({}, total, [], (600, 1000))
+    system = System(YearGroups({}, total, [], (600, 1000)))
     status = {i: suppression.SHOWN for i in range(len(system.keys))}
     eligible = system.index[("", suppression.TOTAL, suppression.ELIGIBLE)]
     status[eligible] = suppression.HIDDEN
