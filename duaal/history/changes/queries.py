@@ -4,11 +4,10 @@ ingest tables); no rule is run again.
 
 A file is one statement with named parameters `$before` and `$after` (the run ids) and
 `{{ name }}` slots filled here: the temporary tables of the steps before it, the step
-decisions and payments share (`pairs`), and what depends on a source's columns
-(transforms/sources.py). `versions`, `inputs` and `links`
-become temporary tables (the three kinds of change read them); `decisions`, `findings`,
-`payments`, `quarantine` and `refused` give the rows `duaal.history.changes.assemble` turns into
-changes.
+decisions, findings and payments share (`compare`), and what depends on a source's columns
+(transforms/sources.py). `versions`, `inputs` and `links` become temporary tables (the three
+kinds of change read them); `decisions`, `findings`, `payments`, `quarantine` and `refused`
+give the rows `duaal.history.changes.assemble` turns into changes.
 """
 
 from __future__ import annotations
@@ -138,11 +137,34 @@ def _source_slots(source: Source, versions: str) -> dict[str, str]:
     }
 
 
-def _pairs(fields: tuple[str, ...], whole_field: str) -> str:
-    """pairs.sql, the changes of a table with a row per pair and school year, comparing
-    `fields`; a row that appeared or disappeared is named `whole_field`."""
+PAIR = ("school_year", "company_kbo", "learner_insz")
+# a finding's key: several findings may share one, told apart by their place `n` (findings.sql)
+FINDING_MATCH = (
+    "a.code = b.code and a.agreement_id is not distinct from b.agreement_id "
+    "and a.mentor_insz is not distinct from b.mentor_insz "
+    "and a.pair_key is not distinct from b.pair_key and a.n = b.n"
+)
+
+
+def _compare(
+    columns: tuple[str, ...],
+    fields: tuple[str, ...],
+    *,
+    match: str = " and ".join(f"a.{c} = b.{c}" for c in PAIR),
+    gone: str = "disappeared",
+    whole_field: str = "",
+) -> str:
+    """compare.sql for one kind of row: the columns a change keeps, the fields compared,
+    how a row of one run is matched with the other's (default: its pair and school year),
+    what a row that went is called and the field name of a row that appeared or went."""
     return render(
-        "pairs", fields=", ".join(f"'{f}'" for f in fields), whole_field=f"'{whole_field}'"
+        "compare",
+        kept=", ".join(f"coalesce(a.{c}, b.{c}) as {c}" for c in columns),
+        columns=", ".join(columns),
+        match=match,
+        fields=", ".join(f"'{f}'" for f in fields),
+        gone=f"'{gone}'",
+        whole_field=f"'{whole_field}'",
     )
 
 
@@ -171,10 +193,19 @@ def compare_runs(
         )
         run.execute(f"CREATE TEMP TABLE {links} AS " + render("links", inputs=inputs))
         shared = {"links": links, "input_rows": INPUT_ROWS}
-        decisions = run.fetch("decisions", pairs=_pairs(DECISION_FIELDS, ""), **shared)
-        findings = run.fetch("findings", **shared)
+        decisions = run.fetch("decisions", compare=_compare(PAIR, DECISION_FIELDS), **shared)
+        finding = ("code", "agreement_id", "mentor_insz", "company_kbo", "learner_insz", "due_date")
+        findings = run.fetch(
+            "findings",
+            compare=_compare(finding, ("severity", "detail"), match=FINDING_MATCH, gone="resolved"),
+            **shared,
+        )
         payments = (
-            run.fetch("payments", pairs=_pairs(PAYMENT_FIELDS, "status"), **shared)
+            run.fetch(
+                "payments",
+                compare=_compare((*PAIR, "expected_by"), PAYMENT_FIELDS, whole_field="status"),
+                **shared,
+            )
             if before.reconciled and after.reconciled
             else []
         )

@@ -11,7 +11,6 @@ with inputs as (
 both_runs as (
     select
         run_id, school_year, company_kbo, learner_insz, office,
-        null as carried,
         [
             case when eligible then 'true' else 'false' end,
             cast(amount_eur as varchar),
@@ -25,7 +24,7 @@ both_runs as (
 ),
 
 changed as (
-    {{ pairs }}
+    {{ compare }}
 ),
 
 final as (

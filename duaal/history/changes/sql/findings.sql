@@ -29,62 +29,13 @@ numbered as (
     from keyed
 ),
 
-before_findings as (
-    select * from numbered where run_id = $before
-),
-
-after_findings as (
-    select * from numbered where run_id = $after
-),
-
-joined as (
-    select
-        coalesce(a.code, b.code) as code,
-        coalesce(a.agreement_id, b.agreement_id) as agreement_id,
-        coalesce(a.mentor_insz, b.mentor_insz) as mentor_insz,
-        coalesce(a.company_kbo, b.company_kbo) as company_kbo,
-        coalesce(a.learner_insz, b.learner_insz) as learner_insz,
-        coalesce(a.due_date, b.due_date) as due_date,
-        b.code is null as appeared,
-        a.code is null as resolved,
-        b.severity as before_severity,
-        a.severity as after_severity,
-        b.detail as before_detail,
-        a.detail as after_detail,
-        list_distinct([a.office, b.office]) as offices
-    from after_findings as a
-    full outer join before_findings as b
-        on a.code = b.code
-        and a.agreement_id is not distinct from b.agreement_id
-        and a.mentor_insz is not distinct from b.mentor_insz
-        and a.pair_key is not distinct from b.pair_key
-        and a.n = b.n
+-- both runs' findings with the compared fields, severity and detail
+both_runs as (
+    select *, [severity, detail] as compared from numbered
 ),
 
 changed as (
-    select
-        code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
-        case when appeared then 'appeared' else 'resolved' end as change,
-        '' as field,
-        case when appeared then null else [before_severity, before_detail] end as before,
-        case when appeared then [after_severity, after_detail] end as after
-    from joined
-    where appeared or resolved
-    union all
-    -- a finding in both runs: each of its fields that changed
-    select
-        code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
-        'changed', field, [before], [after]
-    from (
-        select
-            code, agreement_id, mentor_insz, company_kbo, learner_insz, offices, due_date,
-            unnest(['severity', 'detail']) as field,
-            unnest([before_severity, before_detail]) as before,
-            unnest([after_severity, after_detail]) as after
-        from joined
-        where not appeared and not resolved
-    )
-    where before is distinct from after
+    {{ compare }}
 ),
 
 -- the input rows of each change, one equality join per way a row reaches a finding

@@ -11,19 +11,19 @@ with inputs as (
 both_runs as (
     select
         run_id, school_year, company_kbo, learner_insz, office,
-        expected_by as carried,
+        expected_by,
         [status, cast(decided_eur as varchar), cast(paid_eur as varchar)] as compared
     from run_payments
     where run_id in ($before, $after)
 ),
 
 changed as (
-    {{ pairs }}
+    {{ compare }}
 ),
 
 final as (
     select
-        changed.school_year, changed.company_kbo, changed.learner_insz, changed.carried as expected_by,
+        changed.school_year, changed.company_kbo, changed.learner_insz, changed.expected_by,
         changed.offices, changed.change, changed.field, changed.before, changed.after,
         {{ input_rows }} as inputs
     from changed
