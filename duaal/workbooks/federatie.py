@@ -43,7 +43,16 @@ from duaal.workbooks.federatie_tables import (
     year_header,
     years_blocks,
 )
-from duaal.workbooks.style import NOT_SET, About, Block, Chart, Page, Sheet, provisional_text
+from duaal.workbooks.style import (
+    NOT_SET,
+    About,
+    Block,
+    Chart,
+    Page,
+    Sheet,
+    provisional_text,
+    running_note,
+)
 from duaal.workbooks.suppression import MIN_GROUP
 from duaal.workbooks.toelichting import toelichting_sheet
 
@@ -159,14 +168,6 @@ def _year_label(y: YearFigures, run: RunInfo) -> str:
     return y.school_year
 
 
-def running_note(years: Sequence[YearFigures], run: RunInfo) -> str | None:
-    """What a sheet showing a running school year among others says of it."""
-    running = [y.school_year for y in years if y.provisional]
-    if not running:
-        return None
-    return f"{', '.join(running)}: {provisional_text(run.as_of)}, het schooljaar loopt nog"
-
-
 @dataclass(frozen=True)
 class _Edition:
     """What the sheets of one school year's federation workbook share: the year, every year
@@ -273,7 +274,7 @@ def _years_sheet(e: _Edition) -> Sheet:
     """Tables 5 to 8: per office the school years side by side (learners, eligible,
     amount), and the share eligible per school year; the first list's heading is the
     sheet's title."""
-    note = running_note(e.years, e.run)
+    note = running_note(e.years, e.run.as_of)
     lists = years_blocks(e.years, e.numbers, e.notes(note))
     trend_title = e.title("Aandeel subsidiabel per schooljaar, alle kantoren")
     trend = trend_block(e.years, trend_title, e.notes(note))

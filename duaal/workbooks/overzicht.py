@@ -15,7 +15,15 @@ from dataclasses import dataclass, replace
 
 from duaal.workbooks.data import Row, RunInfo
 from duaal.workbooks.labels import NO_OFFICE, CodeLabels, split_codes
-from duaal.workbooks.style import NOT_SET, Block, Chart, Field, Sheet, Typed, provisional_text
+from duaal.workbooks.style import (
+    NOT_SET,
+    Block,
+    Chart,
+    Field,
+    Sheet,
+    Typed,
+    running_note,
+)
 
 OVERVIEW = "Overzicht"
 REASONS = "Redenen van weigering"
@@ -190,19 +198,11 @@ def year_lines(years: Sequence[YearLine], run: RunInfo, office: str | None) -> l
     return out
 
 
-def running_note(years: Sequence[YearLine], run: RunInfo) -> str | None:
-    """What a sheet showing a running school year among others says of it."""
-    running = [y.school_year for y in years if y.provisional]
-    if not running:
-        return None
-    return f"{', '.join(running)}: {provisional_text(run.as_of)}, het schooljaar loopt nog"
-
-
 def _per_year_sheet(
     run: RunInfo, years: Sequence[YearLine], office: str | None, where: str, provisional: bool
 ) -> Sheet:
     """Per schooljaar: the share eligible in each school year of the run, and its chart."""
-    note = running_note(years, run)
+    note = running_note(years, run.as_of)
     running = [year_label(y) for y in years if y.provisional]
     return Sheet(
         PER_YEAR,

@@ -340,6 +340,16 @@ def provisional_text(as_of: date) -> str:
     return f"voorlopig, peildatum {as_of:%d/%m/%Y}"
 
 
+def running_note(years: Sequence[Any], as_of: date) -> str | None:
+    """What a sheet showing a running school year among others says of it; `years` have a
+    `school_year` and whether it is `provisional` (a premies YearLine, a federation
+    YearFigures)."""
+    running = [y.school_year for y in years if y.provisional]
+    if not running:
+        return None
+    return f"{', '.join(running)}: {provisional_text(as_of)}, het schooljaar loopt nog"
+
+
 def partial_path(path: Path) -> Path:
     """Where a workbook is written until it is complete: `<name>.tmp` beside it."""
     return path.with_name(path.name + ".tmp")
