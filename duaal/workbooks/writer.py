@@ -95,7 +95,8 @@ def plan_reports(
     workbook whose content key (duaal/workbooks/content.py) it finds in place, instead of
     writing it again (None: write every workbook)."""
     run = load_run(con, run_id)
-    years = list(school_years) or decision_years(con, run_id)
+    decided_in = decision_years(con, run_id)
+    years = list(school_years) or decided_in
     findings = load_findings(con, run_id)
     files = load_input_files(con, run_id)
     quarantine = load_quarantine(con, run_id)
@@ -107,7 +108,7 @@ def plan_reports(
     checks = load_run_checks(con, run_id)
     inputs = ComplianceInputs(findings, quarantine, files, checks, actions, changes)
     planner = _Planner(Keys(run), in_place)
-    every_year = sorted({*decision_years(con, run_id), *years})
+    every_year = sorted({*decided_in, *years})
     decided = {y: load_decisions(con, run_id, y) for y in every_year}
     totals = load_payment_totals(con, run_id)
     federation = _Federation(run, decided, findings, totals, workers)
