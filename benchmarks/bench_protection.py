@@ -1,4 +1,4 @@
-"""Time the federation figures' protection (duaal.workbooks.suppression.protect) per school year.
+"""Time the federation figures' protection (duaal.outputs.workbooks.suppression.protect) per school year.
 
     .venv/bin/python benchmarks/bench_protection.py [--agreements 3000] [--seed 1]
         [--as-of 2026-11-28] [--runs 5] [--module other_suppression.py]
@@ -7,7 +7,7 @@ Generates the sample (cached under benchmarks/out/ as every dataset), loads and 
 without Prefect or validation, then runs `protect` on each school year's figures `--runs`
 times and prints the median CPU and wall seconds, the hidden cells and the linear programs
 solved. `--module` times another version of suppression.py on the same figures (e.g. one
-from `git show <commit>:duaal/workbooks/suppression.py`), for a before and after.
+from `git show <commit>:duaal/outputs/workbooks/suppression.py`), for a before and after.
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import duaal.workbooks.federatie_figures as federatie  # noqa: E402
-import duaal.workbooks.suppression as suppression  # noqa: E402
+import duaal.outputs.workbooks.federatie_figures as federatie  # noqa: E402
+import duaal.outputs.workbooks.suppression as suppression  # noqa: E402
 from benchmarks.datasets import DatasetSpec, ensure_dataset  # noqa: E402
 from duaal.common.db import connect  # noqa: E402
 from duaal.common.settings import load_settings  # noqa: E402
+from duaal.outputs.workbooks.data import decision_years, load_decisions, load_findings, load_run  # noqa: E402
+from duaal.outputs.workbooks.suppression import complements, reader  # noqa: E402
 from duaal.run.pipeline import record_stage, rules_stage, start_run  # noqa: E402
-from duaal.workbooks.data import decision_years, load_decisions, load_findings, load_run  # noqa: E402
-from duaal.workbooks.suppression import complements, reader  # noqa: E402
 from transforms.loading import ingest  # noqa: E402
 from transforms.rule_config import load_rule_config  # noqa: E402
 

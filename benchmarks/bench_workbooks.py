@@ -22,16 +22,16 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from duaal.workbooks import write_reports  # noqa: E402
-from duaal.workbooks.data import (  # noqa: E402
+from duaal.outputs.workbooks import write_reports  # noqa: E402
+from duaal.outputs.workbooks.data import (  # noqa: E402
     PLACE_MARTS,
     load_brussels_mentors,
     load_decisions,
     load_input_files,
     load_run,
 )
-from duaal.workbooks.labels import ordered_offices  # noqa: E402
-from duaal.workbooks.premies import PremiesInputs, write_premies  # noqa: E402
+from duaal.outputs.workbooks.labels import ordered_offices  # noqa: E402
+from duaal.outputs.workbooks.premies import PremiesInputs, write_premies  # noqa: E402
 from transforms.models import build_models  # noqa: E402
 from transforms.rule_config import load_into, load_rule_config  # noqa: E402
 from transforms.schema import ensure_schema  # noqa: E402

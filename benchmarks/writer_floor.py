@@ -29,7 +29,7 @@ from pathlib import Path
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from duaal.workbooks.style import EXCEL_EPOCH
+from duaal.outputs.workbooks.style import EXCEL_EPOCH
 
 Sheet = tuple[str, list[list[object]]]
 

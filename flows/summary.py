@@ -12,9 +12,9 @@ from contextlib import suppress
 from pathlib import Path
 
 from duaal.common.settings import Settings
+from duaal.outputs.workbooks.manifest import MANIFEST, Entry
 from duaal.run.check_results import InputCheck
 from duaal.run.pipeline import RunSummary
-from duaal.workbooks.manifest import MANIFEST, Entry
 
 
 def write_out(text: str) -> None:

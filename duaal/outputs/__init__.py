@@ -1,2 +1,2 @@
-"""What a run gives people to read: the CSV exports of docs/CONTRACTS.md (and the workbooks,
-`duaal.workbooks`)."""
+"""What a run gives people to read: the CSV exports of docs/CONTRACTS.md (`exports`) and the
+Excel reports under reports/ (`workbooks`)."""

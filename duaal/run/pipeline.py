@@ -28,6 +28,7 @@ from duaal.common.digests import DIGESTS, MARTS, OUTPUTS, output_digests, quaran
 from duaal.common.privacy import make_private_dir
 from duaal.common.settings import Settings
 from duaal.history.changes import Changes, since_previous
+from duaal.outputs.workbooks.manifest import kept_by, other_runs
 from duaal.run.check_results import InputCheck, InputCheckFailed, Thresholds, store_checks
 from duaal.run.checks import run_input_checks
 from duaal.run.runs import (
@@ -39,7 +40,6 @@ from duaal.run.runs import (
     start_run,
     summarise,
 )
-from duaal.workbooks.manifest import kept_by, other_runs
 from expectations.docs import refresh_docs
 from transforms.loading import FileOutcome, RawScan, scan_raw
 from transforms.models import build_models
@@ -242,13 +242,13 @@ def reports_stage(
     compared: Changes | None = None,
 ) -> list[Path]:
     """Write the Excel workbooks of the run (private, or for share_group only) and record
-    them in the folder's manifest (duaal/workbooks/manifest.py); compared: its changes since
+    them in the folder's manifest (duaal/outputs/workbooks/manifest.py); compared: its changes since
     the previous completed run (None: compared here). A workbook whose content (its key,
-    duaal/workbooks/content.py) is in the folder as an earlier run wrote it is kept, and
+    duaal/outputs/workbooks/content.py) is in the folder as an earlier run wrote it is kept, and
     recorded as kept. Returns the run's workbooks, written or kept."""
     from duaal.common.privacy import private_files
-    from duaal.workbooks.manifest import in_place, update_manifest
-    from duaal.workbooks.writer import write_planned
+    from duaal.outputs.workbooks.manifest import in_place, update_manifest
+    from duaal.outputs.workbooks.writer import write_planned
 
     plan = write_planned(
         con,

@@ -16,8 +16,8 @@ import duckdb
 from duaal.common.db import run_record
 from duaal.common.version import code_version
 from duaal.history.changes import ChangeCounts
+from duaal.outputs.workbooks.manifest import Entry
 from duaal.run.check_results import InputCheck
-from duaal.workbooks.manifest import Entry
 from transforms.loading import FileOutcome
 from transforms.rule_config import RuleConfig
 from transforms.schema import PAYMENT_STATUSES
@@ -44,7 +44,7 @@ class RunSummary:
     quarantined_rows: int = 0
     staging_warnings: list[str] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
-    # the workbooks in the reports folder that other runs wrote (duaal/workbooks/manifest.py)
+    # the workbooks in the reports folder that other runs wrote (duaal/outputs/workbooks/manifest.py)
     other_reports: list[Entry] = field(default_factory=list)
     # the workbooks of the run it found as an earlier run wrote them, and kept
     kept_reports: list[Entry] = field(default_factory=list)

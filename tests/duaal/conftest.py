@@ -10,8 +10,8 @@ import pytest
 
 from duaal.common.db import connect
 from duaal.common.settings import load_settings
+from duaal.outputs.workbooks.writer import write_reports
 from duaal.run.pipeline import record_stage, rules_stage, start_run
-from duaal.workbooks.writer import write_reports
 from sample.generate import generate
 from transforms.loading import ingest
 from transforms.rule_config import load_rule_config

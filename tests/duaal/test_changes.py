@@ -310,7 +310,7 @@ def _sheet(path) -> list[tuple]:
     line that says why."""
     from openpyxl import load_workbook
 
-    from duaal.workbooks.changes import CHANGE_HEADERS
+    from duaal.outputs.workbooks.changes import CHANGE_HEADERS
     from tests.duaal.workbooks.one_run import table, title_lines
 
     ws = load_workbook(path)["Wijzigingen"]
@@ -332,7 +332,7 @@ def _toelichting(path) -> dict:
 
 
 def test_the_workbooks_written_by_the_run_show_its_changes_where_they_belong(two_runs):
-    from duaal.workbooks.changes import CHANGE_HEADERS
+    from duaal.outputs.workbooks.changes import CHANGE_HEADERS
 
     settings, first, second = two_runs
     r2 = settings.reports.parent / "r2"

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from duaal.common.db import connect
 from duaal.common.settings import load_settings
+from duaal.outputs.workbooks.writer import write_reports
 from duaal.run.pipeline import record_stage, rules_stage, start_run
-from duaal.workbooks.writer import write_reports
 from tests.builders import RULES_FILE
 from tests.duaal.conftest import AS_OF, NOW
 from transforms.loading import ingest

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from duaal.common.db import connect
-from duaal.workbooks.writer import plan_reports, write_reports
+from duaal.outputs.workbooks.writer import plan_reports, write_reports
 from transforms.loading import ingest
 
 AS_OF = date(2026, 11, 28)
@@ -118,12 +118,12 @@ def test_parallel_workbooks_equal_serial_ones(recorded, serial, tmp_path):
 
 
 def test_a_dead_report_worker_costs_time_not_workbooks(recorded, serial, tmp_path, monkeypatch):
-    import duaal.workbooks.writer
+    import duaal.outputs.workbooks.writer
 
     db, run_id = recorded
     folder, written = serial
     con = duckdb.connect(str(db), read_only=True)
-    monkeypatch.setattr(duaal.workbooks.writer, "_job_at", _die)
+    monkeypatch.setattr(duaal.outputs.workbooks.writer, "_job_at", _die)
     parallel = write_reports(con, run_id, tmp_path / "parallel", workers=2)
     assert [p.relative_to(tmp_path / "parallel") for p in parallel] == [
         p.relative_to(folder) for p in written
@@ -132,7 +132,7 @@ def test_a_dead_report_worker_costs_time_not_workbooks(recorded, serial, tmp_pat
 
 
 def test_every_report_job_gets_a_fresh_process_and_comes_back_in_order():
-    from duaal.workbooks.writer import in_workers
+    from duaal.outputs.workbooks.writer import in_workers
 
     assert in_workers([partial(int, str(i)) for i in range(5)], 2) == [0, 1, 2, 3, 4]
     pids = in_workers([os.getpid] * 4, 2)
@@ -140,7 +140,7 @@ def test_every_report_job_gets_a_fresh_process_and_comes_back_in_order():
 
 
 def test_a_report_job_that_cannot_be_forked_runs_here(monkeypatch):
-    import duaal.workbooks.writer as writer
+    import duaal.outputs.workbooks.writer as writer
 
     class NoProcessLeft(ProcessPoolExecutor):
         def submit(self, *args: object, **kwargs: object) -> Future:

@@ -107,7 +107,7 @@ def test_the_summary_counts_what_changed_since_the_previous_run(tmp_path: Path) 
 def test_terminal_summary_says_which_workbooks_it_wrote_and_which_other_runs_left(
     tmp_path: Path,
 ) -> None:
-    from duaal.workbooks.manifest import Entry
+    from duaal.outputs.workbooks.manifest import Entry
 
     settings = load_settings(raw=tmp_path / "raw", db=tmp_path / "d.duckdb", reports=tmp_path)
     summary = _summary()

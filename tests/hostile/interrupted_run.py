@@ -25,8 +25,8 @@ from pathlib import Path
 from cli.main import interrupted_line
 from duaal.common import interrupts
 from duaal.common.settings import load_settings
+from duaal.outputs.workbooks import book, writer
 from duaal.run import pipeline
-from duaal.workbooks import book, writer
 from transforms import loading
 
 FOREVER_S = 600  # far longer than the test waits: only the signal ends it

@@ -33,8 +33,8 @@ import pytest
 import python_calamine
 from openpyxl import Workbook, load_workbook
 
+from duaal.outputs.workbooks.labels import code_labels
 from duaal.run.pipeline import RunSummary, execute
-from duaal.workbooks.labels import code_labels
 from sample.writing import write_xlsx as write_big_xlsx
 from tests.duaal.workbooks.one_run import table
 from tests.fixtures.exports.writers import (

@@ -15,7 +15,7 @@ The parts, one job each:
 - `assemble`: the rows of the comparison as `Change`s with their causes;
 - `model`: `Change`, `Changes`, `ChangeCounts`, the export's columns;
 - `render.terminal` (`duaal diff`), `render.markdown` (the Prefect artifact); the sheets
-  are written by `duaal.workbooks.changes`, in the Dutch words of `words.DUTCH`.
+  are written by `duaal.outputs.workbooks.changes`, in the Dutch words of `words.DUTCH`.
 """
 
 from duaal.history.changes.assemble import compare, compute_changes, since_previous

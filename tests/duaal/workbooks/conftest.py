@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from duaal.workbooks import write_reports
-from duaal.workbooks.data import PLACE_MARTS
+from duaal.outputs.workbooks import write_reports
+from duaal.outputs.workbooks.data import PLACE_MARTS
 from tests.builders import RULES_FILE, add_recognition, rule_config, rules_db
 from tests.duaal.workbooks.one_run import (
     AS_OF,

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string
 
-from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
-from duaal.workbooks.data import RunInfo, load_action_items
-from duaal.workbooks.style import DATE_FORMAT
+from duaal.outputs.workbooks.conformiteit import ComplianceInputs, write_conformiteit
+from duaal.outputs.workbooks.data import RunInfo, load_action_items
+from duaal.outputs.workbooks.style import DATE_FORMAT
 from tests.builders import (
     COMPANY,
     LEARNER,

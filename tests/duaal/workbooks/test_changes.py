@@ -14,8 +14,8 @@ from duaal.history.changes import (
     InputRowCause,
     PlaceCause,
 )
-from duaal.workbooks.changes import build_change_sheets
-from duaal.workbooks.labels import NO_OFFICE, code_labels
+from duaal.outputs.workbooks.changes import build_change_sheets
+from duaal.outputs.workbooks.labels import NO_OFFICE, code_labels
 from tests.builders import COMPANY, LEARNER, MENTOR, rule_config
 
 BEFORE = ComparedRun("R1", date(2025, 9, 1), "hash", "2026.1", "1.0")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from duaal.workbooks import write_reports
+from duaal.outputs.workbooks import write_reports
 from tests.builders import COMPANY
 from tests.duaal.workbooks.one_run import (
     MENTOR,

@@ -1,4 +1,4 @@
-"""A workbook is written again only when what it shows changed (duaal/workbooks/content.py).
+"""A workbook is written again only when what it shows changed (duaal/outputs/workbooks/content.py).
 
 Runs are copies of one recorded run in a database of their own (the same batches, as_of and
 rule configuration); the reports stage writes each into one folder, as `duaal run` does.
@@ -16,11 +16,11 @@ import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
+from duaal.outputs.workbooks.changes import CHANGES
+from duaal.outputs.workbooks.labels import office_slug
+from duaal.outputs.workbooks.manifest import MANIFEST, kept_by
 from duaal.run.pipeline import reports_stage
 from duaal.run.runs import finish_run
-from duaal.workbooks.changes import CHANGES
-from duaal.workbooks.labels import office_slug
-from duaal.workbooks.manifest import MANIFEST, kept_by
 from transforms.identifiers import format_kbo
 
 RUN_ID = re.compile(r"R\d{8}T\d{6}-[0-9a-f]{6}")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from duaal.workbooks.data import RunInfo
-from duaal.workbooks.federatie import YearFigures, write_federatie
-from duaal.workbooks.suppression import YearGroups, protect
+from duaal.outputs.workbooks.data import RunInfo
+from duaal.outputs.workbooks.federatie import YearFigures, write_federatie
+from duaal.outputs.workbooks.suppression import YearGroups, protect
 from tests.builders import rule_config
 from tests.duaal.workbooks.one_run import YEAR, printed_columns
 from tests.duaal.workbooks.test_federatie_disclosure import CODES, disclosed, office, tables

@@ -1,7 +1,7 @@
 """The federation workbooks under attack: a reader who knows how their figures hang together
 solves linear programs (scipy's linprog) over every published cell for every hidden one.
 
-The reader (Reader) is written here and shares nothing with duaal.workbooks.suppression
+The reader (Reader) is written here and shares nothing with duaal.outputs.workbooks.suppression
 (two tests at the end call its `protect` only to write a workbook of hand-made figures): it
 reads the written workbooks (openpyxl, every sheet but Toelichting) as a federation would.
 What it knows, from the workbooks and the rule book, per row of a school year (an office, a
@@ -56,18 +56,18 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 from duaal.common.db import connect
-from duaal.run.pipeline import record_stage, rules_stage, start_run
-from duaal.workbooks.data import (
+from duaal.outputs.workbooks.data import (
     RunInfo,
     decision_years,
     load_decisions,
     load_findings,
     load_run,
 )
-from duaal.workbooks.federatie import YearFigures, write_federatie, year_figures
-from duaal.workbooks.federatie_payments import load_payment_totals, paid_year, paid_years
-from duaal.workbooks.labels import OFFICES, code_labels
-from duaal.workbooks.suppression import Group, YearGroups, protect
+from duaal.outputs.workbooks.federatie import YearFigures, write_federatie, year_figures
+from duaal.outputs.workbooks.federatie_payments import load_payment_totals, paid_year, paid_years
+from duaal.outputs.workbooks.labels import OFFICES, code_labels
+from duaal.outputs.workbooks.suppression import Group, YearGroups, protect
+from duaal.run.pipeline import record_stage, rules_stage, start_run
 from sample.generate import generate
 from tests.builders import RULES_FILE, rule_config
 from tests.duaal.workbooks.one_run import table

@@ -7,7 +7,13 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from duaal.workbooks.manifest import MANIFEST, Entry, other_runs, read_manifest, update_manifest
+from duaal.outputs.workbooks.manifest import (
+    MANIFEST,
+    Entry,
+    other_runs,
+    read_manifest,
+    update_manifest,
+)
 
 FIRST, SECOND = "R20261101T060000-aaaaaa", "R20261201T060000-bbbbbb"
 

@@ -15,8 +15,8 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from duaal.workbooks.conformiteit import ComplianceInputs, conformiteit_sheets
-from duaal.workbooks.data import (
+from duaal.outputs.workbooks.conformiteit import ComplianceInputs, conformiteit_sheets
+from duaal.outputs.workbooks.data import (
     decision_years,
     load_action_items,
     load_brussels_mentors,
@@ -27,11 +27,11 @@ from duaal.workbooks.data import (
     load_run,
     load_run_checks,
 )
-from duaal.workbooks.federatie import federatie_sheets, year_figures
-from duaal.workbooks.labels import ordered_offices
-from duaal.workbooks.leeswijzer import leeswijzer
-from duaal.workbooks.premies import PremiesInputs, history, premies_sheets
-from duaal.workbooks.style import MIN_PRINTED_PT, Page, Sheet, printed_points
+from duaal.outputs.workbooks.federatie import federatie_sheets, year_figures
+from duaal.outputs.workbooks.labels import ordered_offices
+from duaal.outputs.workbooks.leeswijzer import leeswijzer
+from duaal.outputs.workbooks.premies import PremiesInputs, history, premies_sheets
+from duaal.outputs.workbooks.style import MIN_PRINTED_PT, Page, Sheet, printed_points
 from tests.duaal.workbooks.one_run import (
     RUN,
     YEAR,

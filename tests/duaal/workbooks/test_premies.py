@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from duaal.workbooks.overzicht import office_line, reason_lines
-from duaal.workbooks.style import EURO_FORMAT
+from duaal.outputs.workbooks.overzicht import office_line, reason_lines
+from duaal.outputs.workbooks.style import EURO_FORMAT
 from tests.duaal.workbooks.one_run import (
     BRUSSELS_KBO,
     INJECTION,
@@ -89,7 +89,7 @@ def test_overview_counts_premiums_by_the_marts_fact_not_by_their_amount():
 
 
 def test_refusal_reasons_are_sorted_by_how_many_then_what_they_cost(con):
-    from duaal.workbooks.data import load_run
+    from duaal.outputs.workbooks.data import load_run
 
     labels = load_run(con, RUN).labels
     rows = [

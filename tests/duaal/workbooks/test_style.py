@@ -1,4 +1,4 @@
-"""The foundation every sheet shares (duaal/workbooks/style.py, book.py, layout.py,
+"""The foundation every sheet shares (duaal/outputs/workbooks/style.py, book.py, layout.py,
 paging.py): sheets declared by named fields, paper fields first and only they printed, at a
 size fixed by the declaration, column formats (top-aligned, numbers with room on their
 right), identifiers as readers write them, empty sheets that print no page, wrapped rows as tall as their lines, lists and charts
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from duaal.workbooks.book import Book
-from duaal.workbooks.paging import page_breaks
-from duaal.workbooks.style import (
+from duaal.outputs.workbooks.book import Book
+from duaal.outputs.workbooks.paging import page_breaks
+from duaal.outputs.workbooks.style import (
     EURO_FORMAT,
     LINE_HEIGHT,
     MIN_PRINTED_PT,

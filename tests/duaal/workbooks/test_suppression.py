@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 import pytest
 
-import duaal.workbooks.suppression as suppression
-from duaal.workbooks.data import RunInfo
-from duaal.workbooks.federatie import year_figures
-from duaal.workbooks.suppression import reader
-from duaal.workbooks.suppression.system import System, YearGroups
+import duaal.outputs.workbooks.suppression as suppression
+from duaal.outputs.workbooks.data import RunInfo
+from duaal.outputs.workbooks.federatie import year_figures
+from duaal.outputs.workbooks.suppression import reader
+from duaal.outputs.workbooks.suppression.system import System, YearGroups
 from tests.builders import rule_config
 from tests.duaal.workbooks.test_federatie_disclosure import YEARS, synthetic_decisions
 

@@ -8,9 +8,17 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from duaal.workbooks.style import DATE_FORMAT
+from duaal.outputs.workbooks.style import DATE_FORMAT
 from tests.builders import rule_config
-from tests.duaal.workbooks.one_run import AS_OF, RUN, SHA, STARTED, YEAR, title_lines, values
+from tests.duaal.workbooks.one_run import (
+    AS_OF,
+    RUN,
+    SHA,
+    STARTED,
+    YEAR,
+    title_lines,
+    values,
+)
 from transforms.contracts import contract
 
 WORKBOOKS = [

@@ -20,8 +20,8 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from duaal.workbooks import write_reports
-from duaal.workbooks.data import load_payments, load_run
+from duaal.outputs.workbooks import write_reports
+from duaal.outputs.workbooks.data import load_payments, load_run
 from tests.builders import (
     COMPANY,
     RULES_FILE,

@@ -1,4 +1,4 @@
-"""Every workbook of a run (duaal/workbooks/writer.py): which files, where; the same run gives
+"""Every workbook of a run (duaal/outputs/workbooks/writer.py): which files, where; the same run gives
 the same cells; no text from an export becomes a formula."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from duaal.workbooks import write_reports
+from duaal.outputs.workbooks import write_reports
 from tests.duaal.workbooks.one_run import INJECTION, OFFICE_FILES, RUN, YEAR
 
 

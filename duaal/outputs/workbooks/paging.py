@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.worksheet import Worksheet
 
-from duaal.workbooks.style import (
+from duaal.outputs.workbooks.style import (
     A4,
     LINE_HEIGHT,
     MARGIN_IN,
@@ -28,7 +28,7 @@ from duaal.workbooks.style import (
 )
 
 if TYPE_CHECKING:
-    from duaal.workbooks.book import Book
+    from duaal.outputs.workbooks.book import Book
 
 DEFAULT_COLUMN_PX = 64  # a column nobody sized
 PAGE_FILL = 0.97  # a page is cut a little before its edge: row heights are not exact

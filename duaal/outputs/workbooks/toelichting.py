@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from duaal.workbooks.data import Row, RunInfo
-from duaal.workbooks.labels import SOURCE_LABELS
-from duaal.workbooks.style import NOT_SET, Block, Field, Sheet, Typed
+from duaal.outputs.workbooks.data import Row, RunInfo
+from duaal.outputs.workbooks.labels import SOURCE_LABELS
+from duaal.outputs.workbooks.style import NOT_SET, Block, Field, Sheet, Typed
 from transforms.contracts import contract
 
 SHEET = "Toelichting"

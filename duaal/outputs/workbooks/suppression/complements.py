@@ -10,8 +10,8 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix, hstack, vstack
 
-from duaal.workbooks.suppression.reader import FEASIBLE, known_bounds, solve
-from duaal.workbooks.suppression.system import AMOUNT, MIN_GROUP, MIN_SMALL, SMALL, System
+from duaal.outputs.workbooks.suppression.reader import FEASIBLE, known_bounds, solve
+from duaal.outputs.workbooks.suppression.system import AMOUNT, MIN_GROUP, MIN_SMALL, SMALL, System
 
 MILP_SECONDS = 10.0  # a search for complements that takes longer takes the best found
 MILP_GAP = 0.1  # ... or one that costs at most a tenth more than the cheapest

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from duaal.workbooks.columns import mart_field
-from duaal.workbooks.data import Row
-from duaal.workbooks.labels import NO_OFFICE, PAYMENT_STATUS_LABELS, CodeLabels
-from duaal.workbooks.style import Block, Field, Sheet
-from duaal.workbooks.toelichting import glossary_rows
+from duaal.outputs.workbooks.columns import mart_field
+from duaal.outputs.workbooks.data import Row
+from duaal.outputs.workbooks.labels import NO_OFFICE, PAYMENT_STATUS_LABELS, CodeLabels
+from duaal.outputs.workbooks.style import Block, Field, Sheet
+from duaal.outputs.workbooks.toelichting import glossary_rows
 
 PAYMENTS = "fct_payment_reconciliation"
 SHEET = "Uitbetalingen"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from duaal.workbooks.style import Field
+from duaal.outputs.workbooks.style import Field
 from transforms.contracts import column_label
 
 DECISIONS = "fct_premium_decisions"

@@ -1,5 +1,5 @@
 """The federation figures of a school year: counts, amounts and rates per office and per
-training, protected together (`duaal.workbooks.suppression`), and each cell as published.
+training, protected together (`duaal.outputs.workbooks.suppression`), and each cell as published.
 
 A count of 1 to 4 shows "< 5"; a group of fewer than 5 learners hides its other figures; and
 further cells are hidden ("—") wherever the published figures together would give a hidden
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from duaal.workbooks.data import Row, RunInfo
-from duaal.workbooks.labels import ordered_offices, split_codes
-from duaal.workbooks.premies import office_of, reason_codes, year_amounts
-from duaal.workbooks.style import NOT_SET
-from duaal.workbooks.suppression import (
+from duaal.outputs.workbooks.data import Row, RunInfo
+from duaal.outputs.workbooks.labels import ordered_offices, split_codes
+from duaal.outputs.workbooks.premies import office_of, reason_codes, year_amounts
+from duaal.outputs.workbooks.style import NOT_SET
+from duaal.outputs.workbooks.suppression import (
     AMOUNT,
     LEARNERS,
     SHOWN,

@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 
 from duaal.history.explain.words import eur
-from duaal.workbooks.columns import mart_field
-from duaal.workbooks.data import ACTIONS, Row
-from duaal.workbooks.labels import NO_OFFICE, CodeLabels, severity_label
-from duaal.workbooks.style import NOT_SET, Block, Field
-from duaal.workbooks.toelichting import MEANING, TOPIC, glossary_rows
+from duaal.outputs.workbooks.columns import mart_field
+from duaal.outputs.workbooks.data import ACTIONS, Row
+from duaal.outputs.workbooks.labels import NO_OFFICE, CodeLabels, severity_label
+from duaal.outputs.workbooks.style import NOT_SET, Block, Field
+from duaal.outputs.workbooks.toelichting import MEANING, TOPIC, glossary_rows
 from transforms.identifiers import format_insz
 
 PURPOSE = (

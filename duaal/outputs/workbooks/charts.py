@@ -9,12 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from duaal.workbooks.layout import Laid, Placed
-from duaal.workbooks.paging import DEFAULT_COLUMN_PX
-from duaal.workbooks.style import LINE_HEIGHT, PAPER_UNITS, Chart, Sheet, clean_text, column_px
+from duaal.outputs.workbooks.layout import Laid, Placed
+from duaal.outputs.workbooks.paging import DEFAULT_COLUMN_PX
+from duaal.outputs.workbooks.style import (
+    LINE_HEIGHT,
+    PAPER_UNITS,
+    Chart,
+    Sheet,
+    clean_text,
+    column_px,
+)
 
 if TYPE_CHECKING:
-    from duaal.workbooks.book import Book
+    from duaal.outputs.workbooks.book import Book
 
 CHART_COLORS = ("#1F4E78", "#C55A11", "#548235", "#7F6000")
 # a running school year: the same hue, lighter and hatched

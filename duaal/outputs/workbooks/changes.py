@@ -19,16 +19,16 @@ from dataclasses import dataclass
 
 from duaal.history.changes import DECISION_FIELDS, DUTCH, PAYMENT_FIELDS, Change, Changes
 from duaal.history.changes import ComparedRun as RunInfo
-from duaal.workbooks.columns import decision_column, finding_column
-from duaal.workbooks.data import Row
-from duaal.workbooks.labels import (
+from duaal.outputs.workbooks.columns import decision_column, finding_column
+from duaal.outputs.workbooks.data import Row
+from duaal.outputs.workbooks.labels import (
     NO_OFFICE,
     PAYMENT_STATUS_LABELS,
     STATUS_LABELS,
     CodeLabels,
     severity_label,
 )
-from duaal.workbooks.style import Block, Column, Sheet
+from duaal.outputs.workbooks.style import Block, Column, Sheet
 
 CHANGES = "Wijzigingen"
 CHANGES_PURPOSE = "Wat sinds de vorige run veranderde, met de oorzaak."

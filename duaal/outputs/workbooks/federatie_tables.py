@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from operator import itemgetter
 
-from duaal.workbooks.federatie_figures import (
+from duaal.outputs.workbooks.federatie_figures import (
     HIDDEN_TEXT,
     OFFICE,
     SMALL_TEXT,
@@ -18,9 +18,9 @@ from duaal.workbooks.federatie_figures import (
     published,
     rate,
 )
-from duaal.workbooks.labels import CodeLabels, ordered_offices
-from duaal.workbooks.style import Block, Field
-from duaal.workbooks.suppression import AMOUNT, CONFORM, ELIGIBLE, LEARNERS, REFUSED, TOTAL
+from duaal.outputs.workbooks.labels import CodeLabels, ordered_offices
+from duaal.outputs.workbooks.style import Block, Field
+from duaal.outputs.workbooks.suppression import AMOUNT, CONFORM, ELIGIBLE, LEARNERS, REFUSED, TOTAL
 
 
 def _change(now: object, before: object) -> object:

@@ -10,7 +10,7 @@ are the real totals. A count of 1 to 4 shows "< 5"; a group of fewer than 5 lear
 its other figures; and further cells are hidden ("—") wherever the published figures
 together (totals, Lerenden = Subsidiabel + Niet subsidiabel, each reason <= Niet subsidiabel
 <= the sum of the reasons, the amounts per premium, the rates, the same totals in every
-sheet) would give a hidden count away: `duaal.workbooks.suppression` decides which, for a
+sheet) would give a hidden count away: `duaal.outputs.workbooks.suppression` decides which, for a
 school year as a whole, so every sheet and every workbook that shows a year's figures hides
 the same cells.
 """
@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from itertools import chain, count
 from pathlib import Path
 
-from duaal.workbooks.book import Book
-from duaal.workbooks.data import RunInfo
-from duaal.workbooks.federatie_figures import (
+from duaal.outputs.workbooks.book import Book
+from duaal.outputs.workbooks.data import RunInfo
+from duaal.outputs.workbooks.federatie_figures import (
     HIDDEN_TEXT,
     OFFICE,
     SMALL_TEXT,
@@ -34,7 +34,7 @@ from duaal.workbooks.federatie_figures import (
     previous_final,
     year_figures,
 )
-from duaal.workbooks.federatie_tables import (
+from duaal.outputs.workbooks.federatie_tables import (
     aggregate_block,
     paid_blocks,
     reasons_block,
@@ -43,7 +43,7 @@ from duaal.workbooks.federatie_tables import (
     year_header,
     years_blocks,
 )
-from duaal.workbooks.style import (
+from duaal.outputs.workbooks.style import (
     NOT_SET,
     About,
     Block,
@@ -53,8 +53,8 @@ from duaal.workbooks.style import (
     provisional_text,
     running_note,
 )
-from duaal.workbooks.suppression import MIN_GROUP
-from duaal.workbooks.toelichting import toelichting_sheet
+from duaal.outputs.workbooks.suppression import MIN_GROUP
+from duaal.outputs.workbooks.toelichting import toelichting_sheet
 
 __all__ = ["YearFigures", "federatie_sheets", "write_federatie", "year_figures"]
 

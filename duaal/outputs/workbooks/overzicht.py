@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from duaal.workbooks.data import Row, RunInfo
-from duaal.workbooks.labels import NO_OFFICE, CodeLabels, split_codes
-from duaal.workbooks.style import (
+from duaal.outputs.workbooks.data import Row, RunInfo
+from duaal.outputs.workbooks.labels import NO_OFFICE, CodeLabels, split_codes
+from duaal.outputs.workbooks.style import (
     NOT_SET,
     Block,
     Chart,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from duaal.workbooks.style import About, Block, Field, Page, Sheet
+from duaal.outputs.workbooks.style import About, Block, Field, Page, Sheet
 
 SHEET = "Leeswijzer"
 TOPIC = Field("Onderwerp", width=28)

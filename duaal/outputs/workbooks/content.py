@@ -5,7 +5,7 @@ times: the rows it is given (in their order), its configuration (the rule config
 hash: its labels, amounts and parameters come from it), its school year, office and path,
 the run's as_of where the workbook shows it, and the code version (the package's version
 and commit, the source of this package, XlsxWriter's version). The planner
-(duaal/workbooks/writer.py) computes the key of each workbook from the inputs of its
+(duaal/outputs/workbooks/writer.py) computes the key of each workbook from the inputs of its
 writer, before writing; the manifest of the reports folder (`inhoud.json`) keeps the key
 beside the workbook. A workbook whose key and bytes are those the manifest holds is kept
 as it is, listed as kept by the run, and still says the run that wrote it (its run id, as
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from duaal.common.version import code_version
-from duaal.workbooks.data import RunInfo
+from duaal.outputs.workbooks.data import RunInfo
 
 RUN_ID = re.compile(r"R\d{8}T\d{6}-[0-9a-f]{6}")
 # Every workbook prints the run's as_of (its Toelichting's "Peildatum"), so it is part of

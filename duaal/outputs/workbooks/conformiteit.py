@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from duaal.workbooks import actielijst
-from duaal.workbooks.book import Book
-from duaal.workbooks.changes import ChangeSheets, changes_sheet
-from duaal.workbooks.columns import FINDINGS, finding_column
-from duaal.workbooks.data import Row, RunInfo
-from duaal.workbooks.labels import (
+from duaal.outputs.workbooks import actielijst
+from duaal.outputs.workbooks.book import Book
+from duaal.outputs.workbooks.changes import ChangeSheets, changes_sheet
+from duaal.outputs.workbooks.columns import FINDINGS, finding_column
+from duaal.outputs.workbooks.data import Row, RunInfo
+from duaal.outputs.workbooks.labels import (
     NO_OFFICE,
     SEVERITY_ORDER,
     SOURCE_LABELS,
@@ -30,8 +30,8 @@ from duaal.workbooks.labels import (
     ordered_offices,
     severity_label,
 )
-from duaal.workbooks.style import About, Block, Field, Page, Sheet
-from duaal.workbooks.toelichting import toelichting_sheet
+from duaal.outputs.workbooks.style import About, Block, Field, Page, Sheet
+from duaal.outputs.workbooks.toelichting import toelichting_sheet
 
 OVERVIEW = "Overzicht"
 ACTION_LIST = "Actielijst"

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.optimize import OptimizeResult, linprog
 from scipy.sparse import csr_matrix
 
-from duaal.workbooks.suppression.system import MIN_GROUP, MIN_SMALL, SHOWN, SMALL, System
+from duaal.outputs.workbooks.suppression.system import MIN_GROUP, MIN_SMALL, SHOWN, SMALL, System
 
 FEASIBLE = 1e-6  # how far a solver's point may lie outside a bound and still count
 

@@ -3,7 +3,7 @@
 A sheet is declared once (`Sheet`): its blocks of rows, each with its fields (`Field`: the
 row's value by name, its Dutch header, its kind, its width, and whether it is printed or
 only shown on the screen), its charts, and one line on what it is for, which the Leeswijzer
-(the first sheet) lists. `duaal.workbooks.book.Book` turns the rows into cells by these
+(the first sheet) lists. `duaal.outputs.workbooks.book.Book` turns the rows into cells by these
 fields, in one place, so what a sheet shows, how, and what it prints cannot drift apart.
 
 Paper: landscape A4, one page wide, only the paper fields (first, left of the screen-only

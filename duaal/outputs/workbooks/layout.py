@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from duaal.workbooks.style import (
+from duaal.outputs.workbooks.style import (
     FIXED_WIDTHS,
     HEADER_WIDTH,
     MIN_WIDTH,

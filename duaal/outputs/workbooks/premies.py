@@ -3,7 +3,7 @@
 Sheets (after the Leeswijzer): Overzicht (per office, the refusal reasons by how many they
 refuse and what they cost, the share eligible per school year, and their charts:
 overzicht.py), one sheet per office with every decision, Niet-subsidiabel, in a final
-school year Uitbetalingen (duaal/workbooks/uitbetalingen.py), Brussel (Actiris), in an
+school year Uitbetalingen (duaal/outputs/workbooks/uitbetalingen.py), Brussel (Actiris), in an
 office's workbook Wijzigingen, and Toelichting. Every figure is counted from the decision
 mart's columns (eligible, paid_learner, premium_eur, reasons, status): no rule is decided
 here. `premies_sheets` lists them in order, a sheet a function.
@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from duaal.workbooks.book import Book
-from duaal.workbooks.changes import ChangeSheets, changes_sheet
-from duaal.workbooks.columns import DECISIONS, actiris_column, decision_column
-from duaal.workbooks.data import Row, RunInfo
-from duaal.workbooks.labels import STATUS_LABELS, CodeLabels
-from duaal.workbooks.overzicht import (
+from duaal.outputs.workbooks.book import Book
+from duaal.outputs.workbooks.changes import ChangeSheets, changes_sheet
+from duaal.outputs.workbooks.columns import DECISIONS, actiris_column, decision_column
+from duaal.outputs.workbooks.data import Row, RunInfo
+from duaal.outputs.workbooks.labels import STATUS_LABELS, CodeLabels
+from duaal.outputs.workbooks.overzicht import (
     LOST,
     YEAR_FIELDS,
     YearLine,
@@ -32,9 +32,17 @@ from duaal.workbooks.overzicht import (
     reason_codes,
     year_amounts,
 )
-from duaal.workbooks.style import NOT_SET, About, Block, Field, Page, Sheet, provisional_text
-from duaal.workbooks.toelichting import toelichting_sheet
-from duaal.workbooks.uitbetalingen import payment_glossary, payments_sheet
+from duaal.outputs.workbooks.style import (
+    NOT_SET,
+    About,
+    Block,
+    Field,
+    Page,
+    Sheet,
+    provisional_text,
+)
+from duaal.outputs.workbooks.toelichting import toelichting_sheet
+from duaal.outputs.workbooks.uitbetalingen import payment_glossary, payments_sheet
 
 REFUSALS = "Niet-subsidiabel"
 BRUSSELS = "Brussel (Actiris)"

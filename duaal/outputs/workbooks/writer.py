@@ -25,10 +25,10 @@ import duckdb
 from duaal.common import interrupts
 from duaal.common.privacy import make_private_dir, private_files
 from duaal.history.changes import Changes, since_previous
-from duaal.workbooks.changes import ChangeSheets, build_change_sheets
-from duaal.workbooks.conformiteit import ComplianceInputs, write_conformiteit
-from duaal.workbooks.content import Keys
-from duaal.workbooks.data import (
+from duaal.outputs.workbooks.changes import ChangeSheets, build_change_sheets
+from duaal.outputs.workbooks.conformiteit import ComplianceInputs, write_conformiteit
+from duaal.outputs.workbooks.content import Keys
+from duaal.outputs.workbooks.data import (
     Row,
     RunInfo,
     decision_years,
@@ -42,13 +42,13 @@ from duaal.workbooks.data import (
     load_run,
     load_run_checks,
 )
-from duaal.workbooks.federatie import write_federatie, year_figures
-from duaal.workbooks.federatie_figures import PaidYear, YearFigures
-from duaal.workbooks.federatie_payments import load_payment_totals, paid_years
-from duaal.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
-from duaal.workbooks.overzicht import YearLine
-from duaal.workbooks.premies import PremiesInputs, history, office_of, write_premies
-from duaal.workbooks.style import partial_path
+from duaal.outputs.workbooks.federatie import write_federatie, year_figures
+from duaal.outputs.workbooks.federatie_figures import PaidYear, YearFigures
+from duaal.outputs.workbooks.federatie_payments import load_payment_totals, paid_years
+from duaal.outputs.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
+from duaal.outputs.workbooks.overzicht import YearLine
+from duaal.outputs.workbooks.premies import PremiesInputs, history, office_of, write_premies
+from duaal.outputs.workbooks.style import partial_path
 from transforms.workers import die_with_parent, end_workers, forking
 
 Job = Callable[[], Path]
@@ -92,7 +92,7 @@ def plan_reports(
 ) -> ReportPlan:
     """Load every row the workbooks show and plan the workbooks of the run; `compared`:
     what changed since the previous completed run (None: compare here). in_place: keep a
-    workbook whose content key (duaal/workbooks/content.py) it finds in place, instead of
+    workbook whose content key (duaal/outputs/workbooks/content.py) it finds in place, instead of
     writing it again (None: write every workbook)."""
     run = load_run(con, run_id)
     decided_in = decision_years(con, run_id)

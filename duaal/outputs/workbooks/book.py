@@ -29,10 +29,17 @@ from typing import IO, Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from duaal.workbooks.charts import write_charts
-from duaal.workbooks.layout import Laid, Placed, columns_of, header_lines, lay_out, text_lines
-from duaal.workbooks.paging import print_pages, print_setup, title_lines
-from duaal.workbooks.style import (
+from duaal.outputs.workbooks.charts import write_charts
+from duaal.outputs.workbooks.layout import (
+    Laid,
+    Placed,
+    columns_of,
+    header_lines,
+    lay_out,
+    text_lines,
+)
+from duaal.outputs.workbooks.paging import print_pages, print_setup, title_lines
+from duaal.outputs.workbooks.style import (
     EXCEL_EPOCH,
     HEADER_COLOR,
     HEADER_FILL,
@@ -130,7 +137,7 @@ class Book:
 
     def write(self, about: About, sheets: Sequence[Sheet]) -> None:
         """The Leeswijzer (from `about` and the sheets' own purposes), then every sheet."""
-        from duaal.workbooks.leeswijzer import leeswijzer  # it declares a Sheet from ours
+        from duaal.outputs.workbooks.leeswijzer import leeswijzer  # it declares a Sheet from ours
 
         self.add_sheet(leeswijzer(self.page, about, sheets), first=True)
         for sheet in sheets:

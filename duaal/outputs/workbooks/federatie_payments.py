@@ -27,11 +27,17 @@ from decimal import Decimal
 
 import duckdb
 
-from duaal.workbooks.data import Row
-from duaal.workbooks.federatie_figures import HIDDEN_TEXT, OFFICE, PaidYear, YearFigures, published
-from duaal.workbooks.labels import ordered_offices
-from duaal.workbooks.premies import office_of
-from duaal.workbooks.suppression import AMOUNT, LEARNERS, TOTAL, cell_key, is_small
+from duaal.outputs.workbooks.data import Row
+from duaal.outputs.workbooks.federatie_figures import (
+    HIDDEN_TEXT,
+    OFFICE,
+    PaidYear,
+    YearFigures,
+    published,
+)
+from duaal.outputs.workbooks.labels import ordered_offices
+from duaal.outputs.workbooks.premies import office_of
+from duaal.outputs.workbooks.suppression import AMOUNT, LEARNERS, TOTAL, cell_key, is_small
 
 # how a pair's reconciliation stands against its decision, by status
 AS_DECIDED, NOT_PAID, OTHER_AMOUNT, WITHOUT_RIGHT = "as_decided", "not_paid", "other", "extra"

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from duaal.workbooks.suppression.complements import Complements
-from duaal.workbooks.suppression.reader import Program, Witnesses, known_bounds
-from duaal.workbooks.suppression.system import (
+from duaal.outputs.workbooks.suppression.complements import Complements
+from duaal.outputs.workbooks.suppression.reader import Program, Witnesses, known_bounds
+from duaal.outputs.workbooks.suppression.system import (
     AMOUNT,
     CONFORM,
     COUNTS,

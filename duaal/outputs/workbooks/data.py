@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from duaal.common.db import run_record
-from duaal.workbooks.labels import CodeLabels, code_labels
+from duaal.outputs.workbooks.labels import CodeLabels, code_labels
 from transforms.contracts import contract
 from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS, PAYMENT_COLUMNS

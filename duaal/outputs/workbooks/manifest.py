@@ -8,7 +8,7 @@ runs wrote. For each workbook in the folder the manifest keeps the run that wrot
 run's as_of (peildatum), when, and its SHA-256; a run that finds a workbook unchanged and
 keeps it instead of writing it again records itself as `behouden_door` (kept by), the
 writer staying the run whose bytes the file holds. `inhoudssleutel` is the workbook's content
-key (duaal/workbooks/content.py): a run keeps a workbook whose key and SHA-256 it finds here.
+key (duaal/outputs/workbooks/content.py): a run keeps a workbook whose key and SHA-256 it finds here.
 
 The keys are Dutch, as everything a report reader opens: `laatste_run`, `bijgewerkt_op`,
 `werkmappen` (per workbook `werkmap`, `run`, `peildatum`, `geschreven_op`, `sha256`,
@@ -48,7 +48,7 @@ class Entry:
     written_at: datetime | None
     sha256: str | None
     kept_by: str | None = None  # the last run that kept it as it was instead of writing it
-    content_key: str | None = None  # what it shows (duaal/workbooks/content.py)
+    content_key: str | None = None  # what it shows (duaal/outputs/workbooks/content.py)
 
     @property
     def folder(self) -> str:

@@ -14,8 +14,8 @@ The result depends only on the year's decisions, so every workbook and sheet tha
 year's figures shows the same ones hidden.
 """
 
-from duaal.workbooks.suppression.choice import Protection, protect
-from duaal.workbooks.suppression.system import (
+from duaal.outputs.workbooks.suppression.choice import Protection, protect
+from duaal.outputs.workbooks.suppression.system import (
     AMOUNT,
     CONFORM,
     ELIGIBLE,
