@@ -199,25 +199,18 @@ described as (
     from placed
 ),
 
+-- the reconciliation without the steps' helpers; fct_payment_reconciliation gives its
+-- columns in the export's order, int_finding_payment takes those of a finding
 final as (
     select
-        school_year,
-        company_kbo,
-        learner_insz,
-        province,
-        office,
-        status,
-        cast(decided_eur as integer) as decided_eur,
-        paid_eur,
-        paid_on,
-        expected_by,
-        company_name,
-        eligible,
-        reasons,
-        detail,
-        payment_batch_id,
-        payment_file_name,
-        payment_row_number
+        * exclude (
+            as_of,
+            has_decision,
+            decision_province,
+            decision_office,
+            decision_company_name,
+            reasons_text
+        )
     from described
 )
 
