@@ -34,7 +34,9 @@ def test_the_representative_is_the_latest_basis_agreement_ties_by_id_as_text() -
         establishment_postcode=2800,
     )
     build_model(con, MODEL, AS_OF)
-    assert cte_rows(con, MODEL, "representative", "school_year, province, office") == [
+    assert cte_rows(
+        con, MODEL, "basis", "school_year, representative.province, representative.office"
+    ) == [
         (YEAR, "Limburg", "Limburg")  # 'OVK-9' > 'OVK-10' as text
     ]
     columns = (

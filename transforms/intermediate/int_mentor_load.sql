@@ -58,12 +58,12 @@ latest_agreement as (
     select
         mentor_insz,
         province,
-        office,
-        row_number() over (
-            partition by mentor_insz
-            order by start_date desc, agreement_id desc
-        ) as recency_rank
+        office
     from agreements
+    qualify row_number() over (
+        partition by mentor_insz
+        order by start_date desc, agreement_id desc
+    ) = 1
 ),
 
 agreement_counts as (
@@ -109,13 +109,9 @@ final as (
         latest_agreement.province,
         latest_agreement.office
     from load
-    inner join agreement_counts
-        on load.mentor_insz = agreement_counts.mentor_insz
-    left join peak_agreements
-        on load.mentor_insz = peak_agreements.mentor_insz
-    inner join latest_agreement
-        on load.mentor_insz = latest_agreement.mentor_insz
-        and latest_agreement.recency_rank = 1
+    inner join agreement_counts using (mentor_insz)
+    left join peak_agreements using (mentor_insz)
+    inner join latest_agreement using (mentor_insz)
 )
 
 select * from final

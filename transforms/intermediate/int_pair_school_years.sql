@@ -33,6 +33,8 @@ pair_conditions as (
     group by school_year, company_kbo, learner_insz
 ),
 
+-- the basis agreements; the one with the latest start (ties: the highest id as text) is the
+-- representative, whose province, office and names the decision gives
 basis as (
     select
         school_year,
@@ -40,34 +42,24 @@ basis as (
         learner_insz,
         count(*) as basis_agreements,
         array_to_string(list_sort(list_distinct(list(agreement_type))), ';') as agreement_types,
-        array_to_string(list_sort(list_distinct(list(agreement_id))), ';') as agreement_ids
+        array_to_string(list_sort(list_distinct(list(agreement_id))), ';') as agreement_ids,
+        first(
+            struct_pack(
+                province,
+                office,
+                in_brussels,
+                company_name,
+                establishment_id,
+                establishment_postcode,
+                establishment_municipality,
+                learner_name,
+                training
+            )
+            order by start_date desc, agreement_id desc
+        ) as representative
     from conditions
     where in_basis
     group by school_year, company_kbo, learner_insz
-),
-
--- the basis agreement with the latest start (ties: the highest id as text) gives the
--- province, office and names of the decision
-representative as (
-    select
-        school_year,
-        company_kbo,
-        learner_insz,
-        province,
-        office,
-        in_brussels,
-        company_name,
-        establishment_id,
-        establishment_postcode,
-        establishment_municipality,
-        learner_name,
-        training
-    from conditions
-    where in_basis
-    qualify row_number() over (
-        partition by school_year, company_kbo, learner_insz
-        order by start_date desc, agreement_id desc
-    ) = 1
 ),
 
 final as (
@@ -76,10 +68,10 @@ final as (
         basis.basis_agreements,
         basis.agreement_types,
         basis.agreement_ids,
-        representative.* exclude (school_year, company_kbo, learner_insz)
+        -- the representative's fields, each a column
+        representative.*
     from pair_conditions
     inner join basis using (school_year, company_kbo, learner_insz)
-    inner join representative using (school_year, company_kbo, learner_insz)
 )
 
 select * from final

@@ -86,16 +86,9 @@ combined as (
         payments.payment_file_name,
         payments.payment_row_number
     from reconciled_pairs
-    inner join final_years
-        on final_years.school_year = reconciled_pairs.school_year
-    left join decisions
-        on decisions.school_year = reconciled_pairs.school_year
-        and decisions.company_kbo = reconciled_pairs.company_kbo
-        and decisions.learner_insz = reconciled_pairs.learner_insz
-    left join payments
-        on payments.school_year = reconciled_pairs.school_year
-        and payments.company_kbo = reconciled_pairs.company_kbo
-        and payments.learner_insz = reconciled_pairs.learner_insz
+    inner join final_years using (school_year)
+    left join decisions using (school_year, company_kbo, learner_insz)
+    left join payments using (school_year, company_kbo, learner_insz)
 ),
 
 -- exactly one status, in the rule book's order
@@ -171,15 +164,9 @@ placed as (
         ) as company_name,
         reason_texts.reasons_text
     from judged
-    left join pair_places
-        on pair_places.company_kbo = judged.company_kbo
-        and pair_places.learner_insz = judged.learner_insz
-    left join company_names
-        on company_names.company_kbo = judged.company_kbo
-    left join reason_texts
-        on reason_texts.school_year = judged.school_year
-        and reason_texts.company_kbo = judged.company_kbo
-        and reason_texts.learner_insz = judged.learner_insz
+    left join pair_places using (company_kbo, learner_insz)
+    left join company_names using (company_kbo)
+    left join reason_texts using (school_year, company_kbo, learner_insz)
 ),
 
 -- what happened, in one Dutch sentence with the year, the amounts and the dates
@@ -212,25 +199,18 @@ described as (
     from placed
 ),
 
+-- the reconciliation without the steps' helpers; fct_payment_reconciliation gives its
+-- columns in the export's order, int_finding_payment takes those of a finding
 final as (
     select
-        school_year,
-        company_kbo,
-        learner_insz,
-        province,
-        office,
-        status,
-        cast(decided_eur as integer) as decided_eur,
-        paid_eur,
-        paid_on,
-        expected_by,
-        company_name,
-        eligible,
-        reasons,
-        detail,
-        payment_batch_id,
-        payment_file_name,
-        payment_row_number
+        * exclude (
+            as_of,
+            has_decision,
+            decision_province,
+            decision_office,
+            decision_company_name,
+            reasons_text
+        )
     from described
 )
 

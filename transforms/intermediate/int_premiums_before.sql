@@ -60,14 +60,8 @@ pair_years as (
         paid_years.school_year is not null as paid_in_year
     from pair_list
     cross join year_numbers
-    left join candidates
-        on candidates.company_kbo = pair_list.company_kbo
-        and candidates.learner_insz = pair_list.learner_insz
-        and candidates.school_year = year_numbers.school_year
-    left join paid_years
-        on paid_years.company_kbo = pair_list.company_kbo
-        and paid_years.learner_insz = pair_list.learner_insz
-        and paid_years.school_year = year_numbers.school_year
+    left join candidates using (company_kbo, learner_insz, school_year)
+    left join paid_years using (company_kbo, learner_insz, school_year)
 ),
 
 -- years paid before the first year to decide (the stagebonus regime) count from the start
