@@ -89,6 +89,16 @@ LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("row_number", "INTEGER"),
 )
 
+# Columns several exports carry alike (the same header, name and kind), declared once: the
+# keys on which their rows meet, and the mentor's name, personal data wherever it stands.
+COMPANY_KBO = Column("Ondernemingsnummer", "company_kbo", "kbo")
+ESTABLISHMENT_ID = Column("Vestigingseenheidsnummer", "establishment_id", "text")
+TRAINING = Column("Opleiding", "training", "text")
+LEARNER_INSZ = Column("INSZ lerende", "learner_insz", "insz")
+MENTOR_INSZ = Column("INSZ mentor", "mentor_insz", "insz")
+MENTOR_NAME = Column("Naam mentor", "mentor_name", "text", person="mentor_insz")
+JOINT_COMMITTEE = Column("Paritair comité", "joint_committee", "text")
+
 AGREEMENTS = Source(
     folder="overeenkomsten",
     staging="stg_werkplekduaal__agreements",
@@ -106,19 +116,19 @@ AGREEMENTS = Source(
         Column("Leervergoeding", "learning_allowance", "bool"),
         Column("Toestemming premie", "premium_consent", "bool"),
         Column("IBAN onderneming", "company_iban", "iban", required=False, person="learner_insz"),
-        Column("INSZ lerende", "learner_insz", "insz"),
+        LEARNER_INSZ,
         Column("Naam lerende", "learner_name", "text", person="learner_insz"),
         Column("Geboortedatum lerende", "learner_birth_date", "date", person="learner_insz"),
-        Column("Ondernemingsnummer", "company_kbo", "kbo"),
+        COMPANY_KBO,
         Column("Naam onderneming", "company_name", "text"),
-        Column("Vestigingseenheidsnummer", "establishment_id", "text"),
+        ESTABLISHMENT_ID,
         Column("Postcode vestiging", "establishment_postcode", "postcode"),
         Column("Gemeente vestiging", "establishment_municipality", "text"),
-        Column("Opleiding", "training", "text"),
+        TRAINING,
         Column("Opleidingsverstrekker", "training_provider", "text"),
-        Column("INSZ mentor", "mentor_insz", "insz"),
-        Column("Naam mentor", "mentor_name", "text", person="mentor_insz"),
-        Column("Paritair comité", "joint_committee", "text"),
+        MENTOR_INSZ,
+        MENTOR_NAME,
+        JOINT_COMMITTEE,
     ),
 )
 
@@ -130,14 +140,14 @@ DIMONA = Source(
     date_order=(("start_date", "end_date"),),
     columns=(
         Column("Dimona-nummer", "dimona_id", "text"),
-        Column("Ondernemingsnummer", "company_kbo", "kbo"),
+        COMPANY_KBO,
         Column("RSZ-nummer", "rsz_number", "text", required=False, may_be_absent=True),
         Column("INSZ werknemer", "worker_insz", "insz"),
         Column("Type werknemer", "worker_type", "worker_type"),
         Column("Begindatum", "start_date", "date"),
         Column("Einddatum", "end_date", "date", required=False, open_end=True),
         Column("Datum aangifte", "declared_on", "datetime_date"),
-        Column("Paritair comité", "joint_committee", "text"),
+        JOINT_COMMITTEE,
         Column("Status", "status", "dimona_status"),
     ),
 )
@@ -149,12 +159,12 @@ RECOGNITIONS = Source(
     key_words=("recognition", "erkenning"),
     columns=(
         Column("Erkenningsnummer", "recognition_id", "text"),
-        Column("Ondernemingsnummer", "company_kbo", "kbo"),
-        Column("Vestigingseenheidsnummer", "establishment_id", "text"),
-        Column("Opleiding", "training", "text"),
+        COMPANY_KBO,
+        ESTABLISHMENT_ID,
+        TRAINING,
         Column("Datum erkenning", "recognition_date", "date"),
-        Column("INSZ mentor", "mentor_insz", "insz"),
-        Column("Naam mentor", "mentor_name", "text", person="mentor_insz"),
+        MENTOR_INSZ,
+        MENTOR_NAME,
         Column("Geboortedatum mentor", "mentor_birth_date", "date", person="mentor_insz"),
         Column("Jaren ervaring", "years_experience", "integer"),
         Column("Datum mentoropleiding", "mentor_training_date", "date", required=False),
@@ -170,8 +180,8 @@ PREMIUMS = Source(
     required=False,  # a sector may have no premium history
     columns=(
         Column("Schooljaar", "school_year", "school_year"),
-        Column("Ondernemingsnummer", "company_kbo", "kbo"),
-        Column("INSZ lerende", "learner_insz", "insz"),
+        COMPANY_KBO,
+        LEARNER_INSZ,
         Column("Soort", "kind", "premium_kind"),
         Column("Bedrag", "amount_eur", "decimal"),
         Column("Datum uitbetaling", "paid_on", "date"),

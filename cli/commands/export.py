@@ -46,10 +46,9 @@ def run(args: argparse.Namespace) -> int:
     con = connect(settings.db, read_only=True, timeout_s=settings.lock_timeout_s)
     try:
         group = settings.share_group
-        if args.what == "decisions":
-            n = exports.export_decisions(con, args.out, args.export_school_year, share_group=group)
-        elif args.what == "payments":
-            n = exports.export_payments(con, args.out, args.export_school_year, share_group=group)
+        if args.what in exports.PAIR_EXPORTS:
+            year = args.export_school_year
+            n = exports.export_pairs(con, args.out, args.what, year, share_group=group)
         elif args.what == "findings":
             n = exports.export_findings(con, args.out, share_group=group)
         elif args.what == "changes":

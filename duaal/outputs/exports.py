@@ -9,6 +9,7 @@ every refused row in effect (transforms/versions.py); changes are those of `duaa
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -49,33 +50,6 @@ def write_csv(out: Path, header: tuple[str, ...], rows: list[tuple], share_group
     return len(rows)
 
 
-def export_decisions(
-    con: duckdb.DuckDBPyConnection,
-    out: Path,
-    school_year: str | None = None,
-    *,
-    share_group: str = "",
-) -> int:
-    """Write the latest run's premium decisions; returns the number of rows."""
-    columns = """school_year, company_kbo, learner_insz, province, office, status,
-        CASE WHEN eligible THEN 'true' ELSE 'false' END, amount_eur,
-        printf('%.2f', months_covered), premiums_before, coalesce(reasons, '')"""
-    rows = _pair_rows(con, latest_run_id(con), columns, "run_decisions", school_year)
-    return write_csv(out, DECISION_EXPORT, rows, share_group)
-
-
-def _pair_rows(
-    con: duckdb.DuckDBPyConnection, run_id: str, columns: str, table: str, school_year: str | None
-) -> list[tuple]:
-    """A run's rows of a table with a row per pair and school year (its decisions, its
-    payments): of one school year, or of all (None), in the pairs' order."""
-    return con.execute(
-        f"SELECT {columns} FROM {table} WHERE run_id = ? AND (? IS NULL OR school_year = ?) "
-        "ORDER BY school_year, company_kbo, learner_insz",
-        [run_id, school_year, school_year],
-    ).fetchall()
-
-
 def export_findings(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: str = "") -> int:
     """Write the latest run's compliance findings; returns the number of rows."""
     sql = """
@@ -90,26 +64,58 @@ def export_findings(con: duckdb.DuckDBPyConnection, out: Path, *, share_group: s
     return write_csv(out, FINDING_EXPORT, rows, share_group)
 
 
-def export_payments(
+@dataclass(frozen=True)
+class PairExport:
+    """An export with a row per pair and school year of a run's recorded table."""
+
+    table: str  # the run's table
+    header: tuple[str, ...]  # the contract's columns
+    values: str  # the SELECT list: each column's value as the contract writes it
+
+
+PAIR_EXPORTS: dict[str, PairExport] = {
+    "decisions": PairExport(
+        "run_decisions",
+        DECISION_EXPORT,
+        """school_year, company_kbo, learner_insz, province, office, status,
+        CASE WHEN eligible THEN 'true' ELSE 'false' END, amount_eur,
+        printf('%.2f', months_covered), premiums_before, coalesce(reasons, '')""",
+    ),
+    "payments": PairExport(
+        "run_payments",
+        PAYMENT_EXPORT,
+        """school_year, company_kbo, learner_insz, office, status, decided_eur,
+        CASE WHEN paid_eur IS NOT NULL THEN printf('%.2f', paid_eur) END,
+        strftime(paid_on, '%Y-%m-%d'), strftime(expected_by, '%Y-%m-%d')""",
+    ),
+}
+
+
+def export_pairs(
     con: duckdb.DuckDBPyConnection,
     out: Path,
+    what: str,
     school_year: str | None = None,
     *,
     share_group: str = "",
 ) -> int:
-    """Write the latest run's payment reconciliation; returns the number of rows. A run
-    recorded before payments were reconciled has none to export: NoRun says so."""
+    """Write the latest run's decisions or payment reconciliation (a key of PAIR_EXPORTS)
+    of one school year, or of all (None), in the pairs' order; returns the number of rows.
+    A run recorded before payments were reconciled has none to export: NoRun says so."""
+    export = PAIR_EXPORTS[what]
     run_id = latest_run_id(con)
-    if not _reconciled(con, run_id):
+    if what == "payments" and not _reconciled(con, run_id):
         raise NoRun(
             f"the latest completed run {run_id} reconciled no payments (it ran before duaal "
             "reconciled them): run `duaal run` again"
         )
-    columns = """school_year, company_kbo, learner_insz, office, status, decided_eur,
-        CASE WHEN paid_eur IS NOT NULL THEN printf('%.2f', paid_eur) END,
-        strftime(paid_on, '%Y-%m-%d'), strftime(expected_by, '%Y-%m-%d')"""
-    rows = _pair_rows(con, run_id, columns, "run_payments", school_year)
-    return write_csv(out, PAYMENT_EXPORT, rows, share_group)
+    rows = con.execute(
+        f"SELECT {export.values} FROM {export.table} "
+        "WHERE run_id = ? AND (? IS NULL OR school_year = ?) "
+        "ORDER BY school_year, company_kbo, learner_insz",
+        [run_id, school_year, school_year],
+    ).fetchall()
+    return write_csv(out, export.header, rows, share_group)
 
 
 def _reconciled(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:

@@ -15,16 +15,13 @@ from duaal.history.changes import (
     CHANGE_EXPORT,
     DUTCH,
     ENGLISH,
-    AsOfCause,
     ChangeCounts,
-    ColumnChange,
-    DecisionCause,
-    InputRowCause,
     NotEnoughRuns,
     changes_markdown,
     compute_changes,
     since_previous,
 )
+from duaal.history.changes.causes import AsOfCause, ColumnChange, DecisionCause, InputRowCause
 from duaal.run.pipeline import execute
 from tests.fixtures.exports.writers import (
     AGREEMENT_HEADERS,

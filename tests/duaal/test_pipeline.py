@@ -118,7 +118,7 @@ def test_exports_follow_the_contract(sample_run, tmp_path):
     settings, summary = sample_run
     con = connect(settings.db, read_only=True)
     out = tmp_path / "decisions.csv"
-    n = exports.export_decisions(con, out, "2024-2025")
+    n = exports.export_pairs(con, out, "decisions", "2024-2025")
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[0] == list(exports.DECISION_EXPORT)
     assert len(rows) == n + 1 and n > 0
@@ -175,7 +175,7 @@ def test_payments_export_follows_the_contract(sample_run, tmp_path, capsys):
     assert list(differs) in rows[1:], "a known row of the run, as exported"
 
     only = tmp_path / "payments_2024.csv"
-    n = exports.export_payments(con, only, "2024-2025")
+    n = exports.export_pairs(con, only, "payments", "2024-2025")
     con.close()
     year = list(csv.reader(only.open(encoding="utf-8")))
     assert len(year) == n + 1 and {r[0] for r in year[1:]} == {"2024-2025"}

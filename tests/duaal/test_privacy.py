@@ -134,7 +134,7 @@ def whole_run(tmp_path_factory):
         summary = execute(settings)
         con = connect(settings.db, read_only=True)
         try:
-            exports.export_decisions(con, base / "exports" / "decisions.csv")
+            exports.export_pairs(con, base / "exports" / "decisions.csv", "decisions")
             exports.export_findings(con, base / "exports" / "findings.csv")
             exports.export_quarantine(con, base / "exports" / "quarantine.csv")
         finally:

@@ -19,15 +19,6 @@ The parts, one job each:
 """
 
 from duaal.history.changes.assemble import compare, compute_changes, since_previous
-from duaal.history.changes.causes import (
-    AsOfCause,
-    Cause,
-    ColumnChange,
-    DecisionCause,
-    InputRowCause,
-    PlaceCause,
-    VersionCause,
-)
 from duaal.history.changes.model import (
     CHANGE_EXPORT,
     DECISION_FIELDS,
@@ -48,18 +39,11 @@ __all__ = [
     "DUTCH",
     "ENGLISH",
     "PAYMENT_FIELDS",
-    "AsOfCause",
-    "Cause",
     "Change",
     "ChangeCounts",
     "Changes",
-    "ColumnChange",
-    "DecisionCause",
-    "InputRowCause",
     "NotEnoughRuns",
-    "PlaceCause",
     "ComparedRun",
-    "VersionCause",
     "Words",
     "changes_markdown",
     "compare",

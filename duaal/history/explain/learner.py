@@ -8,7 +8,6 @@ from typing import Any
 
 import duckdb
 
-from duaal.common.db import attach_read_only
 from duaal.common.export_columns import DECISION_EXPORT
 from duaal.history.explain import premiums, training
 from duaal.history.explain.conditions import tell_agreements
@@ -27,8 +26,7 @@ from duaal.history.explain.run import (
     Run,
     agreements_naming,
     code_label,
-    find_person,
-    open_run,
+    person_in_run,
     rebuild,
 )
 from duaal.history.explain.story import HEADING, LINE, SUBLINE, TITLE, Story
@@ -52,10 +50,7 @@ def explain_learner(
     pseudonym, given or made with DUAAL_PSEUDONYM_KEY. The models are rebuilt (from
     models_dir) on the run's rows of the learner."""
     kbo = normalise_kbo(company) if company else None
-    con = attach_read_only(db, timeout_s=timeout_s)
-    try:
-        run = open_run(con, run_id)
-        insz = find_person(con, learner, LEARNER_IN_RUN, run.run_id)
+    with person_in_run(db, learner, LEARNER_IN_RUN, run_id, timeout_s) as (con, run, insz):
         stored = stored_decisions(con, run, insz, kbo, school_year)
         if not stored and not paid_without_decision(con, run, insz, kbo, school_year):
             raise NothingToExplain(
@@ -87,8 +82,6 @@ def explain_learner(
             premiums.tell_payment_without_decision(con, story, p) for p in unmatched
         ]
         return story
-    finally:
-        con.close()
 
 
 def _title(run: Run, insz: str) -> Story:

@@ -9,7 +9,6 @@ from typing import Any
 
 import duckdb
 
-from duaal.common.db import attach_read_only
 from duaal.history.explain.queries import MENTOR_MODELS, MentorFacts, read_mentor_facts
 from duaal.history.explain.run import (
     MENTOR_IN_RUN,
@@ -17,9 +16,8 @@ from duaal.history.explain.run import (
     Run,
     agreements_naming,
     code_label,
-    find_person,
-    open_run,
     parameters,
+    person_in_run,
     rebuild,
 )
 from duaal.history.explain.story import LINE, TITLE, Story
@@ -47,10 +45,7 @@ def explain_mentor(
 ) -> Story:
     """A mentor's story in a run: recognitions, training deadline, the agreements naming the
     mentor, the day of peak load and the agreements running then, the findings."""
-    con = attach_read_only(db, timeout_s=timeout_s)
-    try:
-        run = open_run(con, run_id)
-        insz = find_person(con, mentor, MENTOR_IN_RUN, run.run_id)
+    with person_in_run(db, mentor, MENTOR_IN_RUN, run_id, timeout_s) as (con, run, insz):
         only = {
             "ingest_overeenkomsten": agreements_naming("mentor_insz", insz),
             "ingest_erkenningen": f"mentor_insz = '{insz}'",
@@ -62,8 +57,6 @@ def explain_mentor(
         if not facts.recognitions and not facts.agreements:
             raise NothingToExplain(f"run {run.run_id} knows no mentor {insz}")
         return _tell(con, run, insz, facts)
-    finally:
-        con.close()
 
 
 def _tell(con: duckdb.DuckDBPyConnection, run: Run, insz: str, facts: MentorFacts) -> Story:

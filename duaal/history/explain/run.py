@@ -3,6 +3,8 @@ rebuilt on that run's own rows of the person, configuration and as_of."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from duaal.common.db import completed_run
+from duaal.common.db import attach_read_only, completed_run
 from duaal.history.audit import copy_run_inputs
 from transforms.identifiers import is_pseudonym, normalise_insz
 from transforms.models import MODELS_DIR, build_models
@@ -69,6 +71,20 @@ def find_person(con: duckdb.DuckDBPyConnection, given: str, count_sql: str, run_
     except MissingKey:
         return insz  # not purged, or no key to tell: the caller says nothing was found
     return alias if con.execute(count_sql, [run_id, alias]).fetchone()[0] else insz
+
+
+@contextmanager
+def person_in_run(
+    db: Path, given: str, count_sql: str, run_id: str | None, timeout_s: float
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Run, str]]:
+    """Where every story starts: the database attached read-only (closed after), the run
+    (open_run) and the person as its data holds them (find_person)."""
+    con = attach_read_only(db, timeout_s=timeout_s)
+    try:
+        run = open_run(con, run_id)
+        yield con, run, find_person(con, given, count_sql, run.run_id)
+    finally:
+        con.close()
 
 
 def agreements_naming(column: str, insz: str) -> str:

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from duaal.history.changes import (
-    AsOfCause,
-    Change,
-    Changes,
-    ComparedRun,
-    DecisionCause,
-    InputRowCause,
-    PlaceCause,
-)
+from duaal.history.changes import Change, Changes, ComparedRun
+from duaal.history.changes.causes import AsOfCause, DecisionCause, InputRowCause, PlaceCause
 from duaal.outputs.workbooks.changes import build_change_sheets
 from duaal.outputs.workbooks.labels import NO_OFFICE, code_labels
 from tests.builders import COMPANY, LEARNER, MENTOR, rule_config
