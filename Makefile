@@ -35,7 +35,7 @@ suites: $(STAMP)
 # issue 23's three goals with their floors, in one sitting (~15 min on 2 cores); the
 # per-stage harness of issues 6 and 13 is benchmarks/run.py
 bench: $(STAMP)
-	$(BIN)/python benchmarks/goals.py
+	$(BIN)/python -m benchmarks.goals
 
 clean:
 	rm -rf $(VENV) data/processed/*.duckdb* reports/*/ reports/datakwaliteit

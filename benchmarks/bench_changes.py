@@ -2,8 +2,8 @@
 with a correction file between them.
 
     .venv/bin/duaal generate --out /tmp/h2/raw --agreements 30000 --seed 3
-    .venv/bin/python benchmarks/bench_changes.py --raw /tmp/h2/raw --work /tmp/h2/work
-    .venv/bin/python benchmarks/bench_changes.py --work /tmp/h2/work --module OLD.py
+    .venv/bin/python -m benchmarks.bench_changes --raw /tmp/h2/raw --work /tmp/h2/work
+    .venv/bin/python -m benchmarks.bench_changes --work /tmp/h2/work --module OLD.py
 
 The first call copies the exports to WORK/raw and runs the pipeline twice (no reports):
 once on the exports, once after two correction files: agreements of 2024-2025 registered
@@ -31,14 +31,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from duaal.common.db import connect  # noqa: E402
-from duaal.common.settings import load_settings  # noqa: E402
-from duaal.run.pipeline import execute  # noqa: E402
-from transforms.sources import AGREEMENTS, PREMIUMS, Source  # noqa: E402
+from duaal.common.db import connect
+from duaal.common.settings import load_settings
+from duaal.run.pipeline import execute
+from transforms.sources import AGREEMENTS, PREMIUMS, Source
 
 AS_OF = date(2026, 12, 7)
 CORRECTED = 300  # agreements registered late; premium rows added and replaced: as many each

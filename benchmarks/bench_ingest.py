@@ -1,6 +1,6 @@
 """Time duaal's ingest of a large Dimona export against pandas.read_excel (openpyxl).
 
-    .venv/bin/python benchmarks/bench_ingest.py [--rows 200000] [--runs 3] [--pandas-runs 1]
+    .venv/bin/python -m benchmarks.bench_ingest [--rows 200000] [--runs 3] [--pandas-runs 1]
 
 The workbook is written once with openpyxl (write-only) and cached under benchmarks/out/,
 keyed by its row count, so later runs time the reading only.
@@ -11,23 +11,21 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+import pandas as pd
+from openpyxl import Workbook
+
+from transforms.identifiers import make_insz, make_kbo
+from transforms.loading import ingest
+from transforms.schema import ensure_schema
+from transforms.sources import DIMONA
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import duckdb  # noqa: E402
-import pandas as pd  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
-
-from transforms.identifiers import make_insz, make_kbo  # noqa: E402
-from transforms.loading import ingest  # noqa: E402
-from transforms.schema import ensure_schema  # noqa: E402
-from transforms.sources import DIMONA  # noqa: E402
 
 OUT_DIR = ROOT / "benchmarks" / "out"
 WORKER_TYPES = ("STU", "STU", "ALT", "OTH", "RTA", "FLX")

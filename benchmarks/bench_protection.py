@@ -1,6 +1,6 @@
 """Time the federation figures' protection (duaal.outputs.workbooks.suppression.protect) per school year.
 
-    .venv/bin/python benchmarks/bench_protection.py [--agreements 3000] [--seed 1]
+    .venv/bin/python -m benchmarks.bench_protection [--agreements 3000] [--seed 1]
         [--as-of 2026-11-28] [--runs 5] [--module other_suppression.py]
 
 Generates the sample (cached under benchmarks/out/ as every dataset), loads and decides it
@@ -23,19 +23,16 @@ from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import duaal.outputs.workbooks.federatie_figures as federatie  # noqa: E402
-import duaal.outputs.workbooks.suppression as suppression  # noqa: E402
-from benchmarks.datasets import DatasetSpec, ensure_dataset  # noqa: E402
-from duaal.common.db import connect  # noqa: E402
-from duaal.common.settings import load_settings  # noqa: E402
-from duaal.outputs.workbooks.data import decision_years, load_decisions, load_findings, load_run  # noqa: E402
-from duaal.outputs.workbooks.suppression import complements, reader  # noqa: E402
-from duaal.run.pipeline import record_stage, rules_stage, start_run  # noqa: E402
-from transforms.loading import ingest  # noqa: E402
-from transforms.rule_config import load_rule_config  # noqa: E402
+import duaal.outputs.workbooks.federatie_figures as federatie
+import duaal.outputs.workbooks.suppression as suppression
+from benchmarks.datasets import DatasetSpec, ensure_dataset
+from duaal.common.db import connect
+from duaal.common.settings import load_settings
+from duaal.outputs.workbooks.data import decision_years, load_decisions, load_findings, load_run
+from duaal.outputs.workbooks.suppression import complements, reader
+from duaal.run.pipeline import record_stage, rules_stage, start_run
+from transforms.loading import ingest
+from transforms.rule_config import load_rule_config
 
 
 def load_module(path: Path) -> ModuleType:

@@ -1,6 +1,6 @@
 """Time the premies workbook (and every workbook of a year) on a large run.
 
-    .venv/bin/python benchmarks/bench_workbooks.py [--rows 50000] [--runs 3]
+    .venv/bin/python -m benchmarks.bench_workbooks [--rows 50000] [--runs 3]
 
 On a shared machine the wall-clock time depends on the load; the CPU time does less.
 The decisions are generated in an in-memory DuckDB (deterministic, spread over the six
@@ -11,30 +11,28 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import duckdb
 
-import duckdb  # noqa: E402
-
-from duaal.outputs.workbooks import write_reports  # noqa: E402
-from duaal.outputs.workbooks.data import (  # noqa: E402
+from duaal.outputs.workbooks import write_reports
+from duaal.outputs.workbooks.data import (
     PLACE_MARTS,
     load_brussels_mentors,
     load_decisions,
     load_input_files,
     load_run,
 )
-from duaal.outputs.workbooks.labels import ordered_offices  # noqa: E402
-from duaal.outputs.workbooks.premies import PremiesInputs, write_premies  # noqa: E402
-from transforms.models import build_models  # noqa: E402
-from transforms.rule_config import load_into, load_rule_config  # noqa: E402
-from transforms.schema import ensure_schema  # noqa: E402
+from duaal.outputs.workbooks.labels import ordered_offices
+from duaal.outputs.workbooks.premies import PremiesInputs, write_premies
+from transforms.models import build_models
+from transforms.rule_config import load_into, load_rule_config
+from transforms.schema import ensure_schema
+
+ROOT = Path(__file__).resolve().parents[1]
 
 RUN = "bench"
 YEAR = "2024-2025"

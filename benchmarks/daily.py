@@ -1,6 +1,6 @@
 """The day after: one new CSV of corrected agreements of the running school year.
 
-    .venv/bin/python benchmarks/daily.py RAW [--as-of 2025-11-28] [--agreements 300]
+    .venv/bin/python -m benchmarks.daily RAW [--as-of 2025-11-28] [--agreements 300]
 
 An analyst's daily run (issue 23) finds the exports of the day before and one new file: the
 portal's export of the agreements corrected since, as `;`-separated CSV. This writes that
@@ -16,15 +16,10 @@ moment it is written, so it is newer than the workbooks of the day before (the w
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.datasets import AS_OF  # noqa: E402
+from benchmarks.datasets import AS_OF
 
 DAILY_AGREEMENTS = 300
 DATE_COLUMNS = ("start_date", "end_date", "termination_date", "registration_date")

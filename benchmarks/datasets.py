@@ -1,6 +1,6 @@
 """Benchmark datasets written by `duaal.generate`, cached under benchmarks/out/ by parameters.
 
-    .venv/bin/python benchmarks/datasets.py large limit     # generate (or reuse) datasets
+    .venv/bin/python -m benchmarks.datasets large limit     # generate (or reuse) datasets
 
 A dataset folder is reused only when its `dataset.json` exists: the file is written last, so
 a generation that was interrupted is started again from scratch.
@@ -17,8 +17,6 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 OUT_DIR = ROOT / "benchmarks" / "out"
 AS_OF = date(2025, 11, 28)  # fixed, so a cached dataset is the same on every machine

@@ -1,8 +1,8 @@
 """Issue 23's three goals in one sitting, each beside the floor it is judged against.
 
-    .venv/bin/python benchmarks/goals.py              # ~10 minutes on 2 cores
-    .venv/bin/python benchmarks/goals.py --server     # `duaal run` against a Prefect server
-    .venv/bin/python benchmarks/goals.py --no-compare # without the cold run of the daily folder
+    .venv/bin/python -m benchmarks.goals              # ~10 minutes on 2 cores
+    .venv/bin/python -m benchmarks.goals --server     # `duaal run` against a Prefect server
+    .venv/bin/python -m benchmarks.goals --no-compare # without the cold run of the daily folder
 
 Every run is `duaal run` as an analyst starts it, a fresh process (Prefect included: its
 temporary server, or with --server a `prefect server start` kept running for the sitting
@@ -43,14 +43,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.compare import compare_reports, latest_digests  # noqa: E402
-from benchmarks.daily import write_daily_csv  # noqa: E402
-from benchmarks.datasets import AS_OF, DATASETS, OUT_DIR, Dataset, DatasetSpec, ensure_dataset  # noqa: E402
-from benchmarks.measure import (  # noqa: E402
+from benchmarks.compare import compare_reports, latest_digests
+from benchmarks.daily import write_daily_csv
+from benchmarks.datasets import AS_OF, DATASETS, OUT_DIR, Dataset, DatasetSpec, ensure_dataset
+from benchmarks.measure import (
     BenchError,
     TreePeak,
     duaal_command,
@@ -62,8 +58,10 @@ from benchmarks.measure import (  # noqa: E402
     warm_prefect,
     worker,
 )
-from benchmarks.results import markdown_table  # noqa: E402
-from benchmarks.server import start_server, stop_server  # noqa: E402
+from benchmarks.results import markdown_table
+from benchmarks.server import start_server, stop_server
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SAMPLE = DatasetSpec("sample7", 3_000, seed=7)  # `duaal generate --seed 7`, mtech+'s size
 DAILY_GOAL = 0.25  # daily run / cold run, at most
@@ -141,7 +139,7 @@ def fresh_copy(data: Dataset, work: Path) -> Path:
 def writer_floor(reports: Path) -> dict[str, Any]:
     """benchmarks/writer_floor.py on a run's workbooks, once: wall and CPU seconds, cells."""
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "writer_floor.py"), str(reports), "--runs", "1"],
+        [sys.executable, "-m", "benchmarks.writer_floor", str(reports), "--runs", "1"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -325,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     env = prefect_env(out)
     server = None
     report: dict[str, Any] = {
-        "command": " ".join(["benchmarks/goals.py", *(argv if argv is not None else sys.argv[1:])]),
+        "command": " ".join(
+            ["python -m benchmarks.goals", *(argv if argv is not None else sys.argv[1:])]
+        ),
         "load_before": _load(),
     }
     try:

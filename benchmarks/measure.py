@@ -18,13 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.datasets import DATASETS, Dataset, DatasetSpec
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
-from benchmarks.datasets import DATASETS, Dataset, DatasetSpec  # noqa: E402
-
-WORKER = ROOT / "benchmarks" / "worker.py"
 TIME_TITLE = "where the time went (seconds):"  # flows/summary.py, the run's own stage times
 
 
@@ -116,7 +113,9 @@ class TreePeak:
 def worker(*args: str | Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run benchmarks/worker.py in a fresh process and return its JSON result, with the
     peak memory of its whole process tree (its read-ahead and report workers included)."""
-    proc, seconds, tree_peak = sampled([sys.executable, str(WORKER), *map(str, args)], env)
+    proc, seconds, tree_peak = sampled(
+        [sys.executable, "-m", "benchmarks.worker", *map(str, args)], env
+    )
     if proc.returncode != 0:
         raise BenchError(f"worker {args[0]} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -1,7 +1,7 @@
 """Where each stage spends its time: cProfile per stage, DuckDB's EXPLAIN ANALYZE per model.
 
-    .venv/bin/python benchmarks/profile_stages.py                    # large, every stage, top 12
-    .venv/bin/python benchmarks/profile_stages.py --size quarter --top 20 --stages ingest,rules
+    .venv/bin/python -m benchmarks.profile_stages                    # large, every stage, top 12
+    .venv/bin/python -m benchmarks.profile_stages --size quarter --top 20 --stages ingest,rules
 
 Every stage runs in this process, one after the other, on a new database under
 benchmarks/out/work/<dataset>/profile/. Ingest is profiled with its files read in this
@@ -27,13 +27,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from benchmarks.datasets import OUT_DIR, ensure_dataset
+from benchmarks.run import parse_size
+from benchmarks.worker import bench_settings
 
-from benchmarks.datasets import OUT_DIR, ensure_dataset  # noqa: E402
-from benchmarks.run import parse_size  # noqa: E402
-from benchmarks.worker import bench_settings  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 STAGES = ("ingest", "rules", "validate", "record", "reports")
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.measure import peak  # noqa: E402
+from benchmarks.measure import peak
 
 MEMORY_GOAL_MB = 2048
 SPEED_GOAL = 2.0  # pandas + openpyxl reading time / duaal whole time, at least

@@ -1,8 +1,8 @@
 """duaal at scale: per-stage time, peak memory and rows per second, against pandas + openpyxl.
 
-    .venv/bin/python benchmarks/run.py                      # sample, quarter, large, limit
-    .venv/bin/python benchmarks/run.py --quick              # the sample only
-    .venv/bin/python benchmarks/run.py --sizes large,limit --no-pandas
+    .venv/bin/python -m benchmarks.run                      # sample, quarter, large, limit
+    .venv/bin/python -m benchmarks.run --quick              # the sample only
+    .venv/bin/python -m benchmarks.run --sizes large,limit --no-pandas
 
 Datasets come from `duaal.generate` and are cached under benchmarks/out/datasets/. Every
 measurement runs in a fresh Python process (benchmarks/worker.py), so a peak memory is that
@@ -18,12 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.datasets import DATASETS, OUT_DIR, Dataset, DatasetSpec, ensure_dataset  # noqa: E402
-from benchmarks.measure import (  # noqa: E402, F401 - parse_size, stage_times_of: the CLI's
+from benchmarks.datasets import DATASETS, OUT_DIR, Dataset, DatasetSpec, ensure_dataset
+from benchmarks.measure import (  # noqa: F401 - parse_size, stage_times_of: the CLI's
     BenchError,
     duaal_run,
     machine,
@@ -36,7 +32,7 @@ from benchmarks.measure import (  # noqa: E402, F401 - parse_size, stage_times_o
     warm_prefect,
     worker,
 )
-from benchmarks.results import DatasetResult, cli_ratios, goals, render  # noqa: E402, F401
+from benchmarks.results import DatasetResult, cli_ratios, goals, render  # noqa: F401
 
 STAGES = ("ingest", "rules", "validate", "reports")
 
@@ -131,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     report: dict[str, Any] = {
         "machine": machine(),
-        "command": " ".join(["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
+        "command": " ".join(
+            ["python -m benchmarks.run", *(argv if argv is not None else sys.argv[1:])]
+        ),
         "datasets": [r.__dict__ for r in results],
     }
     if not args.no_startup:

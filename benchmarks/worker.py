@@ -1,12 +1,12 @@
 """One measurement in this (fresh) process; prints one JSON object as its last stdout line.
 
-    .venv/bin/python benchmarks/worker.py ingest   RAW WORKDIR
-    .venv/bin/python benchmarks/worker.py rules    RAW WORKDIR
-    .venv/bin/python benchmarks/worker.py validate RAW WORKDIR RUN_ID
-    .venv/bin/python benchmarks/worker.py reports  RAW WORKDIR RUN_ID
-    .venv/bin/python benchmarks/worker.py whole    RAW WORKDIR
-    .venv/bin/python benchmarks/worker.py pandas   FILE [FILE ...]
-    .venv/bin/python benchmarks/worker.py calamine FILE [FILE ...]
+    .venv/bin/python -m benchmarks.worker ingest   RAW WORKDIR
+    .venv/bin/python -m benchmarks.worker rules    RAW WORKDIR
+    .venv/bin/python -m benchmarks.worker validate RAW WORKDIR RUN_ID
+    .venv/bin/python -m benchmarks.worker reports  RAW WORKDIR RUN_ID
+    .venv/bin/python -m benchmarks.worker whole    RAW WORKDIR
+    .venv/bin/python -m benchmarks.worker pandas   FILE [FILE ...]
+    .venv/bin/python -m benchmarks.worker calamine FILE [FILE ...]
 
 The stage modes share WORKDIR/duaal.duckdb, so ingest, rules, validate and reports run one
 after the other, each in its own process: its peak memory (ru_maxrss) is that stage's alone.
@@ -27,11 +27,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks.datasets import AS_OF  # noqa: E402
+from benchmarks.datasets import AS_OF
 
 _PROC_STATUS = Path("/proc/self/status")
 _CLEAR_REFS = Path("/proc/self/clear_refs")

@@ -1,6 +1,6 @@
 """The floor of the workbook writer: the report stage's own cells, written by bare XlsxWriter.
 
-    .venv/bin/python benchmarks/writer_floor.py REPORTS_DIR [--runs 3] [--workers 2]
+    .venv/bin/python -m benchmarks.writer_floor REPORTS_DIR [--runs 3] [--workers 2]
 
 REPORTS_DIR is a folder of workbooks the report stage wrote (for instance a benchmark run's
 `reports/`). Every cell of every sheet is read back with python-calamine, then written again,
