@@ -31,6 +31,7 @@ from duaal.history.changes import Changes, since_previous
 from duaal.outputs.workbooks.manifest import kept_by, other_runs
 from duaal.run.check_results import InputCheck, InputCheckFailed, Thresholds, store_checks
 from duaal.run.checks import run_input_checks
+from duaal.run.model_reuse import built_with, models_built_by, models_key, record_build
 from duaal.run.runs import (
     RunSummary,
     close_abandoned_runs,
@@ -144,11 +145,24 @@ def rules_stage(
     config: RuleConfig,
     as_of: date,
     built_already: tuple[str, ...] = (),
+    run_id: str | None = None,
 ) -> list[str]:
-    """Build staging, intermediate and mart models in one transaction; built_already: the
-    models the input checks of this run built from the same inputs (CHECKED_MODELS)."""
+    """Build the intermediate models and marts in one transaction and return their names;
+    built_already: the models the input checks of this run built from the same inputs
+    (CHECKED_MODELS). A run (run_id) whose models in the database were built from exactly
+    these inputs, configuration, as_of and code builds nothing (duaal/run/model_reuse.py):
+    an empty list, and `model_builds` names the run that built them."""
     with transaction(con):
-        return build_models(con, config, as_of, built_already=built_already)
+        if run_id is not None and set(CHECKED_MODELS) <= set(built_already):
+            key = models_key(con, config, as_of, CHECKED_MODELS)
+            built_by = built_with(con, key)
+            if built_by is not None:
+                record_build(con, run_id, key, built_by)
+                return []
+        built = build_models(con, config, as_of, built_already=built_already)
+        # every build on a run's database says what it was built from (model_state)
+        record_build(con, run_id, models_key(con, config, as_of, CHECKED_MODELS))
+    return built
 
 
 def _import_validation() -> None:
@@ -416,7 +430,11 @@ def _decide_and_report(run: _Recorded) -> None:
         raise InputCheckFailed(summary.checks)
     begin("rules", "rules: building models")
     # nothing changes the ingest tables between the checks and the rules
-    timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
+    if not timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS, run_id):
+        run.stages.progress(
+            f"rules: the models run {models_built_by(con, run_id)} built are current (the "
+            "same inputs, configuration, as_of and code): not built again"
+        )
     begin("validate", "validate: running the expectation suites")
     if docs_dir is not None:
         # the Data Docs quote failing values: the folder is private or the group's
