@@ -25,7 +25,7 @@ from prefect.states import Completed
 from duaal.common import interrupts
 from duaal.common.privacy import redact
 from duaal.common.settings import RUN_SETTINGS, Settings, load_settings
-from duaal.history.changes import since_previous_run
+from duaal.history.changes import Changes, markdown_of
 from duaal.run.pipeline import RunSummary, execute
 from flows.hooks import notify, record_failure
 from flows.summary import summary_markdown, warnings_message, write_out
@@ -71,19 +71,15 @@ def progress(message: str) -> None:
     get_run_logger().info(redact(message))
 
 
-def publish(summary: RunSummary, db: Path | None = None, reports: Path | None = None) -> None:
-    """Artifacts of a run: a summary, what changed since the previous run, the amounts per
-    office, one table of the outputs; counts, codes, offices, file names and run ids only
-    (INSZ numbers and IBANs are redacted)."""
+def publish(summary: RunSummary, changes: str | None = None, reports: Path | None = None) -> None:
+    """Artifacts of a run: a summary, what changed since the previous run (changes: its
+    markdown, redacted), the amounts per office, one table of the outputs; counts, codes,
+    offices, file names and run ids only (INSZ numbers and IBANs are redacted)."""
     create_markdown_artifact(
         redact(summary_markdown(summary)), key="duaal-summary", description="duaal run summary"
     )
-    if db is not None:
-        create_markdown_artifact(
-            redact(since_previous_run(db, summary.run_id)),
-            key="duaal-changes",
-            description="since the previous run",
-        )
+    if changes is not None:
+        create_markdown_artifact(changes, key="duaal-changes", description="since the previous run")
     create_table_artifact(
         [{"office": o, "amount_eur": a} for o, a in summary.amount_per_office.items()],
         key="duaal-amounts-per-office",
@@ -150,6 +146,11 @@ def pipeline_flow(
     # Prefect's SIGTERM handler raises its TerminationSignal; DuckDB would turn that into an
     # error of its own during a query, so the run must see the signal first (it then
     # raises Prefect's exception all the same)
+    changes: list[str] = []  # the run's own comparison, as the artifact shows it
+
+    def compared(since_previous: Changes) -> None:
+        changes.append(redact(markdown_of(since_previous)))
+
     with interrupts.in_front():
         summary = execute(
             settings,
@@ -157,8 +158,9 @@ def pipeline_flow(
             stage=as_task,
             progress=progress,
             flow_run_id=str(flow_run.get_id()),
+            compared=compared,
         )
-    publish(summary, settings.db, settings.reports)
+    publish(summary, changes[-1] if changes else None, settings.reports)
     result: FlowResult = {"run_id": summary.run_id, "summary": summary}
     if summary.warnings:
         message = redact(warnings_message(summary))

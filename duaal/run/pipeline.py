@@ -288,6 +288,7 @@ class _Stages:
 
     stage: Callable[[F], F]
     progress: Progress
+    compared: Callable[[Changes], None]  # told the run's changes since the previous run
     seconds: dict[str, float] = field(default_factory=dict)
     where: str = "open"  # the stage the run is in
 
@@ -321,14 +322,16 @@ def execute(
     stage: Callable[[F], F] = _identity,
     progress: Progress = lambda message: None,
     flow_run_id: str | None = None,
+    compared: Callable[[Changes], None] = lambda changes: None,
 ) -> RunSummary:
     """Run the pipeline: ingest, input checks, rules, validation, record, reports. Raises on
     failure (InputCheckFailed when the inputs cannot be used), after recording the failed run.
+    compared: told the run's changes since the previous completed run (the flow's artifact).
     Interrupted (Ctrl-C, or SIGTERM under duaal.common.interrupts), it rolls back what the stage had
     not committed, records the run as interrupted and raises the interrupt."""
     config = load_rule_config(settings.rules)
     run_id = new_run_id(datetime.now())  # known before the database: a waiting run is named
-    stages = _Stages(stage, progress)
+    stages = _Stages(stage, progress, compared)
     con: duckdb.DuckDBPyConnection | None = None
     summary: RunSummary | None = None
     # a hard exit (a second Ctrl-C) happens in another thread: it takes the claim back too
@@ -447,6 +450,7 @@ def _decide_and_report(run: _Recorded) -> None:
     begin("changes", "changes: comparing with the previous completed run")
     compared = timed("changes", changes_stage)(con, run_id)
     summary.changes = compared.counts()
+    run.stages.compared(compared)
     if docs_dir is None:
         return
     begin("reports", "reports: writing workbooks to " + str(settings.reports))
