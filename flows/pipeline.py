@@ -210,8 +210,29 @@ def start_temporary_server() -> None:
         raise failed[0]
 
 
+def heartbeats_unless_configured() -> dict[str, Any]:
+    """The settings a flow run in this process (`duaal run`, `duaal demo`) runs with: no
+    flow run heartbeats unless the Prefect profile or environment sets their frequency.
+
+    Prefect's heartbeat thread sleeps in whole seconds and the flow run waits for it at its
+    end: 0 to 1 s (0.5 s on average) added to every run, a tenth of a run with nothing to
+    do. A heartbeat lets an automation mark a flow run that stopped beating as crashed;
+    duaal configures none, and a run killed at the terminal is closed by the next run
+    (`close_abandoned_runs`). Who has such an automation sets
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY (`prefect config set`), and the runs beat again;
+    deployments (`duaal serve`, workers) are not changed."""
+    from prefect.settings import get_current_settings
+
+    if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
+        return {}
+    return {"flows.heartbeat_frequency": None}
+
+
 def run_pipeline_flow(settings: Settings, with_reports: bool = True) -> RunSummary:
     """Run the flow for these settings (ephemeral API, or PREFECT_API_URL when set)."""
+    from prefect.settings import temporary_settings
+
     start_temporary_server()
-    result = pipeline_flow(**flow_parameters(settings, with_reports=with_reports))
+    with temporary_settings(updates=heartbeats_unless_configured()):
+        result = pipeline_flow(**flow_parameters(settings, with_reports=with_reports))
     return result["summary"]
