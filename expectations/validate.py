@@ -387,9 +387,13 @@ def validate(
     code = reuse_keys.code_key()
     con.execute(reuse_keys.REUSE_DDL)
     keys: dict[str, tuple[str, str]] = {}
+    # no suite changes a table: each table's rows are hashed once for all the suites
+    digests = reuse_keys.TableDigests(con)
     with identifier_functions(con):
         for suite in suites:
-            key = reuse_keys.input_key(con, suite, parameters, CONTRACT_COLUMNS[suite.table], code)
+            key = reuse_keys.input_key(
+                con, suite, parameters, CONTRACT_COLUMNS[suite.table], code, digests
+            )
             source = reuse_keys.validated_before(con, suite.name, key, run_id) if reuse else None
             keys[suite.name] = (key, source or run_id)
             if source is None:
