@@ -74,18 +74,42 @@ def table_digest(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return f"{columns}|{count}|{first}|{second}"
 
 
-def tables_read(con: duckdb.DuckDBPyConnection, suite: Suite) -> list[str]:
-    """The guarded table and every table of the database its rule queries name."""
+def tables_read(
+    con: duckdb.DuckDBPyConnection, suite: Suite, names: list[str] | None = None
+) -> list[str]:
+    """The guarded table and every table of the database (names: its tables, when known)
+    its rule queries name."""
     text = " ".join(rule.sql for rule in suite.rules).lower()
     words = set(re.findall(r"[a-z_][a-z0-9_]*", text))
-    names = [
+    if names is None:
+        names = table_names(con)
+    return [suite.table, *(n for n in names if n.lower() in words and n != suite.table)]
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the database, by name."""
+    return [
         name
         for (name,) in con.execute(
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_schema = current_schema() ORDER BY table_name"
         ).fetchall()
     ]
-    return [suite.table, *(n for n in names if n.lower() in words and n != suite.table)]
+
+
+class TableDigests:
+    """`table_digest` of each table once, for the suites of one validation: several suites
+    read the same cfg_* tables and marts, which do not change while it runs."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.names = table_names(con)
+        self.digests: dict[str, str] = {}
+
+    def __call__(self, table: str) -> str:
+        if table not in self.digests:
+            self.digests[table] = table_digest(self.con, table)
+        return self.digests[table]
 
 
 def input_key(
@@ -94,8 +118,11 @@ def input_key(
     parameters: dict[str, Any],
     contract_columns: list[str],
     code: str,
+    digests: TableDigests | None = None,
 ) -> str:
-    """The SHA-256 of everything a suite's result depends on."""
+    """The SHA-256 of everything a suite's result depends on (digests: the tables' digests
+    of this validation, each computed once)."""
+    digests = digests or TableDigests(con)
     h = hashlib.sha256(code.encode())
     definition = {
         "name": suite.name,
@@ -108,8 +135,8 @@ def input_key(
         "parameters": parameters,
     }
     h.update(json.dumps(definition, sort_keys=True, default=str).encode())
-    for table in tables_read(con, suite):
-        h.update(f"\n{table}:{table_digest(con, table)}".encode())
+    for table in tables_read(con, suite, digests.names):
+        h.update(f"\n{table}:{digests(table)}".encode())
     return h.hexdigest()
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -22,9 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import numpy as np
-import pandas as pd
-import pyarrow as pa
 
 from expectations import reuse as reuse_keys
 from expectations.docs import write_docs
@@ -32,7 +28,10 @@ from transforms.codes import SEVERITIES
 from transforms.contracts import Layer, Rule, load_contracts
 from transforms.identifiers import iban_is_valid, insz_is_valid, is_pseudonym, kbo_is_valid
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas (half a second to import) only where a suite runs: a run whose
+    # suites all take an earlier run's results (expectations/reuse.py) never needs it
+    import pandas as pd
+
     from expectations.gx_runner import GxRunner, LazyRunner
 
 SUITES_DIR = Path(__file__).resolve().parent
@@ -264,6 +263,9 @@ def read_table(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
 
 def plain_value(value: Any) -> Any:
     """A value as JSON can hold it: numpy scalars unwrapped, dates in ISO form, NaN as null."""
+    import numpy as np
+    import pandas as pd
+
     if isinstance(value, dict):
         return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -286,22 +288,23 @@ def plain_value(value: Any) -> Any:
 
 
 _RESULT_COLUMNS = (
-    ("suite", pa.string()),
-    ("table_name", pa.string()),
-    ("layer", pa.string()),
-    ("expectation", pa.string()),
-    ("column_name", pa.string()),
-    ("kwargs", pa.string()),
-    ("success", pa.bool_()),
-    ("element_count", pa.int64()),
-    ("unexpected_count", pa.int64()),
-    ("unexpected_examples", pa.string()),
+    ("suite", "VARCHAR"),
+    ("table_name", "VARCHAR"),
+    ("layer", "VARCHAR"),
+    ("expectation", "VARCHAR"),
+    ("column_name", "VARCHAR"),
+    ("kwargs", "VARCHAR"),
+    ("success", "BOOLEAN"),
+    ("element_count", "BIGINT"),
+    ("unexpected_count", "BIGINT"),
+    ("unexpected_examples", "VARCHAR"),
 )
 
 
 def store_results(con: duckdb.DuckDBPyConnection, run_id: str, results: list[CheckResult]) -> None:
-    """Replace the run's rows in validation_results with these results (one INSERT of an
-    Arrow table: a row-by-row executemany cost more than a second)."""
+    """Replace the run's rows in validation_results with these results, in their order: one
+    INSERT of a list per column, unnested side by side (a row-by-row executemany cost more
+    than a second; an Arrow table of Python lists made pyarrow import pandas)."""
     con.execute("delete from validation_results where run_id = ?", [run_id])
     values = {
         "suite": [r.suite for r in results],
@@ -318,17 +321,12 @@ def store_results(con: duckdb.DuckDBPyConnection, run_id: str, results: list[Che
             for r in results
         ],
     }
-    table = pa.table({name: pa.array(values[name], kind) for name, kind in _RESULT_COLUMNS})
     names = ", ".join(name for name, _ in _RESULT_COLUMNS)
-    view = f"_validation_results_{uuid.uuid4().hex}"
-    con.register(view, table)
-    try:
-        con.execute(
-            f"insert into validation_results (run_id, {names}) select ?, {names} from {view}",
-            [run_id],
-        )
-    finally:
-        con.unregister(view)
+    lists = ", ".join(f"unnest(?::{kind}[])" for _, kind in _RESULT_COLUMNS)
+    con.execute(
+        f"insert into validation_results (run_id, {names}) select ?, {lists}",
+        [run_id, *(values[name] for name, _ in _RESULT_COLUMNS)],
+    )
 
 
 def stored_results(con: duckdb.DuckDBPyConnection, run_id: str, suite: Suite) -> list[CheckResult]:
@@ -384,19 +382,25 @@ def validate(
     validation_reuse; without it (duaal audit) every suite runs."""
     suites = load_suites()
     parameters = suite_parameters(con)
-    from expectations.gx_runner import LazyRunner
-
-    runner = LazyRunner()
+    runner = None  # made when the first suite must run (gx_runner imports pandas)
     results: list[CheckResult] = []
     code = reuse_keys.code_key()
     con.execute(reuse_keys.REUSE_DDL)
     keys: dict[str, tuple[str, str]] = {}
+    # no suite changes a table: each table's rows are hashed once for all the suites
+    digests = reuse_keys.TableDigests(con)
     with identifier_functions(con):
         for suite in suites:
-            key = reuse_keys.input_key(con, suite, parameters, CONTRACT_COLUMNS[suite.table], code)
+            key = reuse_keys.input_key(
+                con, suite, parameters, CONTRACT_COLUMNS[suite.table], code, digests
+            )
             source = reuse_keys.validated_before(con, suite.name, key, run_id) if reuse else None
             keys[suite.name] = (key, source or run_id)
             if source is None:
+                if runner is None:
+                    from expectations.gx_runner import LazyRunner
+
+                    runner = LazyRunner()
                 results += validate_suite(con, suite, runner, parameters)
             else:
                 results += stored_results(con, source, suite)

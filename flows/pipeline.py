@@ -25,7 +25,7 @@ from prefect.states import Completed
 from duaal.common import interrupts
 from duaal.common.privacy import redact
 from duaal.common.settings import RUN_SETTINGS, Settings, load_settings
-from duaal.history.changes import since_previous_run
+from duaal.history.changes import Changes, markdown_of
 from duaal.run.pipeline import RunSummary, execute
 from flows.hooks import notify, record_failure
 from flows.summary import summary_markdown, warnings_message, write_out
@@ -71,19 +71,15 @@ def progress(message: str) -> None:
     get_run_logger().info(redact(message))
 
 
-def publish(summary: RunSummary, db: Path | None = None, reports: Path | None = None) -> None:
-    """Artifacts of a run: a summary, what changed since the previous run, the amounts per
-    office, one table of the outputs; counts, codes, offices, file names and run ids only
-    (INSZ numbers and IBANs are redacted)."""
+def publish(summary: RunSummary, changes: str | None = None, reports: Path | None = None) -> None:
+    """Artifacts of a run: a summary, what changed since the previous run (changes: its
+    markdown, redacted), the amounts per office, one table of the outputs; counts, codes,
+    offices, file names and run ids only (INSZ numbers and IBANs are redacted)."""
     create_markdown_artifact(
         redact(summary_markdown(summary)), key="duaal-summary", description="duaal run summary"
     )
-    if db is not None:
-        create_markdown_artifact(
-            redact(since_previous_run(db, summary.run_id)),
-            key="duaal-changes",
-            description="since the previous run",
-        )
+    if changes is not None:
+        create_markdown_artifact(changes, key="duaal-changes", description="since the previous run")
     create_table_artifact(
         [{"office": o, "amount_eur": a} for o, a in summary.amount_per_office.items()],
         key="duaal-amounts-per-office",
@@ -150,6 +146,11 @@ def pipeline_flow(
     # Prefect's SIGTERM handler raises its TerminationSignal; DuckDB would turn that into an
     # error of its own during a query, so the run must see the signal first (it then
     # raises Prefect's exception all the same)
+    changes: list[str] = []  # the run's own comparison, as the artifact shows it
+
+    def compared(since_previous: Changes) -> None:
+        changes.append(redact(markdown_of(since_previous)))
+
     with interrupts.in_front():
         summary = execute(
             settings,
@@ -157,8 +158,9 @@ def pipeline_flow(
             stage=as_task,
             progress=progress,
             flow_run_id=str(flow_run.get_id()),
+            compared=compared,
         )
-    publish(summary, settings.db, settings.reports)
+    publish(summary, changes[-1] if changes else None, settings.reports)
     result: FlowResult = {"run_id": summary.run_id, "summary": summary}
     if summary.warnings:
         message = redact(warnings_message(summary))
@@ -208,8 +210,29 @@ def start_temporary_server() -> None:
         raise failed[0]
 
 
+def heartbeats_unless_configured() -> dict[str, Any]:
+    """The settings a flow run in this process (`duaal run`, `duaal demo`) runs with: no
+    flow run heartbeats unless the Prefect profile or environment sets their frequency.
+
+    Prefect's heartbeat thread sleeps in whole seconds and the flow run waits for it at its
+    end: 0 to 1 s (0.5 s on average) added to every run, a tenth of a run with nothing to
+    do. A heartbeat lets an automation mark a flow run that stopped beating as crashed;
+    duaal configures none, and a run killed at the terminal is closed by the next run
+    (`close_abandoned_runs`). Who has such an automation sets
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY (`prefect config set`), and the runs beat again;
+    deployments (`duaal serve`, workers) are not changed."""
+    from prefect.settings import get_current_settings
+
+    if "heartbeat_frequency" in get_current_settings().flows.model_fields_set:
+        return {}
+    return {"flows.heartbeat_frequency": None}
+
+
 def run_pipeline_flow(settings: Settings, with_reports: bool = True) -> RunSummary:
     """Run the flow for these settings (ephemeral API, or PREFECT_API_URL when set)."""
+    from prefect.settings import temporary_settings
+
     start_temporary_server()
-    result = pipeline_flow(**flow_parameters(settings, with_reports=with_reports))
+    with temporary_settings(updates=heartbeats_unless_configured()):
+        result = pipeline_flow(**flow_parameters(settings, with_reports=with_reports))
     return result["summary"]

@@ -31,6 +31,7 @@ from duaal.history.changes import Changes, since_previous
 from duaal.outputs.workbooks.manifest import kept_by, other_runs
 from duaal.run.check_results import InputCheck, InputCheckFailed, Thresholds, store_checks
 from duaal.run.checks import run_input_checks
+from duaal.run.model_reuse import built_with, models_built_by, models_key, record_build
 from duaal.run.runs import (
     RunSummary,
     close_abandoned_runs,
@@ -144,11 +145,24 @@ def rules_stage(
     config: RuleConfig,
     as_of: date,
     built_already: tuple[str, ...] = (),
+    run_id: str | None = None,
 ) -> list[str]:
-    """Build staging, intermediate and mart models in one transaction; built_already: the
-    models the input checks of this run built from the same inputs (CHECKED_MODELS)."""
+    """Build the intermediate models and marts in one transaction and return their names;
+    built_already: the models the input checks of this run built from the same inputs
+    (CHECKED_MODELS). A run (run_id) whose models in the database were built from exactly
+    these inputs, configuration, as_of and code builds nothing (duaal/run/model_reuse.py):
+    an empty list, and `model_builds` names the run that built them."""
     with transaction(con):
-        return build_models(con, config, as_of, built_already=built_already)
+        if run_id is not None and set(CHECKED_MODELS) <= set(built_already):
+            key = models_key(con, config, as_of, CHECKED_MODELS)
+            built_by = built_with(con, key)
+            if built_by is not None:
+                record_build(con, run_id, key, built_by)
+                return []
+        built = build_models(con, config, as_of, built_already=built_already)
+        # every build on a run's database says what it was built from (model_state)
+        record_build(con, run_id, models_key(con, config, as_of, CHECKED_MODELS))
+    return built
 
 
 def _import_validation() -> None:
@@ -274,6 +288,7 @@ class _Stages:
 
     stage: Callable[[F], F]
     progress: Progress
+    compared: Callable[[Changes], None]  # told the run's changes since the previous run
     seconds: dict[str, float] = field(default_factory=dict)
     where: str = "open"  # the stage the run is in
 
@@ -307,14 +322,16 @@ def execute(
     stage: Callable[[F], F] = _identity,
     progress: Progress = lambda message: None,
     flow_run_id: str | None = None,
+    compared: Callable[[Changes], None] = lambda changes: None,
 ) -> RunSummary:
     """Run the pipeline: ingest, input checks, rules, validation, record, reports. Raises on
     failure (InputCheckFailed when the inputs cannot be used), after recording the failed run.
+    compared: told the run's changes since the previous completed run (the flow's artifact).
     Interrupted (Ctrl-C, or SIGTERM under duaal.common.interrupts), it rolls back what the stage had
     not committed, records the run as interrupted and raises the interrupt."""
     config = load_rule_config(settings.rules)
     run_id = new_run_id(datetime.now())  # known before the database: a waiting run is named
-    stages = _Stages(stage, progress)
+    stages = _Stages(stage, progress, compared)
     con: duckdb.DuckDBPyConnection | None = None
     summary: RunSummary | None = None
     # a hard exit (a second Ctrl-C) happens in another thread: it takes the claim back too
@@ -416,7 +433,11 @@ def _decide_and_report(run: _Recorded) -> None:
         raise InputCheckFailed(summary.checks)
     begin("rules", "rules: building models")
     # nothing changes the ingest tables between the checks and the rules
-    timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS)
+    if not timed("rules", rules_stage)(con, config, settings.as_of, CHECKED_MODELS, run_id):
+        run.stages.progress(
+            f"rules: the models run {models_built_by(con, run_id)} built are current (the "
+            "same inputs, configuration, as_of and code): not built again"
+        )
     begin("validate", "validate: running the expectation suites")
     if docs_dir is not None:
         # the Data Docs quote failing values: the folder is private or the group's
@@ -429,6 +450,7 @@ def _decide_and_report(run: _Recorded) -> None:
     begin("changes", "changes: comparing with the previous completed run")
     compared = timed("changes", changes_stage)(con, run_id)
     summary.changes = compared.counts()
+    run.stages.compared(compared)
     if docs_dir is None:
         return
     begin("reports", "reports: writing workbooks to " + str(settings.reports))

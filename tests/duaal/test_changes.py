@@ -819,3 +819,34 @@ def test_the_causes_of_a_payment_in_dutch():
         "peildatum teruggezet van 15/09/2025 naar 15/08/2025: opnieuw vóór 31/08/2025, de "
         "uitbetalingen van 2024-2025 worden nog niet afgestemd"
     )
+
+
+def test_runs_with_the_same_outputs_and_batches_are_not_compared_row_by_row(tmp_path, monkeypatch):
+    import duaal.history.changes.assemble as assemble
+    from duaal.history.changes.queries import Compared, compare_runs
+    from duaal.history.changes.runs import run_info
+
+    raw = tmp_path / "raw"
+    _exports(raw)
+    settings = load_settings(raw=raw, db=tmp_path / "duaal.duckdb", reports=tmp_path, as_of=AS_OF)
+    first = execute(settings, with_reports=False)
+    again = execute(settings, with_reports=False)  # the same batches and outputs
+    write_csv(raw / "overeenkomsten" / "b_leeg.csv", [AGREEMENT_HEADERS])  # a new batch
+    emptied = execute(settings, with_reports=False)
+    assert first.digests == again.digests == emptied.digests
+    con = _connect(settings)
+    try:
+        runs = [run_info(con, r.run_id) for r in (first, again, emptied)]
+        # what the full comparison finds: nothing, between all three
+        for before, after in zip(runs, runs[1:], strict=False):
+            assert compare_runs(con, before, after) == Compared([], [], [], [], [])
+        compared = []
+        monkeypatch.setattr(
+            assemble, "compare_runs", lambda *a: compared.append(a) or compare_runs(*a)
+        )
+        assert compute_changes(con, first.run_id, again.run_id).items == ()
+        assert compared == [], "equal digests and no new batch: nothing to look for"
+        assert compute_changes(con, again.run_id, emptied.run_id).items == ()
+        assert len(compared) == 1, "a new batch: compared row by row"
+    finally:
+        con.close()

@@ -6,7 +6,7 @@ commit."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -89,3 +89,45 @@ def test_the_whole_run_gives_the_pinned_digests(raw, tmp_path):
         raw=raw, db=tmp_path / "duaal.duckdb", reports=tmp_path / "reports", as_of=AS_OF
     )
     assert execute(settings, with_reports=False).digests == EXPECTED
+
+
+VALIDATION = (
+    "SELECT suite, table_name, layer, expectation, column_name, kwargs, success, "
+    "element_count, unexpected_count, unexpected_examples FROM validation_results "
+    "WHERE run_id = ? ORDER BY ALL"
+)
+
+
+def test_a_run_on_models_built_from_its_very_inputs_builds_nothing_and_answers_the_same(
+    raw, tmp_path
+):
+    from duaal.common.digests import output_digests
+    from expectations.validate import validate
+
+    def settings(as_of: date):
+        return load_settings(
+            raw=raw, db=tmp_path / "duaal.duckdb", reports=tmp_path / "reports", as_of=as_of
+        )
+
+    first = execute(settings(AS_OF), with_reports=False)
+    second = execute(settings(AS_OF), with_reports=False)  # the same inputs, as_of and code
+    later = execute(settings(AS_OF + timedelta(days=1)), with_reports=False)
+    assert first.digests == second.digests == EXPECTED
+    con = connect(tmp_path / "duaal.duckdb")
+    try:
+        assert dict(con.execute("SELECT run_id, built_by FROM model_builds").fetchall()) == {
+            first.run_id: first.run_id,
+            second.run_id: first.run_id,  # the rules built nothing
+            later.run_id: later.run_id,  # another as_of: built again
+        }
+        assert con.execute("SELECT count(DISTINCT input_key) FROM model_builds").fetchone()[0] == 2
+        # a full build and a full validation of the second run's inputs give its answer
+        rules_stage(con, load_rule_config(defaults().rules), AS_OF)
+        full = output_digests(con)
+        full["quarantine"] = second.digests["quarantine"]
+        assert full == second.digests
+        validate(con, "R-full", None, reuse=False)
+        stored = con.execute(VALIDATION, [second.run_id]).fetchall()
+        assert stored and con.execute(VALIDATION, ["R-full"]).fetchall() == stored
+    finally:
+        con.close()

@@ -146,3 +146,16 @@ def test_schedule_settings_reach_the_deployments(monkeypatch, tmp_path):
     assert ingest.parameters["max_quarantine_share"] == 0.2
     assert ingest.parameters["rules"] == str(tmp_path / "r.toml")
     assert "as_of" not in ingest.parameters, "a scheduled run judges as on the day it runs"
+
+
+def test_a_run_at_the_terminal_sends_heartbeats_only_when_they_are_configured(monkeypatch):
+    from prefect.settings import get_current_settings, temporary_settings
+
+    from flows.pipeline import heartbeats_unless_configured
+
+    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", raising=False)
+    assert heartbeats_unless_configured() == {"flows.heartbeat_frequency": None}
+    with temporary_settings(updates=heartbeats_unless_configured()):
+        assert get_current_settings().flows.heartbeat_frequency is None  # no wait at the end
+    with temporary_settings(updates={"flows.heartbeat_frequency": 60}):
+        assert heartbeats_unless_configured() == {}  # the profile's frequency is kept

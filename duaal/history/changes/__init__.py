@@ -28,7 +28,11 @@ from duaal.history.changes.model import (
     Changes,
     ComparedRun,
 )
-from duaal.history.changes.render.markdown import changes_markdown, since_previous_run
+from duaal.history.changes.render.markdown import (
+    changes_markdown,
+    markdown_of,
+    since_previous_run,
+)
 from duaal.history.changes.render.terminal import format_changes
 from duaal.history.changes.runs import NotEnoughRuns, completed_runs, resolve_runs
 from duaal.history.changes.words import DUTCH, ENGLISH, Words
@@ -50,6 +54,7 @@ __all__ = [
     "completed_runs",
     "compute_changes",
     "format_changes",
+    "markdown_of",
     "resolve_runs",
     "since_previous",
     "since_previous_run",

@@ -17,6 +17,7 @@ from datetime import date
 
 import duckdb
 
+from duaal.common.digests import DIGESTS
 from duaal.history.changes.causes import (
     AsOfCause,
     Cause,
@@ -56,6 +57,8 @@ def since_previous(con: duckdb.DuckDBPyConnection, run_id: str) -> Changes:
 
 def compare(con: duckdb.DuckDBPyConnection, before: ComparedRun, after: ComparedRun) -> Changes:
     """Every change from run `before` to run `after`, sorted as the export."""
+    if _nothing_to_compare(con, before, after):
+        return Changes(before, after, ())
     rows = compare_runs(con, before, after)
     telling = _Causes(before, after)
     items = [telling.decision(*row) for row in rows.decisions]
@@ -88,6 +91,32 @@ def compare(con: duckdb.DuckDBPyConnection, before: ComparedRun, after: Compared
         )
     items.sort(key=lambda c: c.row)
     return Changes(before, after, tuple(items))
+
+
+def _nothing_to_compare(
+    con: duckdb.DuckDBPyConnection, before: ComparedRun, after: ComparedRun
+) -> bool:
+    """Whether the comparison can only find nothing: the two runs recorded the same
+    decisions, findings, payments and quarantine (equal digests: the same rows in every
+    column a comparison reads), `after` read no batch that `before` did not (the quarantined
+    rows and refused files compared are those of such batches), and no purge rewrote the
+    rows of either since they were recorded (a purge keeps the digests as they were)."""
+    digests = ", ".join(f"digest_{kind}" for kind in DIGESTS)
+    runs = [before.run_id, after.run_id]
+    try:
+        recorded = con.execute(
+            f"SELECT {digests} FROM runs WHERE run_id IN (?, ?)", runs
+        ).fetchall()
+        new_batches, purged = con.execute(
+            "SELECT (SELECT count(*) FROM (SELECT batch_id FROM run_batches WHERE run_id = ? "
+            "EXCEPT SELECT batch_id FROM run_batches WHERE run_id = ?)), "
+            "(SELECT count(*) FROM purge_runs WHERE run_id IN (?, ?))",
+            [after.run_id, before.run_id, *runs],
+        ).fetchone()
+    except duckdb.Error:  # a database from before payments or purges: compare
+        return False
+    same = len(recorded) == 2 and recorded[0] == recorded[1] and None not in recorded[0]
+    return same and new_batches == 0 and purged == 0
 
 
 def _values(values: list | None) -> tuple[str | None, ...]:

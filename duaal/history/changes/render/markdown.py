@@ -10,7 +10,7 @@ import duckdb
 
 from duaal.common.db import DatabaseBusy, connect
 from duaal.history.changes.assemble import since_previous
-from duaal.history.changes.model import CHANGE_EXPORT
+from duaal.history.changes.model import CHANGE_EXPORT, Changes
 
 TITLE = "# Since the previous run"
 
@@ -18,10 +18,15 @@ TITLE = "# Since the previous run"
 def changes_markdown(con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 50) -> str:
     """Markdown "since the previous run" for a run: the counts and the first `limit`
     changes."""
-    changes = since_previous(con, run_id)
+    return markdown_of(since_previous(con, run_id), limit)
+
+
+def markdown_of(changes: Changes, limit: int = 50) -> str:
+    """Markdown "since the previous run" of a run's comparison (`since_previous`, which the
+    run itself made in its changes stage): the counts and the first `limit` changes."""
     b, a = changes.before, changes.after
     if b is None:
-        return f"{TITLE}\n\nRun {run_id} is the first completed run.\n"
+        return f"{TITLE}\n\nRun {a.run_id} is the first completed run.\n"
     lines = [
         TITLE,
         "",

@@ -5,13 +5,15 @@ Salazar's attacker problem), as a linear program, else a mixed-integer one."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix, hstack, vstack
 
 from duaal.outputs.workbooks.suppression.reader import FEASIBLE, known_bounds, solve
 from duaal.outputs.workbooks.suppression.system import AMOUNT, MIN_GROUP, MIN_SMALL, SMALL, System
+
+if TYPE_CHECKING:  # scipy is imported where a program is built (reader.py says why)
+    from scipy.sparse import csr_matrix
 
 MILP_SECONDS = 10.0  # a search for complements that takes longer takes the best found
 MILP_GAP = 0.1  # ... or one that costs at most a tenth more than the cheapest
@@ -47,6 +49,9 @@ class Complements:
     ) -> tuple[list[int], np.ndarray] | None:
         """The cells of `movable` to hide, and the point that proves the target a range;
         None when hiding all of them would not do."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import csr_matrix, hstack, vstack
+
         system, n, m = self.system, len(self.system.keys), len(movable)
         bounds = [*known_bounds(system, status), *[(0.0, None)] * (2 * m)]
         for j in movable:
@@ -113,6 +118,8 @@ class Complements:
 
 def _matrix(relations: Sequence[dict[int, float]], n: int) -> csr_matrix:
     """The relations as the rows of a sparse matrix over n variables."""
+    from scipy.sparse import csr_matrix
+
     data = [c for r in relations for c in r.values()]
     cols = [i for r in relations for i in r]
     starts = np.cumsum([0, *(len(r) for r in relations)])

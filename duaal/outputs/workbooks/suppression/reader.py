@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import OptimizeResult, linprog
-from scipy.sparse import csr_matrix
 
 from duaal.outputs.workbooks.suppression.system import MIN_GROUP, MIN_SMALL, SHOWN, SMALL, System
+
+if TYPE_CHECKING:  # scipy is imported where a program is built: a run that keeps every
+    # workbook never solves one, and scipy.optimize costs about half a second to import
+    from scipy.optimize import OptimizeResult
+    from scipy.sparse import csr_matrix
 
 FEASIBLE = 1e-6  # how far a solver's point may lie outside a bound and still count
 
@@ -31,7 +35,7 @@ def known_bounds(system: System, status: dict[int, str]) -> list[tuple[float, fl
     return bounds
 
 
-Matrix = tuple[csr_matrix | None, np.ndarray]  # rows over the variables, and their constants
+Matrix = tuple["csr_matrix | None", np.ndarray]  # rows over the variables, and their constants
 
 
 def solve(
@@ -39,6 +43,8 @@ def solve(
 ) -> OptimizeResult:
     """The least c @ x with equal[0] @ x = equal[1] and at_most[0] @ x <= at_most[1], within
     the bounds, by HiGHS (scipy's linprog); a matrix None: no such relations."""
+    from scipy.optimize import linprog
+
     (a_eq, b_eq), (a_ub, b_ub) = equal, at_most
     return linprog(
         c,
@@ -81,6 +87,8 @@ class Program:
         bounds: list[tuple[float, float | None]],
         witnesses: Witnesses | None = None,
     ) -> None:
+        from scipy.sparse import csr_matrix
+
         self.unknown = [i for i, (lo, hi) in enumerate(bounds) if lo != hi]
         self.position = {i: p for p, i in enumerate(self.unknown)}
         n = len(self.unknown)
