@@ -152,6 +152,16 @@ class _Planner:
                 return
         jobs.append(job())
 
+    def split(self, rows: list[Row], group: Callable[[Row], str]) -> dict[str, list[Row]]:
+        """Rows by group, in their order; with content keys, each group's digest (and the
+        rows') computed in the same pass."""
+        if self.in_place is not None:
+            return self.keyed.split(rows, group)[0]
+        groups: dict[str, list[Row]] = {}
+        for row in rows:
+            groups.setdefault(group(row), []).append(row)
+        return groups
+
     def plan_of_run(self) -> ReportPlan:
         groups = [[job] for job in (*self.large, *self.small)]
         return ReportPlan(groups, self.paths, self.keys, self.kept)
@@ -201,17 +211,13 @@ def _plan_premies(
     shares they all show. A workbook's key holds of the changes only the block it shows."""
     brussels, files, changes, years = shared
     offices = ordered_offices({d["office"] for d in decisions})
-    per_office: dict[str, list[Row]] = {office: [] for office in offices}
-    for d in decisions:  # one pass, in the decisions' order
-        per_office.setdefault(office_of(d), []).append(d)
+    # one pass each, in the decisions' (payments') order
+    per_office = {office: [] for office in offices} | planner.split(decisions, office_of)
+    paid_by_office = {} if payments is None else planner.split(payments, _payment_office)
     # each workbook: its path, its offices, their decisions and payments
     books = [(folder / f"premies_{year}.xlsx", offices, decisions, payments, None)]
     for office in offices:
-        mine = (
-            None
-            if payments is None
-            else [p for p in payments if (p["office"] or NO_OFFICE) == office]
-        )
+        mine = None if payments is None else paid_by_office.get(office, [])
         path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
         books.append((path, [office], per_office[office], mine, office))
     for index, (path, these, rows, paid, office) in enumerate(books):
@@ -227,6 +233,10 @@ def _plan_premies(
         jobs = planner.large if index == 0 else planner.small
         job = partial(partial, write_premies, path, run, inputs)
         planner.plan(jobs, path, job, "premies", *shown)
+
+
+def _payment_office(payment: Row) -> str:
+    return payment["office"] or NO_OFFICE
 
 
 def _plan_conformiteit(
