@@ -65,7 +65,7 @@ def one_pass(con: duckdb.DuckDBPyConnection, run_id: str, out: Path, workers: in
     t0 = time.perf_counter()
     compared = since_previous(con, run_id)
     t1 = time.perf_counter()
-    plan = plan_reports(con, run_id, out, (), workers, compared, in_place(out))
+    plan = plan_reports(con, run_id, out, (), compared, in_place(out))
     t2 = time.perf_counter()
     groups = [[_timed(job, []) for job in group] for group in plan.groups]
     done = write_groups(groups, workers)
@@ -90,7 +90,7 @@ def profiled(con: duckdb.DuckDBPyConnection, run_id: str, out: Path, top: int) -
     compared = since_previous(con, run_id)
     prof = cProfile.Profile()
     prof.enable()
-    plan = plan_reports(con, run_id, out, (), 1, compared, in_place(out))
+    plan = plan_reports(con, run_id, out, (), compared, in_place(out))
     prof.disable()
     _print("plan (parent)", prof, top)
     jobs = cProfile.Profile()
