@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import inspect
 import io
 import os
 import pstats
+import resource
 import shutil
 import statistics
 import sys
@@ -58,14 +60,22 @@ def _timed(job, times: list[tuple[str, float, float]]):  # type: ignore[no-untyp
     return run
 
 
+def _plan(con: duckdb.DuckDBPyConnection, run_id: str, out: Path, compared: object, workers: int):  # type: ignore[no-untyped-def]
+    """The plan, as `duaal run` makes it (a checkout whose planner took `workers` gets them)."""
+    if "workers" in inspect.signature(plan_reports).parameters:  # before d2e8b48
+        return plan_reports(con, run_id, out, (), workers, compared, in_place(out))  # type: ignore[call-arg]
+    return plan_reports(con, run_id, out, (), compared, in_place(out))  # type: ignore[arg-type]
+
+
 def one_pass(con: duckdb.DuckDBPyConnection, run_id: str, out: Path, workers: int) -> dict:
     """Write every workbook of the run into `out` (emptied first); seconds per phase."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     compared = since_previous(con, run_id)
     t1 = time.perf_counter()
-    plan = plan_reports(con, run_id, out, (), compared, in_place(out))
+    plan = _plan(con, run_id, out, compared, workers)
     t2 = time.perf_counter()
     groups = [[_timed(job, []) for job in group] for group in plan.groups]
     done = write_groups(groups, workers)
@@ -80,7 +90,17 @@ def one_pass(con: duckdb.DuckDBPyConnection, run_id: str, out: Path, workers: in
         "total": t3 - t0,
         "books": per_book,
         "cpu_books": sum(c for _, _, c in per_book),
+        "cpu": _cpu() - cpu0,
     }
+
+
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process and its ended children."""
+    own, ended = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
 
 
 def profiled(con: duckdb.DuckDBPyConnection, run_id: str, out: Path, top: int) -> None:
@@ -90,7 +110,7 @@ def profiled(con: duckdb.DuckDBPyConnection, run_id: str, out: Path, top: int) -
     compared = since_previous(con, run_id)
     prof = cProfile.Profile()
     prof.enable()
-    plan = plan_reports(con, run_id, out, (), compared, in_place(out))
+    plan = _plan(con, run_id, out, compared, 1)
     prof.disable()
     _print("plan (parent)", prof, top)
     jobs = cProfile.Profile()
@@ -133,12 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         passes.append(p)
         print(
             f"pass {i + 1}: total {p['total']:.2f} s = changes {p['changes']:.2f} + plan "
-            f"{p['plan']:.2f} + write {p['write']:.2f} ({args.workers} workers, CPU in jobs "
-            f"{p['cpu_books']:.2f} s)"
+            f"{p['plan']:.2f} + write {p['write']:.2f} ({args.workers} workers; CPU {p['cpu']:.2f} s, "
+            f"of which in jobs {p['cpu_books']:.2f} s)"
         )
         for name, wall, cpu in p["books"][: args.books]:
             print(f"    {wall:6.2f} s wall {cpu:6.2f} s CPU  {name}")
-    for key in ("changes", "plan", "write", "total", "cpu_books"):
+    for key in ("changes", "plan", "write", "total", "cpu", "cpu_books"):
         print(f"median {key}: {statistics.median(p[key] for p in passes):.2f}")
     print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
