@@ -101,7 +101,7 @@ def test_parallel_workbooks_equal_serial_ones(recorded, serial, tmp_path):
     db, run_id = recorded
     folder, written = serial
     con = duckdb.connect(str(db), read_only=True)
-    plan = plan_reports(con, run_id, tmp_path / "planned", (), workers=2)
+    plan = plan_reports(con, run_id, tmp_path / "planned", ())
     parallel = write_reports(con, run_id, tmp_path / "parallel", workers=2)
     planned = [p.relative_to(tmp_path / "planned") for p in plan.paths]
     assert [p.relative_to(folder) for p in written] == planned

@@ -20,13 +20,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from duaal.common.version import code_version
 from duaal.outputs.workbooks.data import RunInfo
@@ -37,6 +37,10 @@ RUN_ID = re.compile(r"R\d{8}T\d{6}-[0-9a-f]{6}")
 # shows it leaves it out here, and is then kept across days while its rows do not change.
 AS_OF_SHOWN = {"premies": True, "federatie": True, "conformiteit": True}
 _CHUNK = 2048  # rows hashed per update
+# values whose repr is their canonical text (a subclass may not be: it goes the long way)
+_PLAIN = frozenset({str, int, float, bool, Decimal, date, datetime})
+_PLAIN_OR_NONE = _PLAIN | {type(None)}
+G = TypeVar("G")
 
 
 @cache
@@ -74,21 +78,69 @@ class Keys:
 
     def rows_digest(self, rows: list[dict[str, object]] | tuple[dict[str, object], ...]) -> str:
         """The SHA-256 of rows (dicts of one query: its columns once, then each row's
-        values in order), run ids masked; once per list."""
+        values in order, a line each), run ids masked; once per list."""
+        known = self._rows.get(id(rows))
+        if known is not None and known[0] is rows:
+            return known[1]
+        return self.split(rows)[1]
+
+    def split(
+        self,
+        rows: list[dict[str, object]] | tuple[dict[str, object], ...],
+        group: Callable[[dict[str, object]], G] | None = None,
+    ) -> tuple[dict[G, list[dict[str, object]]], str]:
+        """The rows in groups by `group` (each in the rows' order) and the digest of the
+        rows; each group's list gets its digest (rows_digest) in the same pass, from the
+        text of each row made once. A group's digest is that of a list of its rows."""
+        groups: dict[G, list[dict[str, object]]] = {}
+        if not rows:
+            return groups, self._remember(rows, hashlib.sha256(), 0)
+        columns = rows[0].keys()
+        head = repr(tuple(columns)).encode()
+        whole = hashlib.sha256(head)
+        hashers: dict[G, Any] = {}
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            # a row's repr holds no line break (repr escapes them): a line per row
+            text = RUN_ID.sub(
+                "<run>",
+                "\n".join(
+                    repr(tuple(row.values())) if row.keys() == columns else repr(tuple(row.items()))
+                    for row in chunk
+                ),
+            )
+            whole.update(text.encode() + b"\n")
+            if group is None:
+                continue
+            lines: dict[G, list[str]] = {}
+            for row, line in zip(chunk, text.split("\n"), strict=True):
+                name = group(row)
+                groups.setdefault(name, []).append(row)
+                lines.setdefault(name, []).append(line)
+            for name, some in lines.items():
+                if name not in hashers:
+                    hashers[name] = hashlib.sha256(head)
+                hashers[name].update("\n".join(some).encode() + b"\n")
+        for name, some_rows in groups.items():
+            self._remember(some_rows, hashers[name], len(some_rows))
+        return groups, self._remember(rows, whole, len(rows))
+
+    def _remember(self, rows: object, h: Any, count: int) -> str:
+        digest = f"rows{count}:{h.hexdigest()}"
+        self._rows[id(rows)] = (rows, digest)
+        return digest
+
+    def tuples_digest(self, rows: list[tuple[object, ...]] | tuple[tuple[object, ...], ...]) -> str:
+        """The SHA-256 of rows of plain values (a sheet's rows as tuples), a line each, run
+        ids masked; once per list."""
         known = self._rows.get(id(rows))
         if known is not None and known[0] is rows:
             return known[1]
         h = hashlib.sha256()
-        columns = rows[0].keys()
-        h.update(repr(tuple(columns)).encode())
         for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start : start + _CHUNK]
-            text = "\n".join(
-                repr(tuple(row.values())) if row.keys() == columns else repr(tuple(row.items()))
-                for row in chunk
-            )
-            h.update(RUN_ID.sub("<run>", text).encode())
-        digest = f"rows{len(rows)}:{h.hexdigest()}"
+            text = "\n".join(map(repr, rows[start : start + _CHUNK]))
+            h.update(RUN_ID.sub("<run>", text).encode() + b"\n")
+        digest = f"tuples{len(rows)}:{h.hexdigest()}"
         self._rows[id(rows)] = (rows, digest)
         return digest
 
@@ -100,10 +152,15 @@ def content_key(kind: str, run: RunInfo, *inputs: object) -> str:
 
 def _feed(h: Any, value: object, kind: str, keys: Keys) -> None:
     """Hash a value in a canonical text form, run ids masked; rows by their digest."""
+    if value.__class__ in _PLAIN or value is None:
+        h.update(RUN_ID.sub("<run>", repr(value)).encode() + b";")
+        return
     if isinstance(value, RunInfo):
         value = shown_of_run(value, kind)
     if isinstance(value, list | tuple) and value and isinstance(value[0], dict):
         h.update(keys.rows_digest(value).encode())  # type: ignore[arg-type]
+    elif isinstance(value, list | tuple) and value and _plain_rows(value):
+        h.update(keys.tuples_digest(value).encode())  # type: ignore[arg-type]
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         h.update(type(value).__name__.encode() + b"(")
         for f in dataclasses.fields(value):
@@ -116,12 +173,18 @@ def _feed(h: Any, value: object, kind: str, keys: Keys) -> None:
         _feed_items(h, ((str(i), v) for i, v in enumerate(value)), b"[", kind, keys)
     elif isinstance(value, set | frozenset):
         h.update(repr(sorted(map(repr, value))).encode())
-    elif isinstance(value, str | int | float | bool | Decimal | date | datetime | Path) or (
-        value is None
-    ):
+    elif isinstance(value, str | int | float | bool | Decimal | date | datetime | Path):
         h.update(RUN_ID.sub("<run>", repr(value)).encode() + b";")
     else:  # no canonical form known: never equal to another run's (the workbook is written)
         h.update(f"{type(value).__name__}@{id(value)}".encode())
+
+
+def _plain_rows(value: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether every item is a tuple of plain values (whose repr is their canonical form)."""
+    return (
+        all(row.__class__ is tuple for row in value)
+        and {cell.__class__ for row in value for cell in row} <= _PLAIN_OR_NONE
+    )
 
 
 def _feed_items(

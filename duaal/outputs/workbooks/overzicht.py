@@ -103,9 +103,10 @@ def reason_lines(decisions: Sequence[Row], labels: CodeLabels, amounts_set: bool
     the refusals, and the premiums they cost; most refusals first (then most cost)."""
     refused = [d for d in decisions if not d["eligible"]]
     order = reason_codes(decisions, labels)
+    codes_of = [(d, set(split_codes(d["reasons"]))) for d in refused]  # split once
     lines = []
     for code in order:
-        mine = [d for d in refused if code in split_codes(d["reasons"])]
+        mine = [d for d, codes in codes_of if code in codes]
         if mine:
             cost = sum(d["premium_eur"] or 0 for d in mine)
             lines.append(

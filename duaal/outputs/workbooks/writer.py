@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -86,7 +87,6 @@ def plan_reports(
     run_id: str,
     reports_dir: Path,
     school_years: Sequence[str],
-    workers: int = 1,
     compared: Changes | None = None,
     in_place: InPlace | None = None,
 ) -> ReportPlan:
@@ -111,7 +111,7 @@ def plan_reports(
     every_year = sorted({*decided_in, *years})
     decided = {y: load_decisions(con, run_id, y) for y in every_year}
     totals = load_payment_totals(con, run_id)
-    federation = _Federation(run, decided, findings, totals, workers)
+    federation = _Federation(run, decided, findings, totals)
     # every year of the run, for the share eligible per school year of each premies workbook
     decided_years = history(decided)
     for year in years:
@@ -122,69 +122,87 @@ def plan_reports(
         path = reports_dir / year / f"federatie_{year}.xlsx"
         # what the figures are made of: every year's decisions, the findings, the payments
         shown = (year, every_year, [decided[y] for y in every_year], findings, totals)
-        planner.plan(planner.small, path, partial(federation.job, path, year), "federatie", *shown)
+        job = partial(partial, federation.write, path, year)
+        planner.plan(planner.together, path, job, "federatie", *shown)
     _plan_conformiteit(planner, reports_dir, run, inputs)
     return planner.plan_of_run()
 
 
 class _Planner:
     """The workbooks of a run as they are planned: each kept when its content key is in
-    place, else a job to write it (the workbooks of every office first: they take longest)."""
+    place, else a job to write it. A job is a process of its own, the longest first (the
+    workbooks of every office, then the federation's, then the others by the rows they
+    write), so that the two processes end together; the federatie workbooks are one group:
+    one process protects the figures they share, once."""
 
     def __init__(self, keyed: Keys, in_place: InPlace | None) -> None:
         self.keyed, self.in_place = keyed, in_place
-        self.large: list[Job] = []
-        self.small: list[Job] = []
+        self.large: list[tuple[Job, int]] = []
+        self.small: list[tuple[Job, int]] = []
+        self.together: list[tuple[Job, int]] = []
         self.paths: list[Path] = []
         self.keys: dict[Path, str] = {}
         self.kept: list[Path] = []
 
     def plan(
-        self, jobs: list[Job], path: Path, job: Callable[[], Job], kind: str, *shown: object
+        self,
+        jobs: list[tuple[Job, int]],
+        path: Path,
+        job: Callable[[], Job],
+        kind: str,
+        *shown: object,
+        rows: int = 0,
     ) -> None:
         """Plan a workbook: kept when its content key is in place, else its job; `job`
-        makes the job, only for a workbook to write (the federation figures need work)."""
+        makes the job, only for a workbook to write; `rows`: about how many it writes (the
+        order of the jobs)."""
         self.paths.append(path)
         if self.in_place is not None:
             self.keys[path] = self.keyed.key(kind, path.name, *shown)
             if self.in_place(path, self.keys[path]):
                 self.kept.append(path)
                 return
-        jobs.append(job())
+        jobs.append((job(), rows))
+
+    def split(self, rows: list[Row], group: Callable[[Row], str]) -> dict[str, list[Row]]:
+        """Rows by group, in their order; with content keys, each group's digest (and the
+        rows') computed in the same pass."""
+        if self.in_place is not None:
+            return self.keyed.split(rows, group)[0]
+        groups: dict[str, list[Row]] = {}
+        for row in rows:
+            groups.setdefault(group(row), []).append(row)
+        return groups
 
     def plan_of_run(self) -> ReportPlan:
-        groups = [[job] for job in (*self.large, *self.small)]
+        def longest_first(jobs: list[tuple[Job, int]]) -> list[list[Job]]:
+            return [[job] for job, _ in sorted(jobs, key=lambda planned: -planned[1])]
+
+        together = [[job for job, _ in self.together]] if self.together else []
+        groups = [*longest_first(self.large), *together, *longest_first(self.small)]
         return ReportPlan(groups, self.paths, self.keys, self.kept)
 
 
 class _Federation:
-    """The federation figures of every school year of the run, protected once, when a
-    federatie workbook is written: each shows them side by side, the same cells hidden; and
-    decided against paid per final school year, protected with that year's figures."""
+    """The federation figures of every school year of the run, protected once, by the
+    process that writes the first federatie workbook (they are one group): each shows them
+    side by side, the same cells hidden; and decided against paid per final school year,
+    protected with that year's figures."""
 
     def __init__(
-        self,
-        run: RunInfo,
-        decided: dict[str, list[Row]],
-        findings: list[Row],
-        totals: list[Row],
-        workers: int,
+        self, run: RunInfo, decided: dict[str, list[Row]], findings: list[Row], totals: list[Row]
     ) -> None:
-        self.run, self.decided, self.findings = run, decided, findings
-        self.totals, self.workers = totals, workers
+        self.run, self.decided, self.findings, self.totals = run, decided, findings, totals
         self.figures: dict[str, YearFigures] = {}
         self.paid: list[PaidYear] = []
 
-    def job(self, path: Path, year: str) -> Job:
-        if not self.figures:  # protecting them solves many small linear programs: a year a worker
-            years = sorted(self.decided)
-            jobs = [
-                partial(year_figures, self.run, y, self.decided[y], self.findings) for y in years
-            ]
-            self.figures.update(zip(years, in_workers(jobs, self.workers), strict=True))
+    def write(self, path: Path, year: str) -> Path:
+        if not self.figures:  # protecting them solves many small linear programs
+            for y in sorted(self.decided):
+                self.figures[y] = year_figures(self.run, y, self.decided[y], self.findings)
             self.paid = paid_years(self.figures, self.totals)
         every = list(self.figures.values())
-        return partial(write_federatie, path, self.run, self.figures[year], every, self.paid)
+        return write_federatie(path, self.run, self.figures[year], every, self.paid)
 
 
 def _plan_premies(
@@ -201,17 +219,13 @@ def _plan_premies(
     shares they all show. A workbook's key holds of the changes only the block it shows."""
     brussels, files, changes, years = shared
     offices = ordered_offices({d["office"] for d in decisions})
-    per_office: dict[str, list[Row]] = {office: [] for office in offices}
-    for d in decisions:  # one pass, in the decisions' order
-        per_office.setdefault(office_of(d), []).append(d)
+    # one pass each, in the decisions' (payments') order
+    per_office = {office: [] for office in offices} | planner.split(decisions, office_of)
+    paid_by_office = {} if payments is None else planner.split(payments, _payment_office)
     # each workbook: its path, its offices, their decisions and payments
     books = [(folder / f"premies_{year}.xlsx", offices, decisions, payments, None)]
     for office in offices:
-        mine = (
-            None
-            if payments is None
-            else [p for p in payments if (p["office"] or NO_OFFICE) == office]
-        )
+        mine = None if payments is None else paid_by_office.get(office, [])
         path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
         books.append((path, [office], per_office[office], mine, office))
     for index, (path, these, rows, paid, office) in enumerate(books):
@@ -226,7 +240,13 @@ def _plan_premies(
         shown = (year, these, rows, brussels, files, block, changes.note(), shares, paid)
         jobs = planner.large if index == 0 else planner.small
         job = partial(partial, write_premies, path, run, inputs)
-        planner.plan(jobs, path, job, "premies", *shown)
+        # an office sheet and Niet-subsidiabel or Overzicht: about two rows a decision
+        written = 2 * len(rows) + len(paid or ()) + len(block.rows)
+        planner.plan(jobs, path, job, "premies", *shown, rows=written)
+
+
+def _payment_office(payment: Row) -> str:
+    return payment["office"] or NO_OFFICE
 
 
 def _plan_conformiteit(
@@ -234,18 +254,19 @@ def _plan_conformiteit(
 ) -> None:
     """The conformiteit workbooks: the run's (written first), then one per office that has
     a finding, a quarantined row or an action."""
-    path = conformiteit_path(reports_dir, run.as_of)
-    job = partial(partial, write_conformiteit, path, run, None, inputs)
-    planner.plan(planner.large, path, job, "conformiteit", *compliance_shown(inputs, None))
-    found = {f["office"] for f in inputs.findings} | {q["office"] for q in inputs.quarantine}
-    found |= {a["office"] for a in inputs.actions}
-    for office in ordered_offices(found):
-        if office != NO_OFFICE:
-            path = conformiteit_path(reports_dir, run.as_of, office)
-            job = partial(partial, write_conformiteit, path, run, office, inputs)
-            planner.plan(
-                planner.small, path, job, "conformiteit", *compliance_shown(inputs, office)
-            )
+    # the rows each writes, of all offices and by office (the order of the jobs)
+    listed = (*inputs.findings, *inputs.quarantine, *inputs.actions)
+    per_office = Counter(row["office"] for row in listed)
+    for office in (None, *ordered_offices(per_office)):
+        if office == NO_OFFICE:
+            continue
+        path = conformiteit_path(reports_dir, run.as_of, office)
+        job = partial(partial, write_conformiteit, path, run, office, inputs)
+        shown = compliance_shown(inputs, office)
+        changed = inputs.changes.conformiteit_block(office).rows if inputs.changes else ()
+        rows = (len(listed) if office is None else per_office[office]) + len(changed)
+        jobs = planner.large if office is None else planner.small
+        planner.plan(jobs, path, job, "conformiteit", *shown, rows=rows)
 
 
 def compliance_shown(inputs: ComplianceInputs, office: str | None) -> tuple[object, ...]:
@@ -373,7 +394,7 @@ def write_planned(
     with private_files(share_group):
         make_private_dir(reports_dir, share_group)
         workers = report_workers() if workers is None else workers
-        plan = plan_reports(con, run_id, reports_dir, school_years, workers, compared, in_place)
+        plan = plan_reports(con, run_id, reports_dir, school_years, compared, in_place)
         to_write = [p for p in plan.paths if p not in plan.kept]
         unfinished = partial(remove_partial, to_write)
         with interrupts.on_hard_exit(unfinished):  # a second Ctrl-C: after the workers' kill

@@ -9,18 +9,23 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
-from duaal.outputs.workbooks.changes import CHANGES
+from duaal.outputs.workbooks.changes import CHANGE_COLUMNS, CHANGES
+from duaal.outputs.workbooks.content import Keys, content_key
+from duaal.outputs.workbooks.data import RunInfo
 from duaal.outputs.workbooks.labels import office_slug
 from duaal.outputs.workbooks.manifest import MANIFEST, kept_by
+from duaal.outputs.workbooks.style import Block
 from duaal.run.pipeline import reports_stage
 from duaal.run.runs import finish_run
+from tests.builders import rule_config
 from transforms.identifiers import format_kbo
 
 RUN_ID = re.compile(r"R\d{8}T\d{6}-[0-9a-f]{6}")
@@ -158,3 +163,64 @@ def test_a_changed_decision_rewrites_only_what_shows_it_and_a_cold_write_agrees(
     ]
     for path in paths:
         assert cells(path) == cells(tmp_path / "cold" / path.relative_to(reports)), path.name
+
+
+def _keys() -> Keys:
+    config = rule_config()
+    as_of = date(2025, 11, 28)
+    return Keys(
+        RunInfo(
+            "R20251128T070000-abcdef",
+            as_of,
+            datetime(2025, 11, 28, 7),
+            None,
+            config,
+            config.sha256,
+            None,
+        )
+    )
+
+
+def test_an_office_digest_made_in_the_split_is_that_of_its_rows_alone() -> None:
+    rows = [
+        {"office": office, "learner": f"L{i}", "amount": i * 10, "when": date(2025, 9, i % 28 + 1)}
+        for i, office in enumerate(["Antwerpen", "Limburg", None] * 1500)
+    ]
+    keys = _keys()
+    groups, whole = keys.split(rows, lambda r: r["office"] or "Zonder kantoor")
+    assert [len(g) for g in groups.values()] == [1500, 1500, 1500]
+    assert groups["Limburg"] == rows[1::3]
+    assert whole == _keys().rows_digest(list(rows))
+    for office, mine in groups.items():  # each group's digest: as for a list of its rows
+        assert keys.rows_digest(mine) == _keys().rows_digest(list(mine)), office
+    changed = [dict(r) for r in rows]
+    changed[4]["amount"] = 41  # a Limburg row
+    after, _ = _keys().split(changed, lambda r: r["office"] or "Zonder kantoor")
+    fresh = _keys()
+    assert fresh.rows_digest(after["Antwerpen"]) == keys.rows_digest(groups["Antwerpen"])
+    assert fresh.rows_digest(after["Limburg"]) != keys.rows_digest(groups["Limburg"])
+
+
+def test_rows_of_tuples_key_by_their_cells_and_other_objects_never_match() -> None:
+    rows = [
+        ("bevinding", "gewijzigd", f"0245.501.{i:03d}", None, Decimal("1.50")) for i in range(3000)
+    ]
+    block = Block(CHANGE_COLUMNS[:5], rows)
+    assert content_key("conformiteit", _keys().run, block) == content_key(
+        "conformiteit", _keys().run, Block(CHANGE_COLUMNS[:5], list(rows))
+    )
+    edited = [*rows[:-1], ("bevinding", "gewijzigd", "0245.501.999", None, Decimal("1.5"))]
+    assert content_key("conformiteit", _keys().run, block) != content_key(
+        "conformiteit", _keys().run, Block(CHANGE_COLUMNS[:5], edited)
+    )
+    # a run id in a cell is masked, as anywhere in a key
+    masked = [(*r[:3], "R20251129T070000-123456", r[4]) for r in rows]
+    other = [(*r[:3], "R20251130T070000-654321", r[4]) for r in rows]
+    assert content_key("x", _keys().run, masked) == content_key("x", _keys().run, other)
+
+    class Opaque:  # no canonical form: its repr says nothing of what it holds
+        def __repr__(self) -> str:
+            return "Opaque()"
+
+    opaque = [("a", Opaque())]
+    assert content_key("x", _keys().run, opaque) != content_key("x", _keys().run, [("a", Opaque())])
