@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
+from duaal.common.digests import output_digests, run_tables
 from duaal.outputs.workbooks.changes import CHANGE_COLUMNS, CHANGES
 from duaal.outputs.workbooks.content import Keys, content_key
 from duaal.outputs.workbooks.data import RunInfo
@@ -136,6 +137,12 @@ def test_a_changed_decision_rewrites_only_what_shows_it_and_a_cold_write_agrees(
         "UPDATE run_payments SET decided_eur = decided_eur + 250 "
         "WHERE run_id = ? AND company_kbo = ? AND learner_insz = ? AND school_year = ?",
         [d, kbo, learner, year],
+    )
+    # as a run records them (record_stage): the digests of its rows, D's now not C's
+    digests = output_digests(con, run_tables(), "WHERE run_id = ?", [d])
+    con.execute(
+        "UPDATE runs SET digest_decisions = ?, digest_payments = ? WHERE run_id = ?",
+        [digests["decisions"], digests["payments"], d],
     )
     paths = run(con, d, reports)
     entries = manifest(reports)
