@@ -1,7 +1,7 @@
 """The report stage alone on a run's database: where its time goes, phase by phase.
 
-    .venv/bin/python benchmarks/bench_reports.py DB OUT [--run RUN_ID] [--runs 3] [--workers 2]
-    .venv/bin/python benchmarks/bench_reports.py DB OUT --profile [--top 40]
+    .venv/bin/python -m benchmarks.bench_reports DB OUT [--run RUN_ID] [--runs 3] [--workers 2]
+    .venv/bin/python -m benchmarks.bench_reports DB OUT --profile [--top 40]
 
 DB is the database of a `duaal run` (for instance benchmarks/out/work/goals/large/duaal.duckdb
 after `benchmarks/goals.py`), opened read-only; RUN_ID its newest completed run by default
@@ -25,19 +25,14 @@ import pstats
 import resource
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import duckdb
 
-import duckdb  # noqa: E402
-
-from duaal.history.changes import since_previous  # noqa: E402
-from duaal.outputs.workbooks.manifest import in_place  # noqa: E402
-from duaal.outputs.workbooks.writer import plan_reports, report_workers, write_groups  # noqa: E402
+from duaal.history.changes import since_previous
+from duaal.outputs.workbooks.manifest import in_place
+from duaal.outputs.workbooks.writer import plan_reports, report_workers, write_groups
 
 
 def latest_run(con: duckdb.DuckDBPyConnection) -> str:
