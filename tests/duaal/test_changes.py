@@ -17,8 +17,8 @@ from duaal.history.changes import (
     ENGLISH,
     ChangeCounts,
     NotEnoughRuns,
-    changes_markdown,
     compute_changes,
+    markdown_of,
     since_previous,
 )
 from duaal.history.changes.causes import AsOfCause, ColumnChange, DecisionCause, InputRowCause
@@ -231,7 +231,7 @@ def test_diff_of_a_run_with_itself_is_empty_and_the_first_run_has_no_previous(tw
         assert compute_changes(con, first.run_id, first.run_id).rows == []
         with pytest.raises(NotEnoughRuns, match="is the first completed run"):
             compute_changes(con, to_run=first.run_id)
-        assert "is the first completed run" in changes_markdown(con, first.run_id)
+        assert "is the first completed run" in markdown_of(since_previous(con, first.run_id))
         assert since_previous(con, first.run_id).before is None
     finally:
         con.close()
@@ -267,7 +267,7 @@ def test_markdown_counts_the_changes(two_runs):
     settings, first, second = two_runs
     con = _connect(settings)
     try:
-        markdown = changes_markdown(con, second.run_id)
+        markdown = markdown_of(since_previous(con, second.run_id))
     finally:
         con.close()
     assert markdown.startswith("# Since the previous run\n\nFrom run " + first.run_id)
@@ -629,13 +629,6 @@ def test_a_change_the_inputs_do_not_explain_names_the_code_or_rule_version(two_r
         assert rows[0][11] == "rule configuration changed (version 2026.2 -> 2026.3)"
     finally:
         con.close()
-
-
-def test_the_artifact_text_says_why_when_the_database_cannot_be_read(tmp_path):
-    from duaal.history.changes import since_previous_run
-
-    text = since_previous_run(tmp_path / "none.duckdb", "R1")
-    assert text.startswith("# Since the previous run\n\nNot available: no database at ")
 
 
 def test_a_payment_finding_is_matched_by_its_pair_not_by_its_place(tmp_path):

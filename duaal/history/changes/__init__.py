@@ -28,11 +28,7 @@ from duaal.history.changes.model import (
     Changes,
     ComparedRun,
 )
-from duaal.history.changes.render.markdown import (
-    changes_markdown,
-    markdown_of,
-    since_previous_run,
-)
+from duaal.history.changes.render.markdown import markdown_of
 from duaal.history.changes.render.terminal import format_changes
 from duaal.history.changes.runs import NotEnoughRuns, completed_runs, resolve_runs
 from duaal.history.changes.words import DUTCH, ENGLISH, Words
@@ -49,7 +45,6 @@ __all__ = [
     "NotEnoughRuns",
     "ComparedRun",
     "Words",
-    "changes_markdown",
     "compare",
     "completed_runs",
     "compute_changes",
@@ -57,5 +52,4 @@ __all__ = [
     "markdown_of",
     "resolve_runs",
     "since_previous",
-    "since_previous_run",
 ]

@@ -4,21 +4,9 @@ rows."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import duckdb
-
-from duaal.common.db import DatabaseBusy, connect
-from duaal.history.changes.assemble import since_previous
 from duaal.history.changes.model import CHANGE_EXPORT, Changes
 
 TITLE = "# Since the previous run"
-
-
-def changes_markdown(con: duckdb.DuckDBPyConnection, run_id: str, limit: int = 50) -> str:
-    """Markdown "since the previous run" for a run: the counts and the first `limit`
-    changes."""
-    return markdown_of(since_previous(con, run_id), limit)
 
 
 def markdown_of(changes: Changes, limit: int = 50) -> str:
@@ -48,17 +36,3 @@ def markdown_of(changes: Changes, limit: int = 50) -> str:
 
 def _cell(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
-
-
-def since_previous_run(db: Path, run_id: str, *, timeout_s: float = 60.0) -> str:
-    """The markdown "since the previous run" of a run, read from the database file (for
-    the run's Prefect artifact); says why when it cannot be read."""
-    try:
-        con = connect(db, read_only=True, timeout_s=timeout_s)
-        try:
-            return changes_markdown(con, run_id)
-        finally:
-            con.close()
-    except (DatabaseBusy, LookupError, OSError, duckdb.Error) as exc:
-        # the run itself completed: an artifact that cannot be made must not fail it
-        return f"{TITLE}\n\nNot available: {exc}\n"
