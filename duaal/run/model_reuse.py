@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.reuse import table_digest
+from expectations.reuse import table_digest, table_names
 from transforms.rule_config import RuleConfig
 
 TRANSFORMS = Path(__file__).resolve().parents[2] / "transforms"
@@ -66,14 +66,7 @@ def models_key(
     input models and of every cfg_* table, the configuration, as_of, the code, the purges."""
     h = hashlib.sha256(code_key().encode())
     h.update(f"\nas_of {as_of.isoformat()}\nconfig {config.text}\n".encode())
-    configured = [
-        name
-        for (name,) in con.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_name LIKE 'cfg\\_%' ESCAPE '\\' "
-            "ORDER BY table_name"
-        ).fetchall()
-    ]
+    configured = [name for name in table_names(con) if name.startswith("cfg_")]
     for table in (*inputs, *configured, "purges"):
         h.update(f"\n{table}:{table_digest(con, table)}".encode())
     return h.hexdigest()
