@@ -10,8 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import signal
-import sys
-import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -163,23 +161,6 @@ def rules_stage(
         # every build on a run's database says what it was built from (model_state)
         record_build(con, run_id, models_key(con, config, as_of, CHECKED_MODELS))
     return built
-
-
-def _import_validation() -> None:
-    """Import the validation module (and Great Expectations, about 4 s) ahead of its stage."""
-    try:
-        import expectations.validate  # noqa: F401
-    except Exception:  # noqa: BLE001 - validate_stage imports it again and reports the error
-        return
-
-
-def preload_validation() -> threading.Thread | None:
-    """Start importing Great Expectations in the background: ingest mostly waits on files."""
-    if "expectations.validate" in sys.modules:
-        return None
-    thread = threading.Thread(target=_import_validation, name="import-validation", daemon=True)
-    thread.start()
-    return thread
 
 
 def validate_stage(
