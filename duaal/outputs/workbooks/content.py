@@ -79,10 +79,7 @@ class Keys:
     def rows_digest(self, rows: list[dict[str, object]] | tuple[dict[str, object], ...]) -> str:
         """The SHA-256 of rows (dicts of one query: its columns once, then each row's
         values in order, a line each), run ids masked; once per list."""
-        known = self._rows.get(id(rows))
-        if known is not None and known[0] is rows:
-            return known[1]
-        return self.split(rows)[1]
+        return self._known(rows) or self.split(rows)[1]
 
     def split(
         self,
@@ -125,24 +122,27 @@ class Keys:
             self._remember(some_rows, hashers[name], len(some_rows))
         return groups, self._remember(rows, whole, len(rows))
 
-    def _remember(self, rows: object, h: Any, count: int) -> str:
-        digest = f"rows{count}:{h.hexdigest()}"
+    def _known(self, rows: object) -> str | None:
+        """The digest this run already made of this very list, if any."""
+        known = self._rows.get(id(rows))
+        return known[1] if known is not None and known[0] is rows else None
+
+    def _remember(self, rows: object, h: Any, count: int, kind: str = "rows") -> str:
+        digest = f"{kind}{count}:{h.hexdigest()}"
         self._rows[id(rows)] = (rows, digest)
         return digest
 
     def tuples_digest(self, rows: list[tuple[object, ...]] | tuple[tuple[object, ...], ...]) -> str:
         """The SHA-256 of rows of plain values (a sheet's rows as tuples), a line each, run
         ids masked; once per list."""
-        known = self._rows.get(id(rows))
-        if known is not None and known[0] is rows:
-            return known[1]
+        known = self._known(rows)
+        if known is not None:
+            return known
         h = hashlib.sha256()
         for start in range(0, len(rows), _CHUNK):
             text = "\n".join(map(repr, rows[start : start + _CHUNK]))
             h.update(RUN_ID.sub("<run>", text).encode() + b"\n")
-        digest = f"tuples{len(rows)}:{h.hexdigest()}"
-        self._rows[id(rows)] = (rows, digest)
-        return digest
+        return self._remember(rows, h, len(rows), "tuples")
 
 
 def content_key(kind: str, run: RunInfo, *inputs: object) -> str:
