@@ -35,6 +35,10 @@ NAME_PATTERN = {
 
 # Date helpers of RULES.md, "Date arithmetic". DuckDB's month interval clamps to the end of
 # the target month (2024-11-30 + 3 months = 2025-02-28), always from d itself.
+# The countdown a finding's detail ends with (the macros in_days_nl, days_ago_nl and
+# days_past_nl write it): the only part of a detail that changes with as_of alone. The
+# changes between two runs compare details without it: a day later is not a change.
+COUNTDOWN = r"(?:vandaag|over \d+ dag(?:en)?|\d+ dag(?:en)? (?:geleden|verstreken))$"
 MACROS = (
     "CREATE OR REPLACE MACRO add_months(d, k) AS CAST(d + to_months(CAST(k AS INTEGER)) AS DATE)",
     "CREATE OR REPLACE MACRO school_year_of(d) AS "
@@ -63,6 +67,13 @@ MACROS = (
     # Dutch text of the details and explanations: 01/12/2024, '1 dag', '12 dagen'
     "CREATE OR REPLACE MACRO date_nl(d) AS strftime(d, '%d/%m/%Y')",
     "CREATE OR REPLACE MACRO days_nl(n) AS n || CASE WHEN n = 1 THEN ' dag' ELSE ' dagen' END",
+    # the countdown that ends a finding's detail: days from or to as_of, 'over 3 dagen',
+    # '5 dagen geleden', '12 dagen verstreken', 'vandaag' (COUNTDOWN finds it again)
+    "CREATE OR REPLACE MACRO in_days_nl(n) AS "
+    "CASE WHEN n = 0 THEN 'vandaag' ELSE 'over ' || days_nl(n) END",
+    "CREATE OR REPLACE MACRO days_ago_nl(n) AS "
+    "CASE WHEN n = 0 THEN 'vandaag' ELSE days_nl(n) || ' geleden' END",
+    "CREATE OR REPLACE MACRO days_past_nl(n) AS days_nl(n) || ' verstreken'",
     # euros as a Dutch reader writes them: € 1.000 and € 999,99 (cents only when there are any)
     "CREATE OR REPLACE MACRO eur_nl(x) AS '€ ' || CASE WHEN x = trunc(x) "
     "THEN replace(format('{:,}', CAST(x AS BIGINT)), ',', '.') "

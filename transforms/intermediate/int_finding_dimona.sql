@@ -85,11 +85,7 @@ missing as (
         'geen Dimona-aangifte (' || counted_types_text || ') voor de overeenkomst van '
         || date_nl(start_date) || ' tot '
         || date_nl(effective_end_date) || '; gestart '
-        || case
-            when days_since_start = 0 then 'vandaag'
-            when days_since_start = 1 then '1 dag geleden'
-            else days_since_start || ' dagen geleden'
-        end as detail,
+        || days_ago_nl(days_since_start) as detail,
         start_date as due_date
     from judged
     where not has_dimona and days_since_start >= 0

@@ -48,8 +48,7 @@ training_overdue as (
         'geen mentoropleiding binnen ' || mentor_training_months
         || ' maanden na de erkenning van ' || date_nl(first_recognition_date)
         || '; deadline ' || date_nl(training_deadline) || ' is '
-        || days_nl(days_overdue)
-        || ' verstreken' as detail,
+        || days_past_nl(days_overdue) as detail,
         training_deadline as due_date
     from mentors_judged
     where training_overdue

@@ -43,8 +43,7 @@ missing as (
         'REGISTRATION_MISSING' as code,
         *,
         'niet geregistreerd; deadline ' || date_nl(registration_deadline)
-        || ' is ' || days_nl(-days_to_deadline)
-        || ' verstreken' as detail,
+        || ' is ' || days_past_nl(-days_to_deadline) as detail,
         cast(null as date) as due_date
     from judged
     where registration_date is null and days_to_deadline < 0
@@ -56,12 +55,7 @@ due as (
         'REGISTRATION_DUE' as code,
         *,
         'nog niet geregistreerd; deadline ' || date_nl(registration_deadline)
-        || ', '
-        || case
-            when days_to_deadline = 0 then 'vandaag'
-            when days_to_deadline = 1 then 'over 1 dag'
-            else 'over ' || days_to_deadline || ' dagen'
-        end as detail,
+        || ', ' || in_days_nl(days_to_deadline) as detail,
         registration_deadline as due_date
     from judged
     where registration_date is null

@@ -24,6 +24,7 @@ import duckdb
 
 from duaal.history.changes.causes import PERSONAL_COLUMNS
 from duaal.history.changes.model import DECISION_FIELDS, PAYMENT_FIELDS, ComparedRun
+from transforms.models import COUNTDOWN
 from transforms.sources import SOURCES, Source
 from transforms.versions import batch_versions
 
@@ -198,6 +199,7 @@ def compare_runs(
         findings = run.fetch(
             "findings",
             compare=_compare(finding, ("severity", "detail"), match=FINDING_MATCH, gone="resolved"),
+            countdown=COUNTDOWN,
             **shared,
         )
         payments = (

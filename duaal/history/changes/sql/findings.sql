@@ -1,6 +1,9 @@
 -- The findings that appeared or were resolved between the runs ($before, $after), or whose
 -- severity or detail changed, each with the input rows that can explain it: its
 -- agreement's row, the Dimona of its pair, its mentor's recognitions and agreements.
+-- A detail that differs only in the countdown it ends with ('over 3 dagen', '12 dagen
+-- verstreken': transforms/models.py, COUNTDOWN) did not change: a day later is not a
+-- change of the finding.
 with inputs as (
     select * from {{ links }}
 ),
@@ -24,7 +27,8 @@ numbered as (
     select
         *,
         row_number() over (
-            partition by run_id, code, agreement_id, mentor_insz, pair_key order by detail
+            partition by run_id, code, agreement_id, mentor_insz, pair_key
+            order by regexp_replace(detail, '{{ countdown }}', ''), detail
         ) as n
     from keyed
 ),
@@ -34,8 +38,17 @@ both_runs as (
     select *, [severity, detail] as compared from numbered
 ),
 
-changed as (
+compared as (
     {{ compare }}
+),
+
+changed as (
+    select * from compared
+    where not (
+        change = 'changed' and field = 'detail'
+        and regexp_replace(before[1], '{{ countdown }}', '')
+        = regexp_replace(after[1], '{{ countdown }}', '')
+    )
 ),
 
 -- the input rows of each change, one equality join per way a row reaches a finding
