@@ -13,7 +13,9 @@ this order:
 2. the cold run of the large set (100,000 agreements) on an empty database;
 3. the writer floor: bare XlsxWriter writing the cold run's workbooks' cells (writer_floor.py);
 4. the daily run: the day after, on the cold run's database and reports, with one new CSV of
-   300 corrected agreements of the running year (daily.py), `--as-of` one day later;
+   300 corrected agreements of the running year (daily.py), `--as-of` one day later; and
+   bare XlsxWriter writing the cells of the workbooks it wrote (not those it kept): the
+   least that writing them can take, whatever the run does besides;
 5. (unless --no-compare) a cold run of that same folder and day on an empty database: its
    decisions, findings, payments and quarantine (the digests a run records) and every
    workbook cell must equal the daily run's (run ids and clock times aside, and the
@@ -136,10 +138,12 @@ def fresh_copy(data: Dataset, work: Path) -> Path:
     return raw
 
 
-def writer_floor(reports: Path) -> dict[str, Any]:
-    """benchmarks/writer_floor.py on a run's workbooks, once: wall and CPU seconds, cells."""
+def writer_floor(reports: Path, *, latest_run_only: bool = False) -> dict[str, Any]:
+    """benchmarks/writer_floor.py on a run's workbooks, once: wall and CPU seconds, cells
+    (latest_run_only: the workbooks the folder's latest run wrote, not those it kept)."""
+    only = ["--latest-run-only"] if latest_run_only else []
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.writer_floor", str(reports), "--runs", "1"],
+        [sys.executable, "-m", "benchmarks.writer_floor", str(reports), "--runs", "1", *only],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -147,13 +151,14 @@ def writer_floor(reports: Path) -> dict[str, Any]:
     if proc.returncode != 0:
         raise BenchError(f"writer_floor failed:\n{proc.stderr[-4000:]}")
     found = re.search(r"median wall ([\d.]+) s, CPU ([\d.]+) s", proc.stdout)
-    cells = re.search(r"([\d,]+) cells", proc.stdout)
-    if not found or not cells:
+    counts = re.search(r"(\d+) workbooks, ([\d,]+) cells", proc.stdout)
+    if not found or not counts:
         raise BenchError(f"writer_floor said nothing measurable:\n{proc.stdout}")
     return {
         "seconds": float(found.group(1)),
         "cpu_s": float(found.group(2)),
-        "cells": int(cells.group(1).replace(",", "")),
+        "workbooks": int(counts.group(1)),
+        "cells": int(counts.group(2).replace(",", "")),
     }
 
 
@@ -177,6 +182,16 @@ def goals(report: dict[str, Any]) -> list[list[str]]:
                 _ok(ratio <= DAILY_GOAL),
             ]
         )
+        bound = report.get("daily_writer_floor")
+        if bound:
+            out.append(
+                [
+                    "1. (bound) bare XlsxWriter for the workbooks the daily run wrote",
+                    f"{bound['seconds']:.2f} s ({bound['seconds'] / cold['seconds']:.2f}x the "
+                    f"cold run): {bound['workbooks']} workbooks, {bound['cells']:,} cells",
+                    "less cannot be" if bound["seconds"] > DAILY_GOAL * cold["seconds"] else "",
+                ]
+            )
     same = report.get("same")
     if same:
         equal = same["digests_equal"] and not same["differing"] and not same["only_daily"]
@@ -282,6 +297,17 @@ def render(report: dict[str, Any]) -> str:
                     f"{report['writer_floor']['cells']:,} cells",
                     _opt(report["writer_floor"]["seconds"]),
                 ],
+                *(
+                    [
+                        [
+                            f"writer: bare XlsxWriter, the {daily['workbooks']} workbooks the "
+                            f"daily run wrote, {daily['cells']:,} cells",
+                            _opt(daily["seconds"]),
+                        ]
+                    ]
+                    if (daily := report.get("daily_writer_floor"))
+                    else []
+                ),
             ],
         ),
         "",
@@ -355,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
         step("large, the day after")
         write_daily_csv(raw, AS_OF)
         report["daily"] = run_duaal(raw, work / "large", day, env)
+        step("writer floor of the daily run's workbooks")
+        report["daily_writer_floor"] = writer_floor(
+            work / "large" / "reports", latest_run_only=True
+        )
         if not args.no_compare:
             step("large, cold, on the daily folder")
             same = work / "large-same"

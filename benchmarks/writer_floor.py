@@ -1,6 +1,7 @@
 """The floor of the workbook writer: the report stage's own cells, written by bare XlsxWriter.
 
     .venv/bin/python -m benchmarks.writer_floor REPORTS_DIR [--runs 3] [--workers 2]
+        [--latest-run-only]
 
 REPORTS_DIR is a folder of workbooks the report stage wrote (for instance a benchmark run's
 `reports/`). Every cell of every sheet is read back with python-calamine, then written again,
@@ -10,11 +11,16 @@ workbooks are spread over `workers` forked processes, the one with most rows fir
 report stage also writes on two processes at a time, its largest workbooks first). What
 that takes is the least any report stage built on XlsxWriter can take for these cells;
 the report stage's own time, measured beside it, shows what duaal adds.
+
+With --latest-run-only, only the workbooks the folder's manifest (`inhoud.json`) lists as
+written by its latest run, not those it kept: after a daily run, what that run could not
+avoid writing, whatever it did besides.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -99,15 +105,35 @@ def measure(workers: int) -> tuple[float, float, int]:
     return wall, sum(cpu for _, cpu in done), sum(cells for cells, _ in done)
 
 
+def written_by_latest_run(reports: Path) -> list[Path]:
+    """The workbooks the manifest of a reports folder lists as written by its latest run."""
+    manifest = json.loads((reports / "inhoud.json").read_text(encoding="utf-8"))
+    latest = manifest["laatste_run"]
+    return sorted(
+        reports / entry["werkmap"]
+        for entry in manifest["werkmappen"]
+        if entry["run"] == latest and entry["behouden_door"] is None
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("reports", type=Path, help="a folder of workbooks the report stage wrote")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument(
+        "--latest-run-only",
+        action="store_true",
+        help="only the workbooks inhoud.json lists as written (not kept) by the latest run",
+    )
     args = parser.parse_args(argv)
-    paths = sorted(args.reports.rglob("*.xlsx"))
+    if args.latest_run_only:
+        paths = written_by_latest_run(args.reports)
+    else:
+        paths = sorted(args.reports.rglob("*.xlsx"))
     if not paths:
-        print(f"{args.reports}: no .xlsx workbooks in this folder", file=sys.stderr)
+        which = "written by its latest run" if args.latest_run_only else "in this folder"
+        print(f"{args.reports}: no .xlsx workbooks {which}", file=sys.stderr)
         return 2
     _LOADED[:] = [read_cells(p) for p in paths]
     runs = [measure(args.workers) for _ in range(args.runs)]
