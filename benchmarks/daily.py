@@ -70,9 +70,14 @@ def corrected(row: dict[str, object], turn: int, exported: date) -> dict[str, ob
 
 
 def write_daily_csv(
-    raw: Path, as_of: date = AS_OF, agreements: int = DAILY_AGREEMENTS
+    raw: Path,
+    as_of: date = AS_OF,
+    agreements: int = DAILY_AGREEMENTS,
+    started_from: date | None = None,
 ) -> tuple[Path, int]:
-    """Write the day after's CSV of corrected agreements under raw; its path and rows."""
+    """Write the day after's CSV of corrected agreements under raw; its path and rows.
+    started_from: only agreements that started on or after this day (the running school
+    year's workbook also holds agreements that started in earlier years and still run)."""
     from python_calamine import CalamineWorkbook
 
     from sample.writing import write_csv
@@ -91,7 +96,11 @@ def write_daily_csv(
         for number, values in enumerate(grid[1:], start=2)  # as a spreadsheet numbers rows
         if number not in refused
     ]
-    clean = [r for r in rows if _clean(r)]
+    clean = [
+        r
+        for r in rows
+        if _clean(r) and (started_from is None or r["start_date"] >= started_from)  # type: ignore[operator]
+    ]
     step = max(len(clean) // agreements, 1)
     chosen = clean[::step][:agreements]
     exported = as_of + timedelta(days=1)
@@ -106,8 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("raw", type=Path, help="a raw folder `duaal generate` wrote")
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
     parser.add_argument("--agreements", type=int, default=DAILY_AGREEMENTS)
+    parser.add_argument(
+        "--started-from",
+        type=date.fromisoformat,
+        help="only agreements that started on or after this day (e.g. the school year's 1 September)",
+    )
     args = parser.parse_args(argv)
-    path, rows = write_daily_csv(args.raw, args.as_of, args.agreements)
+    path, rows = write_daily_csv(args.raw, args.as_of, args.agreements, args.started_from)
     print(f"{path}: {rows} corrected agreements")
     return 0
 

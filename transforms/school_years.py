@@ -25,3 +25,14 @@ def school_year_of(day: date) -> str:
 def school_year_start(school_year: str) -> date:
     """1 September of the school year's first year: '2024-2025' -> 2024-09-01."""
     return date(int(school_year[:4]), 9, 1)
+
+
+def school_year_end(school_year: str) -> date:
+    """31 August of the school year's second year: '2024-2025' -> 2025-08-31."""
+    return date(int(school_year[5:]), 8, 31)
+
+
+def is_final(school_year: str, as_of: date) -> bool:
+    """Whether a school year is final at as_of: its 31 August lies on or before it (the
+    decisions' status 'final', fct_premium_decisions)."""
+    return school_year_end(school_year) <= as_of

@@ -13,6 +13,15 @@ the manifest does).
 
 Run ids anywhere in the inputs (the run compared with in the "Wijzigingen" sheets) are left
 out like the run's own: a kept workbook is the writing run's, and says so.
+
+Which workbooks show the run's as_of: those of a running school year and the conformiteit
+workbooks. A final school year's premies and federatie workbooks (its 31 August on or
+before the as_of) show none (their Leeswijzer says "Stand: Definitief"), and the planner
+gives them only what they show: that year's and the earlier years' shares, the files with
+rows for those years, the changed rows without the line naming the run compared with. Their
+key is made with `final=True` and holds no as_of, so they are kept across days while what
+they show does not change; on the day a year becomes final its key changes (it no longer
+holds the as_of), and its workbooks are written again without it.
 """
 
 from __future__ import annotations
@@ -32,10 +41,6 @@ from duaal.common.version import code_version
 from duaal.outputs.workbooks.data import RunInfo
 
 RUN_ID = re.compile(r"R\d{8}T\d{6}-[0-9a-f]{6}")
-# Every workbook prints the run's as_of (its Toelichting's "Peildatum"), so it is part of
-# every key: a run with another as_of writes every workbook again. A workbook that no longer
-# shows it leaves it out here, and is then kept across days while its rows do not change.
-AS_OF_SHOWN = {"premies": True, "federatie": True, "conformiteit": True}
 _CHUNK = 2048  # rows hashed per update
 # values whose repr is their canonical text (a subclass may not be: it goes the long way)
 _PLAIN = frozenset({str, int, float, bool, Decimal, date, datetime})
@@ -53,10 +58,11 @@ def code_key() -> str:
     return h.hexdigest()
 
 
-def shown_of_run(run: RunInfo, kind: str) -> tuple[object, ...]:
-    """What a workbook prints of its run besides the run id and times."""
-    as_of = run.as_of if AS_OF_SHOWN.get(kind, True) else None
-    return ("run", as_of, run.rule_config_hash, run.code_version)
+def shown_of_run(run: RunInfo, final: bool = False) -> tuple[object, ...]:
+    """What a workbook prints of its run besides the run id and times: the as_of, except
+    in a final school year's workbook (final), the rule configuration and code version."""
+    as_of = None if final else run.as_of
+    return ("run", final, as_of, run.rule_config_hash, run.code_version)
 
 
 class Keys:
@@ -67,13 +73,14 @@ class Keys:
         self.run = run
         self._rows: dict[int, tuple[object, str]] = {}  # id of a list: (the list, its digest)
 
-    def key(self, kind: str, *inputs: object) -> str:
-        """The key of one workbook: its kind, what it shows of the run, and its inputs."""
+    def key(self, kind: str, *inputs: object, final: bool = False) -> str:
+        """The key of one workbook: its kind, what it shows of the run (final: a final
+        school year's workbook, which shows no as_of), and its inputs."""
         h = hashlib.sha256(code_key().encode())
         h.update(kind.encode())
-        _feed(h, shown_of_run(self.run, kind), kind, self)
+        _feed(h, shown_of_run(self.run, final), final, self)
         for value in inputs:
-            _feed(h, value, kind, self)
+            _feed(h, value, final, self)
         return h.hexdigest()
 
     def rows_digest(self, rows: list[dict[str, object]] | tuple[dict[str, object], ...]) -> str:
@@ -145,18 +152,18 @@ class Keys:
         return self._remember(rows, h, len(rows), "tuples")
 
 
-def content_key(kind: str, run: RunInfo, *inputs: object) -> str:
+def content_key(kind: str, run: RunInfo, *inputs: object, final: bool = False) -> str:
     """The key of one workbook (Keys(run).key, for a single workbook)."""
-    return Keys(run).key(kind, *inputs)
+    return Keys(run).key(kind, *inputs, final=final)
 
 
-def _feed(h: Any, value: object, kind: str, keys: Keys) -> None:
+def _feed(h: Any, value: object, final: bool, keys: Keys) -> None:
     """Hash a value in a canonical text form, run ids masked; rows by their digest."""
     if value.__class__ in _PLAIN or value is None:
         h.update(RUN_ID.sub("<run>", repr(value)).encode() + b";")
         return
     if isinstance(value, RunInfo):
-        value = shown_of_run(value, kind)
+        value = shown_of_run(value, final)
     if isinstance(value, list | tuple) and value and isinstance(value[0], dict):
         h.update(keys.rows_digest(value).encode())  # type: ignore[arg-type]
     elif isinstance(value, list | tuple) and value and _plain_rows(value):
@@ -165,12 +172,12 @@ def _feed(h: Any, value: object, kind: str, keys: Keys) -> None:
         h.update(type(value).__name__.encode() + b"(")
         for f in dataclasses.fields(value):
             h.update(f.name.encode() + b"=")
-            _feed(h, getattr(value, f.name), kind, keys)
+            _feed(h, getattr(value, f.name), final, keys)
         h.update(b")")
     elif isinstance(value, dict):
-        _feed_items(h, ((repr(k), v) for k, v in value.items()), b"{", kind, keys)
+        _feed_items(h, ((repr(k), v) for k, v in value.items()), b"{", final, keys)
     elif isinstance(value, list | tuple):
-        _feed_items(h, ((str(i), v) for i, v in enumerate(value)), b"[", kind, keys)
+        _feed_items(h, ((str(i), v) for i, v in enumerate(value)), b"[", final, keys)
     elif isinstance(value, set | frozenset):
         h.update(repr(sorted(map(repr, value))).encode())
     elif isinstance(value, str | int | float | bool | Decimal | date | datetime | Path):
@@ -188,10 +195,10 @@ def _plain_rows(value: list[Any] | tuple[Any, ...]) -> bool:
 
 
 def _feed_items(
-    h: Any, items: Iterable[tuple[str, object]], opening: bytes, kind: str, keys: Keys
+    h: Any, items: Iterable[tuple[str, object]], opening: bytes, final: bool, keys: Keys
 ) -> None:
     h.update(opening)
     for name, item in items:
         h.update(name.encode() + b":")
-        _feed(h, item, kind, keys)
+        _feed(h, item, final, keys)
     h.update(b".")

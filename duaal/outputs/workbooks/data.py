@@ -5,6 +5,7 @@ Every query sorts on a full key, so two writes of one run give the same rows in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +17,8 @@ from duaal.outputs.workbooks.labels import CodeLabels, code_labels
 from transforms.contracts import contract
 from transforms.rule_config import RuleConfig, parse_rule_config
 from transforms.schema import DECISION_COLUMNS, FINDING_COLUMNS, PAYMENT_COLUMNS
-from transforms.sources import AGREEMENTS, RECOGNITIONS, Source
+from transforms.school_years import school_year_end
+from transforms.sources import AGREEMENTS, DIMONA, PREMIUMS, RECOGNITIONS, Source
 from transforms.versions import batch_versions, run_quarantine
 
 Row = dict[str, Any]
@@ -126,6 +128,13 @@ _MENTOR_FILLED = ("company_kbo", "company_name", "office")
 def load_input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
     """The batches the run used: file, hash, row counts and the refusal reason in Dutch.
     A load that a later load of the same file replaced is not used (transforms/versions.py)."""
+    return _input_files(con, run_id)
+
+
+def _input_files(
+    con: duckdb.DuckDBPyConnection, run_id: str, where: str = "", params: Sequence[object] = ()
+) -> list[Row]:
+    """load_input_files, with a further condition on the batch `b`."""
     in_effect = batch_versions("SELECT batch_id FROM run_batches WHERE run_id = ?")
     return _rows(
         con,
@@ -134,8 +143,37 @@ def load_input_files(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
         "coalesce(b.reason_nl, b.reason) AS reason "
         "FROM run_batches r JOIN load_batches b USING (batch_id) WHERE r.run_id = ? "
         f"AND (b.status <> 'loaded' OR b.batch_id IN (SELECT batch_id FROM {in_effect})) "
-        "ORDER BY b.source, b.file_name, b.batch_id",
-        [run_id, run_id],
+        f"{where} ORDER BY b.source, b.file_name, b.batch_id",
+        [run_id, run_id, *params],
+    )
+
+
+# Per source with a school year of its own, the batches whose rows in effect (its staging
+# table, the newest version of each row) hold for a school year or an earlier one (its one
+# parameter, compared with a start date: the year's 31 August): a decision counts the premiums of the earlier years (its
+# cap, int_premiums_before), so the rows of those years go into it too. An agreement from
+# its start, a Dimona period from its start, a premium by its school year.
+YEAR_ROWS = {
+    AGREEMENTS: "start_date <= ?",
+    DIMONA: "start_date <= ?",
+    PREMIUMS: "school_year <= ?",
+}
+
+
+def load_year_files(con: duckdb.DuckDBPyConnection, run_id: str, school_year: str) -> list[Row]:
+    """The run's input files (as load_input_files) that hold a row in effect for the school
+    year or a year before it (YEAR_ROWS, from the lineage of the staging tables); of a source
+    without a school year of its own (the recognitions register) every file. A refused file,
+    or one whose every row was quarantined or replaced by a newer export, holds none."""
+    _require(con, *(source.staging for source in YEAR_ROWS))
+    folders = ", ".join(f"'{source.folder}'" for source in YEAR_ROWS)
+    rows = " UNION ".join(
+        f"SELECT batch_id FROM {source.staging} WHERE {held}" for source, held in YEAR_ROWS.items()
+    )
+    end = school_year_end(school_year)
+    params = [end if "date" in held else school_year for held in YEAR_ROWS.values()]
+    return _input_files(
+        con, run_id, f"AND (b.source NOT IN ({folders}) OR b.batch_id IN ({rows}))", params
     )
 
 

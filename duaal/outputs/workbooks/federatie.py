@@ -43,6 +43,7 @@ from duaal.outputs.workbooks.federatie_tables import (
     year_header,
     years_blocks,
 )
+from duaal.outputs.workbooks.leeswijzer import final_fact
 from duaal.outputs.workbooks.style import (
     NOT_SET,
     About,
@@ -148,17 +149,31 @@ NOTES: tuple[tuple[str, str], ...] = (
 )
 
 
-def source_line(run: RunInfo) -> str:
-    """Where every figure comes from, as of when, when it was published (the run that
-    computed it) and in what units, under each table."""
-    return (
-        f"{SOURCE}, peildatum {run.as_of:%d/%m/%Y}, gepubliceerd {run.started_at:%d/%m/%Y}. {UNITS}"
+# a final school year's workbook names no as_of: the conformity is the writing run's
+FINAL_NOTES = tuple(
+    (
+        topic,
+        "Aandeel van de lerenden zonder bevinding met ernst 'fout' voor dezelfde onderneming "
+        "en lerende, zoals de run die deze map schreef ze vaststelde (inhoud.json in de "
+        "rapportenmap zegt welke run).",
     )
+    if topic == "Conform (%)"
+    else (topic, text)
+    for topic, text in NOTES
+)
 
 
-def table_notes(run: RunInfo, *more: str | None) -> list[str]:
+def source_line(run: RunInfo, final: bool = False) -> str:
+    """Where every figure comes from, as of when (not in a final school year's workbook,
+    final: it is kept across days), when it was published (the run that computed it) and in
+    what units, under each table."""
+    as_of = "" if final else f", peildatum {run.as_of:%d/%m/%Y}"
+    return f"{SOURCE}{as_of}, gepubliceerd {run.started_at:%d/%m/%Y}. {UNITS}"
+
+
+def table_notes(run: RunInfo, *more: str | None, final: bool = False) -> list[str]:
     """The lines under a table: its source, the legend of its signs, then `more`."""
-    return [source_line(run), LEGEND_LINE, *(m for m in more if m)]
+    return [source_line(run, final), LEGEND_LINE, *(m for m in more if m)]
 
 
 def _year_label(y: YearFigures, run: RunInfo) -> str:
@@ -179,6 +194,7 @@ class _Edition:
     years: Sequence[YearFigures]
     before: YearFigures | None
     numbers: Iterator[int]
+    final: bool = False  # a final school year: no as_of; the years up to it
 
     @property
     def label(self) -> str:
@@ -205,7 +221,7 @@ class _Edition:
         return f"Tabel {next(self.numbers)}. {text}"
 
     def notes(self, *more: str | None) -> list[str]:
-        return table_notes(self.run, *more)
+        return table_notes(self.run, *more, final=self.final)
 
 
 def _offices_sheet(e: _Edition) -> Sheet:
@@ -278,9 +294,10 @@ def _years_sheet(e: _Edition) -> Sheet:
     lists = years_blocks(e.years, e.numbers, e.notes(note))
     trend_title = e.title("Aandeel subsidiabel per schooljaar, alle kantoren")
     trend = trend_block(e.years, trend_title, e.notes(note))
+    which = "dit schooljaar en de schooljaren ervoor" if e.final else "de schooljaren"
     return Sheet(
         PER_YEAR,
-        "Tabel 5 tot 8: lerenden, subsidiabel en bedrag per kantoor, de schooljaren "
+        f"Tabel 5 tot 8: lerenden, subsidiabel en bedrag per kantoor, {which} "
         "naast elkaar, en het aandeel subsidiabel per schooljaar.",
         [replace(lists[0], heading=None), *lists[1:], trend],
         title=lists[0].heading or "",
@@ -347,8 +364,10 @@ def _about(e: _Edition) -> About:
         audience="De sectorfederaties en hun bestuur. Deze map mag gedeeld worden.",
         facts=[
             ("Schooljaar", f"{e.label}, van 1 september tot 31 augustus"),
-            ("Peildatum", f"{e.run.as_of:%d/%m/%Y}: de stand van de gegevens"),
-            ("Bron", source_line(e.run).removeprefix("Bron: ")),
+            final_fact(e.figures.school_year)
+            if e.final
+            else ("Peildatum", f"{e.run.as_of:%d/%m/%Y}: de stand van de gegevens"),
+            ("Bron", source_line(e.run, e.final).removeprefix("Bron: ")),
         ],
         legend=[
             (SMALL_TEXT, f"Een aantal van 1 tot {MIN_GROUP - 1}: te klein om te tonen."),
@@ -360,7 +379,7 @@ def _about(e: _Edition) -> About:
             (NOT_SET, "De regelconfiguratie heeft nog geen premiebedragen voor dit schooljaar."),
             ("pp", "Procentpunten: het verschil tussen twee aandelen."),
         ],
-        notes=NOTES,
+        notes=FINAL_NOTES if e.final else NOTES,
         personal=False,
     )
 
@@ -370,15 +389,19 @@ def federatie_sheets(
     figures: YearFigures,
     years: Sequence[YearFigures],
     paid: Sequence[PaidYear] = (),
+    final: bool = False,
 ) -> tuple[About, list[Sheet]]:
     """The Leeswijzer's facts and the sheets of the federation workbook of one year, a
     function each, their tables numbered in this order; `paid`: decided against paid per
-    final school year (federatie_payments), a sheet where there is any."""
-    e = _Edition(run, figures, years, previous_final(figures, years), count(1))
+    final school year (federatie_payments), a sheet where there is any; final: the year is
+    final (no as_of; `years` and `paid` are those up to it)."""
+    e = _Edition(run, figures, years, previous_final(figures, years), count(1), final)
     sheets = [_offices_sheet(e), _trainings_sheet(e), _reasons_sheet(e), _years_sheet(e)]
     if paid:
         sheets.append(_payments_sheet(e, paid))
-    sheets.append(toelichting_sheet(run, figures.school_year, files=None, with_hash=False))
+    sheets.append(
+        toelichting_sheet(run, figures.school_year, files=None, with_hash=False, final=final)
+    )
     return _about(e), sheets
 
 
@@ -388,12 +411,14 @@ def write_federatie(
     figures: YearFigures,
     years: Sequence[YearFigures],
     paid: Sequence[PaidYear] = (),
+    final: bool = False,
 ) -> Path:
     """Write the federation workbook of one school year (years: every year, side by side;
-    paid: decided against paid per final school year)."""
+    paid: decided against paid per final school year; final: a final school year's, whose
+    `years` and `paid` are those up to it, without the as_of)."""
     school_year = figures.school_year
     provisional = provisional_text(run.as_of) if figures.provisional else None
     page = Page(TITLE, f"Schooljaar {school_year}", "Alle kantoren", run.run_id, provisional)
     with Book(path, page, run.started_at) as book:
-        book.write(*federatie_sheets(run, figures, years, paid))
+        book.write(*federatie_sheets(run, figures, years, paid, final))
     return path

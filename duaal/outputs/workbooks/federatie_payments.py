@@ -53,10 +53,13 @@ STANDING = {
 
 def load_payment_totals(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Row]:
     """The run's payment reconciliations (final school years only): office, status and the
-    amounts decided and paid. A run recorded before payments were reconciled has none."""
+    amounts decided and paid. A run recorded before payments were reconciled has none.
+    Sorted on every column it reads: two runs with the same reconciliations give the same
+    rows in the same order (the federatie workbooks' content key holds them)."""
     cur = con.execute(
         "SELECT school_year, office, status, decided_eur, paid_eur FROM run_payments "
-        "WHERE run_id = ? ORDER BY school_year, office",
+        "WHERE run_id = ? ORDER BY school_year, office NULLS LAST, status, decided_eur, "
+        "paid_eur NULLS FIRST",
         [run_id],
     )
     names = [d[0] for d in cur.description]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from duaal.outputs.workbooks.style import About, Block, Field, Page, Sheet
+from transforms.school_years import school_year_end
 
 SHEET = "Leeswijzer"
 TOPIC = Field("Onderwerp", width=28)
@@ -33,6 +34,17 @@ LEGEND: tuple[tuple[str, str], ...] = (
         "Een definitief schooljaar is voorbij (na 31 augustus).",
     ),
 )
+
+
+def final_fact(school_year: str) -> tuple[str, str]:
+    """The Leeswijzer's "Stand" of a final school year's workbook (premies, federatie),
+    instead of its as_of (Peildatum)."""
+    return (
+        "Stand",
+        f"Definitief: het schooljaar eindigde op {school_year_end(school_year):%d/%m/%Y}. "
+        "Deze map blijft ongewijzigd staan zolang haar inhoud niet wijzigt; inhoud.json in "
+        "de rapportenmap zegt welke run haar schreef.",
+    )
 
 
 def leeswijzer(page: Page, about: About, sheets: Sequence[Sheet]) -> Sheet:

@@ -200,14 +200,21 @@ def year_lines(years: Sequence[YearLine], run: RunInfo, office: str | None) -> l
 
 
 def _per_year_sheet(
-    run: RunInfo, years: Sequence[YearLine], office: str | None, where: str, provisional: bool
+    run: RunInfo,
+    years: Sequence[YearLine],
+    office: str | None,
+    where: str,
+    provisional: bool,
+    final: bool = False,
 ) -> Sheet:
-    """Per schooljaar: the share eligible in each school year of the run, and its chart."""
+    """Per schooljaar: the share eligible in each school year given, and its chart (of a
+    final school year's workbook, final: that year and the years before it)."""
     note = running_note(years, run.as_of)
     running = [year_label(y) for y in years if y.provisional]
+    which = "dit schooljaar en de schooljaren ervoor" if final else "elk schooljaar van de run"
     return Sheet(
         PER_YEAR,
-        "Het aandeel subsidiabel in elk schooljaar van de run, met een grafiek: stijgt het?",
+        f"Het aandeel subsidiabel in {which}, met een grafiek: stijgt het?",
         [Block(YEAR_FIELDS, year_lines(years, run, office))],
         title=f"Per schooljaar, {where}",
         charts=[
@@ -295,10 +302,12 @@ def overview_sheets(
     decisions: Sequence[Row],
     years: Sequence[YearLine],
     provisional: bool,
+    final: bool = False,
 ) -> list[Sheet]:
     """A sheet for each question a reader asks, its table and its chart: how each office
     does (several offices: with totals, and which lags), which refusal reasons refuse most
-    and cost most, and whether the share eligible rises over the school years."""
+    and cost most, and whether the share eligible rises over the school years (`years`: of
+    a final school year's workbook, final, that year and those before it)."""
     amounts = year_amounts(run, school_year)
     amounts_set = amounts is not None
     per_office: dict[str, list[Row]] = {o: [] for o in offices}
@@ -311,13 +320,13 @@ def overview_sheets(
         office = offices[0]
         return [
             _office_overview(school_year, office, rows[0], reasons, amounts),
-            _per_year_sheet(run, years, office, office, provisional),
+            _per_year_sheet(run, years, office, office, provisional, final),
         ]
     totals = office_line(TOTAL, shown, amounts_set)
     return [
         _offices_overview(school_year, rows, totals, amounts),
         _reasons_sheet(school_year, reasons),
-        _per_year_sheet(run, years, None, "per kantoor", provisional),
+        _per_year_sheet(run, years, None, "per kantoor", provisional, final),
     ]
 
 

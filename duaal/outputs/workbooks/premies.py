@@ -21,6 +21,7 @@ from duaal.outputs.workbooks.changes import ChangeSheets, changes_sheet
 from duaal.outputs.workbooks.columns import DECISIONS, actiris_column, decision_column
 from duaal.outputs.workbooks.data import Row, RunInfo
 from duaal.outputs.workbooks.labels import STATUS_LABELS, CodeLabels
+from duaal.outputs.workbooks.leeswijzer import final_fact
 from duaal.outputs.workbooks.overzicht import (
     LOST,
     YEAR_FIELDS,
@@ -199,8 +200,11 @@ def brussels_sheet(school_year: str, offices: Sequence[str], brussels: Sequence[
     )
 
 
-def premies_about(run: RunInfo, school_year: str, offices: Sequence[str]) -> About:
-    """What the Leeswijzer says of a premies workbook."""
+def premies_about(
+    run: RunInfo, school_year: str, offices: Sequence[str], final: bool = False
+) -> About:
+    """What the Leeswijzer says of a premies workbook: of a running school year its as_of
+    (Peildatum), of a final one (final) that it is final and stays as it is (Stand)."""
     return About(
         purpose=(
             "De beslissingen over de premie kwalificerend werkplekleren voor het schooljaar: "
@@ -213,7 +217,12 @@ def premies_about(run: RunInfo, school_year: str, offices: Sequence[str]) -> Abo
         ),
         facts=[
             ("Schooljaar", f"{school_year}, van 1 september tot 31 augustus"),
-            ("Peildatum", f"{run.as_of:%d/%m/%Y}: de stand van de gegevens waarop de run besliste"),
+            final_fact(school_year)
+            if final
+            else (
+                "Peildatum",
+                f"{run.as_of:%d/%m/%Y}: de stand van de gegevens waarop de run besliste",
+            ),
         ],
         legend=[
             (NOT_SET, "De regelconfiguratie heeft nog geen premiebedragen voor dit schooljaar."),
@@ -225,12 +234,24 @@ def premies_about(run: RunInfo, school_year: str, offices: Sequence[str]) -> Abo
     )
 
 
+FINAL_FILES_NOTE = (
+    "Invoerbestanden",
+    "De bestanden van de run met minstens één geldende rij voor dit schooljaar of een "
+    "schooljaar ervoor (een beslissing telt de premies van de vorige schooljaren mee): "
+    "overeenkomsten en Dimona-periodes die uiterlijk op 31 augustus van dit schooljaar "
+    "begonnen, de premiegeschiedenis van die schooljaren, en alle bestanden van de "
+    "erkenningen. Een geweigerd bestand heeft geen geldende rij.",
+)
+
+
 @dataclass(frozen=True)
 class PremiesInputs:
     """What a premies workbook shows: its school year, its offices (all, or one), their
     decisions, the Brussels mentors, the run's files; what changed since the previous run
-    (an office's workbook), every school year of the run, and the payments of a final
-    school year (None when the run reconciled none)."""
+    (an office's workbook), the school years of the run, and the payments of a final
+    school year (None when the run reconciled none). final: the school year is final at
+    the run's as_of (its 31 August on or before it): the workbook shows no as_of, the
+    years up to its own and the files with rows for them (the planner gives those)."""
 
     school_year: str
     offices: Sequence[str]
@@ -240,6 +261,7 @@ class PremiesInputs:
     changes: ChangeSheets | None = None
     years: Sequence[YearLine] = ()
     payments: Sequence[Row] | None = None
+    final: bool = False
 
 
 def premies_sheets(run: RunInfo, inputs: PremiesInputs) -> tuple[About, list[Sheet]]:
@@ -254,7 +276,7 @@ def premies_sheets(run: RunInfo, inputs: PremiesInputs) -> tuple[About, list[She
     provisional = is_provisional(school_year, decisions, years)
     fields = decision_fields(labels, amounts_set)
     sheets = [
-        *overview_sheets(run, school_year, offices, decisions, years, provisional),
+        *overview_sheets(run, school_year, offices, decisions, years, provisional, inputs.final),
         *office_sheets(school_year, offices, decisions, fields),
         refusals_sheet(school_year, decisions, labels, amounts_set),
     ]
@@ -279,10 +301,12 @@ def premies_sheets(run: RunInfo, inputs: PremiesInputs) -> tuple[About, list[She
             notes=[
                 *([changes.note()] if changes is not None else ()),
                 *(payment_glossary() if reconciled else ()),
+                *([FINAL_FILES_NOTE] if inputs.final else ()),
             ],
+            final=inputs.final,
         )
     )
-    return premies_about(run, school_year, offices), sheets
+    return premies_about(run, school_year, offices, inputs.final), sheets
 
 
 def brussels_offices(run: RunInfo) -> set[str]:

@@ -67,14 +67,15 @@ FILE_FIELDS = (
 
 
 def run_rows(
-    run: RunInfo, school_year: str | None, with_hash: bool = True
+    run: RunInfo, school_year: str | None, with_hash: bool = True, final: bool = False
 ) -> list[tuple[str, object]]:
-    """Run id, school year (None: a workbook of the whole run), reference date, start and
-    versions. (The run ends after its reports: its end time is in `duaal runs`.)"""
+    """Run id, school year (None: a workbook of the whole run), reference date (not in a
+    final school year's workbook, final: it is kept across days), start and versions. (The
+    run ends after its reports: its end time is in `duaal runs`.)"""
     rows: list[tuple[str, object]] = [
         ("Run", run.run_id),
         *([("Schooljaar", school_year)] if school_year else []),
-        ("Peildatum", Typed(run.as_of, "date")),
+        *([] if final else [("Peildatum", Typed(run.as_of, "date"))]),
         ("Run gestart", Typed(run.started_at, "datetime")),
         ("Versie regelconfiguratie", run.config.version),
     ]
@@ -137,10 +138,12 @@ def toelichting_sheet(
     glossary: str | None = None,
     glossary_fields: Sequence[Field] = (),
     notes: Sequence[tuple[str, str]] = (),
+    final: bool = False,
 ) -> Sheet:
     """The last sheet: the meaning of the mart columns the workbook shows (from its
     contract), the codes with their meaning (as the CSV exports write them), notes, then the
-    run, its parameters and (when given) its input files."""
+    run (of a final school year's workbook, final, without its as_of), its parameters and
+    (when given) its input files."""
     blocks: list[Block] = []
     if glossary:
         rows = glossary_rows(glossary, glossary_fields)
@@ -150,7 +153,7 @@ def toelichting_sheet(
         blocks.append(Block((CODE, MEANING), list(codes), heading=heading))
     if notes:
         blocks.append(Block((TOPIC, MEANING), list(notes), heading="Opmerkingen"))
-    facts = run_rows(run, school_year, with_hash)
+    facts = run_rows(run, school_year, with_hash, final)
     blocks.append(Block((TOPIC, VALUE), facts, heading="De run"))
     params = parameter_rows(run, school_year)
     blocks.append(Block((TOPIC, VALUE), params, heading="Regels en parameters van de run"))

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -42,6 +42,7 @@ from duaal.outputs.workbooks.data import (
     load_quarantine,
     load_run,
     load_run_checks,
+    load_year_files,
 )
 from duaal.outputs.workbooks.federatie import write_federatie, year_figures
 from duaal.outputs.workbooks.federatie_figures import PaidYear, YearFigures
@@ -50,6 +51,7 @@ from duaal.outputs.workbooks.labels import NO_OFFICE, office_slug, ordered_offic
 from duaal.outputs.workbooks.overzicht import YearLine
 from duaal.outputs.workbooks.premies import PremiesInputs, history, office_of, write_premies
 from duaal.outputs.workbooks.style import partial_path
+from transforms.school_years import is_final
 from transforms.workers import die_with_parent, end_workers, forking
 
 Job = Callable[[], Path]
@@ -117,13 +119,27 @@ def plan_reports(
     for year in years:
         brussels = load_brussels_mentors(con, year)
         payments = load_payments(con, run, year)  # None: the run reconciled none
-        shared = (brussels, files, changes, decided_years)
-        _plan_premies(planner, reports_dir / year, run, year, decided[year], shared, payments)
-        path = reports_dir / year / f"federatie_{year}.xlsx"
-        # what the figures are made of: every year's decisions, the findings, the payments
-        shown = (year, every_year, [decided[y] for y in every_year], findings, totals)
-        job = partial(partial, federation.write, path, year)
-        planner.plan(planner.together, path, job, "federatie", *shown)
+        final = is_final(year, run.as_of)
+        # a final year's workbooks show the years up to it and the files with rows for them
+        shown_years = [y for y in every_year if y <= year] if final else every_year
+        shares = [y for y in decided_years if y.school_year <= year] if final else decided_years
+        year_files = load_year_files(con, run_id, year) if final else files
+        shared = (brussels, year_files, changes, shares)
+        folder = reports_dir / year
+        _plan_premies(planner, folder, run, year, decided[year], shared, payments, final)
+        path = folder / f"federatie_{year}.xlsx"
+        # what the figures are made of: the shown years' decisions, the findings of the
+        # running year's workbooks (a final year's: which of its decisions have an error, as
+        # Conform counts them), the payments of those years
+        shown: tuple[object, ...] = (
+            year,
+            shown_years,
+            [decided[y] for y in shown_years],
+            federation.errors_in(shown_years) if final else findings,
+            [t for t in totals if t["school_year"] in shown_years] if final else totals,
+        )
+        job = partial(partial, federation.write, path, year, final)
+        planner.plan(planner.together, path, job, "federatie", *shown, final=final)
     _plan_conformiteit(planner, reports_dir, run, inputs)
     return planner.plan_of_run()
 
@@ -152,13 +168,15 @@ class _Planner:
         kind: str,
         *shown: object,
         rows: int = 0,
+        final: bool = False,
     ) -> None:
         """Plan a workbook: kept when its content key is in place, else its job; `job`
         makes the job, only for a workbook to write; `rows`: about how many it writes (the
-        order of the jobs)."""
+        order of the jobs); final: a final school year's workbook (its key holds no as_of,
+        `shown` is all it shows)."""
         self.paths.append(path)
         if self.in_place is not None:
-            self.keys[path] = self.keyed.key(kind, path.name, *shown)
+            self.keys[path] = self.keyed.key(kind, path.name, *shown, final=final)
             if self.in_place(path, self.keys[path]):
                 self.kept.append(path)
                 return
@@ -196,13 +214,36 @@ class _Federation:
         self.figures: dict[str, YearFigures] = {}
         self.paid: list[PaidYear] = []
 
-    def write(self, path: Path, year: str) -> Path:
+    def errors_in(self, years: Sequence[str]) -> list[tuple[str, ...]]:
+        """Per school year, the decisions (company, learner) that a finding of severity
+        error makes not conform: of the findings, all a year's figures count."""
+        errors = {
+            (f["company_kbo"], f["learner_insz"]) for f in self.findings if f["severity"] == "error"
+        }
+        return [
+            (
+                y,
+                *sorted(
+                    {
+                        p
+                        for d in self.decided[y]
+                        if (p := (d["company_kbo"], d["learner_insz"])) in errors
+                    }
+                ),
+            )
+            for y in years
+        ]
+
+    def write(self, path: Path, year: str, final: bool = False) -> Path:
+        """The federatie workbook of a school year: of a final year (final), that year and
+        the years before it, without the as_of."""
         if not self.figures:  # protecting them solves many small linear programs
             for y in sorted(self.decided):
                 self.figures[y] = year_figures(self.run, y, self.decided[y], self.findings)
             self.paid = paid_years(self.figures, self.totals)
-        every = list(self.figures.values())
-        return write_federatie(path, self.run, self.figures[year], every, self.paid)
+        every = [f for y, f in self.figures.items() if not final or y <= year]
+        paid = [p for p in self.paid if not final or p.school_year <= year]
+        return write_federatie(path, self.run, self.figures[year], every, paid, final)
 
 
 def _plan_premies(
@@ -213,10 +254,14 @@ def _plan_premies(
     decisions: list[Row],
     shared: tuple[list[Row], list[Row], ChangeSheets, list[YearLine]],
     payments: list[Row] | None,
+    final: bool = False,
 ) -> None:
     """The premies workbooks of a school year: that of every office (written first), then
-    one per office; `shared`: the Brussels mentors, input files, changes and every year's
-    shares they all show. A workbook's key holds of the changes only the block it shows."""
+    one per office; `shared`: the Brussels mentors, input files, changes and the years'
+    shares they all show. A workbook's key holds of the changes only the block it shows; a
+    final year's (final) only its rows: not the line naming the run compared with (the
+    block's line when it has none, the Toelichting's note), so a kept workbook still names
+    the run that wrote it and compared."""
     brussels, files, changes, years = shared
     offices = ordered_offices({d["office"] for d in decisions})
     # one pass each, in the decisions' (payments') order
@@ -229,7 +274,7 @@ def _plan_premies(
         path = folder / f"premies_{year}_{office_slug(office)}.xlsx"
         books.append((path, [office], per_office[office], mine, office))
     for index, (path, these, rows, paid, office) in enumerate(books):
-        inputs = PremiesInputs(year, these, rows, brussels, files, changes, years, paid)
+        inputs = PremiesInputs(year, these, rows, brussels, files, changes, years, paid, final)
         block = changes.premies_block(year, office)
         # of every year's shares an office's workbook shows its office's (and which run)
         shares = (
@@ -237,12 +282,13 @@ def _plan_premies(
             if office is None
             else [(y.school_year, y.provisional, y.counts.get(office)) for y in years]
         )
-        shown = (year, these, rows, brussels, files, block, changes.note(), shares, paid)
+        compared = (replace(block, empty=None),) if final else (block, changes.note())
+        shown = (year, these, rows, brussels, files, *compared, shares, paid)
         jobs = planner.large if index == 0 else planner.small
         job = partial(partial, write_premies, path, run, inputs)
         # an office sheet and Niet-subsidiabel or Overzicht: about two rows a decision
         written = 2 * len(rows) + len(paid or ()) + len(block.rows)
-        planner.plan(jobs, path, job, "premies", *shown, rows=written)
+        planner.plan(jobs, path, job, "premies", *shown, rows=written, final=final)
 
 
 def _payment_office(payment: Row) -> str:

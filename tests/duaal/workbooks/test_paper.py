@@ -167,17 +167,26 @@ def test_every_sheet_of_a_running_year_says_voorlopig(generated):
             assert title and PROVISIONAL in title.group(0), path.name
 
 
-def test_a_final_years_sheet_that_shows_the_running_year_says_so(generated):
-    path = generated / "2024-2025" / "premies_2024-2025.xlsx"
+def test_the_running_years_sheet_per_year_hatches_it_and_a_final_years_leaves_it_out(
+    generated,
+):
+    path = generated / RUNNING_YEAR / f"premies_{RUNNING_YEAR}.xlsx"
     ws = load_workbook(path)["Per schooljaar"]
-    note = f"{RUNNING_YEAR}: {PROVISIONAL}, het schooljaar loopt nog"
-    assert note[0].upper() + note[1:] in title_lines(ws)
-    assert note in ws.oddHeader.center.text
     assert f"{RUNNING_YEAR} (voorlopig)" in [c.value for c in ws["A"]], "the year's row says so"
     (hatched,) = [x for x in chart_parts(path) if "<a:pattFill" in x]
     assert "Aandeel subsidiabel per schooljaar" in hatched, "its bar hatched in the chart"
-    federatie = load_workbook(generated / "2024-2025" / "federatie_2024-2025.xlsx")
+    federatie = load_workbook(generated / RUNNING_YEAR / f"federatie_{RUNNING_YEAR}.xlsx")
     assert f"{RUNNING_YEAR} (voorlopig)" in table(federatie["Schooljaren"])[0]
+    # a final year shows itself and the years before it: nothing running, nothing hatched
+    path = generated / "2024-2025" / "premies_2024-2025.xlsx"
+    ws = load_workbook(path)["Per schooljaar"]
+    years = [c.value for c in ws["A"] if c.value and str(c.value)[:2] == "20"]
+    assert years == ["2023-2024", "2024-2025"]
+    assert not any(PROVISIONAL in line for line in title_lines(ws))
+    assert PROVISIONAL not in ws.oddHeader.center.text
+    assert not [x for x in chart_parts(path) if "<a:pattFill" in x]
+    federatie = load_workbook(generated / "2024-2025" / "federatie_2024-2025.xlsx")
+    assert [y for y in table(federatie["Schooljaren"])[0][1:] if y] == ["2023-2024", "2024-2025"]
 
 
 def chart_parts(path: Path) -> list[str]:

@@ -34,30 +34,18 @@ def test_toelichting_names_run_parameters_and_files(reports):
     rows = values(path, "Toelichting")
     facts = {r[0]: r[1] for r in rows if r[0] and r[1] is not None}
     assert facts["Run"] == RUN
-    assert facts["Peildatum"] == datetime(2025, 9, 1)
+    assert "Peildatum" not in facts, "a final school year (2024-2025 at 01/09/2025): no as_of"
     assert facts["Run gestart"] == STARTED
     assert "Run beëindigd" not in facts, "the run ends after its reports: never filled in"
     assert facts["SHA-256 regelconfiguratie"] == rule_config().sha256
     assert facts["Premie 2024-2025 met leervergoeding"] == 1000
     assert facts["Minimum gedekte maanden opleiding"] == 4
     assert facts["Actiris-mentorpremie per jaar (Brussel)"] == 1750
-    header = rows.index(
-        (
-            "Bestand",
-            "Wat de run las",
-            "Bron",
-            "Bestandsnaam",
-            "Blad",
-            "SHA-256",
-            "Status",
-            "Rijen gelezen",
-            "Aanvaard",
-            "In quarantaine",
-            "Lege rijen",
-            "Reden weigering",
-        )
-    )
-    assert rows[header + 1] == (
+    # every file the run read: in a workbook of the run (conformiteit) or of a running year
+    compliance = reports / f"conformiteit/conformiteit_{AS_OF}.xlsx"
+    every = values(compliance, "Toelichting")
+    header = every.index(FILES_HEADER)
+    assert every[header + 1] == (
         "Dimona: dimona_2025.csv, blad Blad1",
         f"ingelezen: 20 rijen gelezen, 19 aanvaard, 0 in quarantaine, 1 leeg; SHA-256 {SHA}",
         "Dimona",
@@ -71,13 +59,38 @@ def test_toelichting_names_run_parameters_and_files(reports):
         1,
         None,
     ), "on paper one sentence per file, on the screen its figures"
-    ws = load_workbook(path)["Toelichting"]
+    assert [r[3] for r in every[header + 1 : header + 4]] == [
+        "dimona_2025.csv",
+        "kapot.xlsx",
+        "overeenkomsten_2025.xlsx",
+    ]
+    # a final year's: the files with a row in effect for it (no Dimona period in this
+    # database's staging; a refused file has none), in the same columns
+    header = rows.index(FILES_HEADER)
+    assert [r[3] for r in rows[header + 1 :] if r[0]] == ["overeenkomsten_2025.xlsx"]
+    ws = load_workbook(compliance)["Toelichting"]
     peildatum = next(c for c in ws["B"] if c.value == datetime(2025, 9, 1))
     assert peildatum.number_format == DATE_FORMAT
     assert (
         "Maanden gedekt",
         "Maanden met Dimona binnen de basisovereenkomsten en het schooljaar (0 tot 12).",
     ) in [r[:2] for r in rows], "the meaning of a column comes from its contract"
+
+
+FILES_HEADER = (
+    "Bestand",
+    "Wat de run las",
+    "Bron",
+    "Bestandsnaam",
+    "Blad",
+    "SHA-256",
+    "Status",
+    "Rijen gelezen",
+    "Aanvaard",
+    "In quarantaine",
+    "Lege rijen",
+    "Reden weigering",
+)
 
 
 @pytest.mark.parametrize("workbook", WORKBOOKS)
