@@ -3,6 +3,8 @@
     .venv/bin/python -m benchmarks.goals              # ~10 minutes on 2 cores
     .venv/bin/python -m benchmarks.goals --server     # `duaal run` against a Prefect server
     .venv/bin/python -m benchmarks.goals --no-compare # without the cold run of the daily folder
+    .venv/bin/python -m benchmarks.goals --daily-started-from 2025-09-01
+                                                      # corrections of the running year's starts
 
 Every run is `duaal run` as an analyst starts it, a fresh process (Prefect included: its
 temporary server, or with --server a `prefect server start` kept running for the sitting
@@ -13,7 +15,10 @@ this order:
 2. the cold run of the large set (100,000 agreements) on an empty database;
 3. the writer floor: bare XlsxWriter writing the cold run's workbooks' cells (writer_floor.py);
 4. the daily run: the day after, on the cold run's database and reports, with one new CSV of
-   300 corrected agreements of the running year (daily.py), `--as-of` one day later; and
+   300 corrected agreements of the running year's export (daily.py; that export also
+   holds agreements that started in earlier years and still run, and a correction of one
+   changes what those years' workbooks show; --daily-started-from: only agreements that
+   started on or after that day), `--as-of` one day later; and
    bare XlsxWriter writing the cells of the workbooks it wrote (not those it kept): the
    least that writing them can take, whatever the run does besides;
 5. (unless --no-compare) a cold run of that same folder and day on an empty database: its
@@ -189,7 +194,9 @@ def goals(report: dict[str, Any]) -> list[list[str]]:
                     "1. (bound) bare XlsxWriter for the workbooks the daily run wrote",
                     f"{bound['seconds']:.2f} s ({bound['seconds'] / cold['seconds']:.2f}x the "
                     f"cold run): {bound['workbooks']} workbooks, {bound['cells']:,} cells",
-                    "less cannot be" if bound["seconds"] > DAILY_GOAL * cold["seconds"] else "",
+                    "writing them alone misses goal 1"
+                    if bound["seconds"] > DAILY_GOAL * cold["seconds"]
+                    else "",
                 ]
             )
     same = report.get("same")
@@ -330,7 +337,7 @@ def _load() -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", action="store_true", help="against a running Prefect server")
     parser.add_argument("--no-compare", action="store_true", help="skip the cold daily folder")
@@ -340,10 +347,21 @@ def main(argv: list[str] | None = None) -> int:
         default=[DATASETS["large"], DATASETS["quarter"], SAMPLE],
         help="the large, quarter and sample sets (default large,quarter,sample7; aN: N agreements)",
     )
+    parser.add_argument(
+        "--daily-started-from",
+        type=date.fromisoformat,
+        default=None,
+        help="the daily CSV corrects only agreements that started on or after this day",
+    )
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
     if len(args.sizes) != 3:
         parser.error("--sizes: three datasets, the large, the quarter and the sample")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     env = prefect_env(out)
@@ -353,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             ["python -m benchmarks.goals", *(argv if argv is not None else sys.argv[1:])]
         ),
         "load_before": _load(),
+        "daily_started_from": args.daily_started_from,
     }
     try:
         if args.server:
@@ -379,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         step("writer floor")
         report["writer_floor"] = writer_floor(work / "large" / "reports")
         step("large, the day after")
-        write_daily_csv(raw, AS_OF)
+        write_daily_csv(raw, AS_OF, started_from=args.daily_started_from)
         report["daily"] = run_duaal(raw, work / "large", day, env)
         step("writer floor of the daily run's workbooks")
         report["daily_writer_floor"] = writer_floor(
