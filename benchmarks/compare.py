@@ -14,6 +14,9 @@ CLOCK = re.compile(
     r"\d{1,2}[/-]\d{1,2}[/-]\d{4} \d{1,2}:\d{2}(:\d{2})?|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}"
 )
 
+# the day a federatie workbook's run published it (its start): a time of the run
+PUBLISHED = re.compile(r"gepubliceerd \d{2}/\d{2}/\d{4}")
+
 CHANGES_SHEET = "Wijzigingen"  # the sheet of what changed since the previous completed run
 
 COMPARED_WITH = "Wijzigingen sinds"  # the Toelichting's row naming that previous run
@@ -35,8 +38,10 @@ def latest_digests(db: Path) -> dict[str, str]:
 
 
 def masked(value: object) -> object:
-    """A cell with what differs from run to run by nature masked: run ids and clock times."""
+    """A cell with what differs from run to run by nature masked: run ids, clock times and
+    the day a run published a federatie workbook."""
     if isinstance(value, str):
+        value = PUBLISHED.sub("gepubliceerd <day>", value)
         return CLOCK.sub("<time>", RUN_ID.sub("<run>", value))
     if hasattr(value, "hour") and (value.hour, value.minute, value.second) != (0, 0, 0):
         return "<time>"

@@ -210,3 +210,16 @@ def test_the_daily_bound_says_when_writing_alone_misses_the_goal() -> None:
             "writing them alone misses goal 1",
         ],
     ]
+
+
+def test_the_comparison_masks_what_differs_from_run_to_run_by_nature() -> None:
+    from datetime import date, datetime
+
+    from benchmarks.compare import masked
+
+    source = "Bron: berekening duaal, gepubliceerd 08/12/2026. Aantallen in lerenden."
+    assert masked(source) == "Bron: berekening duaal, gepubliceerd <day>. Aantallen in lerenden."
+    assert masked("Run R20261207T185455-3dc2ec van 07/12/2026 18:54") == "Run <run> van <time>"
+    assert masked(datetime(2026, 12, 7, 18, 54, 56)) == "<time>"
+    assert masked(date(2026, 12, 7)) == date(2026, 12, 7)  # a day of the data stays
+    assert masked("deadline 07/12/2026") == "deadline 07/12/2026"
