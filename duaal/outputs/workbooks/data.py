@@ -5,7 +5,7 @@ Every query sorts on a full key, so two writes of one run give the same rows in 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -149,14 +149,14 @@ def _input_files(
 
 
 # Per source with a school year of its own, the batches whose rows in effect (its staging
-# table, the newest version of each row) hold for a school year or an earlier one (its one
-# parameter, compared with a start date: the year's 31 August): a decision counts the premiums of the earlier years (its
-# cap, int_premiums_before), so the rows of those years go into it too. An agreement from
-# its start, a Dimona period from its start, a premium by its school year.
-YEAR_ROWS = {
-    AGREEMENTS: "start_date <= ?",
-    DIMONA: "start_date <= ?",
-    PREMIUMS: "school_year <= ?",
+# table, the newest version of each row) hold for a school year or an earlier one: a
+# decision counts the premiums of the earlier years (its cap, int_premiums_before), so the
+# rows of those years go into it too. An agreement and a Dimona period from their start (by
+# the year's 31 August), a premium by its school year: the condition and its parameter.
+YEAR_ROWS: dict[Source, tuple[str, Callable[[str], object]]] = {
+    AGREEMENTS: ("start_date <= ?", school_year_end),
+    DIMONA: ("start_date <= ?", school_year_end),
+    PREMIUMS: ("school_year <= ?", str),
 }
 
 
@@ -168,10 +168,10 @@ def load_year_files(con: duckdb.DuckDBPyConnection, run_id: str, school_year: st
     _require(con, *(source.staging for source in YEAR_ROWS))
     folders = ", ".join(f"'{source.folder}'" for source in YEAR_ROWS)
     rows = " UNION ".join(
-        f"SELECT batch_id FROM {source.staging} WHERE {held}" for source, held in YEAR_ROWS.items()
+        f"SELECT batch_id FROM {source.staging} WHERE {held}"
+        for source, (held, _) in YEAR_ROWS.items()
     )
-    end = school_year_end(school_year)
-    params = [end if "date" in held else school_year for held in YEAR_ROWS.values()]
+    params = [parameter(school_year) for _, parameter in YEAR_ROWS.values()]
     return _input_files(
         con, run_id, f"AND (b.source NOT IN ({folders}) OR b.batch_id IN ({rows}))", params
     )

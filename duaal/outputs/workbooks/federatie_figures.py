@@ -82,6 +82,11 @@ def count_group(
     return g
 
 
+def error_pairs(findings: Sequence[Row]) -> set[tuple[str, str]]:
+    """The pairs (company, learner) with a finding of severity error: not conform."""
+    return {(f["company_kbo"], f["learner_insz"]) for f in findings if f["severity"] == "error"}
+
+
 def year_figures(
     run: RunInfo, school_year: str, decisions: Sequence[Row], findings: Sequence[Row]
 ) -> YearFigures:
@@ -89,9 +94,7 @@ def year_figures(
     codes, configured = reason_codes(decisions, run.labels), year_amounts(run, school_year)
     # without the year's amounts every premium is 0 (and the amount is not published)
     amounts = configured or (0, 0)
-    with_errors = {
-        (f["company_kbo"], f["learner_insz"]) for f in findings if f["severity"] == "error"
-    }
+    with_errors = error_pairs(findings)
     offices = ordered_offices({d["office"] for d in decisions})
     trainings = sorted({d["training"] or NO_TRAINING for d in decisions})
     groups = {

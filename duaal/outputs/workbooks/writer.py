@@ -45,7 +45,7 @@ from duaal.outputs.workbooks.data import (
     load_year_files,
 )
 from duaal.outputs.workbooks.federatie import write_federatie, year_figures
-from duaal.outputs.workbooks.federatie_figures import PaidYear, YearFigures
+from duaal.outputs.workbooks.federatie_figures import PaidYear, YearFigures, error_pairs
 from duaal.outputs.workbooks.federatie_payments import load_payment_totals, paid_years
 from duaal.outputs.workbooks.labels import NO_OFFICE, office_slug, ordered_offices
 from duaal.outputs.workbooks.overzicht import YearLine
@@ -213,13 +213,15 @@ class _Federation:
         self.run, self.decided, self.findings, self.totals = run, decided, findings, totals
         self.figures: dict[str, YearFigures] = {}
         self.paid: list[PaidYear] = []
+        self._errors: set[tuple[str, str]] | None = None
 
     def errors_in(self, years: Sequence[str]) -> list[tuple[str, ...]]:
         """Per school year, the decisions (company, learner) that a finding of severity
-        error makes not conform: of the findings, all a year's figures count."""
-        errors = {
-            (f["company_kbo"], f["learner_insz"]) for f in self.findings if f["severity"] == "error"
-        }
+        error makes not conform (error_pairs, as year_figures counts them): of the
+        findings, all a year's figures count."""
+        if self._errors is None:  # once for every final year's workbook
+            self._errors = error_pairs(self.findings)
+        errors = self._errors
         return [
             (
                 y,
