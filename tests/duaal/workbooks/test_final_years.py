@@ -11,8 +11,6 @@ runs on the day before and the day a school year becomes final. No Prefect, no v
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,16 +20,17 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from benchmarks.compare import PUBLISHED
 from benchmarks.daily import write_daily_csv
 from duaal.common.db import connect
-from duaal.outputs.workbooks.changes import CHANGES, COMPARED_WITH
 from duaal.outputs.workbooks.labels import office_slug
-from duaal.outputs.workbooks.manifest import MANIFEST, kept_by
+from duaal.outputs.workbooks.manifest import kept_by
 from duaal.outputs.workbooks.writer import plan_reports
 from duaal.run.pipeline import record_stage, reports_stage, rules_stage
 from duaal.run.runs import finish_run, start_run
 from sample.generate import generate
-from tests.duaal.workbooks.test_content import cells
+from tests.duaal.workbooks.test_content import cells, manifest
+from tests.duaal.workbooks.test_content import compared as agreed
 from transforms.loading import ingest
 from transforms.rule_config import load_rule_config
 
@@ -91,28 +90,17 @@ def days(tmp_path_factory: pytest.TempPathFactory) -> Days:
     return Days(raw, base / "duaal.duckdb", base / "reports", base / "cold", day, next_day)
 
 
-def manifest(folder: Path) -> dict[str, dict]:
-    data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    return {e["werkmap"]: e for e in data["werkmappen"]}
-
-
-PUBLISHED = re.compile(r"gepubliceerd \d{2}/\d{2}/\d{4}")
-
-
 def compared(sheets: dict[str, list[list[object]]]) -> dict[str, list[list[object]]]:
-    """What a daily and a cold run agree on (benchmarks/compare.py): not the Wijzigingen
-    sheet, nor the Toelichting's line naming the run compared with; nor the day the run
-    that wrote a federatie workbook started (its "gepubliceerd": here the runs are made
-    for other days, in one sitting they start on the same day)."""
+    """What a daily and a cold run agree on (test_content.compared, as benchmarks/compare.py
+    compares): nor the day the run that wrote a federatie workbook started (its
+    "gepubliceerd": here the runs are made for other days, in one sitting they start on the
+    same day)."""
     return {
         name: [
-            row[:1]
-            if row[:1] == [COMPARED_WITH]
-            else [PUBLISHED.sub("gepubliceerd <dag>", v) if isinstance(v, str) else v for v in row]
+            [PUBLISHED.sub("gepubliceerd <day>", v) if isinstance(v, str) else v for v in row]
             for row in rows
         ]
-        for name, rows in sheets.items()
-        if name != CHANGES
+        for name, rows in agreed(sheets).items()
     }
 
 
